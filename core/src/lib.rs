@@ -1,0 +1,14 @@
+//! The Partner Center domain, shared by the generator and the worker.
+//!
+//! Everything here is plain data and arithmetic: no I/O, no clock (time is passed in), so the
+//! crate builds for native targets and for `wasm32-unknown-unknown` alike.
+
+pub mod commission;
+pub mod ids;
+pub mod money;
+pub mod percent;
+
+pub use commission::{Attribution, CommissionStructure, ProductOverride, Rate, Subscription, Tier};
+pub use ids::{IdError, PartnerCode, ProgramId, Slug};
+pub use money::{Amount, Currency, Decimal, Money, MoneyError};
+pub use percent::{Percent, PercentError};
