@@ -80,9 +80,16 @@ const CURRENCIES: &[(&str, u8, &str)] = &[
 ];
 
 /// An ISO 4217 currency known to the portal.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct Currency(&'static str, u8, &'static str);
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Currency::parse(&code).map_err(serde::de::Error::custom)
+    }
+}
 
 impl Currency {
     pub fn parse(code: &str) -> Result<Self, MoneyError> {

@@ -1,1 +1,16 @@
+//! The Partner Center generator: content → validated model → static portal + edge data.
+//!
+//! The pipeline reads top to bottom: [`content::load`] → [`theme::Theme::load`] →
+//! [`render::Renderer`] (plan pages, render) → [`build::build`] (write atomically), with
+//! [`data`] emitting what the worker's KV and D1 need.
 
+pub mod build;
+pub mod content;
+pub mod data;
+pub mod diagnostics;
+mod hash;
+pub mod markdown;
+pub mod render;
+pub mod scaffold;
+pub mod synth;
+pub mod theme;

@@ -1,0 +1,182 @@
+//! The shape of each content file as written by the owner (serde, strict: unknown fields are
+//! errors). [`super::load`] turns these into the validated model.
+
+use pc_core::{Amount, CommissionStructure, Currency, PartnerCode, ProgramId, Slug};
+use serde::Deserialize;
+
+use super::values::{Color, EmailAddress, WebUrl};
+use super::{Menu, PartnerStatus, PayoutDetails};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SiteFile {
+    pub portal_name: String,
+    pub business: BusinessFile,
+    pub currency: Currency,
+    pub fallback_url: WebUrl,
+    #[serde(default)]
+    pub link_params: LinkParamsFile,
+    pub support: SupportFile,
+    #[serde(default)]
+    pub branding: BrandingFile,
+    #[serde(default)]
+    pub menu: Menu,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BusinessFile {
+    pub name: String,
+    pub website: WebUrl,
+    pub portal_url: WebUrl,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct LinkParamsFile {
+    pub click_id: String,
+    pub partner: String,
+}
+
+impl Default for LinkParamsFile {
+    fn default() -> Self {
+        LinkParamsFile {
+            click_id: "pc_click".into(),
+            partner: "pc_ref".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SupportFile {
+    pub email: EmailAddress,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub hours: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct BrandingFile {
+    pub logo: Option<String>,
+    pub primary_color: Color,
+    pub accent_color: Color,
+}
+
+impl Default for BrandingFile {
+    fn default() -> Self {
+        BrandingFile {
+            logo: None,
+            primary_color: Color::new_unchecked("#1f4b99"),
+            accent_color: Color::new_unchecked("#e07a1f"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ProgramFile {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub priority: u32,
+    #[serde(default)]
+    pub default_link: Option<Slug>,
+    pub commission: CommissionStructure<Amount>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PartnerFile {
+    pub code: PartnerCode,
+    pub name: String,
+    #[serde(default)]
+    pub company: Option<String>,
+    pub email: EmailAddress,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    pub programs: Vec<ProgramId>,
+    #[serde(default)]
+    pub parent: Option<PartnerCode>,
+    #[serde(default)]
+    pub coupons: Vec<String>,
+    #[serde(default = "active")]
+    pub status: PartnerStatus,
+    #[serde(default)]
+    pub payout: Option<PayoutDetails>,
+}
+
+fn active() -> PartnerStatus {
+    PartnerStatus::Active
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LinkFile {
+    pub slug: Slug,
+    pub title: String,
+    pub target: WebUrl,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub programs: Option<Vec<ProgramId>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BannerFile {
+    pub title: String,
+    pub image: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub link: Slug,
+    #[serde(default)]
+    pub programs: Option<Vec<ProgramId>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EmailFrontMatter {
+    pub title: String,
+    pub subject: String,
+    pub link: Slug,
+    #[serde(default)]
+    pub programs: Option<Vec<ProgramId>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PageFrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub programs: Option<Vec<ProgramId>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PayoutsFile {
+    pub payouts: Vec<PayoutEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PayoutEntry {
+    pub partner: PartnerCode,
+    pub date: String,
+    pub amount: Amount,
+    pub method: String,
+    pub reference: String,
+}

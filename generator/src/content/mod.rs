@@ -1,0 +1,233 @@
+//! The owner's content, loaded from `content/` and validated once into typed values.
+//!
+//! Pipeline: [`load`] reads every file (collecting every error with its location), then
+//! checks references between files. Nothing downstream re-validates.
+
+mod files;
+mod load;
+pub mod placeholders;
+pub mod source;
+mod values;
+
+use std::path::PathBuf;
+
+use pc_core::{CommissionStructure, Currency, Money, PartnerCode, ProgramId, Slug};
+
+pub use load::load;
+pub use placeholders::{Placeholder, PlaceholderValues, Template};
+pub use values::{Color, EmailAddress, WebUrl};
+
+/// Everything in a content tree, valid and cross-checked.
+#[derive(Debug)]
+pub struct Content {
+    pub root: PathBuf,
+    pub site: Site,
+    pub welcome: Template,
+    pub programs: Vec<Program>,
+    pub partners: Vec<Partner>,
+    pub links: Vec<Link>,
+    pub banners: Vec<Banner>,
+    pub emails: Vec<EmailCopy>,
+    pub pages: Vec<ResourcePage>,
+    pub payouts: Vec<Payout>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub portal_name: String,
+    pub business_name: String,
+    pub website: WebUrl,
+    pub portal_url: WebUrl,
+    pub currency: Currency,
+    pub fallback_url: WebUrl,
+    pub link_params: LinkParams,
+    pub support: Support,
+    pub branding: Branding,
+    pub menu: Menu,
+    pub theme: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LinkParams {
+    pub click_id: String,
+    pub partner: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Support {
+    pub email: EmailAddress,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Branding {
+    /// The logo's file in the content tree, and its name under `/assets/brand/`.
+    pub logo: Option<(PathBuf, String)>,
+    pub primary_color: Color,
+    pub accent_color: Color,
+}
+
+/// The Home menu switches (Keap's "CRM > Settings > Referral Partner Center").
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Menu {
+    pub welcome: bool,
+    pub profile: bool,
+    pub programs: bool,
+    pub commission_structure: bool,
+}
+
+impl Default for Menu {
+    fn default() -> Self {
+        Menu {
+            welcome: true,
+            profile: true,
+            programs: true,
+            commission_structure: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub id: ProgramId,
+    pub name: String,
+    pub description_html: String,
+    /// Which program pays when a partner is in several: the lowest number.
+    pub priority: u32,
+    /// The link `/r/<code>` goes to.
+    pub default_link: Option<Slug>,
+    pub commission: CommissionStructure,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerStatus {
+    Active,
+    Suspended,
+}
+
+impl PartnerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartnerStatus::Active => "active",
+            PartnerStatus::Suspended => "suspended",
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayoutDetails {
+    /// e.g. "PayPal", "Bank transfer", "Store credit".
+    pub method: String,
+    /// Where to send it: an account e-mail, IBAN, … (shown to the owner only).
+    #[serde(default)]
+    pub details: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Partner {
+    pub code: PartnerCode,
+    pub name: String,
+    pub company: Option<String>,
+    pub email: EmailAddress,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    /// In priority order (the paying program first).
+    pub programs: Vec<ProgramId>,
+    pub parent: Option<PartnerCode>,
+    pub coupons: Vec<String>,
+    pub status: PartnerStatus,
+    pub payout: Option<PayoutDetails>,
+}
+
+impl Partner {
+    pub fn first_name(&self) -> &str {
+        self.name.split_whitespace().next().unwrap_or(&self.name)
+    }
+}
+
+/// Which programs' partners see a link or resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    All,
+    Programs(Vec<ProgramId>),
+}
+
+impl Audience {
+    pub fn includes_any(&self, programs: &[ProgramId]) -> bool {
+        match self {
+            Audience::All => true,
+            Audience::Programs(allowed) => programs.iter().any(|p| allowed.contains(p)),
+        }
+    }
+
+    pub fn includes(&self, program: &ProgramId) -> bool {
+        match self {
+            Audience::All => true,
+            Audience::Programs(allowed) => allowed.contains(program),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub slug: Slug,
+    pub title: String,
+    pub target: WebUrl,
+    pub description: Option<String>,
+    pub audience: Audience,
+}
+
+#[derive(Debug, Clone)]
+pub struct Banner {
+    pub slug: Slug,
+    pub title: String,
+    /// The image in the content tree, and its file name under `/assets/banners/`.
+    pub image: (PathBuf, String),
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub link: Slug,
+    pub audience: Audience,
+}
+
+#[derive(Debug, Clone)]
+pub struct EmailCopy {
+    pub slug: Slug,
+    pub title: String,
+    pub subject: Template,
+    pub body: Template,
+    pub link: Slug,
+    pub audience: Audience,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourcePage {
+    pub slug: Slug,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Template,
+    pub audience: Audience,
+}
+
+#[derive(Debug, Clone)]
+pub struct Payout {
+    pub partner: PartnerCode,
+    pub date: time::Date,
+    pub amount: Money,
+    pub method: String,
+    pub reference: String,
+}
+
+impl Content {
+    pub fn program(&self, id: &ProgramId) -> Option<&Program> {
+        self.programs.iter().find(|p| &p.id == id)
+    }
+
+    pub fn link(&self, slug: &Slug) -> Option<&Link> {
+        self.links.iter().find(|l| &l.slug == slug)
+    }
+}

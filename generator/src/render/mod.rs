@@ -1,0 +1,334 @@
+//! Renders the static portal: public pages, and every page of every partner.
+
+pub mod plan;
+mod qr;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tera::Context;
+
+use crate::content::{Content, Partner};
+use crate::diagnostics::ContentError;
+use crate::markdown::markdown_to_html;
+use crate::theme::Theme;
+use plan::{PageKind, PlannedPage};
+use views::{PartnerValues, PartnerView, ProgramView, SiteView};
+
+/// Where rendered files go: a directory, or nowhere (for `check`).
+pub trait Sink: Sync {
+    /// Writes `bytes` at `path` (relative, `/`-separated) under the site root.
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// Writes into a directory, creating parent directories as needed.
+#[derive(Debug)]
+pub struct DirSink(pub PathBuf);
+
+impl Sink for DirSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let target = self.0.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, bytes)
+    }
+}
+
+/// Discards everything (rendering is still done, so template errors are found).
+#[derive(Debug)]
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Template(#[from] Box<ContentError>),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Renders pages with one theme for one content tree.
+#[derive(Debug)]
+pub struct Renderer<'a> {
+    content: &'a Content,
+    theme: &'a Theme,
+    pages: Vec<PlannedPage>,
+    base: Context,
+    programs: HashMap<String, ProgramView>,
+    partners: HashMap<&'a str, &'a Partner>,
+}
+
+/// Counts of what a render wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    pub pages: usize,
+    pub files: usize,
+}
+
+impl std::ops::AddAssign for Written {
+    fn add_assign(&mut self, other: Written) {
+        self.pages += other.pages;
+        self.files += other.files;
+    }
+}
+
+fn fingerprint(bytes: &[u8]) -> String {
+    crate::hash::short_hash(bytes, 5)
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(content: &'a Content, theme: &'a Theme) -> Self {
+        let pages = plan::plan(content.site.menu);
+        let mut base = Context::new();
+        base.insert("site", &SiteView::new(&content.site));
+        base.insert("menu", &plan::menu(&pages));
+        let asset = |name: &str| {
+            let bytes = theme
+                .statics
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(&[][..], |(_, b)| b.as_slice());
+            format!("/assets/{name}?v={}", fingerprint(bytes))
+        };
+        let brand = brand_css(content);
+        base.insert(
+            "assets",
+            &serde_json::json!({
+                "css": asset("style.css"),
+                "js": asset("portal.js"),
+                "brand_css": format!("/assets/brand.css?v={}", fingerprint(brand.as_bytes())),
+            }),
+        );
+        let programs = content
+            .programs
+            .iter()
+            .map(|p| (p.id.to_string(), ProgramView::new(p)))
+            .collect();
+        let partners = content
+            .partners
+            .iter()
+            .map(|p| (p.code.as_str(), p))
+            .collect();
+        Renderer {
+            content,
+            theme,
+            pages,
+            base,
+            programs,
+            partners,
+        }
+    }
+
+    pub fn pages(&self) -> &[PlannedPage] {
+        &self.pages
+    }
+
+    fn render(&self, template: &str, context: &Context) -> Result<String, RenderError> {
+        self.theme
+            .tera
+            .render(template, context)
+            .map_err(|e| RenderError::Template(Box::new(self.theme.render_error(&e))))
+    }
+
+    fn write(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+        sink.write(path, bytes)
+            .map_err(|source| RenderError::Write {
+                path: path.to_owned(),
+                source,
+            })
+    }
+
+    /// The sign-in pages, the 404 page and every static asset.
+    pub fn render_public(&self, sink: &dyn Sink) -> Result<Written, RenderError> {
+        let mut written = Written::default();
+        for (path, template, title) in [
+            ("login/index.html", "public/login.html", "Sign in"),
+            (
+                "forgot/index.html",
+                "public/forgot.html",
+                "Forgot your password?",
+            ),
+            (
+                "reset/index.html",
+                "public/reset.html",
+                "Choose a new password",
+            ),
+            ("404.html", "public/404.html", "Page not found"),
+        ] {
+            let mut context = self.base.clone();
+            context.insert(
+                "page",
+                &serde_json::json!({ "id": "public", "title": title }),
+            );
+            let html = self.render(template, &context)?;
+            Self::write(sink, path, html.as_bytes())?;
+            written.pages += 1;
+        }
+        for (name, bytes) in &self.theme.statics {
+            Self::write(sink, &format!("assets/{name}"), bytes)?;
+            written.files += 1;
+        }
+        Self::write(sink, "assets/brand.css", brand_css(self.content).as_bytes())?;
+        written.files += 1;
+        let copies = self
+            .content
+            .site
+            .branding
+            .logo
+            .iter()
+            .map(|(path, name)| (path, format!("assets/brand/{name}")))
+            .chain(
+                self.content
+                    .banners
+                    .iter()
+                    .map(|b| (&b.image.0, format!("assets/banners/{}", b.image.1))),
+            );
+        for (source, target) in copies {
+            let bytes = std::fs::read(source).map_err(|source| RenderError::Write {
+                path: target.clone(),
+                source,
+            })?;
+            Self::write(sink, &target, &bytes)?;
+            written.files += 1;
+        }
+        written.files += written.pages;
+        Ok(written)
+    }
+
+    /// Every portal page of one partner, under `_p/<code>/`.
+    pub fn render_partner(
+        &self,
+        partner: &Partner,
+        sink: &dyn Sink,
+    ) -> Result<Written, RenderError> {
+        let content = self.content;
+        let mut page_context = self.base.clone();
+        let parent = partner
+            .parent
+            .as_ref()
+            .and_then(|code| self.partners.get(code.as_str()).copied());
+        page_context.insert("partner", &PartnerView::new(partner, parent));
+        let programs: Vec<&ProgramView> = partner
+            .programs
+            .iter()
+            .filter_map(|id| self.programs.get(id.as_str()))
+            .collect();
+        page_context.insert("programs", &programs);
+        let values = PartnerValues {
+            content,
+            partner,
+            own_link: None,
+        };
+        let links: Vec<_> = content
+            .links
+            .iter()
+            .filter(|l| l.audience.includes_any(&partner.programs))
+            .collect();
+        let resources: Vec<_> = content
+            .pages
+            .iter()
+            .filter(|p| p.audience.includes_any(&partner.programs))
+            .collect();
+
+        let root = format!("_p/{}", partner.code);
+        let mut written = Written::default();
+        for (i, page) in self.pages.iter().enumerate() {
+            match page.kind {
+                PageKind::Welcome => page_context.insert(
+                    "welcome_html",
+                    &markdown_to_html(&content.welcome.render(&values, true)),
+                ),
+                PageKind::Links => page_context.insert(
+                    "links",
+                    &links
+                        .iter()
+                        .map(|l| views::link_view(content, partner, l))
+                        .collect::<Vec<_>>(),
+                ),
+                PageKind::Banners => page_context.insert(
+                    "banners",
+                    &content
+                        .banners
+                        .iter()
+                        .filter(|b| b.audience.includes_any(&partner.programs))
+                        .map(|b| views::banner_view(content, partner, b))
+                        .collect::<Vec<_>>(),
+                ),
+                PageKind::Emails => page_context.insert(
+                    "emails",
+                    &content
+                        .emails
+                        .iter()
+                        .filter(|e| e.audience.includes_any(&partner.programs))
+                        .map(|e| views::email_view(content, partner, e))
+                        .collect::<Vec<_>>(),
+                ),
+                PageKind::Resources => page_context.insert(
+                    "resources",
+                    &resources
+                        .iter()
+                        .map(|r| views::resource_view(r))
+                        .collect::<Vec<_>>(),
+                ),
+                PageKind::Report(report) => page_context.insert("report", report),
+                PageKind::Profile | PageKind::Programs | PageKind::Commission => {}
+            }
+            page_context.insert(
+                "page",
+                &serde_json::json!({ "id": page.id, "title": page.title }),
+            );
+            let html = self.render(page.template, &page_context)?;
+            let path = if i == 0 {
+                format!("{root}/index.html")
+            } else {
+                format!("{root}/{}/index.html", page.dir)
+            };
+            Self::write(sink, &path, html.as_bytes())?;
+            written.pages += 1;
+        }
+        // One page per resource page the partner may see.
+        page_context.insert(
+            "page",
+            &serde_json::json!({ "id": "resources", "title": "" }),
+        );
+        for resource in resources {
+            let view = serde_json::json!({
+                "slug": resource.slug.as_str(),
+                "title": &resource.title,
+                "body_html": markdown_to_html(&resource.body.render(&values, true)),
+            });
+            page_context.insert(
+                "page",
+                &serde_json::json!({ "id": "resources", "title": &resource.title }),
+            );
+            page_context.insert("resource", &view);
+            let html = self.render("portal/resource.html", &page_context)?;
+            Self::write(
+                sink,
+                &format!("{root}/resources/{}/index.html", resource.slug),
+                html.as_bytes(),
+            )?;
+            written.pages += 1;
+        }
+        written.files = written.pages;
+        Ok(written)
+    }
+}
+
+fn brand_css(content: &Content) -> String {
+    format!(
+        ":root {{ --brand: {}; --accent: {}; }}\n",
+        content.site.branding.primary_color.as_str(),
+        content.site.branding.accent_color.as_str()
+    )
+}

@@ -1,0 +1,81 @@
+//! `partner-center new <dir>`: a ready-to-edit content repository.
+
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+
+use crate::theme::DEFAULT_THEME;
+
+static DEMO_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../content");
+
+const FILES: &[(&str, &str)] = &[
+    ("wrangler.toml", include_str!("../scaffold/wrangler.toml")),
+    (
+        ".github/workflows/deploy.yml",
+        include_str!("../scaffold/deploy.yml"),
+    ),
+    ("README.md", include_str!("../scaffold/README.md")),
+    (".gitignore", "/dist\n/build\n/.wrangler\n/node_modules\n"),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error("{0} already exists and is not empty; choose a new folder")]
+    NotEmpty(String),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn write(root: &Path, relative: &Path, bytes: &[u8]) -> Result<(), ScaffoldError> {
+    let path = root.join(relative);
+    let io = |source| ScaffoldError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    std::fs::write(&path, bytes).map_err(io)
+}
+
+fn write_dir(
+    root: &Path,
+    prefix: &Path,
+    dir: &Dir<'_>,
+    skip: &[&str],
+) -> Result<usize, ScaffoldError> {
+    let mut count = 0;
+    for file in dir.files() {
+        write(root, &prefix.join(file.path()), file.contents())?;
+        count += 1;
+    }
+    for sub in dir.dirs() {
+        if !skip.iter().any(|s| sub.path() == Path::new(s)) {
+            count += write_dir(root, prefix, sub, skip)?;
+        }
+    }
+    Ok(count)
+}
+
+/// Writes the demo content into `root`, without the top-level folders in `skip`.
+pub fn write_demo_content(root: &Path, skip: &[&str]) -> Result<usize, ScaffoldError> {
+    write_dir(root, Path::new(""), &DEMO_CONTENT, skip)
+}
+
+/// Writes a new content repository at `root`: the demo content (to edit), the default theme
+/// (to customise, or delete to use the built-in one), wrangler.toml, a deploy workflow, README.
+pub fn scaffold(root: &Path) -> Result<usize, ScaffoldError> {
+    if root.exists() && std::fs::read_dir(root).map_or(true, |mut d| d.next().is_some()) {
+        return Err(ScaffoldError::NotEmpty(root.display().to_string()));
+    }
+    let mut count = write_dir(root, Path::new("content"), &DEMO_CONTENT, &[])?;
+    count += write_dir(root, Path::new("themes/default"), &DEFAULT_THEME, &[])?;
+    for (path, text) in FILES {
+        write(root, Path::new(path), text.as_bytes())?;
+        count += 1;
+    }
+    Ok(count)
+}
