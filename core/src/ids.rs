@@ -7,21 +7,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdError {
-    #[error("{kind} must be {min} to {max} characters long, got {len}")]
+    #[error("{kind} must be {min} to {max} characters long, got {len} in {value:?}")]
     Length {
         kind: &'static str,
+        value: String,
         min: usize,
         max: usize,
         len: usize,
     },
-    #[error("{kind} may only contain lowercase letters a-z, digits{extra}; found {found:?}")]
+    #[error(
+        "{kind} may only contain lowercase letters a-z, digits{extra}; found {found:?} in {value:?}"
+    )]
     Character {
         kind: &'static str,
+        value: String,
         extra: &'static str,
         found: char,
     },
-    #[error("{kind} must start with a letter or a digit")]
-    Start { kind: &'static str },
+    #[error("{kind} must start with a letter or a digit, not {value:?}")]
+    Start { kind: &'static str, value: String },
 }
 
 fn validate(
@@ -35,6 +39,7 @@ fn validate(
     if len < min || len > max {
         return Err(IdError::Length {
             kind,
+            value: value.to_owned(),
             min,
             max,
             len,
@@ -46,12 +51,16 @@ fn validate(
     {
         return Err(IdError::Character {
             kind,
+            value: value.to_owned(),
             extra: extra_text,
             found,
         });
     }
     if value.starts_with(extra) {
-        return Err(IdError::Start { kind });
+        return Err(IdError::Start {
+            kind,
+            value: value.to_owned(),
+        });
     }
     Ok(())
 }

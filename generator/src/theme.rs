@@ -161,12 +161,11 @@ fn template_error(sources: &[(String, SourceFile)], err: &tera::Error) -> Conten
             && let (Ok(line), Ok(col)) = (line.parse(), col.parse())
         {
             let offset = file.offset_of(line, col);
-            let first = summary
+            let expected = text
                 .lines()
-                .next()
-                .unwrap_or("template syntax error")
-                .to_owned();
-            return ContentError::at(file, offset, 1, format!("template syntax error: {first}"))
+                .find_map(|l| l.trim_start().strip_prefix("= "))
+                .unwrap_or("the template could not be parsed");
+            return ContentError::at(file, offset, 1, format!("template syntax error: {expected}"))
                 .hint("check the tera syntax near here: {{ value }}, {% tag %}, and that every block is closed");
         }
     }

@@ -31,6 +31,9 @@ struct Located<T> {
 struct Loader<'a> {
     root: &'a Path,
     errors: Vec<ContentError>,
+    /// File stems of programs, partners and links that failed to load. References to them
+    /// are not reported again: the owner sees the cause, not a cascade of consequences.
+    broken: HashSet<String>,
 }
 
 /// Loads and validates the content tree at `root`. All errors are returned at once.
@@ -38,6 +41,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
     let mut loader = Loader {
         root,
         errors: Vec::new(),
+        broken: HashSet::new(),
     };
     if !root.is_dir() {
         let mut d = Diagnostics::default();
@@ -60,6 +64,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
 
     let mut check = Checker {
         errors: std::mem::take(&mut loader.errors),
+        broken: std::mem::take(&mut loader.broken),
         programs: programs
             .iter()
             .map(|p| (p.value.id.clone(), &p.value))
@@ -99,8 +104,17 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
 impl Loader<'_> {
     fn read(&mut self, relative: &Path) -> Option<SourceFile> {
         SourceFile::read(self.root, relative)
-            .map_err(|e| self.errors.push(e))
+            .map_err(|e| {
+                self.errors.push(e);
+                self.mark_broken(relative);
+            })
             .ok()
+    }
+
+    fn mark_broken(&mut self, path: &Path) {
+        if let Some(stem) = path.file_stem() {
+            self.broken.insert(stem.to_string_lossy().into_owned());
+        }
     }
 
     fn parse<T: DeserializeOwned>(
@@ -110,7 +124,10 @@ impl Loader<'_> {
         base: usize,
     ) -> Option<T> {
         serde_yaml::from_str(text)
-            .map_err(|e| self.errors.push(file.yaml_error(&e, base)))
+            .map_err(|e| {
+                self.errors.push(file.yaml_error(&e, base));
+                self.mark_broken(file.path());
+            })
             .ok()
     }
 
@@ -260,10 +277,14 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            let Some(currency) = currency else { continue };
+            let Some(currency) = currency else {
+                self.broken.insert(id.to_string());
+                continue;
+            };
             let commission = match raw.commission.try_map_money(|a| a.in_currency(currency)) {
                 Ok(c) => c,
                 Err(e) => {
+                    self.broken.insert(id.to_string());
                     self.errors
                         .push(file.error_at(file.find_key("commission"), e.to_string()));
                     continue;
@@ -515,6 +536,14 @@ impl Loader<'_> {
     }
 }
 
+fn list_or_none(items: &[&str]) -> String {
+    if items.is_empty() {
+        "none yet".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
 fn audience(programs: Option<Vec<ProgramId>>) -> Audience {
     programs.map_or(Audience::All, Audience::Programs)
 }
@@ -528,6 +557,7 @@ fn file_name(name: &str) -> String {
 /// Checks references between files once everything is read.
 struct Checker<'p> {
     errors: Vec<ContentError>,
+    broken: HashSet<String>,
     programs: HashMap<ProgramId, &'p Program>,
     links: HashMap<Slug, Audience>,
 }
@@ -535,7 +565,7 @@ struct Checker<'p> {
 impl Checker<'_> {
     fn unknown_programs(&mut self, file: &SourceFile, programs: &[ProgramId]) {
         for id in programs {
-            if !self.programs.contains_key(id) {
+            if !self.programs.contains_key(id) && !self.broken.contains(id.as_str()) {
                 let mut known: Vec<&str> = self.programs.keys().map(ProgramId::as_str).collect();
                 known.sort_unstable();
                 self.errors.push(
@@ -544,7 +574,7 @@ impl Checker<'_> {
                         format!("unknown program `{id}`"),
                     )
                     .label("no programs/<id>.yaml by this name")
-                    .hint(format!("known programs: {}", known.join(", "))),
+                    .hint(format!("known programs: {}", list_or_none(&known))),
                 );
             }
         }
@@ -603,13 +633,16 @@ impl Checker<'_> {
         slug: &Slug,
         audience: &Audience,
     ) {
+        if self.broken.contains(slug.as_str()) && !self.links.contains_key(slug) {
+            return;
+        }
         let Some(link_audience) = self.links.get(slug) else {
             let mut known: Vec<&str> = self.links.keys().map(Slug::as_str).collect();
             known.sort_unstable();
             self.errors.push(
                 file.error_at(found, format!("unknown link `{slug}`"))
                     .label("no links/*.yaml with this slug")
-                    .hint(format!("known links: {}", known.join(", "))),
+                    .hint(format!("known links: {}", list_or_none(&known))),
             );
             return;
         };
@@ -705,6 +738,9 @@ impl Checker<'_> {
                 continue;
             };
             let found = p.file.find_value("parent", parent.as_str());
+            if !parents.contains_key(parent) && self.broken.contains(parent.as_str()) {
+                continue;
+            }
             if !parents.contains_key(parent) {
                 errors.push(
                     p.file.error_at(found, format!("unknown parent partner `{parent}`"))
@@ -818,7 +854,9 @@ impl Checker<'_> {
         let mut references: HashMap<&str, &str> = HashMap::new();
         for Located { file, value } in payouts {
             for payout in value {
-                if !codes.contains(&payout.partner) {
+                if !codes.contains(&payout.partner)
+                    && !self.broken.contains(payout.partner.as_str())
+                {
                     self.errors.push(
                         file.error_at(
                             file.find_value("partner", payout.partner.as_str()),

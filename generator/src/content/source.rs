@@ -162,13 +162,35 @@ impl SourceFile {
             Some(i) => message[..i].to_owned(),
             None => message,
         };
-        let offset = err.location().map_or(0, |l| l.index()) + base_offset;
+        let reported = err.location().map_or(0, |l| l.index()) + base_offset;
+        let (offset, len) = self.refine(reported, &message);
         let hint = yaml_hint(&message);
-        let error = ContentError::at(self, offset, 1, message);
+        let error = ContentError::at(self, offset, len, message);
         match hint {
             Some(hint) => error.hint(hint),
             None => error,
         }
+    }
+}
+
+impl SourceFile {
+    /// serde_yaml reports custom errors (bad currency, URL, code…) at the enclosing mapping
+    /// or not at all; the message usually quotes the bad value, so look for it from there.
+    fn refine(&self, reported: usize, message: &str) -> (usize, usize) {
+        let mut candidates: Vec<&str> = message.split('"').skip(1).step_by(2).collect();
+        if let Some(i) = message.find("got ") {
+            candidates.push(message[i + 4..].split_whitespace().next().unwrap_or(""));
+        }
+        for candidate in candidates.into_iter().filter(|c| !c.is_empty()) {
+            let start = reported.min(self.text.len());
+            if let Some(i) = self.text[start..].find(candidate) {
+                return (start + i, candidate.len());
+            }
+            if let Some(i) = self.text.find(candidate) {
+                return (i, candidate.len());
+            }
+        }
+        (reported, 1)
     }
 }
 

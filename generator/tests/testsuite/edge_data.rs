@@ -1,0 +1,172 @@
+//! dist/data: the KV redirect table and the D1 seed, applied to real SQLite.
+
+use std::collections::HashMap;
+
+use crate::helpers::{build, demo_content, demo_copy, read, repo_root};
+
+fn kv(out: &std::path::Path) -> HashMap<String, serde_json::Value> {
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_str(&read(&out.join("data/kv-links.json"))).unwrap();
+    entries
+        .into_iter()
+        .map(|e| {
+            // wrangler's bulk format: string keys and string values.
+            let key = e["key"].as_str().unwrap().to_owned();
+            let value = serde_json::from_str(e["value"].as_str().unwrap()).unwrap();
+            (key, value)
+        })
+        .collect()
+}
+
+#[test]
+fn the_kv_table_has_one_entry_per_partner_and_allowed_link() {
+    let out = build(&demo_content());
+    let table = kv(out.path());
+    assert_eq!(
+        table["link:abc123:home"]["url"],
+        "https://brightloom.example/"
+    );
+    assert_eq!(table["link:abc123:home"]["program"], "coffee-club");
+    assert_eq!(
+        table["link:xyz789:espresso-pro"]["url"],
+        "https://brightloom.example/shop/espresso-pro#reviews"
+    );
+    // /r/<code> goes to the default link of the partner's paying program.
+    assert_eq!(
+        table["link:xyz789"]["url"],
+        "https://brightloom.example/shop/espresso-pro#reviews"
+    );
+    // Not allowed for the partner's programs: no key, so the redirect falls back.
+    assert!(!table.contains_key("link:xyz789:subscribe"));
+    assert!(!table.contains_key("link:abc123:espresso-pro"));
+    // Sam is in equipment (priority 2) and coffee-club (priority 1): coffee-club pays for a
+    // link both programs may use, equipment for its own links.
+    assert_eq!(table["link:sam314:spring-sale"]["program"], "coffee-club");
+    assert_eq!(table["link:sam314:grinders"]["program"], "equipment");
+    // Suspended partners have no links at all.
+    assert!(table.keys().all(|k| !k.starts_with("link:leo777")));
+}
+
+fn apply(db: &rusqlite::Connection, sql: &str) {
+    db.execute_batch(sql).unwrap();
+}
+
+fn count(db: &rusqlite::Connection, sql: &str) -> i64 {
+    db.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn migrated() -> rusqlite::Connection {
+    let db = rusqlite::Connection::open_in_memory().unwrap();
+    let mut migrations: Vec<_> = std::fs::read_dir(repo_root().join("worker/migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    migrations.sort();
+    for m in migrations {
+        apply(&db, &read(&m));
+    }
+    db
+}
+
+#[test]
+fn the_seed_applies_to_sqlite_and_is_idempotent() {
+    let out = build(&demo_content());
+    let seed = read(&out.path().join("data/seed.sql"));
+    assert!(
+        !seed.contains("BEGIN"),
+        "D1 imports must not open transactions"
+    );
+    let db = migrated();
+    apply(&db, &seed);
+    let snapshot = |db: &rusqlite::Connection| {
+        [
+            "SELECT count(*) FROM partners",
+            "SELECT count(*) FROM programs",
+            "SELECT count(*) FROM partner_programs",
+            "SELECT count(*) FROM coupons",
+            "SELECT count(*) FROM links",
+            "SELECT count(*) FROM ledger",
+            "SELECT coalesce(sum(amount_minor), 0) FROM ledger",
+        ]
+        .map(|q| count(db, q))
+    };
+    let first = snapshot(&db);
+    assert_eq!(first[0], 7);
+    assert_eq!(first[1], 3);
+    // Payouts are debits in the ledger: 184.20 + 310.00 + 96.75 + 41.60.
+    assert_eq!(first[6], -(18_420 + 31_000 + 9_675 + 4_160));
+    apply(&db, &seed);
+    assert_eq!(
+        snapshot(&db),
+        first,
+        "applying the seed twice changes nothing"
+    );
+    let status: String = db
+        .query_row(
+            "SELECT status FROM partners WHERE code = 'leo777'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "suspended");
+    let rank: i64 = db
+        .query_row(
+            "SELECT rank FROM partner_programs WHERE partner = 'sam314' AND program = 'coffee-club'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rank, 0, "the lowest priority number pays first");
+}
+
+#[test]
+fn reseeding_after_removing_a_partner_marks_them_removed() {
+    let tree = demo_copy();
+    let db = migrated();
+    let first = build(&tree.path().join("content"));
+    apply(&db, &read(&first.path().join("data/seed.sql")));
+    std::fs::remove_file(tree.path().join("content/partners/tess42.yaml")).unwrap();
+    let second = build(&tree.path().join("content"));
+    apply(&db, &read(&second.path().join("data/seed.sql")));
+    let status: String = db
+        .query_row(
+            "SELECT status FROM partners WHERE code = 'tess42'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "removed");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM partner_programs WHERE partner = 'tess42'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM partners WHERE status = 'active'"),
+        5
+    );
+}
+
+#[test]
+fn owner_text_with_quotes_is_escaped_in_sql() {
+    let tree = demo_copy();
+    let path = tree.path().join("content/partners/abc123.yaml");
+    let yaml = read(&path).replace(
+        "company: Rivera Reviews",
+        "company: \"O'Brien's Reviews'); DROP TABLE partners; --\"",
+    );
+    std::fs::write(&path, yaml).unwrap();
+    let out = build(&tree.path().join("content"));
+    let db = migrated();
+    apply(&db, &read(&out.path().join("data/seed.sql")));
+    let company: String = db
+        .query_row(
+            "SELECT company FROM partners WHERE code = 'abc123'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(company, "O'Brien's Reviews'); DROP TABLE partners; --");
+}

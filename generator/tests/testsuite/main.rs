@@ -1,0 +1,8 @@
+//! End-to-end tests of the `partner-center` generator: one test binary, a module per feature.
+
+mod broken_content;
+mod build_output;
+mod cli;
+mod edge_data;
+mod helpers;
+mod snapshots;

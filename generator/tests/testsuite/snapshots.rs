@@ -1,0 +1,32 @@
+//! Snapshots of abc123's main pages (the `<main>` element), reviewed in the diff when they change.
+
+use scraper::{Html, Selector};
+
+use crate::helpers::{build, demo_content, read};
+
+fn main_of(path: &std::path::Path) -> String {
+    let html = Html::parse_document(&read(path));
+    let main = html
+        .select(&Selector::parse("main").unwrap())
+        .next()
+        .unwrap();
+    // One element per line, whitespace-only lines dropped, so diffs are readable.
+    main.html()
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn abc123_pages() {
+    let out = build(&demo_content());
+    let root = out.path().join("site/_p/abc123");
+    insta::assert_snapshot!("abc123_welcome", main_of(&root.join("index.html")));
+    insta::assert_snapshot!(
+        "abc123_commission",
+        main_of(&root.join("commission/index.html"))
+    );
+    insta::assert_snapshot!("abc123_links", main_of(&root.join("links/index.html")));
+}
