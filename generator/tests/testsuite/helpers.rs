@@ -5,24 +5,24 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use scraper::{Html, Selector};
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-pub fn demo_content() -> PathBuf {
+pub(crate) fn demo_content() -> PathBuf {
     repo_root().join("content")
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     repo_root().join("tests/fixtures")
 }
 
-pub fn cli() -> Command {
+pub(crate) fn cli() -> Command {
     Command::cargo_bin("partner-center").expect("the partner-center binary is built")
 }
 
 /// Copies `from` into `to` recursively (creating `to`).
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -35,14 +35,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A temp dir holding a copy of the demo content at `content/`.
-pub fn demo_copy() -> tempfile::TempDir {
+pub(crate) fn demo_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&demo_content(), &dir.path().join("content"));
     dir
 }
 
 /// Builds `content` into a fresh temp dir and returns it (`site/`, `data/`).
-pub fn build(content: &Path) -> tempfile::TempDir {
+pub(crate) fn build(content: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     cli()
         .args(["build", "--content"])
@@ -54,24 +54,24 @@ pub fn build(content: &Path) -> tempfile::TempDir {
     out
 }
 
-pub fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-pub fn parse(path: &Path) -> Html {
+pub(crate) fn parse(path: &Path) -> Html {
     Html::parse_document(&read(path))
 }
 
-pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+pub(crate) fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     html.select(&Selector::parse(css).unwrap()).collect()
 }
 
-pub fn text(element: &scraper::ElementRef<'_>) -> String {
+pub(crate) fn text(element: &scraper::ElementRef<'_>) -> String {
     element.text().collect::<Vec<_>>().join(" ")
 }
 
 /// Every `href`, `src` and `value` attribute and all text of a page.
-pub fn visible_urls_and_text(html: &Html) -> String {
+pub(crate) fn visible_urls_and_text(html: &Html) -> String {
     let mut out = String::new();
     for element in select(html, "*") {
         for attr in ["href", "src", "value"] {
@@ -86,7 +86,7 @@ pub fn visible_urls_and_text(html: &Html) -> String {
 }
 
 /// Partner codes of the demo content (read from the YAML, not hard-coded).
-pub fn demo_partners() -> Vec<(String, Vec<String>)> {
+pub(crate) fn demo_partners() -> Vec<(String, Vec<String>)> {
     let mut partners = Vec::new();
     for entry in std::fs::read_dir(demo_content().join("partners")).unwrap() {
         let yaml: serde_yaml::Value = serde_yaml::from_str(&read(&entry.unwrap().path())).unwrap();
