@@ -6,9 +6,12 @@
 pub mod commission;
 pub mod ids;
 pub mod money;
+pub mod password;
 pub mod percent;
+pub mod token;
 
 pub use commission::{Attribution, CommissionStructure, ProductOverride, Rate, Subscription, Tier};
 pub use ids::{IdError, PartnerCode, ProgramId, Slug};
 pub use money::{Amount, Currency, Decimal, Money, MoneyError};
 pub use percent::{Percent, PercentError};
+pub use token::{PasswordLink, Session, SigningKeys, TokenError};
