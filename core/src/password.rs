@@ -46,7 +46,7 @@ impl PasswordHash {
         for param in params.split(',') {
             match param.split_once('=')? {
                 ("i", n) => iterations = n.parse::<u32>().ok().filter(|n| *n > 0),
-                ("l", n) if n == "32" => {}
+                ("l", "32") => {}
                 _ => return None,
             }
         }
@@ -109,7 +109,11 @@ mod tests {
     use super::*;
 
     fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        use std::fmt::Write;
+        bytes.iter().fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
     }
 
     /// Published PBKDF2-HMAC-SHA256 vectors (the SHA-256 analogue of RFC 6070's set).

@@ -7,10 +7,12 @@
 pub mod build;
 pub mod content;
 pub mod data;
+pub mod dev_state;
 pub mod diagnostics;
 mod hash;
 pub mod markdown;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod synth;
 pub mod theme;

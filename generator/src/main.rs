@@ -38,6 +38,28 @@ enum Command {
         #[arg(long, default_value = "dist")]
         out: PathBuf,
     },
+    /// Build, then run the portal locally on SQLite; rebuilds when content or theme change.
+    Serve {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, default_value_t = 8787)]
+        port: u16,
+        /// Local state: database, build, development secrets.
+        #[arg(long, default_value = ".partner-center")]
+        state: PathBuf,
+    },
+    /// Print a one-time set-password link for a partner (valid for 7 days).
+    Invite {
+        code: String,
+        /// The portal's address (the deployed worker, or a local `serve`).
+        #[arg(long, default_value = "http://127.0.0.1:8787")]
+        base_url: String,
+        /// Where `serve` keeps its secrets, used when SESSION_SECRET is not set.
+        #[arg(long, default_value = ".partner-center")]
+        state: PathBuf,
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
     /// Write a synthetic content tree with N partners (for benchmarks and scale tests).
     Synth {
         #[arg(long)]
@@ -90,6 +112,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(summary) => println!("built {summary} → {}", out.display()),
             Err(err) => return report(err),
         },
+        Command::Serve {
+            content,
+            port,
+            state,
+        } => {
+            let options = pc_generator::serve::ServeOptions {
+                content,
+                port,
+                state,
+                threads: 8,
+            };
+            match pc_generator::serve::serve(&options) {
+                Ok(()) => {}
+                Err(pc_generator::serve::ServeError::Content(diagnostics)) => {
+                    return report(BuildError::Content(diagnostics));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Invite {
+            code,
+            base_url,
+            state,
+            content,
+        } => {
+            let code = pc_core::PartnerCode::parse(&code)?;
+            if content.is_dir() {
+                let loaded = pc_generator::content::load(&content).map_err(|_| {
+                    anyhow::anyhow!("the content has errors; run `partner-center check`")
+                })?;
+                anyhow::ensure!(
+                    loaded.partners.iter().any(|p| p.code == code),
+                    "there is no partner `{code}` in {}",
+                    content.display()
+                );
+            }
+            let secret = match std::env::var("SESSION_SECRET") {
+                Ok(secret) => secret,
+                Err(_) => pc_generator::dev_state::DevState::new(&state)?
+                    .secrets()?
+                    .remove("SESSION_SECRET")
+                    .unwrap_or_default(),
+            };
+            let now = pc_generator::serve::unix_now();
+            println!(
+                "{}",
+                pc_generator::serve::invite_link(&secret, &code, &base_url, now)?
+            );
+        }
         Command::Synth { partners, out } => {
             if out.exists() && std::fs::read_dir(&out)?.next().is_some() {
                 anyhow::bail!("{} is not empty", out.display());

@@ -1,0 +1,222 @@
+//! `partner-center serve`: build, seed SQLite, run the worker app natively, rebuild on change.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use pc_core::password::{DEFAULT_ITERATIONS, PasswordHash, SALT_LEN, derive};
+use pc_core::token::INVITE_SECONDS;
+use pc_core::{PartnerCode, PasswordLink, SigningKeys};
+use pc_worker::native::{Database, NativeState, Server};
+use pc_worker::{SqlValue, Statement};
+
+use crate::build::{self, BuildError};
+use crate::content::PartnerStatus;
+use crate::dev_state::{DevState, random_password};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("the content has errors")]
+    Content(crate::diagnostics::Diagnostics),
+    #[error(transparent)]
+    Build(BuildError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Database(#[from] pc_worker::native::DatabaseError),
+    #[error(transparent)]
+    Server(#[from] pc_worker::native::ServerError),
+    #[error("{0}")]
+    Secret(&'static str),
+}
+
+impl From<BuildError> for ServeError {
+    fn from(e: BuildError) -> Self {
+        match e {
+            BuildError::Content(d) => ServeError::Content(d),
+            other => ServeError::Build(other),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub content: PathBuf,
+    pub port: u16,
+    pub state: PathBuf,
+    /// Server threads.
+    pub threads: usize,
+}
+
+/// A set-password link for `code`, valid for a week, signed with `secret`.
+pub fn invite_link(
+    secret: &str,
+    code: &PartnerCode,
+    base_url: &str,
+    now: i64,
+) -> Result<String, ServeError> {
+    let keys = SigningKeys::new(secret, None).map_err(ServeError::Secret)?;
+    let mut nonce = [0u8; 16];
+    getrandom::getrandom(&mut nonce).map_err(std::io::Error::other)?;
+    let link = PasswordLink {
+        partner: code.clone(),
+        nonce: hex::encode(nonce),
+        expires_at: now + INVITE_SECONDS,
+    };
+    Ok(pc_worker::routes::password::link_url(
+        base_url.trim_end_matches('/'),
+        &link.sign(&keys),
+    ))
+}
+
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Builds into the state dir and loads the result into the database.
+fn build_and_seed(
+    content: &Path,
+    state: &DevState,
+    db: &Database,
+) -> Result<build::BuildSummary, ServeError> {
+    let summary = build::build(content, &state.dist())?;
+    let data = state.dist().join("data");
+    db.seed(&std::fs::read_to_string(data.join("seed.sql"))?)?;
+    db.load_kv(&std::fs::read_to_string(data.join("kv-links.json"))?)?;
+    Ok(summary)
+}
+
+/// What a fresh state prints: a ready sign-in for the demo's `abc123`, invites for the rest.
+fn first_run_sign_ins(
+    content: &Path,
+    db: &Database,
+    secret: &str,
+    base_url: &str,
+) -> Result<(), ServeError> {
+    let has_credentials = !db
+        .query(&Statement::new(
+            "SELECT 1 AS x FROM credentials LIMIT 1",
+            vec![],
+        ))?
+        .is_empty();
+    if has_credentials {
+        return Ok(());
+    }
+    let content = crate::content::load(content).map_err(ServeError::Content)?;
+    let now = unix_now();
+    let active: Vec<_> = content
+        .partners
+        .iter()
+        .filter(|p| p.status == PartnerStatus::Active)
+        .collect();
+    if let Some(demo) = active.iter().find(|p| p.code.as_str() == "abc123") {
+        let password = random_password()?;
+        let mut salt = [0u8; SALT_LEN];
+        getrandom::getrandom(&mut salt).map_err(std::io::Error::other)?;
+        let phc = PasswordHash {
+            iterations: DEFAULT_ITERATIONS,
+            salt: salt.to_vec(),
+            hash: derive(password.as_bytes(), &salt, DEFAULT_ITERATIONS).to_vec(),
+        }
+        .to_phc();
+        db.execute(&Statement::new(
+            "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, ?, 0, ?)",
+            vec![demo.code.to_string().into(), phc.into(), SqlValue::Int(now)],
+        ))?;
+        println!(
+            "\nSign in at {base_url}/login/ as {} with password: {password}",
+            demo.code
+        );
+        println!("(generated for this local state only; it is not stored anywhere else)");
+    }
+    let others: Vec<_> = active
+        .iter()
+        .filter(|p| p.code.as_str() != "abc123")
+        .collect();
+    if !others.is_empty() {
+        println!("\nSet-password links for the other partners (valid for 7 days, single use):");
+        for p in others.iter().take(10) {
+            println!(
+                "  {:<10} {}",
+                p.code.as_str(),
+                invite_link(secret, &p.code, base_url, now)?
+            );
+        }
+        if others.len() > 10 {
+            println!(
+                "  … and {} more: partner-center invite <code>",
+                others.len() - 10
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A cheap fingerprint of a tree: file count and newest modification time.
+fn fingerprint(dirs: &[PathBuf]) -> (usize, Option<SystemTime>) {
+    let mut count = 0;
+    let mut newest = None;
+    for dir in dirs {
+        for entry in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            count += 1;
+            let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+            newest = newest.max(modified);
+        }
+    }
+    (count, newest)
+}
+
+/// Runs until the process is stopped.
+pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
+    let state = DevState::new(&options.state)?;
+    let secrets = state.secrets()?;
+    let db = Database::open(&state.database())?;
+    let first = build_and_seed(&options.content, &state, &db)?;
+    println!("built {first}");
+    let base_url = format!("http://127.0.0.1:{}", options.port);
+    let mut env = secrets.clone();
+    env.insert("PORTAL_URL".into(), base_url.clone());
+    first_run_sign_ins(&options.content, &db, &secrets["SESSION_SECRET"], &base_url)?;
+
+    let shared = Arc::new(NativeState {
+        db,
+        site: state.dist().join("site"),
+        env,
+        mail_log: Box::new(|mail| {
+            println!("\n✉ mail to {}: {}\n{}", mail.to, mail.subject, mail.body);
+        }),
+    });
+    let _server = Server::start(
+        &shared,
+        &format!("127.0.0.1:{}", options.port),
+        options.threads,
+    )?;
+    println!("\nPartner Center is running at {base_url}/ (Ctrl-C to stop)");
+
+    let theme_dir = options.content.parent().map(|p| p.join("themes"));
+    let watched: Vec<PathBuf> = std::iter::once(options.content.clone())
+        .chain(theme_dir)
+        .collect();
+    let mut seen = fingerprint(&watched);
+    loop {
+        std::thread::sleep(Duration::from_millis(700));
+        let now = fingerprint(&watched);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        match build_and_seed(&options.content, &state, &shared.db) {
+            Ok(summary) => println!("rebuilt {summary}"),
+            Err(ServeError::Content(d)) => {
+                eprint!("{}", d.render(false));
+                eprintln!("(still serving the previous build)");
+            }
+            Err(e) => eprintln!("rebuild failed: {e} (still serving the previous build)"),
+        }
+    }
+}

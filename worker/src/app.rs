@@ -1,0 +1,110 @@
+//! The route table and the things every request gets: configuration, the CSRF cookie,
+//! body limits, security headers, and a 500 (never a panic) when the platform fails.
+
+use http::{Method, StatusCode};
+
+use crate::config::Config;
+use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
+use crate::platform::{Platform, PlatformError};
+use crate::routes::{Ctx, auth, csrf_token, password, portal, profile, set_csrf_cookie};
+use crate::security::{self, is_state_changing};
+use crate::{Request, Response};
+
+/// Handles one request.
+pub async fn handle<P: Platform>(platform: &P, req: Request) -> Response {
+    let mut response = match Config::from_platform(platform) {
+        Ok(config) => {
+            let (csrf, new_csrf) = csrf_token(&req, platform);
+            let ctx = Ctx {
+                platform,
+                config: &config,
+                now: platform.now_ms() / 1000,
+                csrf,
+            };
+            match route(&ctx, &req).await {
+                Ok(mut response) => {
+                    let is_html = response
+                        .headers()
+                        .get(http::header::CONTENT_TYPE)
+                        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+                    if new_csrf && is_html {
+                        set_csrf_cookie(&mut response, &ctx.csrf);
+                    }
+                    response
+                }
+                Err(err) => {
+                    platform.log_error(&format!("{} {}: {err}", req.method(), req.uri().path()));
+                    http_util::text(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Something went wrong on our side. Please try again.",
+                    )
+                }
+            }
+        }
+        Err(err) => {
+            platform.log_error(&err.to_string());
+            http_util::text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The portal is not configured yet.",
+            )
+        }
+    };
+    security::add_headers(&mut response);
+    response
+}
+
+/// The route table.
+async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
+    if is_state_changing(req.method()) && req.body().len() > MAX_BODY {
+        return Ok(http_util::text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The request is too large.",
+        ));
+    }
+    let path = req.uri().path();
+    let get = matches!(*req.method(), Method::GET | Method::HEAD);
+    let post = *req.method() == Method::POST;
+    match path {
+        "/" if get => Ok(see_other("/portal/")),
+        "/login" | "/forgot" | "/reset" | "/portal" if get => Ok(with_slash(req)),
+        "/login/" if get => portal::public_page(ctx, req, "login/index.html").await,
+        "/login" | "/login/" if post => auth::login(ctx, req).await,
+        "/logout" if post => auth::logout(ctx, req).await,
+        "/forgot/" if get => portal::public_page(ctx, req, "forgot/index.html").await,
+        "/forgot" | "/forgot/" if post => password::forgot(ctx, req).await,
+        "/reset/" if get => password::reset_form(ctx, req).await,
+        "/reset" | "/reset/" if post => password::reset(ctx, req).await,
+        "/portal/profile" if post => match auth::signed_in(ctx, req).await? {
+            Some((session, _)) => profile::post_form(ctx, req, session.partner.as_str()).await,
+            None => Ok(see_other("/login/")),
+        },
+        p if get && p.starts_with("/portal/") => portal::page(ctx, req).await,
+        "/api/v1/me/profile" => {
+            let Some((session, _)) = auth::signed_in(ctx, req).await? else {
+                return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
+            };
+            let code = session.partner.as_str();
+            match *req.method() {
+                Method::GET => profile::get(ctx, code).await,
+                Method::PUT => profile::put(ctx, req, code).await,
+                _ => Ok(json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET or PUT")),
+            }
+        }
+        p if p.starts_with("/api/") => Ok(json_error(StatusCode::NOT_FOUND, "no such API route")),
+        p if get && p.starts_with("/assets/") => portal::asset(ctx, req).await,
+        _ if get => ctx.not_found().await,
+        _ => Ok(http_util::text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed.",
+        )),
+    }
+}
+
+/// `/login` → `/login/` (keeping the query).
+fn with_slash(req: &Request) -> Response {
+    let location = match req.uri().query() {
+        Some(q) => format!("{}/?{q}", req.uri().path()),
+        None => format!("{}/", req.uri().path()),
+    };
+    redirect(StatusCode::PERMANENT_REDIRECT, &location)
+}

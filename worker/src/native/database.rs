@@ -1,0 +1,167 @@
+//! SQLite: the same migrations as D1, the generator's seed, and a table standing in for KV.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, params_from_iter};
+use serde_json::{Map, Value};
+
+use crate::platform::{Row, SqlValue, Statement};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the KV bulk file is not valid: {0}")]
+    Kv(#[from] serde_json::Error),
+}
+
+/// One SQLite database (a file, or memory), shared by the server's threads.
+#[derive(Debug)]
+pub struct Database {
+    connection: Mutex<Connection>,
+}
+
+fn bind(params: &[SqlValue]) -> impl Iterator<Item = rusqlite::types::Value> + '_ {
+    params.iter().map(|p| match p {
+        SqlValue::Null => rusqlite::types::Value::Null,
+        SqlValue::Int(i) => rusqlite::types::Value::Integer(*i),
+        SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
+    })
+}
+
+impl Database {
+    /// Opens (creating) the database and applies pending [`crate::MIGRATIONS`].
+    pub fn open(path: &Path) -> Result<Database, DatabaseError> {
+        let connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        let db = Database {
+            connection: Mutex::new(connection),
+        };
+        db.migrate(crate::MIGRATIONS)?;
+        Ok(db)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+        // back), so a poisoned lock is still usable.
+        self.connection
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn migrate(&self, migrations: &[(&str, &str)]) -> Result<(), DatabaseError> {
+        let mut conn = self.lock();
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY);
+             CREATE TABLE IF NOT EXISTS _kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+        )?;
+        for (name, sql) in migrations {
+            let done: bool = conn.query_row(
+                "SELECT count(*) > 0 FROM _migrations WHERE name = ?",
+                [name],
+                |r| r.get(0),
+            )?;
+            if !done {
+                let tx = conn.transaction()?;
+                tx.execute_batch(sql)?;
+                tx.execute("INSERT INTO _migrations (name) VALUES (?)", [name])?;
+                tx.commit()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the generator's `seed.sql` in one transaction.
+    pub fn seed(&self, sql: &str) -> Result<(), DatabaseError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces the redirect table with the generator's KV bulk file.
+    pub fn load_kv(&self, bulk_json: &str) -> Result<usize, DatabaseError> {
+        #[derive(serde::Deserialize)]
+        struct Entry {
+            key: String,
+            value: String,
+        }
+        let entries: Vec<Entry> = serde_json::from_str(bulk_json)?;
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM _kv WHERE key LIKE 'link:%'", [])?;
+        {
+            let mut insert = tx.prepare("INSERT OR REPLACE INTO _kv (key, value) VALUES (?, ?)")?;
+            for e in &entries {
+                insert.execute([&e.key, &e.value])?;
+            }
+        }
+        tx.commit()?;
+        Ok(entries.len())
+    }
+
+    pub fn kv_get(&self, key: &str) -> Result<Option<String>, DatabaseError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached("SELECT value FROM _kv WHERE key = ?")?;
+        let mut rows = stmt.query([key])?;
+        Ok(match rows.next()? {
+            Some(row) => Some(row.get(0)?),
+            None => None,
+        })
+    }
+
+    pub fn query(&self, statement: &Statement) -> Result<Vec<Row>, DatabaseError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(statement.sql)?;
+        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let mut rows = stmt.query(params_from_iter(bind(&statement.params)))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut map = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let value = match row.get_ref(i)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(n) => Value::from(n),
+                    ValueRef::Real(x) => Value::from(x),
+                    ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Value::from(b.to_vec()),
+                };
+                map.insert(name.clone(), value);
+            }
+            out.push(map);
+        }
+        Ok(out)
+    }
+
+    pub fn execute(&self, statement: &Statement) -> Result<u64, DatabaseError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(statement.sql)?;
+        Ok(stmt.execute(params_from_iter(bind(&statement.params)))? as u64)
+    }
+
+    /// All statements in one transaction.
+    pub fn batch(&self, statements: &[Statement]) -> Result<(), DatabaseError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        for s in statements {
+            tx.prepare_cached(s.sql)?
+                .execute(params_from_iter(bind(&s.params)))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs a read-only query for tools (`partner-center` commands, tests).
+    pub fn query_json(
+        &self,
+        sql: &'static str,
+        params: Vec<SqlValue>,
+    ) -> Result<Vec<Row>, DatabaseError> {
+        self.query(&Statement::new(sql, params))
+    }
+}

@@ -1,0 +1,156 @@
+//! [`Platform`] over SQLite, files and the system clock.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::platform::{Asset, Mail, Platform, PlatformError, Row, Statement};
+
+use super::database::Database;
+
+/// Where development mail goes besides the outbox table (the terminal, for `serve`).
+pub type MailLog = Box<dyn Fn(&Mail) + Send + Sync>;
+
+/// What the native server shares between requests.
+pub struct NativeState {
+    pub db: Database,
+    /// The built site (`dist/site`).
+    pub site: PathBuf,
+    pub env: HashMap<String, String>,
+    pub mail_log: MailLog,
+}
+
+impl std::fmt::Debug for NativeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NativeState")
+            .field("site", &self.site)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One request's view of the platform: shared state plus the work deferred until after the
+/// response (as `wait_until` does on Workers).
+pub(super) struct RequestPlatform<'a> {
+    pub state: &'a NativeState,
+    pub deferred: RefCell<Vec<Vec<Statement>>>,
+}
+
+fn err(e: impl std::fmt::Display) -> PlatformError {
+    PlatformError(e.to_string())
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|x| x.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+impl RequestPlatform<'_> {
+    /// Runs what the request deferred (after its response was sent).
+    pub(super) fn run_deferred(&self) {
+        for statements in self.deferred.take() {
+            if let Err(e) = self.state.db.batch(&statements) {
+                self.log_error(&format!("deferred write failed: {e}"));
+            }
+        }
+    }
+}
+
+impl Platform for RequestPlatform<'_> {
+    async fn kv_get(&self, key: &str) -> Result<Option<String>, PlatformError> {
+        self.state.db.kv_get(key).map_err(err)
+    }
+
+    async fn query(&self, statement: Statement) -> Result<Vec<Row>, PlatformError> {
+        self.state.db.query(&statement).map_err(err)
+    }
+
+    async fn execute(&self, statement: Statement) -> Result<u64, PlatformError> {
+        self.state.db.execute(&statement).map_err(err)
+    }
+
+    async fn batch(&self, statements: Vec<Statement>) -> Result<(), PlatformError> {
+        self.state.db.batch(&statements).map_err(err)
+    }
+
+    fn defer(&self, statements: Vec<Statement>) {
+        self.deferred.borrow_mut().push(statements);
+    }
+
+    async fn asset(&self, path: &str) -> Result<Option<Asset>, PlatformError> {
+        // Paths come from the app's own mapping, but refuse anything that could leave the site.
+        if path
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+            || path.contains('\\')
+        {
+            return Ok(None);
+        }
+        let file = self.state.site.join(path);
+        match std::fs::read(&file) {
+            Ok(body) => Ok(Some(Asset {
+                content_type: content_type(&file).to_owned(),
+                body,
+            })),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => Ok(None),
+            Err(e) => Err(err(e)),
+        }
+    }
+
+    async fn pbkdf2_sha256(
+        &self,
+        password: &[u8],
+        salt: &[u8],
+        iterations: u32,
+    ) -> Result<[u8; 32], PlatformError> {
+        Ok(pc_core::password::derive(password, salt, iterations))
+    }
+
+    async fn send_mail(&self, mail: Mail) -> Result<(), PlatformError> {
+        let now = self.now_ms() / 1000;
+        self.state
+            .db
+            .execute(&crate::store::outbox(
+                &mail.to,
+                &mail.subject,
+                &mail.body,
+                now,
+            ))
+            .map_err(err)?;
+        (self.state.mail_log)(&mail);
+        Ok(())
+    }
+
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    }
+
+    fn random_bytes(&self, n: usize) -> Vec<u8> {
+        let mut out = vec![0u8; n];
+        getrandom::getrandom(&mut out).expect("the operating system provides randomness");
+        out
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        self.state.env.get(name).cloned()
+    }
+
+    fn log_error(&self, message: &str) {
+        eprintln!("error: {message}");
+    }
+}

@@ -1,0 +1,107 @@
+//! What the app needs from where it runs. Implemented by the Workers backend (KV, D1,
+//! static assets, WebCrypto) and the native one (SQLite, files, pure-Rust crypto).
+
+use serde_json::{Map, Value};
+
+/// A failure of the platform (database, KV, assets): the app answers 500 and logs it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PlatformError(pub String);
+
+/// A bound SQL parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for SqlValue {
+    fn from(v: i64) -> Self {
+        SqlValue::Int(v)
+    }
+}
+
+impl From<&str> for SqlValue {
+    fn from(v: &str) -> Self {
+        SqlValue::Text(v.to_owned())
+    }
+}
+
+impl From<String> for SqlValue {
+    fn from(v: String) -> Self {
+        SqlValue::Text(v)
+    }
+}
+
+impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(SqlValue::Null, Into::into)
+    }
+}
+
+/// One SQL statement with `?` placeholders and its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub sql: &'static str,
+    pub params: Vec<SqlValue>,
+}
+
+impl Statement {
+    pub fn new(sql: &'static str, params: Vec<SqlValue>) -> Self {
+        Statement { sql, params }
+    }
+}
+
+/// A row as column name → JSON value (how D1 returns rows; SQLite rows are converted).
+pub type Row = Map<String, Value>;
+
+/// A static file from the built site.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+/// An e-mail to send (set-password links).
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The platform under the app. Futures need not be `Send`: Workers are single-threaded and
+/// the native server drives each request on its own thread.
+#[allow(async_fn_in_trait)]
+pub trait Platform {
+    /// One KV read (the redirect table).
+    async fn kv_get(&self, key: &str) -> Result<Option<String>, PlatformError>;
+    /// Rows of a query.
+    async fn query(&self, statement: Statement) -> Result<Vec<Row>, PlatformError>;
+    /// Runs a statement; the number of rows it changed.
+    async fn execute(&self, statement: Statement) -> Result<u64, PlatformError>;
+    /// Runs statements in one transaction: all or nothing.
+    async fn batch(&self, statements: Vec<Statement>) -> Result<(), PlatformError>;
+    /// Runs statements (one transaction) after the response is sent (`wait_until`).
+    fn defer(&self, statements: Vec<Statement>);
+    /// A file of the built site by its path (`login/index.html`), if it exists.
+    async fn asset(&self, path: &str) -> Result<Option<Asset>, PlatformError>;
+    /// PBKDF2-HMAC-SHA256 with a 32-byte output.
+    async fn pbkdf2_sha256(
+        &self,
+        password: &[u8],
+        salt: &[u8],
+        iterations: u32,
+    ) -> Result<[u8; 32], PlatformError>;
+    /// Sends (or, in development, records and prints) an e-mail.
+    async fn send_mail(&self, mail: Mail) -> Result<(), PlatformError>;
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> i64;
+    /// Cryptographically secure random bytes.
+    fn random_bytes(&self, n: usize) -> Vec<u8>;
+    /// A secret or setting (`SESSION_SECRET`, `PORTAL_URL`, …).
+    fn env(&self, name: &str) -> Option<String>;
+    /// Logs an internal error (never a secret, password or token).
+    fn log_error(&self, message: &str);
+}

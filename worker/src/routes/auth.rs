@@ -1,0 +1,216 @@
+//! Sign-in, sign-out, and who is signed in.
+
+use http::StatusCode;
+use pc_core::password::{HASH_LEN, MAX_PASSWORD_LEN, PasswordHash, SALT_LEN};
+use pc_core::{PartnerCode, Session};
+
+use super::{Ctx, Notice, safe_next};
+use crate::http_util::{self, cookie, field, form, see_other, set_cookie};
+use crate::platform::{Platform, PlatformError};
+use crate::security::{SESSION_COOKIE, csrf_ok, host_cookie, same_origin};
+use crate::store::{self, Limit, PartnerAuth};
+use crate::{Request, Response};
+
+/// Ten failed sign-ins per partner code in 15 minutes; the 11th is refused unchecked.
+pub const LOGIN_PER_CODE: Limit = Limit {
+    max: 10,
+    window_seconds: 15 * 60,
+};
+/// Per client address, to slow down guessing across many codes.
+pub const LOGIN_PER_CLIENT: Limit = Limit {
+    max: 50,
+    window_seconds: 15 * 60,
+};
+
+/// The client's address as the platform reports it (Cloudflare's header; the native server
+/// overwrites it with the peer address).
+pub fn client(req: &Request) -> String {
+    http_util::header_str(req, "cf-connecting-ip")
+        .unwrap_or("unknown")
+        .chars()
+        .take(64)
+        .collect()
+}
+
+/// A new PHC hash of `password` with a random salt.
+pub async fn hash_password<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    password: &str,
+) -> Result<String, PlatformError> {
+    let salt = ctx.platform.random_bytes(SALT_LEN);
+    let iterations = ctx.config.password_iterations;
+    let hash = ctx
+        .platform
+        .pbkdf2_sha256(password.as_bytes(), &salt, iterations)
+        .await?;
+    Ok(PasswordHash {
+        iterations,
+        salt,
+        hash: hash.to_vec(),
+    }
+    .to_phc())
+}
+
+/// Whether `password` matches `phc`. Without a stored hash, the same work is done against a
+/// dummy, so timing does not tell whether a code exists.
+async fn verify_password<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    phc: Option<&str>,
+    password: &str,
+) -> Result<Option<PasswordHash>, PlatformError> {
+    let parsed = phc.and_then(PasswordHash::parse);
+    let (salt, iterations) = parsed.as_ref().map_or_else(
+        || (vec![0u8; SALT_LEN], ctx.config.password_iterations),
+        |h| (h.salt.clone(), h.iterations),
+    );
+    let derived = ctx
+        .platform
+        .pbkdf2_sha256(password.as_bytes(), &salt, iterations)
+        .await?;
+    debug_assert_eq!(derived.len(), HASH_LEN);
+    Ok(parsed.filter(|h| h.matches(&derived)))
+}
+
+/// The signed-in partner, if the session cookie is valid, current and the partner active.
+pub async fn signed_in<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Option<(Session, PartnerAuth)>, PlatformError> {
+    let Some(token) = cookie(req, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let Ok(session) = Session::verify(&token, &ctx.config.keys, ctx.now) else {
+        return Ok(None);
+    };
+    let Some(auth) = store::partner_auth(ctx.platform, session.partner.as_str()).await? else {
+        return Ok(None);
+    };
+    if !auth.is_active() || auth.session_version != session.version {
+        return Ok(None);
+    }
+    Ok(Some((session, auth)))
+}
+
+/// The session cookie for `session`: 30 days with Remember Me, else a browser-session cookie.
+pub fn session_cookie(ctx: &Ctx<'_, impl Platform>, session: &Session) -> String {
+    let max_age = session.remember.then_some(session.expires_at - ctx.now);
+    host_cookie(
+        SESSION_COOKIE,
+        &session.sign(&ctx.config.keys),
+        true,
+        max_age,
+    )
+}
+
+pub fn clear_session_cookie() -> String {
+    host_cookie(SESSION_COOKIE, "", true, Some(0))
+}
+
+async fn login_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    status: StatusCode,
+    notice: Notice,
+    username: &str,
+) -> Result<Response, PlatformError> {
+    // Keep what the partner typed as their username (escaped).
+    let typed = crate::security::escape_html(username);
+    ctx.page(
+        "login/index.html",
+        status,
+        Some(notice),
+        &[(
+            r#"id="username" name="username""#.to_owned(),
+            format!(r#"id="username" name="username" value="{typed}""#),
+        )],
+    )
+    .await
+}
+
+/// `POST /login`: code + password (+ remember) → session cookie and 303 to the portal.
+pub async fn login<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let Some(fields) = form(req) else {
+        return Ok(http_util::text(
+            StatusCode::BAD_REQUEST,
+            "Send the sign-in form.",
+        ));
+    };
+    let username = field(&fields, "username")
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+        return login_page(ctx, StatusCode::FORBIDDEN, Notice::FormExpired, &username).await;
+    }
+    let password = field(&fields, "password").unwrap_or("");
+    let remember = field(&fields, "remember").is_some_and(|v| !v.is_empty());
+
+    let code_key = format!("login:code:{username}");
+    let client_key = format!("login:client:{}", client(req));
+    if store::hits(ctx.platform, &code_key, LOGIN_PER_CODE, ctx.now).await? >= LOGIN_PER_CODE.max
+        || store::hits(ctx.platform, &client_key, LOGIN_PER_CLIENT, ctx.now).await?
+            >= LOGIN_PER_CLIENT.max
+    {
+        return login_page(
+            ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            Notice::Limited,
+            &username,
+        )
+        .await;
+    }
+
+    let code = PartnerCode::parse(&username).ok();
+    let auth = match &code {
+        Some(code) => store::partner_auth(ctx.platform, code.as_str()).await?,
+        None => None,
+    };
+    let password_ok = password.len() <= MAX_PASSWORD_LEN;
+    let matched = verify_password(
+        ctx,
+        auth.as_ref()
+            .and_then(|a| a.password_hash.as_deref())
+            .filter(|_| password_ok),
+        password,
+    )
+    .await?;
+    let (Some(code), Some(auth), Some(hash)) = (code, auth, matched) else {
+        store::hit(ctx.platform, &code_key, LOGIN_PER_CODE, ctx.now).await?;
+        store::hit(ctx.platform, &client_key, LOGIN_PER_CLIENT, ctx.now).await?;
+        return login_page(ctx, StatusCode::UNAUTHORIZED, Notice::Failed, &username).await;
+    };
+    if !auth.is_active() {
+        return login_page(ctx, StatusCode::FORBIDDEN, Notice::Suspended, &username).await;
+    }
+    if hash.iterations != ctx.config.password_iterations {
+        let upgraded = hash_password(ctx, password).await?;
+        store::upgrade_hash(ctx.platform, code.as_str(), &upgraded, ctx.now).await?;
+    }
+    let session = Session::new(code, auth.session_version, remember, ctx.now);
+    let next = safe_next(field(&fields, "next").filter(|n| !n.is_empty()));
+    let mut response = see_other(next);
+    set_cookie(&mut response, &session_cookie(ctx, &session));
+    Ok(response)
+}
+
+/// `POST /logout`: ends this and every other session of the partner.
+pub async fn logout<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let fields = form(req).unwrap_or_default();
+    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+        return Ok(http_util::text(
+            StatusCode::FORBIDDEN,
+            "The form expired; reload the page and try again.",
+        ));
+    }
+    if let Some((session, _)) = signed_in(ctx, req).await? {
+        store::bump_session_version(ctx.platform, session.partner.as_str(), ctx.now).await?;
+    }
+    let mut response = see_other("/login/?status=signedout");
+    set_cookie(&mut response, &clear_session_cookie());
+    Ok(response)
+}

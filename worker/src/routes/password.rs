@@ -1,0 +1,190 @@
+//! Forgot your password? and set-password links (also used by owner invites).
+
+use http::StatusCode;
+use pc_core::password::{WeakPassword, check_new_password};
+use pc_core::token::RESET_SECONDS;
+use pc_core::{PartnerCode, PasswordLink, Session};
+
+use super::auth::{client, hash_password, session_cookie};
+use super::{Ctx, Notice};
+use crate::http_util::{self, field, form, query, see_other, set_cookie};
+use crate::platform::{Mail, Platform, PlatformError};
+use crate::security::{csrf_ok, escape_html, same_origin};
+use crate::store::{self, Limit};
+use crate::{Request, Response};
+
+const FORGOT_PER_CODE: Limit = Limit {
+    max: 5,
+    window_seconds: 3600,
+};
+const FORGOT_PER_CLIENT: Limit = Limit {
+    max: 30,
+    window_seconds: 3600,
+};
+
+/// The absolute URL of a set-password link.
+pub fn link_url(portal_url: &str, token: &str) -> String {
+    format!("{portal_url}/reset/?token={token}")
+}
+
+/// `POST /forgot`: always the same answer; a link goes out only for an active partner.
+pub async fn forgot<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let fields = form(req).unwrap_or_default();
+    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+        return ctx
+            .page(
+                "forgot/index.html",
+                StatusCode::FORBIDDEN,
+                Some(Notice::FormExpired),
+                &[],
+            )
+            .await;
+    }
+    let username = field(&fields, "username")
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let code_key = format!("forgot:code:{username}");
+    let client_key = format!("forgot:client:{}", client(req));
+    let limited = store::hits(ctx.platform, &code_key, FORGOT_PER_CODE, ctx.now).await?
+        >= FORGOT_PER_CODE.max
+        || store::hits(ctx.platform, &client_key, FORGOT_PER_CLIENT, ctx.now).await?
+            >= FORGOT_PER_CLIENT.max;
+    if limited {
+        return ctx
+            .page(
+                "forgot/index.html",
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(Notice::Limited),
+                &[],
+            )
+            .await;
+    }
+    store::hit(ctx.platform, &code_key, FORGOT_PER_CODE, ctx.now).await?;
+    store::hit(ctx.platform, &client_key, FORGOT_PER_CLIENT, ctx.now).await?;
+    if let Ok(code) = PartnerCode::parse(&username)
+        && let Some(auth) = store::partner_auth(ctx.platform, code.as_str()).await?
+        && auth.is_active()
+    {
+        let link = PasswordLink {
+            partner: code,
+            nonce: hex::encode(ctx.platform.random_bytes(16)),
+            expires_at: ctx.now + RESET_SECONDS,
+        };
+        let base = ctx
+            .config
+            .portal_url
+            .clone()
+            .or_else(|| http_util::origin(req))
+            .unwrap_or_default();
+        let url = link_url(&base, &link.sign(&ctx.config.keys));
+        ctx.platform
+            .send_mail(Mail {
+                to: auth.email.clone(),
+                subject: "Set a new password for your partner account".into(),
+                body: format!(
+                    "Hello {},\n\nSomeone (hopefully you) asked to set a new password for partner account {}.\n\
+                     Open this link within an hour to choose one:\n\n{url}\n\n\
+                     If you did not ask for this, ignore this e-mail: your password stays as it is.\n",
+                    auth.name, link.partner
+                ),
+            })
+            .await?;
+    }
+    ctx.page("forgot/index.html", StatusCode::OK, Some(Notice::Sent), &[])
+        .await
+}
+
+/// A link that verifies, was not used, and belongs to an active partner.
+async fn usable_link<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    token: &str,
+) -> Result<Option<PasswordLink>, PlatformError> {
+    let Ok(link) = PasswordLink::verify(token, &ctx.config.keys, ctx.now) else {
+        return Ok(None);
+    };
+    if store::token_used(ctx.platform, &link.nonce).await? {
+        return Ok(None);
+    }
+    let active = store::partner_auth(ctx.platform, link.partner.as_str())
+        .await?
+        .is_some_and(|a| a.is_active());
+    Ok(active.then_some(link))
+}
+
+async fn reset_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    status: StatusCode,
+    notice: Option<Notice>,
+    token: &str,
+) -> Result<Response, PlatformError> {
+    ctx.page(
+        "reset/index.html",
+        status,
+        notice,
+        &[(
+            r#"value="" data-reset-token"#.to_owned(),
+            format!(r#"value="{}" data-reset-token"#, escape_html(token)),
+        )],
+    )
+    .await
+}
+
+/// `GET /reset/?token=…`: the form, with the token filled in (or why the link is no good).
+pub async fn reset_form<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let q = query(req);
+    let token = field(&q, "token").unwrap_or("");
+    if usable_link(ctx, token).await?.is_none() {
+        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Expired), "").await;
+    }
+    reset_page(ctx, StatusCode::OK, None, token).await
+}
+
+/// `POST /reset`: sets the password (once per link), ends other sessions, signs in.
+pub async fn reset<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let fields = form(req).unwrap_or_default();
+    let token = field(&fields, "token").unwrap_or("");
+    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+        return reset_page(ctx, StatusCode::FORBIDDEN, Some(Notice::FormExpired), token).await;
+    }
+    let Some(link) = usable_link(ctx, token).await? else {
+        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Expired), "").await;
+    };
+    let password = field(&fields, "password").unwrap_or("");
+    if let Err(WeakPassword::TooShort | WeakPassword::TooLong) = check_new_password(password) {
+        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Weak), token).await;
+    }
+    if field(&fields, "confirm") != Some(password) {
+        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Mismatch), token).await;
+    }
+    let phc = hash_password(ctx, password).await?;
+    let code = link.partner.as_str();
+    // One transaction: the nonce is recorded and the password set, or neither (a second use
+    // of the link fails on the nonce's primary key).
+    let stored = ctx
+        .platform
+        .batch(vec![
+            store::use_token(&link.nonce, code, ctx.now),
+            store::set_password(code, &phc, ctx.now),
+        ])
+        .await;
+    if stored.is_err() {
+        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Expired), "").await;
+    }
+    let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
+        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Expired), "").await;
+    };
+    let session = Session::new(link.partner, auth.session_version, false, ctx.now);
+    let mut response = see_other("/portal/");
+    set_cookie(&mut response, &session_cookie(ctx, &session));
+    Ok(response)
+}

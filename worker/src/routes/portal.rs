@@ -1,0 +1,245 @@
+//! The gated portal (`/portal/…` → the signed-in partner's `_p/<code>/…` pages) and the
+//! public files of the site.
+
+use http::{HeaderValue, StatusCode, header};
+
+use super::auth::signed_in;
+use super::{Ctx, Notice};
+use crate::http_util::{self, field, query, redirect, see_other};
+use crate::platform::{Platform, PlatformError};
+use crate::security::escape_html;
+use crate::store::{self, Profile};
+use crate::{Request, Response};
+
+/// A path segment the generator can have written: a slug.
+fn is_slug(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment.len() <= 64
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Where `/portal/<rest>` lives for `code`, or `None` if `rest` is not a page path.
+/// Anything but slugs separated by `/` (dots, `%`, backslashes, empty segments) is refused,
+/// so `..`, encoded slashes and other partners' folders cannot be reached.
+pub fn page_path(code: &str, rest: &str) -> Option<String> {
+    if rest.is_empty() {
+        return Some(format!("_p/{code}/index.html"));
+    }
+    let dirs = rest.strip_suffix('/')?;
+    let segments: Vec<&str> = dirs.split('/').collect();
+    (segments.len() <= 3 && segments.iter().all(|s| is_slug(s)))
+        .then(|| format!("_p/{code}/{dirs}/index.html"))
+}
+
+/// `GET /portal/…`.
+pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
+    let path = req.uri().path();
+    let rest = path.strip_prefix("/portal/").unwrap_or("");
+    let Some((session, _)) = signed_in(ctx, req).await? else {
+        let next = if path.starts_with("/portal/") {
+            path
+        } else {
+            "/portal/"
+        };
+        let mut response = see_other(&format!("/login/?next={}", http_util::encode(next)));
+        http_util::set_cookie(&mut response, &super::auth::clear_session_cookie());
+        return Ok(response);
+    };
+    let code = session.partner.as_str();
+    let Some(asset_path) = page_path(code, rest) else {
+        // A page path without its trailing slash: send the browser to the right place.
+        if !rest.is_empty() && page_path(code, &format!("{rest}/")).is_some() {
+            return Ok(redirect(
+                StatusCode::PERMANENT_REDIRECT,
+                &format!("{path}/"),
+            ));
+        }
+        return Ok(private(ctx.not_found().await?));
+    };
+    let notice = field(&query(req), "status").and_then(Notice::from_status);
+    let Some(asset) = ctx.platform.asset(&asset_path).await? else {
+        return Ok(private(ctx.not_found().await?));
+    };
+    let mut response = ctx.render(&asset.body, StatusCode::OK, notice, &[]);
+    if is_profile(&asset.body)
+        && let Some((content, update)) = store::profile(ctx.platform, code).await?
+        && let Some(update) = update.filter(|u| *u != content)
+    {
+        let html = String::from_utf8_lossy(response.body()).into_owned();
+        *response.body_mut() = fill_profile(&html, &update).into_bytes();
+    }
+    Ok(private(response))
+}
+
+/// Whether a page is My Profile (which may also be the front page).
+fn is_profile(body: &[u8]) -> bool {
+    const MARKER: &[u8] = b"data-profile-form";
+    body.windows(MARKER.len()).any(|w| w == MARKER)
+}
+
+/// Portal pages are the partner's own: never cached by anyone.
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+/// Writes the partner's own profile values into My Profile (shown text and form fields).
+pub fn fill_profile(html: &str, profile: &Profile) -> String {
+    let fields = [
+        ("name", Some(profile.name.as_str())),
+        ("company", profile.company.as_deref()),
+        ("email", Some(profile.email.as_str())),
+        ("phone", profile.phone.as_deref()),
+        ("address", profile.address.as_deref()),
+    ];
+    let mut out = html.to_owned();
+    for (name, value) in fields {
+        let value = escape_html(value.unwrap_or(""));
+        let shown = if value.is_empty() {
+            "—".to_owned()
+        } else {
+            value.clone()
+        };
+        out = replace_between(&out, &format!(r#"data-show="{name}">"#), "<", &shown);
+        out = replace_between(
+            &out,
+            &format!(r#"data-field="{name}" value=""#),
+            "\"",
+            &value,
+        );
+        out = replace_between(
+            &out,
+            &format!(r#"data-field="{name}">"#),
+            "</textarea>",
+            &value,
+        );
+    }
+    out
+}
+
+/// Replaces the text after each `marker` up to `end` with `value`.
+fn replace_between(html: &str, marker: &str, end: &str, value: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(marker) {
+        let start = at + marker.len();
+        let Some(len) = rest[start..].find(end) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(value);
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Public files: `/assets/…` (theme, brand, banners).
+pub async fn asset<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let path = req.uri().path().trim_start_matches('/');
+    let safe = path.split('/').count() <= 4
+        && path.split('/').all(|s| {
+            !s.is_empty()
+                && !s.starts_with('.')
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        });
+    if !safe {
+        return ctx.not_found().await;
+    }
+    let mut response = ctx.asset_or_404(path).await?;
+    if response.status() == StatusCode::OK {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        );
+    }
+    Ok(response)
+}
+
+/// `GET /login/`, `/forgot/`: public pages with the CSRF token and any notice.
+pub async fn public_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    file: &str,
+) -> Result<Response, PlatformError> {
+    let q = query(req);
+    let notice = field(&q, "status").and_then(Notice::from_status);
+    let next = field(&q, "next").map(|n| super::safe_next(Some(n)).to_owned());
+    let replacements = next
+        .map(|n| {
+            vec![(
+                r#"name="next" value="""#.to_owned(),
+                format!(r#"name="next" value="{}""#, escape_html(&n)),
+            )]
+        })
+        .unwrap_or_default();
+    ctx.page(file, StatusCode::OK, notice, &replacements).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_slug_paths_map_to_pages() {
+        assert_eq!(page_path("abc123", "").unwrap(), "_p/abc123/index.html");
+        assert_eq!(
+            page_path("abc123", "links/").unwrap(),
+            "_p/abc123/links/index.html"
+        );
+        assert_eq!(
+            page_path("abc123", "reports/clicks/").unwrap(),
+            "_p/abc123/reports/clicks/index.html"
+        );
+        for bad in [
+            "links",
+            "../xyz789/",
+            "..%2fxyz789/",
+            "%2e%2e/",
+            "a//",
+            "/",
+            "x/../../",
+            "Links/",
+            "a.b/",
+            "a\\b/",
+            "a/b/c/d/",
+            "_p/xyz789/",
+        ] {
+            assert!(page_path("abc123", bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn profile_values_are_filled_in_escaped() {
+        let html = r#"<dd data-show="name">Old</dd><dd data-show="company">—</dd>
+<input data-field="name" value="Old"><input data-field="company" value="">
+<textarea data-field="address">old</textarea>"#;
+        let profile = Profile {
+            name: "<b>New</b>".into(),
+            company: None,
+            email: "n@x.example".into(),
+            phone: None,
+            address: Some("1 Road".into()),
+        };
+        let out = fill_profile(html, &profile);
+        assert!(
+            out.contains(r#"<dd data-show="name">&lt;b&gt;New&lt;/b&gt;</dd>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<input data-field="name" value="&lt;b&gt;New&lt;/b&gt;">"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<dd data-show="company">—</dd>"#));
+        assert!(out.contains(r#"<textarea data-field="address">1 Road</textarea>"#));
+    }
+}

@@ -1,0 +1,158 @@
+//! Security applied to every request and response: headers, same-origin checks for state
+//! changes, the double-submit CSRF token, and HTML escaping of anything a partner typed.
+
+use std::fmt::Write as _;
+
+use http::{HeaderValue, Method, header};
+
+use crate::http_util::{cookie, header_str, origin};
+use crate::{Request, Response};
+
+pub const CSRF_COOKIE: &str = "__Host-pc_csrf";
+pub const SESSION_COOKIE: &str = "__Host-pc_session";
+
+/// Scripts, styles and images only from the portal itself; no framing; no plugins.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// Adds the security headers every response carries.
+pub fn add_headers(response: &mut Response) {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("content-security-policy", CONTENT_SECURITY_POLICY),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "strict-origin-when-cross-origin"),
+        ("x-frame-options", "DENY"),
+        ("cross-origin-opener-policy", "same-origin"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+        (
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        ),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+/// A state-changing request must come from the portal's own pages: `Origin` (or, without it,
+/// `Sec-Fetch-Site`) must say so. Clients that send neither (scripts, curl) pass this check and
+/// still need the CSRF token of a form or a JSON body (which browsers cannot send cross-site
+/// without a CORS preflight that the portal never grants).
+pub fn same_origin(req: &Request) -> bool {
+    if let Some(sent) = header_str(req, "origin") {
+        return origin(req).is_some_and(|own| own == sent);
+    }
+    match header_str(req, "sec-fetch-site") {
+        Some(site) => site == "same-origin" || site == "none",
+        None => true,
+    }
+}
+
+/// Whether a form's `csrf` field equals the CSRF cookie (compared in constant time).
+pub fn csrf_ok(req: &Request, submitted: Option<&str>) -> bool {
+    let (Some(cookie), Some(submitted)) = (cookie(req, CSRF_COOKIE), submitted) else {
+        return false;
+    };
+    cookie.len() >= 32
+        && cookie.len() == submitted.len()
+        && subtle_eq(cookie.as_bytes(), submitted.as_bytes())
+}
+
+fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn is_state_changing(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// `Set-Cookie` for a `__Host-` cookie: Secure, Path=/, no Domain.
+pub fn host_cookie(name: &str, value: &str, http_only: bool, max_age: Option<i64>) -> String {
+    let mut out = format!("{name}={value}; Path=/; Secure; SameSite=Lax");
+    if http_only {
+        out.push_str("; HttpOnly");
+    }
+    if let Some(age) = max_age {
+        let _ = write!(out, "; Max-Age={age}");
+    }
+    out
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: &[(&str, &str)]) -> Request {
+        let mut builder = http::Request::builder()
+            .method("POST")
+            .uri("https://partners.example/login");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn same_origin_requires_a_matching_origin_header() {
+        assert!(same_origin(&request(&[(
+            "origin",
+            "https://partners.example"
+        )])));
+        assert!(!same_origin(&request(&[(
+            "origin",
+            "https://evil.example"
+        )])));
+        assert!(!same_origin(&request(&[("origin", "null")])));
+        assert!(!same_origin(&request(&[("sec-fetch-site", "cross-site")])));
+        assert!(same_origin(&request(&[("sec-fetch-site", "same-origin")])));
+    }
+
+    #[test]
+    fn csrf_tokens_must_match_the_cookie() {
+        let token = "a".repeat(32);
+        let req = request(&[("cookie", &format!("{CSRF_COOKIE}={token}"))]);
+        assert!(csrf_ok(&req, Some(&token)));
+        assert!(!csrf_ok(&req, Some(&"b".repeat(32))));
+        assert!(!csrf_ok(&req, None));
+        assert!(!csrf_ok(&request(&[]), Some(&token)));
+        let tossed = request(&[(
+            "cookie",
+            &format!("{CSRF_COOKIE}={token}; {CSRF_COOKIE}={}", "c".repeat(32)),
+        )]);
+        assert!(
+            !csrf_ok(&tossed, Some(&token)),
+            "duplicate cookies are refused"
+        );
+    }
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape_html("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+    }
+}

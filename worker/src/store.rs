@@ -1,0 +1,240 @@
+//! The app's queries, typed. Every SQL statement the routes use is here.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
+
+fn parse<T: for<'de> Deserialize<'de>>(row: Row) -> Result<T, PlatformError> {
+    serde_json::from_value(Value::Object(row)).map_err(|e| PlatformError(format!("row: {e}")))
+}
+
+async fn first<T: for<'de> Deserialize<'de>>(
+    platform: &impl Platform,
+    statement: Statement,
+) -> Result<Option<T>, PlatformError> {
+    let rows = platform.query(statement).await?;
+    rows.into_iter().next().map(parse).transpose()
+}
+
+/// What sign-in and gating need to know about a partner.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PartnerAuth {
+    pub status: String,
+    pub password_hash: Option<String>,
+    pub session_version: i64,
+    pub email: String,
+    pub name: String,
+}
+
+impl PartnerAuth {
+    pub fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+}
+
+pub async fn partner_auth(
+    platform: &impl Platform,
+    code: &str,
+) -> Result<Option<PartnerAuth>, PlatformError> {
+    first(
+        platform,
+        Statement::new(
+            "SELECT p.status AS status, c.password_hash AS password_hash, \
+             coalesce(c.session_version, 0) AS session_version, \
+             coalesce(u.email, p.email) AS email, coalesce(u.name, p.name) AS name \
+             FROM partners p LEFT JOIN credentials c ON c.partner = p.code \
+             LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.code = ?",
+            vec![code.into()],
+        ),
+    )
+    .await
+}
+
+/// Stores a new password hash and bumps the session version (other sessions end).
+pub fn set_password(code: &str, phc: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, ?, 1, ?) \
+         ON CONFLICT (partner) DO UPDATE SET password_hash = excluded.password_hash, \
+         session_version = credentials.session_version + 1, updated_at = excluded.updated_at",
+        vec![code.into(), phc.into(), now.into()],
+    )
+}
+
+/// Replaces the hash without ending sessions (a stronger hash of the same password).
+pub async fn upgrade_hash(
+    platform: &impl Platform,
+    code: &str,
+    phc: &str,
+    now: i64,
+) -> Result<(), PlatformError> {
+    platform
+        .execute(Statement::new(
+            "UPDATE credentials SET password_hash = ?, updated_at = ? WHERE partner = ?",
+            vec![phc.into(), now.into(), code.into()],
+        ))
+        .await
+        .map(drop)
+}
+
+/// Ends every session of a partner.
+pub async fn bump_session_version(
+    platform: &impl Platform,
+    code: &str,
+    now: i64,
+) -> Result<(), PlatformError> {
+    platform
+        .execute(Statement::new(
+            "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, NULL, 1, ?) \
+             ON CONFLICT (partner) DO UPDATE SET session_version = credentials.session_version + 1, updated_at = excluded.updated_at",
+            vec![code.into(), now.into()],
+        ))
+        .await
+        .map(drop)
+}
+
+/// Records a set-password link's nonce; fails (in a batch) if it was used before.
+pub fn use_token(nonce: &str, code: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO used_tokens (nonce, partner, used_at) VALUES (?, ?, ?)",
+        vec![nonce.into(), code.into(), now.into()],
+    )
+}
+
+pub async fn token_used(platform: &impl Platform, nonce: &str) -> Result<bool, PlatformError> {
+    Ok(!platform
+        .query(Statement::new(
+            "SELECT 1 AS used FROM used_tokens WHERE nonce = ?",
+            vec![nonce.into()],
+        ))
+        .await?
+        .is_empty())
+}
+
+/// Rate limits: fixed windows of `window_seconds`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub max: i64,
+    pub window_seconds: i64,
+}
+
+/// How many times `key` was hit in the current window.
+pub async fn hits(
+    platform: &impl Platform,
+    key: &str,
+    limit: Limit,
+    now: i64,
+) -> Result<i64, PlatformError> {
+    #[derive(Deserialize)]
+    struct Count {
+        count: i64,
+    }
+    let window = now / limit.window_seconds;
+    Ok(first::<Count>(
+        platform,
+        Statement::new(
+            "SELECT count FROM rate_limits WHERE key = ? AND window_start = ?",
+            vec![key.into(), window.into()],
+        ),
+    )
+    .await?
+    .map_or(0, |c| c.count))
+}
+
+pub async fn hit(
+    platform: &impl Platform,
+    key: &str,
+    limit: Limit,
+    now: i64,
+) -> Result<(), PlatformError> {
+    let window = now / limit.window_seconds;
+    platform
+        .execute(Statement::new(
+            "INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+             count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END, \
+             window_start = excluded.window_start",
+            vec![key.into(), window.into()],
+        ))
+        .await
+        .map(drop)
+}
+
+/// A partner's profile as shown and edited on My Profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: String,
+    pub company: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// The profile from content, and the partner's own update if there is one.
+pub async fn profile(
+    platform: &impl Platform,
+    code: &str,
+) -> Result<Option<(Profile, Option<Profile>)>, PlatformError> {
+    let rows = platform
+        .query(Statement::new(
+            "SELECT p.name AS name, p.company AS company, p.email AS email, p.phone AS phone, p.address AS address, \
+             u.name AS u_name, u.company AS u_company, u.email AS u_email, u.phone AS u_phone, u.address AS u_address \
+             FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.code = ?",
+            vec![code.into()],
+        ))
+        .await?;
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let text = |key: &str| row.get(key).and_then(Value::as_str).map(str::to_owned);
+    let content = Profile {
+        name: text("name").unwrap_or_default(),
+        company: text("company"),
+        email: text("email").unwrap_or_default(),
+        phone: text("phone"),
+        address: text("address"),
+    };
+    let update = text("u_name").map(|name| Profile {
+        name,
+        company: text("u_company"),
+        email: text("u_email").unwrap_or_default(),
+        phone: text("u_phone"),
+        address: text("u_address"),
+    });
+    Ok(Some((content, update)))
+}
+
+pub async fn save_profile(
+    platform: &impl Platform,
+    code: &str,
+    profile: &Profile,
+    now: i64,
+) -> Result<(), PlatformError> {
+    let opt = |v: &Option<String>| SqlValue::from(v.clone());
+    platform
+        .execute(Statement::new(
+            "INSERT INTO profile_updates (partner, name, company, email, phone, address, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (partner) DO UPDATE SET name = excluded.name, \
+             company = excluded.company, email = excluded.email, phone = excluded.phone, \
+             address = excluded.address, updated_at = excluded.updated_at",
+            vec![
+                code.into(),
+                profile.name.clone().into(),
+                opt(&profile.company),
+                profile.email.clone().into(),
+                opt(&profile.phone),
+                opt(&profile.address),
+                now.into(),
+            ],
+        ))
+        .await
+        .map(drop)
+}
+
+/// Records an e-mail in the outbox (development, or no mail API configured).
+pub fn outbox(to: &str, subject: &str, body: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
+        vec![to.into(), subject.into(), body.into(), now.into()],
+    )
+}
