@@ -1,0 +1,208 @@
+//! A small HTTP client for scenarios: no redirects followed, cookies kept by name (the
+//! portal's cookies are all `Path=/`), every status returned as a response.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// A response with what scenarios look at.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_cookies(&self) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The `Set-Cookie` line for cookie `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+    }
+
+    pub fn location(&self) -> &str {
+        self.header("location").unwrap_or("")
+    }
+}
+
+/// A browser-like client: a cookie jar and the portal's base URL.
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+    pub cookies: BTreeMap<String, String>,
+}
+
+pub const SESSION: &str = "__Host-pc_session";
+pub const CSRF: &str = "__Host-pc_csrf";
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_mins(1)))
+            .build()
+            .into();
+        Client {
+            base: base.to_owned(),
+            agent,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absorb(&mut self, reply: &Reply) {
+        for line in reply.set_cookies() {
+            let pair = line.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                let expired = line.contains("Max-Age=0");
+                if value.is_empty() || expired {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, result: Result<HttpResponse, ureq::Error>) -> Result<Reply, String> {
+        let mut response = result.map_err(|e| format!("request failed: {e}"))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(20 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        let reply = Reply {
+            status,
+            headers,
+            body,
+        };
+        self.absorb(&reply);
+        Ok(reply)
+    }
+
+    /// `GET path` with extra headers.
+    pub fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Result<Reply, String> {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if !self.cookies.is_empty() {
+            req = req.header("cookie", &self.cookie_header());
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let result = req.call();
+        self.finish(result)
+    }
+
+    pub fn get(&mut self, path: &str) -> Result<Reply, String> {
+        self.get_with(path, &[])
+    }
+
+    /// A request with a body (`POST`/`PUT`).
+    pub fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Result<Reply, String> {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "PUT" => self.agent.put(&url),
+            _ => self.agent.post(&url),
+        };
+        req = req.header("content-type", content_type);
+        if !self.cookies.is_empty() {
+            req = req.header("cookie", &self.cookie_header());
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let result = req.send(body);
+        self.finish(result)
+    }
+
+    /// Submits a form as the portal's own pages do (same Origin, the CSRF token).
+    pub fn form(&mut self, path: &str, fields: &[(&str, &str)]) -> Result<Reply, String> {
+        if !self.cookies.contains_key(CSRF) {
+            self.get("/login/")?;
+        }
+        let csrf = self.cookies.get(CSRF).cloned().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "csrf") {
+            all.push(("csrf", &csrf));
+        }
+        let body = encode_form(&all);
+        let origin = self.base.clone();
+        self.send(
+            "POST",
+            path,
+            "application/x-www-form-urlencoded",
+            body.as_bytes(),
+            &[("origin", &origin)],
+        )
+    }
+
+    /// Signs in; the reply is the sign-in response (303 on success).
+    pub fn sign_in(&mut self, code: &str, password: &str, remember: bool) -> Result<Reply, String> {
+        let mut fields = vec![("username", code), ("password", password)];
+        if remember {
+            fields.push(("remember", "1"));
+        }
+        self.form("/login", &fields)
+    }
+}
+
+type HttpResponse = ureq::http::Response<ureq::Body>;
+
+pub fn encode_form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent(k), percent(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}

@@ -1,0 +1,107 @@
+//! The end-to-end scenario suite. The same scenarios run against the native backend
+//! (`partner-center serve`) and the real Workers runtime (`wrangler dev`); `tests/run` starts
+//! each and runs this binary against it:
+//!
+//! ```text
+//! pc-e2e --base-url URL --session-secret SECRET (--sqlite FILE | --wrangler-persist DIR)
+//! ```
+//!
+//! It prints one line per scenario and exits non-zero if any fails.
+
+// A binary: `pub` marks what scenario modules share, not a public API.
+#![allow(unreachable_pub, missing_debug_implementations)]
+
+mod client;
+mod db;
+mod scenarios;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use client::Client;
+use db::Db;
+
+/// What every scenario gets: where the portal is, its secret (to mint links and forge
+/// cookies), and a way to look into its database (the outbox, fixtures).
+pub struct World {
+    pub base: String,
+    pub secret: String,
+    pub db: Db,
+}
+
+impl World {
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+}
+
+pub type Outcome = Result<(), String>;
+
+/// Fails the scenario with a message unless `cond` holds.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+fn parse_args() -> Result<World, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let base = value("--base-url").ok_or("--base-url is required")?;
+    let secret = value("--session-secret").ok_or("--session-secret is required")?;
+    let db = match (value("--sqlite"), value("--wrangler-persist")) {
+        (Some(path), None) => Db::Sqlite(path.into()),
+        (None, Some(dir)) => Db::Wrangler(dir.into()),
+        _ => return Err("give exactly one of --sqlite FILE or --wrangler-persist DIR".into()),
+    };
+    Ok(World {
+        base: base.trim_end_matches('/').to_owned(),
+        secret,
+        db,
+    })
+}
+
+fn main() -> ExitCode {
+    let world = match parse_args() {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("pc-e2e: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let backend = match world.db {
+        Db::Sqlite(_) => "native",
+        Db::Wrangler(_) => "workerd",
+    };
+    println!("end-to-end scenarios against {} ({backend})", world.base);
+    let mut failed = 0;
+    let started = Instant::now();
+    for (name, scenario) in scenarios::ALL {
+        let t = Instant::now();
+        match scenario(&world) {
+            Ok(()) => println!("  ok    {name} ({} ms)", t.elapsed().as_millis()),
+            Err(e) => {
+                failed += 1;
+                println!("  FAIL  {name}: {e}");
+            }
+        }
+    }
+    println!(
+        "{} scenarios, {failed} failed, {:.1} s ({backend})",
+        scenarios::ALL.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

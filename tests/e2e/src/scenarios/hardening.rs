@@ -1,0 +1,217 @@
+//! CSRF, origin checks, security headers, and bad input.
+
+use super::{ABC123_PASSWORD, abc123};
+use crate::client::{CSRF, SESSION, encode_form};
+use crate::{Outcome, World, ensure};
+
+pub fn csrf_and_origin(world: &World) -> Outcome {
+    let mut client = world.client();
+    client.get("/login/")?;
+    let token = client
+        .cookies
+        .get(CSRF)
+        .cloned()
+        .ok_or("the login page sets the CSRF cookie")?;
+    let page = client.get("/login/")?;
+    ensure!(
+        page.body.contains(&format!("value=\"{token}\" data-csrf")),
+        "the form carries the token"
+    );
+    let base = world.base.clone();
+    let body = |csrf: &str| {
+        encode_form(&[
+            ("username", "abc123"),
+            ("password", ABC123_PASSWORD),
+            ("csrf", csrf),
+        ])
+    };
+    let form = "application/x-www-form-urlencoded";
+    let no_token = client.send(
+        "POST",
+        "/login",
+        form,
+        body("").as_bytes(),
+        &[("origin", &base)],
+    )?;
+    ensure!(
+        no_token.status == 403,
+        "without the token: {}",
+        no_token.status
+    );
+    let wrong = client.send(
+        "POST",
+        "/login",
+        form,
+        body(&"0".repeat(64)).as_bytes(),
+        &[("origin", &base)],
+    )?;
+    ensure!(wrong.status == 403, "with another token: {}", wrong.status);
+    let cross = client.send(
+        "POST",
+        "/login",
+        form,
+        body(&token).as_bytes(),
+        &[("origin", "https://evil.example")],
+    )?;
+    ensure!(
+        cross.status == 403 && cross.set_cookie(SESSION).is_none(),
+        "cross-site: {}",
+        cross.status
+    );
+    let fetch_site = client.send(
+        "POST",
+        "/login",
+        form,
+        body(&token).as_bytes(),
+        &[("sec-fetch-site", "cross-site")],
+    )?;
+    ensure!(
+        fetch_site.status == 403,
+        "Sec-Fetch-Site cross-site: {}",
+        fetch_site.status
+    );
+    let ok = client.send(
+        "POST",
+        "/login",
+        form,
+        body(&token).as_bytes(),
+        &[("origin", &base)],
+    )?;
+    ensure!(
+        ok.status == 303,
+        "same origin with the token: {}",
+        ok.status
+    );
+    // Logout and profile need them too.
+    let mut signed = abc123(world, false)?;
+    let logout = signed.send("POST", "/logout", form, b"csrf=", &[("origin", &base)])?;
+    ensure!(
+        logout.status == 403 && signed.get("/portal/")?.status == 200,
+        "logout without token"
+    );
+    let put = signed.send(
+        "PUT",
+        "/api/v1/me/profile",
+        "application/json",
+        b"{}",
+        &[("origin", "https://evil.example")],
+    )?;
+    ensure!(put.status == 403, "cross-site PUT: {}", put.status);
+    let text = signed.send(
+        "PUT",
+        "/api/v1/me/profile",
+        "text/plain",
+        br#"{"name":"x","email":"a@b.example"}"#,
+        &[("origin", &base)],
+    )?;
+    ensure!(
+        text.status == 415,
+        "a text/plain body (a cross-site simple request): {}",
+        text.status
+    );
+    Ok(())
+}
+
+pub fn security_headers(world: &World) -> Outcome {
+    let mut client = abc123(world, false)?;
+    for path in [
+        "/login/",
+        "/portal/",
+        "/portal/links/",
+        "/assets/style.css",
+        "/nope",
+        "/_p/xyz789/",
+    ] {
+        let reply = client.get(path)?;
+        let csp = reply.header("content-security-policy").unwrap_or("");
+        ensure!(csp.contains("frame-ancestors 'none'"), "{path}: CSP {csp}");
+        ensure!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: no inline script"
+        );
+        ensure!(
+            reply.header("x-content-type-options") == Some("nosniff"),
+            "{path}: nosniff"
+        );
+        ensure!(
+            reply.header("referrer-policy").is_some(),
+            "{path}: Referrer-Policy"
+        );
+    }
+    let css = client.get("/assets/style.css")?;
+    ensure!(
+        css.status == 200
+            && css
+                .header("content-type")
+                .unwrap_or("")
+                .starts_with("text/css"),
+        "CSS: {:?}",
+        css.header("content-type")
+    );
+    Ok(())
+}
+
+pub fn bad_input(world: &World) -> Outcome {
+    let mut client = world.client();
+    let base = world.base.clone();
+    let huge = vec![b'a'; 70 * 1024];
+    let big = client.send(
+        "POST",
+        "/login",
+        "application/x-www-form-urlencoded",
+        &huge,
+        &[("origin", &base)],
+    )?;
+    ensure!(big.status == 413, "an oversized body: {}", big.status);
+    let not_form = client.send(
+        "POST",
+        "/login",
+        "application/json",
+        b"{}",
+        &[("origin", &base)],
+    )?;
+    ensure!(not_form.status == 400, "not a form: {}", not_form.status);
+    let junk_cookie = client.get_with(
+        "/portal/",
+        &[("cookie", "__Host-pc_session=\u{1}\u{2}; ;;=; a")],
+    );
+    if let Ok(reply) = junk_cookie {
+        ensure!(
+            reply.status == 303,
+            "a malformed cookie header: {}",
+            reply.status
+        );
+    }
+    ensure!(client.get("/no/such/page")?.status == 404, "unknown route");
+    ensure!(
+        client.get("/api/v1/nothing")?.status == 404,
+        "unknown API route"
+    );
+    let bin = client.send(
+        "POST",
+        "/login",
+        "application/x-www-form-urlencoded",
+        &[0xff, 0xfe, b'=', 0x00],
+        &[("origin", &base)],
+    )?;
+    ensure!(
+        bin.status == 403 || bin.status == 400,
+        "binary junk: {}",
+        bin.status
+    );
+    let long_user = "a".repeat(5000);
+    let reply = client.form("/login", &[("username", &long_user), ("password", "x")])?;
+    ensure!(
+        reply.status == 401,
+        "a very long username: {}",
+        reply.status
+    );
+    ensure!(
+        client
+            .send("DELETE", "/portal/", "text/plain", b"", &[])?
+            .status
+            >= 400,
+        "DELETE"
+    );
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! The scenarios, in the order they run. Later scenarios rely on abc123's password, which
+//! the first one sets through an invite link.
+
+mod access;
+mod hardening;
+mod password;
+mod profile;
+mod sign_in;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use pc_core::{PartnerCode, PasswordLink, Session, SigningKeys};
+
+use crate::client::Client;
+use crate::{Outcome, World, ensure};
+
+pub type Scenario = fn(&World) -> Outcome;
+
+pub const ALL: &[(&str, Scenario)] = &[
+    (
+        "an invite link sets a password and signs in, once",
+        sign_in::invite_sets_password_once,
+    ),
+    (
+        "Remember Me sets a 30-day cookie, its absence a session cookie",
+        sign_in::remember_me,
+    ),
+    (
+        "the portal shows abc123's Welcome and every page is 200",
+        access::every_page,
+    ),
+    (
+        "xyz789's pages are unreachable for abc123 by any path",
+        access::other_partner_unreachable,
+    ),
+    (
+        "tampered, expired, wrong-key and revoked cookies go to /login",
+        access::bad_cookies,
+    ),
+    (
+        "a wrong password and an unknown code get the same answer",
+        sign_in::same_answer,
+    ),
+    (
+        "the 11th quick failed attempt is refused",
+        sign_in::rate_limited,
+    ),
+    (
+        "a suspended partner cannot sign in or keep a session",
+        sign_in::suspended,
+    ),
+    (
+        "forgot → outbox link → reset → sign in; the link works once",
+        password::forgot_and_reset,
+    ),
+    (
+        "profile updates persist and are escaped",
+        profile::update_persists,
+    ),
+    ("logout ends the session (everywhere)", sign_in::logout),
+    (
+        "state changes need the same origin and the CSRF token",
+        hardening::csrf_and_origin,
+    ),
+    (
+        "every response carries the security headers",
+        hardening::security_headers,
+    ),
+    (
+        "bad input gets a clear 4xx, never a crash",
+        hardening::bad_input,
+    ),
+];
+
+/// abc123's password once the first scenario has run.
+pub const ABC123_PASSWORD: &str = "brightloom-partner-2026";
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+pub fn keys(world: &World) -> SigningKeys {
+    SigningKeys::new(&world.secret, None).expect("the session secret is long enough")
+}
+
+/// A set-password link (path and query) for `code`, as `partner-center invite` makes them.
+pub fn invite_path(world: &World, code: &str) -> String {
+    // Unique per link: the time in nanoseconds and a counter (links are recorded on use).
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let nonce = format!(
+        "{nanos:032x}{:08x}",
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let link = PasswordLink {
+        partner: PartnerCode::parse(code).expect("a valid code"),
+        nonce,
+        expires_at: now() + 3600,
+    };
+    format!("/reset/?token={}", link.sign(&keys(world)))
+}
+
+/// A session cookie value signed with `secret`.
+pub fn forge(secret: &str, code: &str, version: i64, expires_at: i64) -> String {
+    let keys = SigningKeys::new(secret, None).expect("long secret");
+    Session {
+        partner: PartnerCode::parse(code).expect("a valid code"),
+        version,
+        expires_at,
+        remember: false,
+    }
+    .sign(&keys)
+}
+
+/// Sets `code`'s password through a fresh invite link; returns the signed-in client.
+pub fn set_password(world: &World, code: &str, password: &str) -> Result<Client, String> {
+    let mut client = world.client();
+    let link = invite_path(world, code);
+    let form = client.get(&link)?;
+    ensure!(form.status == 200, "GET invite link: {}", form.status);
+    let token = link.trim_start_matches("/reset/?token=");
+    let reply = client.form(
+        "/reset",
+        &[
+            ("token", token),
+            ("password", password),
+            ("confirm", password),
+        ],
+    )?;
+    ensure!(
+        reply.status == 303 && reply.location() == "/portal/",
+        "POST /reset: {} {}",
+        reply.status,
+        reply.location()
+    );
+    Ok(client)
+}
+
+/// A client signed in as abc123.
+pub fn abc123(world: &World, remember: bool) -> Result<Client, String> {
+    let mut client = world.client();
+    let reply = client.sign_in("abc123", ABC123_PASSWORD, remember)?;
+    ensure!(
+        reply.status == 303,
+        "sign in as abc123: {} {}",
+        reply.status,
+        reply.body
+    );
+    Ok(client)
+}
+
+/// The session version stored for `code`.
+pub fn session_version(world: &World, code: &str) -> Result<i64, String> {
+    let rows = world.db.query(&format!(
+        "SELECT session_version FROM credentials WHERE partner = '{code}'"
+    ))?;
+    Ok(rows
+        .first()
+        .and_then(|r| r["session_version"].as_i64())
+        .unwrap_or(0))
+}

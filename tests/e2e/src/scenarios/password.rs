@@ -1,0 +1,123 @@
+//! Forgot your password? → outbox → reset.
+
+use super::set_password;
+use crate::{Outcome, World, ensure};
+
+pub fn forgot_and_reset(world: &World) -> Outcome {
+    // mia456 (abc123's password stays as the other scenarios expect).
+    set_password(world, "mia456", "mia-first-password")?;
+    let before = outbox_count(world)?;
+    let mut client = world.client();
+    let known = client.form("/forgot", &[("username", "mia456")])?;
+    let unknown = world.client().form("/forgot", &[("username", "nobody1")])?;
+    ensure!(
+        known.status == 200 && unknown.status == 200,
+        "{} / {}",
+        known.status,
+        unknown.status
+    );
+    ensure!(
+        known.body.contains("on its way"),
+        "the answer says a link may be on its way"
+    );
+    let strip = |b: &str| {
+        b.split("data-csrf")
+            .nth(1)
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    ensure!(
+        strip(&known.body) == strip(&unknown.body),
+        "the same answer for an unknown code"
+    );
+    let rows = world
+        .db
+        .query("SELECT recipient, body FROM outbox ORDER BY id DESC LIMIT 1")?;
+    ensure!(
+        outbox_count(world)? == before + 1,
+        "exactly one mail was sent"
+    );
+    let mail = rows.first().ok_or("the outbox has the mail")?;
+    ensure!(
+        mail["recipient"] == "mia@slowmornings.example",
+        "to mia: {}",
+        mail["recipient"]
+    );
+    let body = mail["body"].as_str().unwrap_or("");
+    let url = body
+        .split_whitespace()
+        .find(|w| w.contains("/reset/?token="))
+        .ok_or("the mail has a link")?;
+    let path = &url[url.find("/reset/").ok_or("path")?..];
+    ensure!(
+        url.starts_with(&world.base),
+        "the link points at the portal: {url}"
+    );
+    let page = client.get(path)?;
+    ensure!(
+        page.status == 200,
+        "the link opens the form: {}",
+        page.status
+    );
+    let token = path.trim_start_matches("/reset/?token=");
+    let reset = client.form(
+        "/reset",
+        &[
+            ("token", token),
+            ("password", "mia-second-password"),
+            ("confirm", "mia-second-password"),
+        ],
+    )?;
+    ensure!(
+        reset.status == 303 && reset.location() == "/portal/",
+        "reset: {}",
+        reset.status
+    );
+    ensure!(
+        client.get("/portal/")?.body.contains("Mia Chen"),
+        "signed in as mia456"
+    );
+    ensure!(
+        world
+            .client()
+            .sign_in("mia456", "mia-second-password", false)?
+            .status
+            == 303,
+        "the new password works"
+    );
+    ensure!(
+        world
+            .client()
+            .sign_in("mia456", "mia-first-password", false)?
+            .status
+            == 401,
+        "the old one does not"
+    );
+    let again = world.client().form(
+        "/reset",
+        &[
+            ("token", token),
+            ("password", "mia-third-password"),
+            ("confirm", "mia-third-password"),
+        ],
+    )?;
+    ensure!(
+        again.status == 400,
+        "the link does not work twice: {}",
+        again.status
+    );
+    ensure!(
+        world
+            .client()
+            .sign_in("mia456", "mia-second-password", false)?
+            .status
+            == 303,
+        "nothing changed"
+    );
+    Ok(())
+}
+
+fn outbox_count(world: &World) -> Result<i64, String> {
+    let rows = world.db.query("SELECT count(*) AS n FROM outbox")?;
+    Ok(rows.first().and_then(|r| r["n"].as_i64()).unwrap_or(0))
+}

@@ -1,0 +1,37 @@
+# Shared helpers for the test scripts (sourced).
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# A free TCP port on the loopback interface.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until URL answers (any HTTP status), up to $2 seconds (default 60).
+wait_for_url() {
+  local url=$1 limit=${2:-60} waited=0
+  until curl -s -o /dev/null "$url"; do
+    sleep 0.5
+    waited=$((waited + 1))
+    if [ "$waited" -ge $((limit * 2)) ]; then
+      echo "timed out waiting for $url" >&2
+      return 1
+    fi
+  done
+}
+
+# Stops a process group started with setsid, politely then firmly.
+stop_group() {
+  local pgid=$1
+  [ -n "$pgid" ] || return 0
+  kill -TERM -- "-$pgid" 2>/dev/null || true
+  for _ in 1 2 3 4 5 6; do
+    kill -0 -- "-$pgid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+}
+
+random_secret() {
+  python3 -c 'import secrets; print(secrets.token_urlsafe(36))'
+}
