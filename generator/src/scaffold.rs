@@ -15,7 +15,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../scaffold/deploy.yml"),
     ),
     ("README.md", include_str!("../scaffold/README.md")),
-    (".gitignore", "/dist\n/build\n/.wrangler\n/node_modules\n"),
+    (
+        ".gitignore",
+        "/dist\n/.wrangler\n/node_modules\n/.partner-center\n/.partner-center-src\n",
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

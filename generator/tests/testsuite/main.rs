@@ -5,4 +5,5 @@ mod build_output;
 mod cli;
 mod edge_data;
 mod helpers;
+mod serve;
 mod snapshots;

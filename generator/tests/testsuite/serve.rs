@@ -1,0 +1,144 @@
+//! `serve` and `invite`: the local portal and set-password links.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+
+use crate::helpers::{cli, demo_content, demo_copy, read};
+
+const SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
+
+#[test]
+fn invite_prints_a_signed_link_for_known_partners_only() {
+    let output = cli()
+        .env("SESSION_SECRET", SECRET)
+        .args([
+            "invite",
+            "abc123",
+            "--base-url",
+            "https://partners.example/",
+            "--content",
+        ])
+        .arg(demo_content())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let link = String::from_utf8(output.stdout).unwrap();
+    let token = link
+        .trim()
+        .strip_prefix("https://partners.example/reset/?token=")
+        .expect("a link to the reset page");
+    let keys = pc_core::SigningKeys::new(SECRET, None).unwrap();
+    let now = pc_generator::serve::unix_now();
+    let verified = pc_core::PasswordLink::verify(token, &keys, now).unwrap();
+    assert_eq!(verified.partner.as_str(), "abc123");
+    assert!(
+        verified.expires_at > now + 6 * 24 * 3600,
+        "valid for a week"
+    );
+    cli()
+        .env("SESSION_SECRET", SECRET)
+        .args(["invite", "nobody1", "--content"])
+        .arg(demo_content())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("there is no partner `nobody1`"));
+    cli()
+        .env("SESSION_SECRET", SECRET)
+        .args(["invite", "Not A Code"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("partner code"));
+}
+
+struct Serve(Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serve_signs_in_the_demo_partner_and_rebuilds_on_change() {
+    let tree = demo_copy();
+    let port = free_port();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("partner-center"))
+        .current_dir(tree.path())
+        .args(["serve", "--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Serve(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.contains("is running at");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    let printed = printed.join("\n");
+    assert!(printed.contains("as abc123 with password: "), "{printed}");
+    assert!(
+        printed.contains("xyz789") && printed.contains("/reset/?token="),
+        "invites for the others"
+    );
+    // Dev secrets are kept in the state dir (not in git), readable by the owner only.
+    let secrets = tree.path().join(".partner-center/secrets.json");
+    assert!(read(&secrets).contains("SESSION_SECRET"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secrets).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "secrets.json is private");
+    }
+    assert!(get(port, "/login/").contains("Brightloom Partner Center"));
+
+    let site = tree.path().join("content/site.yaml");
+    std::fs::write(
+        &site,
+        read(&site).replace("Brightloom Partner Center", "Brightloom Partner Hub"),
+    )
+    .unwrap();
+    let started = Instant::now();
+    while !get(port, "/login/").contains("Brightloom Partner Hub") {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no rebuild after a content change"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(server);
+}
