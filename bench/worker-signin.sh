@@ -26,7 +26,7 @@ measure() {
   rm -rf "$state/wrangler"
   start_workerd "$state" "$@"
   local link jar="$state/jar" password=bench-password-123
-  link=$(SESSION_SECRET=$WORKERD_SECRET target/debug/partner-center invite abc123 --base-url "$WORKERD_URL")
+  link=$(SESSION_SECRET=$WORKERD_SECRET "$BIN_DIR"/partner-center invite abc123 --base-url "$WORKERD_URL")
   rm -f "$jar"
   curl -s -c "$jar" -b "$jar" "$link" >/dev/null
   local csrf token

@@ -1,5 +1,8 @@
 # Shared helpers for the test scripts (sourced).
 
+# Where cargo puts binaries (respecting CARGO_TARGET_DIR).
+BIN_DIR="${CARGO_TARGET_DIR:-$PWD/target}/debug"
+
 step() { printf '\n==> %s\n' "$*"; }
 
 # A free TCP port on the loopback interface.

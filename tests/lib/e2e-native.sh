@@ -8,7 +8,7 @@ cargo build --locked -q -p pc-generator -p pc-e2e
 state=$(mktemp -d)
 port=$(free_port)
 log="$state/serve.log"
-setsid target/debug/partner-center serve --content content --state "$state/state" --port "$port" >"$log" 2>&1 &
+setsid "$BIN_DIR"/partner-center serve --content content --state "$state/state" --port "$port" >"$log" 2>&1 &
 pgid=$!
 trap 'stop_group "$pgid"; rm -rf "$state"' EXIT
 if ! wait_for_url "http://127.0.0.1:$port/login/" 60; then
@@ -16,5 +16,5 @@ if ! wait_for_url "http://127.0.0.1:$port/login/" 60; then
   exit 1
 fi
 secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["SESSION_SECRET"])' "$state/state/secrets.json")
-target/debug/pc-e2e --base-url "http://127.0.0.1:$port" --session-secret "$secret" \
+"$BIN_DIR"/pc-e2e --base-url "http://127.0.0.1:$port" --session-secret "$secret" \
   --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; cat "$log"; exit 1; }

@@ -17,5 +17,5 @@ state=$(mktemp -d)
 WORKERD_PGID=
 trap 'stop_group "$WORKERD_PGID"; rm -rf "$state"' EXIT
 start_workerd "$state"
-target/debug/pc-e2e --base-url "$WORKERD_URL" --session-secret "$WORKERD_SECRET" \
+"$BIN_DIR"/pc-e2e --base-url "$WORKERD_URL" --session-secret "$WORKERD_SECRET" \
   --wrangler-persist "$WORKERD_PERSIST" || { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }

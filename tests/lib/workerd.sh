@@ -30,5 +30,5 @@ start_workerd() {
 build_worker_and_site() {
   (cd worker && worker-build --profile wasm-release) >/dev/null
   cargo build --locked -q -p pc-generator -p pc-e2e
-  target/debug/partner-center build --content content --out dist >/dev/null
+  "$BIN_DIR"/partner-center build --content content --out dist >/dev/null
 }
