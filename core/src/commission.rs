@@ -11,8 +11,12 @@ use crate::percent::Percent;
 
 /// How much a rule pays: a share of the amount, or a fixed sum per occurrence.
 /// Written `{percent: 20}` or `{fixed: 5.00}` in content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "RateFields<M>", bound(deserialize = "M: Deserialize<'de>"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    try_from = "RateFields<M>",
+    rename_all = "snake_case",
+    bound(deserialize = "M: Deserialize<'de>")
+)]
 pub enum Rate<M = Money> {
     Percent(Percent),
     Fixed(M),
@@ -38,16 +42,16 @@ impl<M> TryFrom<RateFields<M>> for Rate<M> {
 
 /// Commission on recurring subscription payments, for the first `months` months
 /// (`None`: for as long as the customer pays).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, bound(deserialize = "M: Deserialize<'de>"))]
 pub struct Subscription<M = Money> {
     pub rate: Rate<M>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub months: Option<u32>,
 }
 
 /// A volume tier: from `min_sales` sales in a calendar month, sales pay `sale` instead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tier<M = Money> {
     pub min_sales: u32,
@@ -55,7 +59,7 @@ pub struct Tier<M = Money> {
 }
 
 /// A product whose sales pay a different rate than the program's default.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProductOverride<M = Money> {
     /// The product id the store sends in events.
@@ -79,25 +83,27 @@ fn default_cookie_days() -> u32 {
 }
 
 /// Every rule of a program, as in DESIGN's domain rules.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// Serialized in the content format (`{"sale": {"percent": "20"}, "lead": "2.00", …}`) so the
+/// worker reads rules from D1 exactly as the generator read them from YAML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, bound(deserialize = "M: Deserialize<'de>"))]
 pub struct CommissionStructure<M = Money> {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sale: Option<Rate<M>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Subscription<M>>,
     /// A fixed amount per qualified lead.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<M>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<Tier<M>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<ProductOverride<M>>,
     /// Paid to the parent of the partner who made the sale.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_tier: Option<Rate<M>>,
     /// Paid to the parent's parent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_tier: Option<Rate<M>>,
     /// Days before a commission becomes payable (refund window).
     #[serde(default)]
@@ -423,6 +429,24 @@ mod tests {
             ["third_tier"]
         );
         assert!(fields("sale: {percent: 5}\nsecond_tier: {percent: 1}\n").is_empty());
+    }
+
+    #[test]
+    fn rules_round_trip_through_json() {
+        let c = parse(
+            "sale: {fixed: 15}\ntiers: [{min_sales: 10, sale: {fixed: 20.5}}]\n\
+             products: [{product: g, name: G, sale: {percent: 8.25}}]\n\
+             subscription: {rate: {percent: 10}, months: 12}\nlead: 2\nsecond_tier: {percent: 5}\n\
+             third_tier: {fixed: 1}\nhold_days: 30\ncookie_days: 60\nattribution: first_click\n",
+        );
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(json.contains(r#""lead":"2.00""#), "{json}");
+        let usd = Currency::parse("USD").unwrap();
+        let back = serde_json::from_str::<CommissionStructure<Amount>>(&json)
+            .unwrap()
+            .try_map_money(|a| a.in_currency(usd))
+            .unwrap();
+        assert_eq!(back, c);
     }
 
     #[test]

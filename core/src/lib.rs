@@ -4,7 +4,9 @@
 //! crate builds for native targets and for `wasm32-unknown-unknown` alike.
 
 pub mod commission;
+pub mod engine;
 pub mod ids;
+pub mod ledger;
 pub mod money;
 pub mod password;
 pub mod percent;

@@ -250,7 +250,8 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
-/// An amount of money in integer minor units (cents) of one currency.
+/// An amount of money in integer minor units (cents) of one currency. Serializes as its
+/// decimal text (`"19.99"`); the currency travels separately (one per portal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money {
     minor: i64,
@@ -310,6 +311,12 @@ impl Money {
         let mut out = String::new();
         let _ = write_scaled(&mut out, self.minor, self.currency.minor_digits());
         out
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.decimal_string())
     }
 }
 

@@ -74,6 +74,13 @@ impl fmt::Display for Percent {
     }
 }
 
+/// Serializes as decimal text without the sign (`"12.5"`), which [`Percent::parse`] reads back.
+impl serde::Serialize for Percent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.to_string().trim_end_matches('%'))
+    }
+}
+
 impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]

@@ -20,15 +20,32 @@ struct KvEntry {
     value: String,
 }
 
+/// A redirect's target: everything the redirect needs, so it costs one KV read.
 #[derive(Serialize)]
 struct LinkTarget<'a> {
     url: &'a str,
     program: &'a str,
+    slug: &'a str,
+    click_param: &'a str,
+    partner_param: &'a str,
+}
+
+/// `config:site`: read only when a link is unknown (where to send the visitor instead).
+#[derive(Serialize)]
+struct SiteConfig<'a> {
+    fallback_url: &'a str,
 }
 
 /// The KV bulk file: `[{"key": "link:abc123:home", "value": "{\"url\":…,\"program\":…}"}]`.
 pub fn kv_links(content: &Content) -> String {
-    let mut entries = Vec::new();
+    let params = &content.site.link_params;
+    let mut entries = vec![KvEntry {
+        key: "config:site".into(),
+        value: serde_json::to_string(&SiteConfig {
+            fallback_url: content.site.fallback_url.as_str(),
+        })
+        .unwrap_or_default(),
+    }];
     for partner in content
         .partners
         .iter()
@@ -41,6 +58,9 @@ pub fn kv_links(content: &Content) -> String {
             let value = LinkTarget {
                 url: link.target.as_str(),
                 program: program.as_str(),
+                slug: link.slug.as_str(),
+                click_param: &params.click_id,
+                partner_param: &params.partner,
             };
             entries.push(KvEntry {
                 key: format!("link:{}:{}", partner.code, link.slug),
@@ -48,7 +68,13 @@ pub fn kv_links(content: &Content) -> String {
             });
         }
         if let Some((link, program)) = default_link(content, partner) {
-            let value = LinkTarget { url: link, program };
+            let value = LinkTarget {
+                url: link.target.as_str(),
+                program,
+                slug: link.slug.as_str(),
+                click_param: &params.click_id,
+                partner_param: &params.partner,
+            };
             entries.push(KvEntry {
                 key: format!("link:{}", partner.code),
                 value: serde_json::to_string(&value).unwrap_or_default(),
@@ -59,13 +85,14 @@ pub fn kv_links(content: &Content) -> String {
 }
 
 /// The target of `/r/<code>`: the default link of the partner's paying program.
-fn default_link<'c>(content: &'c Content, partner: &'c Partner) -> Option<(&'c str, &'c str)> {
+fn default_link<'c>(
+    content: &'c Content,
+    partner: &'c Partner,
+) -> Option<(&'c crate::content::Link, &'c str)> {
     partner.programs.iter().find_map(|id| {
         let program = content.program(id)?;
         let link = content.link(program.default_link.as_ref()?)?;
-        link.audience
-            .includes(id)
-            .then(|| (link.target.as_str(), id.as_str()))
+        link.audience.includes(id).then_some((link, id.as_str()))
     })
 }
 
@@ -85,11 +112,7 @@ pub fn seed_sql(content: &Content) -> (String, String) {
     let currency = content.site.currency.code();
     let b = sql_text(BUILD);
     for p in &content.programs {
-        let rules = serde_json::json!({
-            "summary": p.commission.summary(),
-            "rules": p.commission.describe(),
-            "default_link": p.default_link.as_ref().map(pc_core::Slug::as_str),
-        });
+        let rules = serde_json::to_string(&p.commission).unwrap_or_default();
         let _ = writeln!(
             sql,
             "INSERT INTO programs (id, name, priority, currency, rules_json, build_id) VALUES ({}, {}, {}, {}, {}, {b}) \
@@ -98,7 +121,7 @@ pub fn seed_sql(content: &Content) -> (String, String) {
             sql_text(&p.name),
             p.priority,
             sql_text(currency),
-            sql_text(&rules.to_string()),
+            sql_text(&rules),
         );
     }
     for p in &content.partners {
@@ -147,17 +170,15 @@ pub fn seed_sql(content: &Content) -> (String, String) {
         );
     }
     for payout in &content.payouts {
-        let date = payout.date.to_string();
+        let at = payout.date.midnight().assume_utc().unix_timestamp();
         let _ = writeln!(
             sql,
             "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, rule, memo) \
-             VALUES ({}, {}, NULL, 'payout', {}, {}, {}, {}, NULL, NULL, {}) ON CONFLICT (id) DO NOTHING;",
+             VALUES ({}, {}, NULL, 'payout', {}, {}, {at}, {at}, NULL, NULL, {}) ON CONFLICT (id) DO NOTHING;",
             sql_text(&format!("payout:{}", payout.reference)),
             sql_text(payout.partner.as_str()),
             -payout.amount.minor(),
             sql_text(payout.amount.currency().code()),
-            sql_text(&format!("{date}T00:00:00Z")),
-            sql_text(&format!("{date}T00:00:00Z")),
             sql_text(&format!("{} {}", payout.method, payout.reference)),
         );
     }

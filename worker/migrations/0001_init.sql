@@ -47,7 +47,9 @@ CREATE TABLE links (
   build_id    TEXT NOT NULL
 );
 
--- Append-only. Amounts in minor units; debits (payouts, clawbacks) are negative.
+-- Append-only. Amounts in minor units; debits (payouts, clawbacks) are negative. Times are
+-- Unix seconds. `rule` says which rule of which program produced a commission; `level` is
+-- 0 for the referring partner, 1 and 2 for second- and third-tier overrides.
 CREATE TABLE ledger (
   id           TEXT PRIMARY KEY,
   partner      TEXT NOT NULL,
@@ -55,9 +57,11 @@ CREATE TABLE ledger (
   kind         TEXT NOT NULL CHECK (kind IN ('commission', 'clawback', 'payout', 'adjustment')),
   amount_minor INTEGER NOT NULL,
   currency     TEXT NOT NULL,
-  occurred_at  TEXT NOT NULL,
-  payable_at   TEXT NOT NULL,
+  occurred_at  INTEGER NOT NULL,
+  payable_at   INTEGER NOT NULL,
   event_id     TEXT,
+  order_id     TEXT,
+  level        INTEGER NOT NULL DEFAULT 0,
   rule         TEXT,
   memo         TEXT
 );

@@ -43,6 +43,13 @@ fn the_kv_table_has_one_entry_per_partner_and_allowed_link() {
     // link both programs may use, equipment for its own links.
     assert_eq!(table["link:sam314:spring-sale"]["program"], "coffee-club");
     assert_eq!(table["link:sam314:grinders"]["program"], "equipment");
+    // A redirect needs nothing else: the parameter names travel with the target.
+    assert_eq!(table["link:abc123:home"]["click_param"], "bl_click");
+    assert_eq!(table["link:abc123:home"]["partner_param"], "bl_ref");
+    assert_eq!(
+        table["config:site"]["fallback_url"],
+        "https://brightloom.example/"
+    );
     // Suspended partners have no links at all.
     assert!(table.keys().all(|k| !k.starts_with("link:leo777")));
 }
