@@ -15,6 +15,7 @@ if ! wait_for_url "http://127.0.0.1:$port/login/" 60; then
   cat "$log"
   exit 1
 fi
-secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["SESSION_SECRET"])' "$state/state/secrets.json")
-"$BIN_DIR"/pc-e2e --base-url "http://127.0.0.1:$port" --session-secret "$secret" \
+secret() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$state/state/secrets.json" "$1"; }
+"$BIN_DIR"/pc-e2e --base-url "http://127.0.0.1:$port" --session-secret "$(secret SESSION_SECRET)" \
+  --events-secret "$(secret EVENTS_SECRET)" \
   --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; cat "$log"; exit 1; }

@@ -2,7 +2,8 @@
 # Needs tests/lib/common.sh and tests/lib/worker-env.sh sourced, and the worker built.
 #
 #   start_workerd STATE_DIR [--var NAME:VALUE …]
-# sets WORKERD_URL, WORKERD_PGID, WORKERD_PERSIST and WORKERD_SECRET; stop with stop_group.
+# sets WORKERD_URL, WORKERD_PGID, WORKERD_PERSIST, WORKERD_SECRET and WORKERD_EVENTS_SECRET;
+# stop with stop_group.
 
 start_workerd() {
   local state=$1
@@ -16,8 +17,10 @@ start_workerd() {
   port=$(free_port)
   WORKERD_URL="http://127.0.0.1:$port"
   WORKERD_SECRET=$(random_secret)
+  WORKERD_EVENTS_SECRET=$(random_secret)
   SKIP_WORKER_BUILD=1 setsid "$wrangler" dev --local --ip 127.0.0.1 --port "$port" --inspector-port 0 \
-    --persist-to "$WORKERD_PERSIST" --var "SESSION_SECRET:$WORKERD_SECRET" --var "PORTAL_URL:$WORKERD_URL" "$@" \
+    --persist-to "$WORKERD_PERSIST" --var "SESSION_SECRET:$WORKERD_SECRET" \
+    --var "EVENTS_SECRET:$WORKERD_EVENTS_SECRET" --var "PORTAL_URL:$WORKERD_URL" "$@" \
     >"$state/wrangler.log" 2>&1 &
   WORKERD_PGID=$!
   if ! wait_for_url "$WORKERD_URL/login/" 90; then

@@ -62,7 +62,10 @@ CREATE TABLE ledger (
   event_id     TEXT,
   order_id     TEXT,
   level        INTEGER NOT NULL DEFAULT 0,
+  -- For a clawback: the commission row it takes back from.
+  reverses     TEXT,
   rule         TEXT,
   memo         TEXT
 );
 CREATE INDEX ledger_by_partner ON ledger (partner, occurred_at);
+CREATE INDEX ledger_by_order ON ledger (order_id);

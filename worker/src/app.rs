@@ -6,7 +6,9 @@ use http::{Method, StatusCode};
 use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
-use crate::routes::{Ctx, auth, csrf_token, password, portal, profile, set_csrf_cookie};
+use crate::routes::{
+    Ctx, auth, csrf_token, events, password, portal, profile, redirect, set_csrf_cookie,
+};
 use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
 
@@ -66,6 +68,8 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
     let post = *req.method() == Method::POST;
     match path {
         "/" if get => Ok(see_other("/portal/")),
+        p if get && (p.starts_with("/r/") || p == "/r") => redirect::follow(ctx, req).await,
+        "/api/v1/events" if post => events::receive(ctx, req).await,
         "/login" | "/forgot" | "/reset" | "/portal" if get => Ok(with_slash(req)),
         "/login/" if get => portal::public_page(ctx, req, "login/index.html").await,
         "/login" | "/login/" if post => auth::login(ctx, req).await,

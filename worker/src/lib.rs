@@ -21,6 +21,10 @@ pub use app::handle;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../migrations/0001_init.sql")),
     ("0002_auth.sql", include_str!("../migrations/0002_auth.sql")),
+    (
+        "0003_tracking.sql",
+        include_str!("../migrations/0003_tracking.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

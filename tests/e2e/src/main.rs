@@ -3,7 +3,7 @@
 //! each and runs this binary against it:
 //!
 //! ```text
-//! pc-e2e --base-url URL --session-secret SECRET (--sqlite FILE | --wrangler-persist DIR)
+//! pc-e2e --base-url URL --session-secret S --events-secret S (--sqlite FILE | --wrangler-persist DIR)
 //! ```
 //!
 //! It prints one line per scenario and exits non-zero if any fails.
@@ -26,6 +26,7 @@ use db::Db;
 pub struct World {
     pub base: String,
     pub secret: String,
+    pub events_secret: String,
     pub db: Db,
 }
 
@@ -57,6 +58,7 @@ fn parse_args() -> Result<World, String> {
     };
     let base = value("--base-url").ok_or("--base-url is required")?;
     let secret = value("--session-secret").ok_or("--session-secret is required")?;
+    let events_secret = value("--events-secret").ok_or("--events-secret is required")?;
     let db = match (value("--sqlite"), value("--wrangler-persist")) {
         (Some(path), None) => Db::Sqlite(path.into()),
         (None, Some(dir)) => Db::Wrangler(dir.into()),
@@ -65,6 +67,7 @@ fn parse_args() -> Result<World, String> {
     Ok(World {
         base: base.trim_end_matches('/').to_owned(),
         secret,
+        events_secret,
         db,
     })
 }

@@ -1,9 +1,11 @@
 //! Route handlers, one module per concern. The route table is in [`crate::app`].
 
 pub mod auth;
+pub mod events;
 pub mod password;
 pub mod portal;
 pub mod profile;
+pub mod redirect;
 
 use http::StatusCode;
 

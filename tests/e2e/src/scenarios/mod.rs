@@ -6,6 +6,7 @@ mod hardening;
 mod password;
 mod profile;
 mod sign_in;
+mod tracking;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -70,6 +71,42 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "bad input gets a clear 4xx, never a crash",
         hardening::bad_input,
+    ),
+    (
+        "a redirect link goes to its target with the click id and partner code",
+        tracking::redirects,
+    ),
+    (
+        "bots and prefetchers are redirected but not counted",
+        tracking::bots_are_not_counted,
+    ),
+    (
+        "unknown links fall back; crafted paths never redirect elsewhere",
+        tracking::unknown_links_fall_back_and_never_redirect_elsewhere,
+    ),
+    (
+        "a sale credits the partner and the parent, once",
+        tracking::a_sale_credits_the_partner_and_the_parent_once,
+    ),
+    (
+        "the clicked link's program pays, else the first program",
+        tracking::the_program_of_the_clicked_link_pays,
+    ),
+    (
+        "bad events get a 4xx and write nothing",
+        tracking::bad_events_are_refused_and_write_nothing,
+    ),
+    (
+        "refunds claw back, never more than was credited",
+        tracking::refunds_claw_back,
+    ),
+    (
+        "subscription payments earn for their N months only",
+        tracking::subscriptions_pay_for_their_months,
+    ),
+    (
+        "leads, self-referrals, and payouts from content",
+        tracking::leads_self_referrals_and_payouts,
     ),
 ];
 

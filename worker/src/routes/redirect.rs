@@ -1,0 +1,293 @@
+//! `GET /r/<code>/<slug>` and `/r/<code>`: one KV read, a 302 to the configured target with the
+//! click id and partner code appended, and the click written after the response.
+
+use http::{HeaderValue, StatusCode, header};
+use pc_core::{PartnerCode, Slug};
+use serde::Deserialize;
+
+use super::Ctx;
+use crate::http_util::{header_str, query, redirect};
+use crate::platform::{Platform, PlatformError, Statement};
+use crate::{Request, Response};
+
+/// A KV value written by the generator (`link:<code>:<slug>`, `link:<code>`).
+#[derive(Debug, Deserialize)]
+struct LinkTarget {
+    url: String,
+    program: String,
+    slug: String,
+    click_param: String,
+    partner_param: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct SiteConfig {
+    fallback_url: String,
+}
+
+/// Visitor parameters carried to the target when the link builder added them.
+const CARRIED: &[&str] = &[
+    "sub",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+];
+
+/// Substrings of user agents that are not people (crawlers, link previews, scripts).
+const BOT_MARKERS: &[&str] = &[
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "facebookexternalhit",
+    "preview",
+    "headless",
+    "curl/",
+    "wget",
+    "python-requests",
+    "python-urllib",
+    "go-http-client",
+    "okhttp",
+    "java/",
+    "libwww",
+    "httpclient",
+    "pingdom",
+    "uptime",
+    "lighthouse",
+    "embedly",
+    "whatsapp",
+    "telegram",
+    "discord",
+    "vkshare",
+    "scanner",
+    "validator",
+];
+
+/// Whether the request comes from a bot or is a prefetch (redirected, but not counted).
+pub fn is_bot(req: &Request) -> bool {
+    let prefetch = ["purpose", "sec-purpose", "x-moz", "x-purpose"]
+        .iter()
+        .any(|h| {
+            header_str(req, h).is_some_and(|v| v.contains("prefetch") || v.contains("preview"))
+        });
+    let agent = header_str(req, "user-agent")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    prefetch || agent.trim().is_empty() || BOT_MARKERS.iter().any(|m| agent.contains(m))
+}
+
+fn agent_class(req: &Request) -> &'static str {
+    let agent = header_str(req, "user-agent").unwrap_or("");
+    if agent.contains("iPad") || agent.contains("Tablet") {
+        "tablet"
+    } else if agent.contains("Mobi") || agent.contains("Android") || agent.contains("iPhone") {
+        "mobile"
+    } else if agent.starts_with("Mozilla/") {
+        "desktop"
+    } else {
+        "other"
+    }
+}
+
+/// A sub-id: short, and only characters that need no escaping anywhere.
+pub fn clean_sub(value: &str) -> Option<String> {
+    (!value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
+    .then(|| value.to_owned())
+}
+
+fn clean_utm(value: &str) -> Option<&str> {
+    (!value.is_empty() && value.len() <= 100 && !value.chars().any(char::is_control))
+        .then_some(value)
+}
+
+/// `/r/<code>` or `/r/<code>/<slug>` (a trailing slash allowed), validated.
+fn parse_path(path: &str) -> Option<(PartnerCode, Option<Slug>)> {
+    let rest = path.strip_prefix("/r/")?;
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let mut parts = rest.split('/');
+    let code = PartnerCode::parse(parts.next()?).ok()?;
+    let slug = match parts.next() {
+        Some(s) => Some(Slug::parse(s).ok()?),
+        None => None,
+    };
+    parts.next().is_none().then_some((code, slug))
+}
+
+/// The handler.
+pub async fn follow<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let target = match parse_path(req.uri().path()) {
+        Some((code, slug)) => {
+            let key = match &slug {
+                Some(slug) => format!("link:{code}:{slug}"),
+                None => format!("link:{code}"),
+            };
+            let found = ctx.platform.kv_get(&key).await?;
+            found
+                .and_then(|v| serde_json::from_str::<LinkTarget>(&v).ok())
+                .and_then(|t| url::Url::parse(&t.url).ok().map(|u| (code, t, u)))
+        }
+        None => None,
+    };
+    let Some((code, link, mut url)) = target else {
+        return fallback(ctx).await;
+    };
+    let q = query(req);
+    let sub = crate::http_util::field(&q, "sub").and_then(clean_sub);
+    let counted = !is_bot(req);
+    let click_id = counted.then(|| hex::encode(ctx.platform.random_bytes(12)));
+    {
+        let mut pairs = url.query_pairs_mut();
+        if let Some(id) = &click_id {
+            pairs.append_pair(&link.click_param, id);
+        }
+        pairs.append_pair(&link.partner_param, code.as_str());
+        for name in CARRIED {
+            let value = crate::http_util::field(&q, name);
+            let value = if *name == "sub" {
+                sub.as_deref()
+            } else {
+                value.and_then(clean_utm)
+            };
+            if let Some(value) = value {
+                pairs.append_pair(name, value);
+            }
+        }
+    }
+    if let Some(id) = click_id {
+        let referrer_host = header_str(req, "referer")
+            .and_then(|r| url::Url::parse(r).ok())
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.chars().take(253).collect::<String>())
+            });
+        let country = header_str(req, "cf-ipcountry")
+            .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
+            .map(str::to_owned);
+        let day = ctx.now / 86_400;
+        let visitor = ctx
+            .config
+            .keys
+            .mac_hex("visitor", &format!("{day}|{}", super::auth::client(req)))[..32]
+            .to_owned();
+        ctx.platform.defer(vec![Statement::new(
+            "INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                id.into(),
+                code.as_str().into(),
+                link.program.into(),
+                link.slug.into(),
+                sub.into(),
+                referrer_host.into(),
+                country.into(),
+                agent_class(req).into(),
+                visitor.into(),
+                ctx.now.into(),
+            ],
+        )]);
+    }
+    Ok(found_response(url.as_str()))
+}
+
+fn found_response(location: &str) -> Response {
+    let mut response = redirect(StatusCode::FOUND, location);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+/// Unknown code or slug, suspended partner, malformed path: the owner's fallback URL.
+async fn fallback<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Response, PlatformError> {
+    let config = ctx
+        .platform
+        .kv_get("config:site")
+        .await?
+        .and_then(|v| serde_json::from_str::<SiteConfig>(&v).ok())
+        .filter(|c| {
+            c.fallback_url.starts_with("https://") || c.fallback_url.starts_with("http://")
+        });
+    match config {
+        Some(c) => Ok(found_response(&c.fallback_url)),
+        None => ctx.not_found().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(agent: &str, extra: &[(&str, &str)]) -> Request {
+        let mut b = http::Request::builder()
+            .uri("https://p.example/r/abc123/home")
+            .header("user-agent", agent);
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
+        b.body(Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn paths_are_validated() {
+        assert_eq!(
+            parse_path("/r/abc123/home").unwrap().1.unwrap().as_str(),
+            "home"
+        );
+        assert!(parse_path("/r/abc123").unwrap().1.is_none());
+        assert!(parse_path("/r/abc123/").unwrap().1.is_none());
+        for bad in [
+            "/r/",
+            "/r//evil.example",
+            "/r/abc123//evil.example",
+            "/r/abc123/%2F%2Fevil",
+            "/r/abc123/home/x",
+            "/r/ABC/home",
+            "/r/abc123/Home",
+        ] {
+            assert!(parse_path(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bots_and_prefetches_are_recognised() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
+        assert!(!is_bot(&req(chrome, &[])));
+        assert!(is_bot(&req(
+            "Googlebot/2.1 (+http://www.google.com/bot.html)",
+            &[]
+        )));
+        assert!(is_bot(&req("facebookexternalhit/1.1", &[])));
+        assert!(is_bot(&req("curl/8.5.0", &[])));
+        assert!(is_bot(&req("", &[])));
+        assert!(is_bot(&req(
+            chrome,
+            &[("sec-purpose", "prefetch;prerender")]
+        )));
+        assert_eq!(
+            agent_class(&req("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile", &[])),
+            "mobile"
+        );
+        assert_eq!(agent_class(&req(chrome, &[])), "desktop");
+    }
+
+    #[test]
+    fn sub_ids_are_plain() {
+        assert_eq!(
+            clean_sub("newsletter-june").as_deref(),
+            Some("newsletter-june")
+        );
+        assert!(clean_sub("<script>").is_none());
+        assert!(clean_sub(&"a".repeat(65)).is_none());
+    }
+}
