@@ -60,6 +60,14 @@ enum Command {
         #[arg(long, default_value = "content")]
         content: PathBuf,
     },
+    /// Print the `Partner-Signature` header for an event body (to send it with curl).
+    SignEvent {
+        /// The JSON body, exactly as it will be sent.
+        body: PathBuf,
+        /// Where `serve` keeps its secrets, used when EVENTS_SECRET is not set.
+        #[arg(long, default_value = ".partner-center")]
+        state: PathBuf,
+    },
     /// Write a synthetic content tree with N partners (for benchmarks and scale tests).
     Synth {
         #[arg(long)]
@@ -159,6 +167,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!(
                 "{}",
                 pc_generator::serve::invite_link(&secret, &code, &base_url, now)?
+            );
+        }
+        Command::SignEvent { body, state } => {
+            let bytes =
+                std::fs::read(&body).with_context(|| format!("reading {}", body.display()))?;
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .with_context(|| format!("{} is not valid JSON", body.display()))?;
+            let secret = match std::env::var("EVENTS_SECRET") {
+                Ok(secret) => secret,
+                Err(_) => pc_generator::dev_state::DevState::new(&state)?
+                    .secrets()?
+                    .remove("EVENTS_SECRET")
+                    .unwrap_or_default(),
+            };
+            let t = pc_generator::serve::unix_now();
+            println!(
+                "Partner-Signature: {}",
+                pc_worker::routes::events::signature(&secret, t, &bytes)
             );
         }
         Command::Synth { partners, out } => {

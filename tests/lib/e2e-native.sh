@@ -19,3 +19,9 @@ secret() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.a
 "$BIN_DIR"/pc-e2e --base-url "http://127.0.0.1:$port" --session-secret "$(secret SESSION_SECRET)" \
   --events-secret "$(secret EVENTS_SECRET)" \
   --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; cat "$log"; exit 1; }
+
+# Bounded load on loopback: 20,000 redirects and 2,000 events (each sent twice) at once;
+# every click and event must be stored, and no event credited twice.
+"$BIN_DIR"/pc-e2e load --base-url "http://127.0.0.1:$port" --events-secret "$(secret EVENTS_SECRET)" \
+  --sqlite "$state/state/partner-center.sqlite" --redirects 20000 --events 2000 --threads 32 ||
+  { echo "--- serve log"; tail -50 "$log"; exit 1; }

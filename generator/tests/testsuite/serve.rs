@@ -142,3 +142,37 @@ fn serve_signs_in_the_demo_partner_and_rebuilds_on_change() {
     }
     drop(server);
 }
+
+#[test]
+fn sign_event_prints_a_header_the_worker_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("sale.json");
+    let text = r#"{"id":"s-1","type":"sale","occurred_at":"2026-11-24T10:00:00Z","partner":"abc123","order_id":"o-1","amount":"49.00","currency":"USD"}"#;
+    std::fs::write(&body, text).unwrap();
+    let output = cli()
+        .env("EVENTS_SECRET", SECRET)
+        .arg("sign-event")
+        .arg(&body)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let line = String::from_utf8(output.stdout).unwrap();
+    let value = line
+        .trim()
+        .strip_prefix("Partner-Signature: ")
+        .expect("a header line");
+    let now = pc_generator::serve::unix_now();
+    assert!(
+        pc_worker::routes::events::verify_signature(Some(value), text.as_bytes(), SECRET, now)
+            .is_ok()
+    );
+    assert!(pc_worker::routes::events::verify_signature(Some(value), b"{}", SECRET, now).is_err());
+    std::fs::write(&body, "not json").unwrap();
+    cli()
+        .env("EVENTS_SECRET", SECRET)
+        .arg("sign-event")
+        .arg(&body)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not valid JSON"));
+}

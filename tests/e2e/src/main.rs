@@ -13,6 +13,7 @@
 
 mod client;
 mod db;
+mod load;
 mod scenarios;
 
 use std::process::ExitCode;
@@ -57,7 +58,7 @@ fn parse_args() -> Result<World, String> {
             .cloned()
     };
     let base = value("--base-url").ok_or("--base-url is required")?;
-    let secret = value("--session-secret").ok_or("--session-secret is required")?;
+    let secret = value("--session-secret").unwrap_or_default();
     let events_secret = value("--events-secret").ok_or("--events-secret is required")?;
     let db = match (value("--sqlite"), value("--wrangler-persist")) {
         (Some(path), None) => Db::Sqlite(path.into()),
@@ -73,6 +74,32 @@ fn parse_args() -> Result<World, String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("load") {
+        return match parse_args().and_then(|w| {
+            let number = |name: &str, default: usize| {
+                let args: Vec<String> = std::env::args().collect();
+                args.iter()
+                    .position(|a| a == name)
+                    .and_then(|i| args.get(i + 1))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(default)
+            };
+            load::run(&load::LoadOptions {
+                base: w.base,
+                events_secret: w.events_secret,
+                db: w.db,
+                redirects: number("--redirects", 20_000),
+                events: number("--events", 2_000),
+                threads: number("--threads", 32),
+            })
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                println!("load: FAILED: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let world = match parse_args() {
         Ok(w) => w,
         Err(e) => {

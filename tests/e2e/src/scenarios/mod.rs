@@ -113,10 +113,42 @@ pub const ALL: &[(&str, Scenario)] = &[
 /// abc123's password once the first scenario has run.
 pub const ABC123_PASSWORD: &str = "brightloom-partner-2026";
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso_times() {
+        assert_eq!(super::iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso(1_795_996_800), "2026-11-30T00:00:00Z");
+        assert_eq!(super::iso(951_782_400 + 3661), "2000-02-29T01:01:01Z");
+    }
+}
+
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// RFC 3339 in UTC (`2026-11-24T10:00:00Z`) for a Unix time.
+pub fn iso(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Days since the epoch to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 pub fn keys(world: &World) -> SigningKeys {

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::now;
+use super::{iso, now};
 use crate::client::Client;
 use crate::{Outcome, World, ensure};
 
@@ -64,37 +64,6 @@ fn click(world: &World, code: &str, slug: &str) -> Result<String, String> {
     let id = param(reply.location(), "bl_click").ok_or("no click id in the target")?;
     wait_for_click(world, &id)?;
     Ok(id)
-}
-
-fn iso(t: i64) -> String {
-    time_iso(t)
-}
-
-fn time_iso(t: i64) -> String {
-    // RFC 3339 in UTC without a date library: days since the epoch → civil date.
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    let (y, m, d) = civil(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// Howard Hinnant's days-from-civil inverse.
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 fn unique(prefix: &str) -> String {
