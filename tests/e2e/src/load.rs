@@ -112,7 +112,7 @@ pub fn run(options: &LoadOptions) -> Result<(), String> {
             .iter()
             .filter_map(|r| r["id"].as_str().map(str::to_owned))
             .collect();
-        if ids.is_subset(&stored) || wait.elapsed() > Duration::from_secs(60) {
+        if ids.is_subset(&stored) || wait.elapsed() > Duration::from_mins(1) {
             break stored;
         }
         std::thread::sleep(Duration::from_millis(250));
@@ -161,7 +161,8 @@ pub fn run(options: &LoadOptions) -> Result<(), String> {
 /// Events are spread evenly among the redirects: request `i` is event `j`, or a redirect.
 fn event_number(i: usize, options: &LoadOptions) -> Option<usize> {
     let stride = (options.redirects + options.events) / options.events.max(1);
-    (options.events > 0 && i % stride == 0 && i / stride < options.events).then_some(i / stride)
+    (options.events > 0 && i.is_multiple_of(stride) && i / stride < options.events)
+        .then_some(i / stride)
 }
 
 fn redirect(client: &mut Client, i: usize) -> Result<String, String> {

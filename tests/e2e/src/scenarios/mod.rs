@@ -130,6 +130,8 @@ pub fn now() -> i64 {
 }
 
 /// RFC 3339 in UTC (`2026-11-24T10:00:00Z`) for a Unix time.
+// The short names are those of the published algorithm.
+#[allow(clippy::many_single_char_names)]
 pub fn iso(t: i64) -> String {
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
