@@ -113,16 +113,6 @@ pub const ALL: &[(&str, Scenario)] = &[
 /// abc123's password once the first scenario has run.
 pub const ABC123_PASSWORD: &str = "brightloom-partner-2026";
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn iso_times() {
-        assert_eq!(super::iso(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::iso(1_795_996_800), "2026-11-30T00:00:00Z");
-        assert_eq!(super::iso(951_782_400 + 3661), "2000-02-29T01:01:01Z");
-    }
-}
-
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -234,4 +224,14 @@ pub fn session_version(world: &World, code: &str) -> Result<i64, String> {
         .first()
         .and_then(|r| r["session_version"].as_i64())
         .unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso_times() {
+        assert_eq!(super::iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso(1_795_996_800), "2026-11-30T00:00:00Z");
+        assert_eq!(super::iso(951_782_400 + 3661), "2000-02-29T01:01:01Z");
+    }
 }
