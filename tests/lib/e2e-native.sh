@@ -17,7 +17,7 @@ if ! wait_for_url "http://127.0.0.1:$port/login/" 60; then
 fi
 secret() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$state/state/secrets.json" "$1"; }
 "$BIN_DIR"/pc-e2e --base-url "http://127.0.0.1:$port" --session-secret "$(secret SESSION_SECRET)" \
-  --events-secret "$(secret EVENTS_SECRET)" \
+  --events-secret "$(secret EVENTS_SECRET)" --owner-token "$(secret OWNER_TOKEN)" \
   --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; cat "$log"; exit 1; }
 
 # Bounded load on loopback: 20,000 redirects and 2,000 events (each sent twice) at once;

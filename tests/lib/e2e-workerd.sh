@@ -18,5 +18,5 @@ WORKERD_PGID=
 trap 'stop_group "$WORKERD_PGID"; rm -rf "$state"' EXIT
 start_workerd "$state"
 "$BIN_DIR"/pc-e2e --base-url "$WORKERD_URL" --session-secret "$WORKERD_SECRET" \
-  --events-secret "$WORKERD_EVENTS_SECRET" \
+  --events-secret "$WORKERD_EVENTS_SECRET" --owner-token "$WORKERD_OWNER_TOKEN" \
   --wrangler-persist "$WORKERD_PERSIST" || { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }

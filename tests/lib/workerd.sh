@@ -18,9 +18,11 @@ start_workerd() {
   WORKERD_URL="http://127.0.0.1:$port"
   WORKERD_SECRET=$(random_secret)
   WORKERD_EVENTS_SECRET=$(random_secret)
+  WORKERD_OWNER_TOKEN=$(random_secret)
   SKIP_WORKER_BUILD=1 setsid "$wrangler" dev --local --ip 127.0.0.1 --port "$port" --inspector-port 0 \
     --persist-to "$WORKERD_PERSIST" --var "SESSION_SECRET:$WORKERD_SECRET" \
-    --var "EVENTS_SECRET:$WORKERD_EVENTS_SECRET" --var "PORTAL_URL:$WORKERD_URL" "$@" \
+    --var "EVENTS_SECRET:$WORKERD_EVENTS_SECRET" --var "OWNER_TOKEN:$WORKERD_OWNER_TOKEN" \
+    --var "PORTAL_URL:$WORKERD_URL" "$@" \
     >"$state/wrangler.log" 2>&1 &
   WORKERD_PGID=$!
   if ! wait_for_url "$WORKERD_URL/login/" 90; then

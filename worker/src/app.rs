@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{
-    Ctx, auth, csrf_token, events, password, portal, profile, redirect, set_csrf_cookie,
+    Ctx, auth, csrf_token, events, password, portal, profile, redirect, reports, set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
@@ -92,6 +92,19 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
                 Method::GET => profile::get(ctx, code).await,
                 Method::PUT => profile::put(ctx, req, code).await,
                 _ => Ok(json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET or PUT")),
+            }
+        }
+        "/api/v1/owner/payable" if get => reports::owner_payable(ctx, req).await,
+        p if get && p.starts_with("/api/v1/me/") => {
+            let name = &p["/api/v1/me/".len()..];
+            if !reports::REPORTS.contains(&name) {
+                return Ok(json_error(StatusCode::NOT_FOUND, "no such report"));
+            }
+            match auth::signed_in(ctx, req).await? {
+                Some((session, _)) => {
+                    reports::report(ctx, req, session.partner.as_str(), name).await
+                }
+                None => Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first")),
             }
         }
         p if p.starts_with("/api/") => Ok(json_error(StatusCode::NOT_FOUND, "no such API route")),

@@ -28,6 +28,7 @@ pub struct World {
     pub base: String,
     pub secret: String,
     pub events_secret: String,
+    pub owner_token: String,
     pub db: Db,
 }
 
@@ -60,6 +61,7 @@ fn parse_args() -> Result<World, String> {
     let base = value("--base-url").ok_or("--base-url is required")?;
     let secret = value("--session-secret").unwrap_or_default();
     let events_secret = value("--events-secret").ok_or("--events-secret is required")?;
+    let owner_token = value("--owner-token").unwrap_or_default();
     let db = match (value("--sqlite"), value("--wrangler-persist")) {
         (Some(path), None) => Db::Sqlite(path.into()),
         (None, Some(dir)) => Db::Wrangler(dir.into()),
@@ -69,6 +71,7 @@ fn parse_args() -> Result<World, String> {
         base: base.trim_end_matches('/').to_owned(),
         secret,
         events_secret,
+        owner_token,
         db,
     })
 }

@@ -821,7 +821,7 @@ async fn refund<P: Platform>(
     let rows = ctx
         .platform
         .query(Statement::new(
-            "SELECT l.id AS id, l.partner AS partner, l.program AS program, l.amount_minor AS amount, \
+            "SELECT l.id AS id, l.partner AS partner, l.program AS program, l.amount_minor AS amount, l.level AS level, \
              (SELECT coalesce(sum(c.amount_minor), 0) FROM ledger c WHERE c.reverses = l.id) AS clawed \
              FROM ledger l WHERE l.order_id = ? AND l.kind = 'commission' ORDER BY l.id",
             vec![order.as_str().into()],
@@ -852,6 +852,7 @@ async fn refund<P: Platform>(
             currency,
         );
         let back = engine::clawback(credited, clawed, total, refund);
+        let level = row.get("level").and_then(Value::as_i64).unwrap_or(0);
         if back.minor() < 0 {
             let partner = row
                 .get("partner")
@@ -861,8 +862,8 @@ async fn refund<P: Platform>(
                 json!({ "partner": partner, "amount": back.decimal_string(), "reverses": id }),
             );
             statements.push(Statement::new(
-                "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, reverses, rule) \
-                 VALUES (?, ?, ?, 'clawback', ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, reverses, rule) \
+                 VALUES (?, ?, ?, 'clawback', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 vec![
                     format!("{}:{id}", event.id).into(),
                     partner.into(),
@@ -873,8 +874,14 @@ async fn refund<P: Platform>(
                     occurred_at.into(),
                     event.id.as_str().into(),
                     order.as_str().into(),
+                    level.into(),
                     id.into(),
-                    format!("refund of {refund} on order {order}").into(),
+                    if level == 0 {
+                        format!("refund of {refund} on order {order}")
+                    } else {
+                        "refund on a referred partner's order".to_owned()
+                    }
+                    .into(),
                 ],
             ));
         }

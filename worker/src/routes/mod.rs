@@ -6,6 +6,7 @@ pub mod password;
 pub mod portal;
 pub mod profile;
 pub mod redirect;
+pub mod reports;
 
 use http::StatusCode;
 

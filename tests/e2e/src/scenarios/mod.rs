@@ -5,6 +5,7 @@ mod access;
 mod hardening;
 mod password;
 mod profile;
+mod reports;
 mod sign_in;
 mod tracking;
 
@@ -107,6 +108,18 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "leads, self-referrals, and payouts from content",
         tracking::leads_self_referrals_and_payouts,
+    ),
+    (
+        "report figures match an independent calculation over 200+ events",
+        reports::figures_match_an_independent_calculation,
+    ),
+    (
+        "no report shows another partner's rows",
+        reports::no_report_shows_another_partners_rows,
+    ),
+    (
+        "the owner sees payable balances with the owner token",
+        reports::the_owner_sees_payable_balances,
     ),
 ];
 
