@@ -89,6 +89,9 @@ fn pct(amount: i64, hundredths: i64) -> i64 {
     (amount * hundredths + 5_000) / 10_000
 }
 
+/// A sale's order id, amount, and (partner index, credited) pairs.
+type SaleCredits = (String, i64, Vec<(usize, i64)>);
+
 /// Per partner (abc123, mia456, xyz789): earned, ledger rows, sales, leads.
 type Expected = ([i64; 3], [i64; 3], [usize; 3], [usize; 3]);
 
@@ -101,8 +104,8 @@ fn expected(events: &[Seeded]) -> Expected {
     let mut leads = [0usize; 3];
     let mut xyz_sales_this_month = 0i64;
     let mut subs = [0i64; 3];
-    // Order id → (sale amount, [(partner index, credited)]).
-    let mut credited: Vec<(String, i64, Vec<(usize, i64)>)> = Vec::new();
+    // Per sale: its order id, amount, and who was credited how much.
+    let mut credited: Vec<SaleCredits> = Vec::new();
     let idx = |p: &str| PARTNERS.iter().position(|x| *x == p).unwrap_or(0);
     for e in events {
         let p = idx(e.partner);
