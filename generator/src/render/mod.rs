@@ -106,6 +106,7 @@ impl<'a> Renderer<'a> {
             &serde_json::json!({
                 "css": asset("style.css"),
                 "js": asset("portal.js"),
+                "reports_js": asset("reports.js"),
                 "brand_css": format!("/assets/brand.css?v={}", fingerprint(brand.as_bytes())),
             }),
         );

@@ -10,42 +10,30 @@ pub const REPORTS: &[Report] = &[
         id: "commissions",
         title: "Commissions",
         caption: "Commissions earned",
-        columns: &["Date", "Program", "Rule", "Order", "Amount", "Status"],
         empty: "No commissions yet. Share your links: every sale they bring appears here.",
     },
     Report {
         id: "leads",
         title: "Lead Tracking",
         caption: "Leads you referred",
-        columns: &["Date", "Lead", "Link", "Sub-id", "Commission"],
         empty: "No leads yet. When someone you referred signs up, they appear here.",
     },
     Report {
         id: "sales",
         title: "Sales",
         caption: "Sales you referred",
-        columns: &["Date", "Order", "Product", "Link", "Sub-id", "Amount"],
         empty: "No sales yet. Sales from visitors you send appear here.",
     },
     Report {
         id: "clicks",
         title: "Clicks",
         caption: "Clicks on your links",
-        columns: &["Date", "Link", "Sub-id", "Clicks"],
         empty: "No clicks yet. Copy a link from Redirect Links and share it.",
     },
     Report {
         id: "ledger",
         title: "My Ledger",
         caption: "Every entry with the running balance",
-        columns: &[
-            "Date",
-            "Entry",
-            "Detail",
-            "Amount",
-            "Payable from",
-            "Balance",
-        ],
         empty: "Your ledger is empty. Commissions and payouts appear here as they happen.",
     },
 ];
@@ -55,7 +43,6 @@ pub struct Report {
     pub id: &'static str,
     pub title: &'static str,
     pub caption: &'static str,
-    pub columns: &'static [&'static str],
     pub empty: &'static str,
 }
 

@@ -17,6 +17,8 @@ const DAY: i64 = 86_400;
 /// Without `from`/`to`, reports cover the last 30 days.
 const DEFAULT_DAYS: i64 = 30;
 pub const MAX_PER_PAGE: i64 = 500;
+/// Rows in one CSV download.
+pub const MAX_CSV_ROWS: i64 = 100_000;
 
 /// The reports a partner can ask for.
 pub const REPORTS: &[&str] = &[
@@ -270,40 +272,40 @@ async fn commissions<P: Platform>(
     Ok(Table {
         columns: &[
             "date",
-            "program",
             "kind",
-            "level",
+            "amount",
+            "status",
+            "payable_from",
             "rule",
             "order",
-            "amount",
-            "payable_from",
-            "status",
+            "program",
+            "level",
         ],
         rows: found
             .iter()
             .map(|r| {
                 let payable_at = int(r, "payable_at");
+                // An override is earned on someone else's order: theirs to see, not this partner's.
+                let order = if int(r, "level") == 0 {
+                    text(r, "order_id")
+                } else {
+                    String::new()
+                };
+                let status = if payable_at <= ctx.now {
+                    "payable"
+                } else {
+                    "pending"
+                };
                 vec![
                     date_of(int(r, "occurred_at")).into(),
-                    text(r, "program").into(),
                     text(r, "kind").into(),
-                    int(r, "level").into(),
-                    text(r, "rule").into(),
-                    // An override is earned on someone else's order: theirs to see, not this partner's.
-                    if int(r, "level") == 0 {
-                        text(r, "order_id")
-                    } else {
-                        String::new()
-                    }
-                    .into(),
                     money(int(r, "amount_minor"), currency).into(),
+                    status.into(),
                     date_of(payable_at).into(),
-                    if payable_at <= ctx.now {
-                        "payable"
-                    } else {
-                        "pending"
-                    }
-                    .into(),
+                    text(r, "rule").into(),
+                    order.into(),
+                    text(r, "program").into(),
+                    int(r, "level").into(),
                 ]
             })
             .collect(),
@@ -553,6 +555,15 @@ async fn summary<P: Platform>(
         scope(code, range),
     )
     .await?;
+    let sales_from_clicks = rows(
+        ctx,
+        "SELECT count(*) AS n FROM events WHERE partner = ? AND occurred_at >= ? AND occurred_at < ? \
+         AND type = 'sale' AND click_id IS NOT NULL",
+        scope(code, range),
+    )
+    .await?
+    .first()
+    .map_or(0, |r| int(r, "n"));
     let count_of = |kind: &str| {
         counts
             .iter()
@@ -658,7 +669,8 @@ async fn summary<P: Platform>(
             "sales": sales,
             "subscription_payments": count_of("subscription_payment"),
             "refunds": count_of("refund"),
-            "conversion_rate": if clicks > 0 { (sales as f64 / clicks as f64 * 10_000.0).round() / 100.0 } else { 0.0 },
+            // Sales that came through a click, per click, in percent.
+            "conversion_rate": if clicks > 0 { (sales_from_clicks as f64 / clicks as f64 * 10_000.0).round() / 100.0 } else { 0.0 },
         },
         "by_day": days,
         "by_program": by_program.iter().map(|r| json!({ "program": text(r, "program"), "name": text(r, "name"), "earned": money(int(r, "amount"), currency) })).collect::<Vec<_>>(),

@@ -273,10 +273,10 @@ pub fn figures_match_an_independent_calculation(world: &World) -> Outcome {
         );
         let mut lines = csv.body.lines();
         ensure!(
-            lines.next() == Some("date,program,kind,level,rule,order,amount,payable_from,status"),
+            lines.next() == Some("date,kind,amount,status,payable_from,rule,order,program,level"),
             "CSV header"
         );
-        let amount_col = 6;
+        let amount_col = 2;
         let csv_sum: i64 = lines
             .map(|l| split_csv(l).get(amount_col).map_or(0, |a| minor(a)))
             .sum();

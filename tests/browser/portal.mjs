@@ -1,0 +1,204 @@
+// Browser tests of the portal in headless Chromium (Debian's), against `partner-center serve`.
+// A partner signs in with Remember Me, visits every menu item, builds and copies a link, opens
+// every report, changes the date range, downloads a CSV, and signs out. Every page is checked
+// with axe-core (no serious or critical violations) and by the page's own CSP (any violation
+// fails), and screenshotted at desktop and phone widths into $ARTIFACTS.
+//
+// env: BASE_URL, PASSWORD (abc123's), EVENTS_SECRET, ARTIFACTS
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import { createHmac } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const base = process.env.BASE_URL;
+const artifacts = process.env.ARTIFACTS || "tests/artifacts";
+const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0 Safari/537.36";
+fs.mkdirSync(artifacts, { recursive: true });
+
+let failures = 0;
+const results = [];
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push(`  ok    ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failures += 1;
+    results.push(`  FAIL  ${name}: ${e.message.split("\n").slice(0, 6).join("\n        ")}`);
+  }
+  console.log(results[results.length - 1]);
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// Conversions for abc123 so reports have rows: clicks with sub-ids, sales, a lead.
+async function seed() {
+  const secret = process.env.EVENTS_SECRET;
+  const now = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < 6; i++) {
+    // Today's two sales come through clicks (with sub-ids); older ones by partner code.
+    let attribution = { partner: "abc123" };
+    if (i < 2) {
+      const sub = i ? "newsletter" : "instagram";
+      const r = await fetch(`${base}/r/abc123/home?sub=${sub}`, { redirect: "manual", headers: { "user-agent": BROWSER_UA } });
+      attribution = { click_id: new URL(r.headers.get("location")).searchParams.get("bl_click") };
+      await new Promise((done) => setTimeout(done, 300)); // the click is written after the redirect
+    }
+    const body = JSON.stringify({
+      id: `browser-${now}-${i}`, type: i === 5 ? "lead" : "sale",
+      occurred_at: new Date((i < 2 ? now : now - i * 86400) * 1000).toISOString(),
+      ...attribution, order_id: `browser-order-${now}-${i}`, ...(i === 5 ? {} : { amount: `${20 + i * 5}.00`, currency: "USD" }),
+      customer: { email: `customer${i}@example.org` },
+    });
+    const t = Math.floor(Date.now() / 1000);
+    const sig = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
+    const e = await fetch(`${base}/api/v1/events`, { method: "POST", body, headers: { "content-type": "application/json", "partner-signature": `t=${t},v1=${sig}` } });
+    assert(e.status === 201, `seeding event ${i}: ${e.status} ${await e.text()}`);
+  }
+}
+
+async function audit(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+  });
+  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert(bad.length === 0, `${label}: accessibility violations: ${JSON.stringify(bad)}`);
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}-desktop.png`), fullPage: true });
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(artifacts, `${name}-phone.png`), fullPage: true });
+  // No horizontal scrolling of the page at phone width.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.setViewportSize(size);
+  assert(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+const page = await context.newPage();
+const cspViolations = [];
+page.on("console", (m) => { if (m.type() === "error" && /Content Security Policy|Refused to/.test(m.text())) cspViolations.push(m.text()); });
+page.on("pageerror", (e) => cspViolations.push(`script error: ${e.message}`));
+
+await step("seed conversions through the events API", seed);
+
+await step("the public pages pass the accessibility check", async () => {
+  for (const [p, name] of [["/login/", "login"], ["/forgot/", "forgot"], ["/reset/", "reset"]]) {
+    await page.goto(base + p);
+    await audit(page, p);
+    await shoot(page, name);
+  }
+});
+
+await step("sign in with Remember Me", async () => {
+  await page.goto(`${base}/portal/links/`);
+  assert(page.url().startsWith(`${base}/login/`), `not sent to sign in: ${page.url()}`);
+  await page.getByLabel("Username").fill("abc123");
+  await page.getByLabel("Password").fill(process.env.PASSWORD);
+  await page.getByLabel("Remember Me").check();
+  await Promise.all([page.waitForURL(`${base}/portal/links/`), page.getByRole("button", { name: "Login" }).click()]);
+  const session = (await context.cookies()).find((c) => c.name === "__Host-pc_session");
+  assert(session && session.httpOnly && session.secure, "an HttpOnly, Secure session cookie");
+  const days = (session.expires - Date.now() / 1000) / 86400;
+  assert(days > 29 && days <= 30, `Remember Me keeps the session for 30 days, not ${days.toFixed(1)}`);
+});
+
+const menu = ["Welcome", "My Profile", "My Programs", "My Commission Structure", "Redirect Links", "Banners", "Email Copy",
+              "Resource Pages", "Commissions", "Lead Tracking", "Sales", "Clicks", "My Ledger"];
+await step("every menu item opens its page and passes the accessibility check", async () => {
+  for (const item of menu) {
+    await page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: item, exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: item, exact: true }).waitFor();
+    assert((await page.locator("h1").count()) === 1, `${item}: one h1`);
+    const current = await page.locator('nav.menu a[aria-current="page"]').innerText();
+    assert(current === item, `${item}: the menu marks ${current}`);
+    if (await page.locator("[data-report]").count()) await page.locator('[data-report][data-loaded="true"]').waitFor();
+    await audit(page, item);
+    await shoot(page, item.toLowerCase().replace(/ /g, "-"));
+  }
+  assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
+});
+
+await step("build a link with a sub-id and copy it", async () => {
+  await page.goto(`${base}/portal/links/`);
+  await page.getByLabel("Link", { exact: true }).selectOption({ label: "Coffee Club subscription" });
+  await page.getByLabel("Sub-id").fill("newsletter-june");
+  await page.getByLabel("utm_source").fill("blog");
+  const built = await page.getByLabel("Your tracked link").inputValue();
+  assert(built === "https://partners.brightloom.example/r/abc123/subscribe?sub=newsletter-june&utm_source=blog", `built ${built}`);
+  await page.locator('button[data-copy="built-url"]').click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert(copied === built, `copied ${copied}`);
+  await page.locator('button[data-copy="built-url"]', { hasText: "Copied" }).waitFor();
+});
+
+await step("each report shows its figures; the date range changes them", async () => {
+  for (const [item, id] of [["Commissions", "commissions"], ["Lead Tracking", "leads"], ["Sales", "sales"], ["Clicks", "clicks"], ["My Ledger", "ledger"]]) {
+    await page.goto(`${base}/portal/reports/${id}/`);
+    await page.locator('[data-report][data-loaded="true"]').waitFor();
+    const rows = await page.locator("[data-table] tbody tr").count();
+    assert(rows > 0, `${item}: no rows after seeding`);
+    const earned = await page.locator(".stat", { hasText: "Earned" }).locator(".stat-value").innerText();
+    assert(/\$\d/.test(earned), `${item}: earned ${earned}`);
+  }
+  await page.goto(`${base}/portal/reports/sales/`);
+  await page.locator('[data-report][data-loaded="true"]').waitFor();
+  const all = await page.locator("[data-table] tbody tr").count();
+  // A range with only the oldest seeded sale (four days ago).
+  const day = new Date(Date.now() - 4 * 86400 * 1000).toISOString().slice(0, 10);
+  await page.getByLabel("From").fill(day);
+  await page.getByLabel("To").fill(day);
+  await page.evaluate(() => document.querySelector("[data-report]").removeAttribute("data-loaded"));
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.locator('[data-report][data-loaded="true"]').waitFor();
+  const narrow = await page.locator("[data-table] tbody tr").count();
+  assert(narrow === 1 && all > narrow, `the range changed the rows: ${all} → ${narrow}`);
+  assert(page.url().includes(`from=${day}`), "the range is in the address");
+  await page.getByLabel("Period").selectOption("90");
+  await page.locator('[data-report][data-loaded="true"]').waitFor();
+  // Sorting by amount puts the largest sale first on a second click.
+  await page.getByRole("button", { name: "Amount" }).click();
+  await page.getByRole("button", { name: "Amount" }).click();
+  const first = await page.locator("[data-table] tbody tr").first().locator("td.num").first().innerText();
+  assert(first.includes("40.00"), `sorted by amount: ${first}`);
+});
+
+await step("download a CSV and check its rows", async () => {
+  await page.goto(`${base}/portal/reports/commissions/`);
+  await page.locator('[data-report][data-loaded="true"]').waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+  const file = path.join(artifacts, download.suggestedFilename());
+  await download.saveAs(file);
+  const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+  assert(lines[0] === "date,kind,amount,status,payable_from,rule,order,program,level", `header ${lines[0]}`);
+  const shown = await page.locator("[data-table] tbody tr").count();
+  assert(lines.length - 1 === shown, `${lines.length - 1} CSV rows, ${shown} on the page`);
+  const sum = lines.slice(1).reduce((a, l) => a + Number(l.split(",")[2]), 0);
+  assert(Math.abs(sum - 32) < 0.001, `the CSV's commissions add up to ${sum} (20% of $150.00 in sales, $2.00 for the lead)`);
+});
+
+await step("sign out", async () => {
+  await Promise.all([page.waitForURL(/\/login\/\?status=signedout/), page.getByRole("button", { name: "Sign out" }).click()]);
+  await page.getByText("You are signed out.").waitFor();
+  await page.goto(`${base}/portal/`);
+  assert(page.url().startsWith(`${base}/login/`), "the portal is closed after signing out");
+});
+
+await browser.close();
+console.log(`${results.length} browser steps, ${failures} failed; screenshots in ${artifacts}`);
+process.exit(failures ? 1 : 0);
