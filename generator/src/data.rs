@@ -36,6 +36,17 @@ struct SiteConfig<'a> {
     fallback_url: &'a str,
 }
 
+/// `config:signup`: what `POST /join` accepts and the e-mails the owner's decisions send.
+#[derive(Serialize)]
+struct SignupConfig<'a> {
+    open: bool,
+    programs: Vec<&'a str>,
+    required: &'a [String],
+    portal_name: &'a str,
+    approval_email: &'a str,
+    rejection_email: &'a str,
+}
+
 /// The KV bulk file: `[{"key": "link:abc123:home", "value": "{\"url\":…,\"program\":…}"}]`.
 pub fn kv_links(content: &Content) -> String {
     let params = &content.site.link_params;
@@ -46,6 +57,23 @@ pub fn kv_links(content: &Content) -> String {
         })
         .unwrap_or_default(),
     }];
+    let signup = &content.site.signup;
+    entries.push(KvEntry {
+        key: "config:signup".into(),
+        value: serde_json::to_string(&SignupConfig {
+            open: signup.open,
+            programs: signup
+                .programs
+                .iter()
+                .map(pc_core::ProgramId::as_str)
+                .collect(),
+            required: &signup.required,
+            portal_name: &content.site.portal_name,
+            approval_email: &signup.approval_email,
+            rejection_email: &signup.rejection_email,
+        })
+        .unwrap_or_default(),
+    });
     for partner in content
         .partners
         .iter()

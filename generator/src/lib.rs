@@ -4,6 +4,7 @@
 //! [`render::Renderer`] (plan pages, render) → [`build::build`] (write atomically), with
 //! [`data`] emitting what the worker's KV and D1 need.
 
+pub mod applications;
 pub mod build;
 pub mod content;
 pub mod data;

@@ -60,6 +60,21 @@ enum Command {
         #[arg(long, default_value = "content")]
         content: PathBuf,
     },
+    /// List pending partner applications; approve (writes content/partners/<code>.yaml) or reject.
+    Applications {
+        #[command(subcommand)]
+        action: Option<ApplicationAction>,
+        /// The portal's address (a local `serve`, or the deployed worker).
+        #[arg(long, global = true, default_value = "http://127.0.0.1:8787")]
+        base_url: String,
+        /// The owner token (else OWNER_TOKEN, else the local state's).
+        #[arg(long, global = true)]
+        owner_token: Option<String>,
+        #[arg(long, global = true, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, global = true, default_value = ".partner-center")]
+        state: PathBuf,
+    },
     /// Print the `Partner-Signature` header for an event body (to send it with curl).
     SignEvent {
         /// The JSON body, exactly as it will be sent.
@@ -74,6 +89,18 @@ enum Command {
         partners: usize,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApplicationAction {
+    /// Write the partner's YAML (commit and deploy it), move their password over, e-mail them.
+    Approve { code: String },
+    /// Mark the application rejected and e-mail the applicant the reason.
+    Reject {
+        code: String,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -168,6 +195,64 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{}",
                 pc_generator::serve::invite_link(&secret, &code, &base_url, now)?
             );
+        }
+        Command::Applications {
+            action,
+            base_url,
+            owner_token,
+            content,
+            state,
+        } => {
+            use pc_generator::applications::{OwnerApi, write_partner};
+            let token = match owner_token.or_else(|| std::env::var("OWNER_TOKEN").ok()) {
+                Some(t) => t,
+                None => pc_generator::dev_state::DevState::new(&state)?
+                    .secrets()?
+                    .remove("OWNER_TOKEN")
+                    .unwrap_or_default(),
+            };
+            let api = OwnerApi::new(&base_url, &token);
+            match action {
+                None => {
+                    let pending = api.pending()?;
+                    if pending.is_empty() {
+                        println!("no pending applications");
+                    }
+                    for a in pending {
+                        println!(
+                            "{:<12} {} <{}>{} — programs: {}",
+                            a.code,
+                            a.name,
+                            a.email,
+                            a.website
+                                .as_deref()
+                                .map(|w| format!(" {w}"))
+                                .unwrap_or_default(),
+                            a.programs.join(", ")
+                        );
+                        if let Some(p) = &a.promotion {
+                            println!("             promotes: {}", p.replace('\n', " "));
+                        }
+                    }
+                }
+                Some(ApplicationAction::Approve { code }) => {
+                    let pending = api.pending()?;
+                    let app = pending.iter().find(|a| a.code == code).ok_or_else(|| {
+                        pc_generator::applications::ApplicationsError::Unknown(code.clone())
+                    })?;
+                    let path = write_partner(&content, app)?;
+                    api.decide(&code, true, None)?;
+                    println!(
+                        "approved {code}: wrote {} — commit and deploy it; {} has been e-mailed",
+                        path.display(),
+                        app.email
+                    );
+                }
+                Some(ApplicationAction::Reject { code, reason }) => {
+                    api.decide(&code, false, Some(&reason))?;
+                    println!("rejected {code}; the applicant has been e-mailed");
+                }
+            }
         }
         Command::SignEvent { body, state } => {
             let bytes =

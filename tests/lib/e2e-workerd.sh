@@ -9,14 +9,18 @@ tests/lib/install-worker-tools.sh
 . tests/lib/worker-env.sh
 . tests/lib/workerd.sh
 
-build_worker_and_site
+state=$(mktemp -d)
+# A copy of the content: the sign-up scenario approves a partner into it.
+cp -r content "$state/content"
+WORKERD_CONTENT="$state/content"
+build_worker_and_site "$WORKERD_CONTENT"
 wasm=worker/build/index_bg.wasm
 echo "wasm: $(stat -c %s "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip"
 
-state=$(mktemp -d)
 WORKERD_PGID=
 trap 'stop_group "$WORKERD_PGID"; rm -rf "$state"' EXIT
 start_workerd "$state"
 "$BIN_DIR"/pc-e2e --base-url "$WORKERD_URL" --session-secret "$WORKERD_SECRET" \
   --events-secret "$WORKERD_EVENTS_SECRET" --owner-token "$WORKERD_OWNER_TOKEN" \
+  --content "$WORKERD_CONTENT" --cli "$BIN_DIR/partner-center" --reseed "$WORKERD_RESEED" \
   --wrangler-persist "$WORKERD_PERSIST" || { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }

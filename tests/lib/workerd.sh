@@ -13,6 +13,10 @@ start_workerd() {
   "$wrangler" d1 migrations apply partner-center --local --persist-to "$WORKERD_PERSIST" >"$state/setup.log" 2>&1
   "$wrangler" d1 execute partner-center --local --persist-to "$WORKERD_PERSIST" --file dist/data/seed.sql >>"$state/setup.log" 2>&1
   "$wrangler" kv bulk put dist/data/kv-links.json --binding LINKS --local --persist-to "$WORKERD_PERSIST" >>"$state/setup.log" 2>&1
+  # What an owner's deploy does after a content change (used by the sign-up scenario).
+  WORKERD_RESEED="'$BIN_DIR/partner-center' build --content '$WORKERD_CONTENT' --out dist >/dev/null && \
+'$wrangler' d1 execute partner-center --local --persist-to '$WORKERD_PERSIST' --file dist/data/seed.sql >/dev/null 2>&1 && \
+'$wrangler' kv bulk put dist/data/kv-links.json --binding LINKS --local --persist-to '$WORKERD_PERSIST' >/dev/null 2>&1"
   local port
   port=$(free_port)
   WORKERD_URL="http://127.0.0.1:$port"
@@ -31,9 +35,9 @@ start_workerd() {
   fi
 }
 
-# Builds the worker for wasm32 and the demo content into dist/.
+# Builds the worker for wasm32 and the content ($1, default content/) into dist/.
 build_worker_and_site() {
   (cd worker && worker-build --profile wasm-release) >/dev/null
   cargo build --locked -q -p pc-generator -p pc-e2e
-  "$BIN_DIR"/partner-center build --content content --out dist >/dev/null
+  "$BIN_DIR"/partner-center build --content "${1:-content}" --out dist >/dev/null
 }

@@ -7,7 +7,8 @@ use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{
-    Ctx, auth, csrf_token, events, password, portal, profile, redirect, reports, set_csrf_cookie,
+    Ctx, auth, csrf_token, events, join, password, portal, profile, redirect, reports,
+    set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
@@ -94,7 +95,25 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
                 _ => Ok(json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET or PUT")),
             }
         }
+        "/join" if get => Ok(with_slash(req)),
+        "/join/" if get => join::form_page(ctx).await,
+        "/join" | "/join/" if post => join::apply(ctx, req).await,
         "/api/v1/owner/payable" if get => reports::owner_payable(ctx, req).await,
+        "/api/v1/owner/applications" if get => join::list(ctx, req).await,
+        p if post && p.starts_with("/api/v1/owner/applications/") => {
+            let rest = &p["/api/v1/owner/applications/".len()..];
+            match rest.split_once('/') {
+                Some((code, action @ ("approve" | "reject")))
+                    if pc_core::PartnerCode::parse(code).is_ok() =>
+                {
+                    join::decide(ctx, req, code, action == "approve").await
+                }
+                _ => Ok(json_error(
+                    StatusCode::NOT_FOUND,
+                    "use /api/v1/owner/applications/<code>/approve or /reject",
+                )),
+            }
+        }
         p if get && p.starts_with("/api/v1/me/") => {
             let name = &p["/api/v1/me/".len()..];
             if !reports::REPORTS.contains(&name) {

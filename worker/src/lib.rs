@@ -25,9 +25,33 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_tracking.sql",
         include_str!("../migrations/0003_tracking.sql"),
     ),
+    (
+        "0004_applications.sql",
+        include_str!("../migrations/0004_applications.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 
 /// Requests and responses as the app sees them, on both backends.
 pub type Request = http::Request<Vec<u8>>;
 pub type Response = http::Response<Vec<u8>>;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_migration_file_is_compiled_in_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                std::path::Path::new(n)
+                    .extension()
+                    .is_some_and(|x| x == "sql")
+            })
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = super::MIGRATIONS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(listed, files);
+    }
+}

@@ -23,6 +23,22 @@ pub(super) struct SiteFile {
     pub menu: Menu,
     #[serde(default = "default_theme")]
     pub theme: String,
+    #[serde(default)]
+    pub signup: Option<SignupFile>,
+}
+
+/// The partner application form (`/join`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SignupFile {
+    pub open: bool,
+    pub programs: Vec<ProgramId>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    #[serde(default)]
+    pub terms: String,
+    pub approval_email: String,
+    pub rejection_email: String,
 }
 
 fn default_theme() -> String {

@@ -14,7 +14,7 @@ use super::placeholders::Template;
 use super::source::SourceFile;
 use super::{
     Audience, Banner, Branding, Content, EmailCopy, Link, LinkParams, Partner, Payout, Program,
-    ResourcePage, Site, Support,
+    ResourcePage, Signup, Site, Support,
 };
 use crate::diagnostics::{ContentError, Diagnostics};
 use crate::markdown::markdown_to_html;
@@ -72,6 +72,9 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
         links: HashMap::new(),
     };
     check.programs_priorities(&programs);
+    if let Some(site) = &site {
+        check.unknown_programs(&site.file, &site.value.signup.programs);
+    }
     let links = check.links(links);
     check.program_default_links(&programs);
     let partners = check.partners(partners);
@@ -190,6 +193,53 @@ impl Loader<'_> {
                 );
             }
         }
+        let signup = raw.signup.map_or_else(Signup::default, |s| {
+            for field in &s.required {
+                if !super::SIGNUP_FIELDS.contains(&field.as_str()) {
+                    self.errors.push(
+                        file.error_at(
+                            file.find_value("required", field),
+                            format!("{field:?} is not a field of the application form"),
+                        )
+                        .hint(format!(
+                            "required fields can be: {}",
+                            super::SIGNUP_FIELDS.join(", ")
+                        )),
+                    );
+                }
+            }
+            for (key, text) in [
+                ("approval_email", &s.approval_email),
+                ("rejection_email", &s.rejection_email),
+            ] {
+                for name in placeholder_names(text) {
+                    if !super::SIGNUP_PLACEHOLDERS.contains(&name.as_str()) {
+                        let found = file
+                            .text()
+                            .find(&format!("{{{{ {name} }}}}"))
+                            .or_else(|| file.text().find(&name));
+                        self.errors.push(
+                            file.error_at(
+                                found.map(|at| (at, name.len())),
+                                format!("unknown placeholder `{{{{ {name} }}}}` in {key}"),
+                            )
+                            .hint(format!(
+                                "the e-mails can use: {}",
+                                super::SIGNUP_PLACEHOLDERS.join(", ")
+                            )),
+                        );
+                    }
+                }
+            }
+            Signup {
+                open: s.open,
+                programs: s.programs,
+                required: s.required,
+                terms_html: markdown_to_html(&s.terms),
+                approval_email: s.approval_email,
+                rejection_email: s.rejection_email,
+            }
+        });
         let logo = raw.branding.logo.as_ref().and_then(|logo| {
             self.asset(&file, "logo", Path::new(""), logo)
                 .map(|path| (path, file_name(logo)))
@@ -218,6 +268,7 @@ impl Loader<'_> {
                 },
                 menu: raw.menu,
                 theme: raw.theme,
+                signup,
             },
             file,
         })
@@ -534,6 +585,17 @@ impl Loader<'_> {
         }
         all
     }
+}
+
+/// The names inside `{{ … }}` in a text.
+fn placeholder_names(text: &str) -> Vec<String> {
+    text.split("{{")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.split_once("}}")
+                .map(|(name, _)| name.trim().to_owned())
+        })
+        .collect()
 }
 
 fn list_or_none(items: &[&str]) -> String {

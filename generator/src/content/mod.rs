@@ -45,6 +45,23 @@ pub struct Site {
     pub branding: Branding,
     pub menu: Menu,
     pub theme: String,
+    pub signup: Signup,
+}
+
+/// Fields an application may be required to fill in (name, e-mail and password always are).
+pub const SIGNUP_FIELDS: &[&str] = &["company", "website", "phone", "promotion"];
+/// Placeholders of the approval and rejection e-mails (filled in by the worker).
+pub const SIGNUP_PLACEHOLDERS: &[&str] = &["name", "code", "portal_name", "portal_url", "reason"];
+
+/// The application form: open or closed, for which programs, with which terms and e-mails.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Signup {
+    pub open: bool,
+    pub programs: Vec<ProgramId>,
+    pub required: Vec<String>,
+    pub terms_html: String,
+    pub approval_email: String,
+    pub rejection_email: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

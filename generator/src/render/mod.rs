@@ -165,8 +165,17 @@ impl<'a> Renderer<'a> {
                 "Choose a new password",
             ),
             ("404.html", "public/404.html", "Page not found"),
+            ("join/index.html", "public/join.html", "Become a partner"),
         ] {
             let mut context = self.base.clone();
+            let signup = &self.content.site.signup;
+            context.insert("signup", signup);
+            let programs: Vec<&ProgramView> = signup
+                .programs
+                .iter()
+                .filter_map(|id| self.programs.get(id.as_str()))
+                .collect();
+            context.insert("signup_programs", &programs);
             context.insert(
                 "page",
                 &serde_json::json!({ "id": "public", "title": title }),

@@ -30,6 +30,12 @@ pub struct World {
     pub events_secret: String,
     pub owner_token: String,
     pub db: Db,
+    /// The content folder the backend was built from (approvals write partners there).
+    pub content: std::path::PathBuf,
+    /// The partner-center binary.
+    pub cli: std::path::PathBuf,
+    /// A shell command that rebuilds and reseeds after a content change (workerd).
+    pub reseed: Option<String>,
 }
 
 impl World {
@@ -62,6 +68,13 @@ fn parse_args() -> Result<World, String> {
     let secret = value("--session-secret").unwrap_or_default();
     let events_secret = value("--events-secret").ok_or("--events-secret is required")?;
     let owner_token = value("--owner-token").unwrap_or_default();
+    let content = value("--content")
+        .unwrap_or_else(|| "content".into())
+        .into();
+    let cli = value("--cli")
+        .unwrap_or_else(|| "partner-center".into())
+        .into();
+    let reseed = value("--reseed");
     let db = match (value("--sqlite"), value("--wrangler-persist")) {
         (Some(path), None) => Db::Sqlite(path.into()),
         (None, Some(dir)) => Db::Wrangler(dir.into()),
@@ -73,6 +86,9 @@ fn parse_args() -> Result<World, String> {
         events_secret,
         owner_token,
         db,
+        content,
+        cli,
+        reseed,
     })
 }
 

@@ -176,6 +176,14 @@ pub async fn login<P: Platform>(
         password,
     )
     .await?;
+    if auth.is_none()
+        && let Some(code) = &code
+        && let Some(status) = super::join::application_status(ctx, code.as_str(), password).await?
+        && status != "rejected"
+    {
+        // An applicant with the right password: pending, or approved but not yet deployed.
+        return login_page(ctx, StatusCode::FORBIDDEN, Notice::Pending, &username).await;
+    }
     let (Some(code), Some(auth), Some(hash)) = (code, auth, matched) else {
         store::hit(ctx.platform, &code_key, LOGIN_PER_CODE, ctx.now).await?;
         store::hit(ctx.platform, &client_key, LOGIN_PER_CLIENT, ctx.now).await?;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod events;
+pub mod join;
 pub mod password;
 pub mod portal;
 pub mod profile;
@@ -41,6 +42,7 @@ pub enum Notice {
     SignedOut,
     Invalid,
     FormExpired,
+    Pending,
 }
 
 impl Notice {
@@ -78,6 +80,10 @@ impl Notice {
                 true,
             ),
             Notice::FormExpired => ("The form expired. Please try again.", true),
+            Notice::Pending => (
+                "Your application is being reviewed. We will e-mail you as soon as it is approved.",
+                false,
+            ),
         }
     }
 

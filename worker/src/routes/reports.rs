@@ -701,26 +701,8 @@ pub async fn owner_payable<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &Request,
 ) -> Result<Response, PlatformError> {
-    let Some(token) = ctx.platform.env("OWNER_TOKEN").filter(|t| t.len() >= 16) else {
-        return Ok(json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the owner API is not configured (OWNER_TOKEN)",
-        ));
-    };
-    let sent = http_util::header_str(req, "authorization")
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let matches = sent.len() == token.len()
-        && sent
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !matches {
-        return Ok(json_error(
-            StatusCode::UNAUTHORIZED,
-            "send the owner token as Authorization: Bearer <OWNER_TOKEN>",
-        ));
+    if let Some(refusal) = super::join::owner_refusal(ctx, req) {
+        return Ok(refusal);
     }
     let csv = match field(&query(req), "format") {
         None | Some("json") => false,

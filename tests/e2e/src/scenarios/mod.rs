@@ -7,6 +7,7 @@ mod password;
 mod profile;
 mod reports;
 mod sign_in;
+mod signup;
 mod tracking;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -120,6 +121,14 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "the owner sees payable balances with the owner token",
         reports::the_owner_sees_payable_balances,
+    ),
+    (
+        "apply at /join, pending sign-in, approve through git, sign in",
+        signup::apply_and_approve_through_git,
+    ),
+    (
+        "a rejected applicant cannot sign in; a closed sign-up refuses",
+        signup::rejected_and_closed,
     ),
 ];
 

@@ -1,0 +1,326 @@
+//! Partner sign-up: apply at /join, the pending sign-in message, approval through git (the CLI
+//! writes the partner's YAML; the owner rebuilds and reseeds), rejection, bots, closed sign-up.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::{keys, now};
+use crate::client::{Client, Reply};
+use crate::{Outcome, World, ensure};
+
+const PASSWORD: &str = "my-own-password-42";
+
+/// A join form submission; `age` seconds since the form was served (a forged, signed token).
+fn apply(
+    world: &World,
+    client: &mut Client,
+    age: i64,
+    fields: &[(&str, &str)],
+) -> Result<Reply, String> {
+    client.get("/join/")?;
+    let token = keys(world).sign("join-form", &(now() - age).to_string());
+    let mut all = vec![("form_age", token.as_str())];
+    all.extend_from_slice(fields);
+    client.form("/join", &all)
+}
+
+fn application<'a>(code: &'a str, email: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("email", email),
+        ("website", "https://newblog.example"),
+        (
+            "promotion",
+            "A weekly coffee newsletter\nand a YouTube channel",
+        ),
+        ("programs", "coffee-club"),
+        ("code", code),
+        ("password", PASSWORD),
+        ("confirm", PASSWORD),
+        ("terms", "accepted"),
+    ]
+}
+
+fn cli(world: &World, args: &[&str]) -> Result<String, String> {
+    let output = Command::new(&world.cli)
+        .args(args)
+        .args([
+            "--base-url",
+            &world.base,
+            "--owner-token",
+            &world.owner_token,
+            "--content",
+        ])
+        .arg(&world.content)
+        .output()
+        .map_err(|e| format!("running partner-center: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    ensure!(output.status.success(), "partner-center {args:?}: {text}");
+    Ok(text)
+}
+
+/// After a content change: the native `serve` rebuilds by itself; workerd needs the reseed command.
+fn reseed(world: &World) -> Outcome {
+    if let Some(cmd) = &world.reseed {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .status()
+            .map_err(|e| e.to_string())?;
+        ensure!(status.success(), "the reseed command failed");
+    }
+    Ok(())
+}
+
+fn last_mail_to(world: &World, to: &str) -> Result<String, String> {
+    let rows = world.db.query(&format!(
+        "SELECT body FROM outbox WHERE recipient = '{to}' ORDER BY id DESC LIMIT 1"
+    ))?;
+    Ok(rows
+        .first()
+        .and_then(|r| r["body"].as_str())
+        .unwrap_or_default()
+        .to_owned())
+}
+
+pub fn apply_and_approve_through_git(world: &World) -> Outcome {
+    let mut client = world.client();
+    let page = client.get("/join/")?;
+    ensure!(
+        page.status == 200
+            && page.body.contains("name=\"form_age\" value=\"")
+            && !page.body.contains("value=\"\" data-form-age"),
+        "the form carries its age token"
+    );
+    // Bots: too fast, and the honeypot.
+    let fast = apply(
+        world,
+        &mut client,
+        0,
+        &application("nia001", "nia@newblog.example", "Nia"),
+    )?;
+    ensure!(
+        fast.status == 400 && fast.body.contains("very quick"),
+        "too fast: {}",
+        fast.status
+    );
+    let mut trap = application("nia001", "nia@newblog.example", "Nia");
+    trap.push(("nickname", "bot"));
+    let honeypot = apply(world, &mut client, 30, &trap)?;
+    ensure!(
+        honeypot.status == 400 && honeypot.body.contains("could not be accepted"),
+        "honeypot: {}",
+        honeypot.status
+    );
+
+    let applied = apply(
+        world,
+        &mut client,
+        30,
+        &application("nia001", "nia@newblog.example", "Nia <b>Newman</b>"),
+    )?;
+    ensure!(
+        applied.status == 200 && applied.body.contains("Your partner code will be nia001"),
+        "apply: {} {}",
+        applied.status,
+        applied.body.len()
+    );
+    ensure!(
+        applied.body.contains("Nia &lt;b&gt;Newman&lt;/b&gt;")
+            && !applied.body.contains("<b>Newman</b>"),
+        "the name is escaped"
+    );
+    ensure!(
+        last_mail_to(world, "nia@newblog.example")?.contains("nia001"),
+        "a confirmation e-mail"
+    );
+    // The same code again: refused clearly.
+    let duplicate = apply(
+        world,
+        &mut client,
+        30,
+        &application("nia001", "other@newblog.example", "Other"),
+    )?;
+    ensure!(
+        duplicate.status == 409 && duplicate.body.contains("partner code is taken"),
+        "duplicate code: {}",
+        duplicate.status
+    );
+    let existing_code = apply(
+        world,
+        &mut client,
+        30,
+        &application("abc123", "other@newblog.example", "Other"),
+    )?;
+    ensure!(
+        existing_code.status == 409,
+        "a partner's code: {}",
+        existing_code.status
+    );
+    // The same e-mail again: the same kind of answer, a mail to the address, no new application.
+    let again = apply(
+        world,
+        &mut client,
+        30,
+        &application("nia002", "nia@newblog.example", "Nia"),
+    )?;
+    ensure!(
+        again.status == 200 && again.body.contains("Your partner code will be nia002"),
+        "a known e-mail: {}",
+        again.status
+    );
+    ensure!(
+        last_mail_to(world, "nia@newblog.example")?
+            .contains("already has a partner account or an application"),
+        "the owner of the address is told"
+    );
+
+    // Pending: the applicant's sign-in says so.
+    let pending = world.client().sign_in("nia001", PASSWORD, false)?;
+    ensure!(
+        pending.status == 403 && pending.body.contains("application is being reviewed"),
+        "pending sign-in: {}",
+        pending.status
+    );
+    let wrong = world.client().sign_in("nia001", "not-my-password", false)?;
+    ensure!(
+        wrong.status == 401,
+        "a wrong password is just wrong: {}",
+        wrong.status
+    );
+
+    // The owner lists and approves through git.
+    let listed = cli(world, &["applications"])?;
+    ensure!(
+        listed.contains("nia001")
+            && listed.contains("nia@newblog.example")
+            && !listed.contains("nia002"),
+        "listed: {listed}"
+    );
+    let approved = cli(world, &["applications", "approve", "nia001"])?;
+    ensure!(approved.contains("approved nia001"), "{approved}");
+    let yaml_path = world.content.join("partners/nia001.yaml");
+    let yaml =
+        std::fs::read_to_string(&yaml_path).map_err(|e| format!("{}: {e}", yaml_path.display()))?;
+    ensure!(
+        yaml.contains("code: nia001") && yaml.contains("coffee-club"),
+        "{yaml}"
+    );
+    let check = Command::new(&world.cli)
+        .arg("check")
+        .arg("--content")
+        .arg(&world.content)
+        .output()
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        check.status.success(),
+        "check accepts the new partner: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    ensure!(
+        last_mail_to(world, "nia@newblog.example")?.contains("application is approved"),
+        "the approval e-mail"
+    );
+    reseed(world)?;
+    // Once deployed (reseeded), the password chosen at sign-up works and the portal is theirs.
+    let started = Instant::now();
+    let mut partner = world.client();
+    loop {
+        let reply = partner.sign_in("nia001", PASSWORD, false)?;
+        if reply.status == 303 {
+            break;
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(30),
+            "nia001 could not sign in after approval: {}",
+            reply.status
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let started = Instant::now();
+    loop {
+        let home = partner.get("/portal/")?;
+        if home.status == 200 && home.body.contains("Welcome back, Nia!") {
+            break;
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(30),
+            "nia001's portal: {}",
+            home.status
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    Ok(())
+}
+
+pub fn rejected_and_closed(world: &World) -> Outcome {
+    let mut client = world.client();
+    let applied = apply(
+        world,
+        &mut client,
+        30,
+        &application("rex001", "rex@spam.example", "Rex"),
+    )?;
+    ensure!(applied.status == 200, "apply: {}", applied.status);
+    let rejected = cli(
+        world,
+        &[
+            "applications",
+            "reject",
+            "rex001",
+            "--reason",
+            "We only work with coffee publishers.",
+        ],
+    )?;
+    ensure!(rejected.contains("rejected rex001"), "{rejected}");
+    ensure!(
+        last_mail_to(world, "rex@spam.example")?.contains("We only work with coffee publishers."),
+        "the rejection e-mail carries the reason"
+    );
+    let sign_in = world.client().sign_in("rex001", PASSWORD, false)?;
+    ensure!(
+        sign_in.status == 401 && !sign_in.body.contains("being reviewed"),
+        "a rejected applicant cannot sign in: {}",
+        sign_in.status
+    );
+    let pending = cli(world, &["applications"])?;
+    ensure!(!pending.contains("rex001"), "no longer pending");
+
+    // Close sign-up in site.yaml: applications are refused.
+    let site = world.content.join("site.yaml");
+    let text = std::fs::read_to_string(&site).map_err(|e| e.to_string())?;
+    std::fs::write(&site, text.replace("  open: true", "  open: false"))
+        .map_err(|e| e.to_string())?;
+    reseed(world)?;
+    let started = Instant::now();
+    loop {
+        let reply = apply(
+            world,
+            &mut client,
+            30,
+            &application("late01", "late@newblog.example", "Late"),
+        )?;
+        if reply.status == 403 {
+            ensure!(reply.body.contains("Applications are closed"), "it says so");
+            break;
+        }
+        ensure!(
+            reply.status == 200 || reply.status == 429,
+            "closed sign-up: {}",
+            reply.status
+        );
+        ensure!(
+            started.elapsed() < Duration::from_secs(30),
+            "sign-up still open after closing it"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let _: Option<Value> = None;
+    Ok(())
+}

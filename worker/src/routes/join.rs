@@ -1,0 +1,568 @@
+//! Partner applications: `GET/POST /join` for applicants, and the owner's
+//! `GET /api/v1/owner/applications` and `POST /api/v1/owner/applications/<code>/approve|reject`.
+//!
+//! An application never creates or changes a partner: partners exist only in the owner's
+//! content. Approval moves the chosen password to `credentials`; the partner can sign in once
+//! the owner's commit (the partner's YAML) is deployed.
+
+use http::StatusCode;
+use pc_core::PartnerCode;
+use pc_core::password::{PasswordHash, check_new_password};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::{client, hash_password};
+use super::{Ctx, Notice};
+use crate::http_util::{field, form, json as json_response, json_error};
+use crate::platform::{Mail, Platform, PlatformError, Statement};
+use crate::security::{csrf_ok, escape_html, same_origin};
+use crate::store::{self, Limit};
+use crate::{Request, Response};
+
+/// Attempts per client address an hour (typos and retries included).
+const JOIN_PER_CLIENT: Limit = Limit {
+    max: 20,
+    window_seconds: 3600,
+};
+/// A form sent sooner than this after the page was served is a bot's.
+const MIN_FORM_SECONDS: i64 = 3;
+const MAX_FORM_SECONDS: i64 = 24 * 3600;
+const FORM_AGE_PURPOSE: &str = "join-form";
+
+/// `config:signup`, written by the generator from site.yaml.
+#[derive(Debug, Deserialize)]
+pub struct SignupConfig {
+    pub open: bool,
+    pub programs: Vec<String>,
+    pub required: Vec<String>,
+    pub portal_name: String,
+    pub approval_email: String,
+    pub rejection_email: String,
+}
+
+pub async fn signup_config<P: Platform>(
+    ctx: &Ctx<'_, P>,
+) -> Result<Option<SignupConfig>, PlatformError> {
+    Ok(ctx
+        .platform
+        .kv_get("config:signup")
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok()))
+}
+
+async fn join_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    status: StatusCode,
+    notice: Option<Notice>,
+    message: Option<&str>,
+) -> Result<Response, PlatformError> {
+    let token = ctx.config.keys.sign(FORM_AGE_PURPOSE, &ctx.now.to_string());
+    let mut replacements = vec![(
+        r#"value="" data-form-age"#.to_owned(),
+        format!(r#"value="{token}" data-form-age"#),
+    )];
+    if let Some(message) = message {
+        // A message of this request (not one of the fixed notices), escaped.
+        replacements.push((
+            r#"<p class="notice" role="status" data-notice hidden></p>"#.to_owned(),
+            format!(
+                r#"<p class="notice{}" role="status" data-notice>{}</p>"#,
+                if status.is_success() { "" } else { " error" },
+                escape_html(message)
+            ),
+        ));
+    }
+    ctx.page("join/index.html", status, notice, &replacements)
+        .await
+}
+
+/// `GET /join/`.
+pub async fn form_page<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Response, PlatformError> {
+    join_page(ctx, StatusCode::OK, None, None).await
+}
+
+/// A partner code that is easy to read and type: three letters and three digits, without
+/// look-alikes (like the seed's `abc123`).
+fn generated_code(bytes: &[u8]) -> String {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
+    const DIGITS: &[u8] = b"23456789";
+    (0..6)
+        .map(|i| {
+            let b = usize::from(bytes.get(i).copied().unwrap_or(0));
+            char::from(if i < 3 {
+                LETTERS[b % LETTERS.len()]
+            } else {
+                DIGITS[b % DIGITS.len()]
+            })
+        })
+        .collect()
+}
+
+async fn code_taken<P: Platform>(ctx: &Ctx<'_, P>, code: &str) -> Result<bool, PlatformError> {
+    let rows = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT 1 AS taken FROM partners WHERE code = ? UNION ALL \
+             SELECT 1 FROM applications WHERE code = ? AND status <> 'rejected'",
+            vec![code.into(), code.into()],
+        ))
+        .await?;
+    Ok(!rows.is_empty())
+}
+
+fn valid_email(email: &str) -> bool {
+    email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !d.contains('@')
+        })
+}
+
+/// `POST /join`.
+#[allow(clippy::too_many_lines)]
+pub async fn apply<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let fields = form(req).unwrap_or_default();
+    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+        return join_page(ctx, StatusCode::FORBIDDEN, Some(Notice::FormExpired), None).await;
+    }
+    let client_key = format!("join:client:{}", client(req));
+    if store::hits(ctx.platform, &client_key, JOIN_PER_CLIENT, ctx.now).await?
+        >= JOIN_PER_CLIENT.max
+    {
+        return join_page(
+            ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(Notice::Limited),
+            None,
+        )
+        .await;
+    }
+    store::hit(ctx.platform, &client_key, JOIN_PER_CLIENT, ctx.now).await?;
+    let refuse = |status, message: &'static str| async move {
+        join_page(ctx, status, None, Some(message)).await
+    };
+    // The honeypot: people never see this field.
+    if field(&fields, "nickname").is_some_and(|v| !v.is_empty()) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "The application could not be accepted.",
+        )
+        .await;
+    }
+    let served_at = field(&fields, "form_age")
+        .and_then(|t| ctx.config.keys.verify(FORM_AGE_PURPOSE, t).ok())
+        .and_then(|t| t.parse::<i64>().ok());
+    match served_at {
+        Some(t) if ctx.now - t < MIN_FORM_SECONDS => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "That was very quick. Please check the form and send it again.",
+            )
+            .await;
+        }
+        Some(t) if ctx.now - t <= MAX_FORM_SECONDS => {}
+        _ => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "The form expired. Please fill it in again.",
+            )
+            .await;
+        }
+    }
+    let Some(config) = signup_config(ctx).await?.filter(|c| c.open) else {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "Applications are closed at the moment.",
+        )
+        .await;
+    };
+    let text = |name: &str, max: usize| {
+        field(&fields, name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| v.replace("\r\n", "\n"))
+            .filter(|v| v.chars().count() <= max && !v.chars().any(|c| c.is_control() && c != '\n'))
+    };
+    let name = text("name", 120);
+    let email = text("email", 254).map(|e| e.to_ascii_lowercase());
+    let company = text("company", 120);
+    let website = text("website", 200);
+    let phone = text("phone", 40);
+    let promotion = text("promotion", 1000);
+    let (Some(name), Some(email)) = (name, email.filter(|e| valid_email(e))) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Give your name and a valid e-mail address.",
+        )
+        .await;
+    };
+    for (required, value) in [
+        ("company", &company),
+        ("website", &website),
+        ("phone", &phone),
+        ("promotion", &promotion),
+    ] {
+        if config.required.iter().any(|r| r == required) && value.is_none() {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "Please fill in every required field.",
+            )
+            .await;
+        }
+    }
+    if website.as_ref().is_some_and(|w| {
+        !(w.starts_with("https://") || w.starts_with("http://")) || url::Url::parse(w).is_err()
+    }) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "The website must be an address starting with https://",
+        )
+        .await;
+    }
+    let programs: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k == "programs")
+        .map(|(_, v)| v.clone())
+        .filter(|p| config.programs.contains(p))
+        .collect();
+    if programs.is_empty() {
+        return refuse(StatusCode::BAD_REQUEST, "Choose at least one program.").await;
+    }
+    if field(&fields, "terms") != Some("accepted") {
+        return refuse(StatusCode::BAD_REQUEST, "Please accept the partner terms.").await;
+    }
+    let password = field(&fields, "password").unwrap_or("");
+    if check_new_password(password).is_err() {
+        return join_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Weak), None).await;
+    }
+    if field(&fields, "confirm") != Some(password) {
+        return join_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Mismatch), None).await;
+    }
+    let code = if let Some(wanted) = text("code", 32).map(|c| c.to_ascii_lowercase()) {
+        let Ok(code) = PartnerCode::parse(&wanted) else {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "A partner code has 3 to 32 lowercase letters, digits, - or _.",
+            )
+            .await;
+        };
+        if code_taken(ctx, code.as_str()).await? {
+            return refuse(StatusCode::CONFLICT, "That partner code is taken. Choose another, or leave it empty and we will make one.").await;
+        }
+        code.to_string()
+    } else {
+        let mut code = generated_code(&ctx.platform.random_bytes(6));
+        for _ in 0..8 {
+            if !code_taken(ctx, &code).await? {
+                break;
+            }
+            code = generated_code(&ctx.platform.random_bytes(6));
+        }
+        code
+    };
+    // An address that already belongs to a partner or an application gets the same answer here
+    // (no enumeration); the e-mail tells its owner what happened.
+    let known = !ctx
+        .platform
+        .query(Statement::new(
+            "SELECT 1 AS known FROM partners WHERE lower(email) = ? UNION ALL \
+             SELECT 1 FROM applications WHERE email = ? AND status <> 'rejected'",
+            vec![email.as_str().into(), email.as_str().into()],
+        ))
+        .await?
+        .is_empty();
+    let phc = hash_password(ctx, password).await?;
+    if known {
+        ctx.platform
+            .send_mail(Mail {
+                to: email.clone(),
+                subject: format!("Your application to {}", config.portal_name),
+                body: format!(
+                    "Hello {name},\n\nSomeone applied to {} with this e-mail address, which already has a partner account or an application.\n\
+                     If you forgot your password, use \"Forgot your Password?\" on the sign-in page. If this was not you, ignore this e-mail.\n",
+                    config.portal_name
+                ),
+            })
+            .await?;
+    } else {
+        let stored = ctx
+            .platform
+            .batch(vec![Statement::new(
+                "INSERT INTO applications (code, name, email, company, website, phone, promotion, programs, password_hash, status, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                vec![
+                    code.as_str().into(),
+                    name.as_str().into(),
+                    email.as_str().into(),
+                    company.into(),
+                    website.into(),
+                    phone.into(),
+                    promotion.into(),
+                    serde_json::to_string(&programs).unwrap_or_default().into(),
+                    phc.into(),
+                    ctx.now.into(),
+                ],
+            )])
+            .await;
+        if stored.is_err() {
+            // Taken between the check and the insert.
+            return refuse(StatusCode::CONFLICT, "That partner code is taken. Choose another, or leave it empty and we will make one.").await;
+        }
+        ctx.platform
+            .send_mail(Mail {
+                to: email.clone(),
+                subject: format!("We received your application to {}", config.portal_name),
+                body: format!(
+                    "Hello {name},\n\nThank you for applying. Your partner code will be {code}. We review every application and will\n\
+                     e-mail you when it is approved; then sign in with {code} and the password you chose.\n"
+                ),
+            })
+            .await?;
+    }
+    let thanks = format!(
+        "Thank you, {name}! Your application is in. Your partner code will be {code}. We will e-mail {email} when it is reviewed."
+    );
+    let mut response = join_page(ctx, StatusCode::OK, None, Some(&thanks)).await?;
+    // The form is done: show only the answer.
+    let html = String::from_utf8_lossy(response.body()).into_owned();
+    if let (Some(start), Some(end)) = (
+        html.find("<form method=\"post\" action=\"/join\""),
+        html.find("</form>"),
+    ) {
+        let trimmed = format!("{}{}", &html[..start], &html[end + "</form>".len()..]);
+        *response.body_mut() = trimmed.into_bytes();
+    }
+    Ok(response)
+}
+
+/// The state of an application whose password matches, for the sign-in page.
+pub async fn application_status<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    password: &str,
+) -> Result<Option<String>, PlatformError> {
+    let rows = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT status, password_hash FROM applications WHERE code = ?",
+            vec![code.into()],
+        ))
+        .await?;
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let status = row
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let Some(hash) = row
+        .get("password_hash")
+        .and_then(Value::as_str)
+        .and_then(PasswordHash::parse)
+    else {
+        return Ok(None);
+    };
+    let derived = ctx
+        .platform
+        .pbkdf2_sha256(password.as_bytes(), &hash.salt, hash.iterations)
+        .await?;
+    Ok(hash.matches(&derived).then_some(status))
+}
+
+/// Checks `Authorization: Bearer <OWNER_TOKEN>` (constant time); the refusal to send, if any.
+pub fn owner_refusal<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Option<Response> {
+    let Some(token) = ctx.platform.env("OWNER_TOKEN").filter(|t| t.len() >= 16) else {
+        return Some(json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the owner API is not configured (OWNER_TOKEN)",
+        ));
+    };
+    let sent = crate::http_util::header_str(req, "authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let matches = sent.len() == token.len()
+        && sent
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if matches {
+        None
+    } else {
+        Some(json_error(
+            StatusCode::UNAUTHORIZED,
+            "send the owner token as Authorization: Bearer <OWNER_TOKEN>",
+        ))
+    }
+}
+
+/// `GET /api/v1/owner/applications`: the pending applications.
+pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
+    if let Some(refusal) = owner_refusal(ctx, req) {
+        return Ok(refusal);
+    }
+    let rows = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT code, name, email, company, website, phone, promotion, programs, created_at FROM applications \
+             WHERE status = 'pending' ORDER BY created_at",
+            vec![],
+        ))
+        .await?;
+    let applications: Vec<Value> = rows
+        .into_iter()
+        .map(|mut r| {
+            let programs = r
+                .get("programs")
+                .and_then(Value::as_str)
+                .and_then(|p| serde_json::from_str::<Value>(p).ok())
+                .unwrap_or(Value::Array(Vec::new()));
+            r.insert("programs".into(), programs);
+            Value::Object(r)
+        })
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "applications": applications }),
+    ))
+}
+
+/// The owner's decision body: `{"reason": "…"}` (for rejections).
+#[derive(Debug, Deserialize, Default)]
+struct Decision {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{{ {name} }}}}"), value);
+    }
+    out
+}
+
+/// `POST /api/v1/owner/applications/<code>/approve|reject`.
+pub async fn decide<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    code: &str,
+    approve: bool,
+) -> Result<Response, PlatformError> {
+    if let Some(refusal) = owner_refusal(ctx, req) {
+        return Ok(refusal);
+    }
+    let rows = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT name, email, password_hash FROM applications WHERE code = ? AND status = 'pending'",
+            vec![code.into()],
+        ))
+        .await?;
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(json_error(
+            StatusCode::NOT_FOUND,
+            "no pending application with this code",
+        ));
+    };
+    let get = |k: &str| {
+        row.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let decision: Decision = serde_json::from_slice(req.body()).unwrap_or_default();
+    let reason = decision
+        .reason
+        .unwrap_or_default()
+        .chars()
+        .take(1000)
+        .collect::<String>();
+    let config = signup_config(ctx).await?;
+    let portal_name = config
+        .as_ref()
+        .map_or("the partner portal", |c| c.portal_name.as_str())
+        .to_owned();
+    let portal_url = ctx.config.portal_url.clone().unwrap_or_default();
+    let values = [
+        ("name", get("name")),
+        ("code", code.to_owned()),
+        ("portal_name", portal_name.clone()),
+        ("portal_url", portal_url),
+        ("reason", reason.clone()),
+    ];
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut statements = vec![Statement::new(
+        "UPDATE applications SET status = ?, reason = ?, decided_at = ? WHERE code = ? AND status = 'pending'",
+        vec![
+            if approve { "approved" } else { "rejected" }.into(),
+            reason.as_str().into(),
+            ctx.now.into(),
+            code.into(),
+        ],
+    )];
+    if approve {
+        statements.push(Statement::new(
+            "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, ?, 0, ?) \
+             ON CONFLICT (partner) DO UPDATE SET password_hash = excluded.password_hash, session_version = credentials.session_version + 1",
+            vec![code.into(), get("password_hash").into(), ctx.now.into()],
+        ));
+    }
+    ctx.platform.batch(statements).await?;
+    let (subject, template) = match (&config, approve) {
+        (Some(c), true) => (
+            format!("Welcome to {portal_name}"),
+            c.approval_email.clone(),
+        ),
+        (Some(c), false) => (
+            format!("Your application to {portal_name}"),
+            c.rejection_email.clone(),
+        ),
+        (None, _) => (
+            format!("Your application to {portal_name}"),
+            String::from("Hello {{ name }},\n\nYour application was reviewed.\n"),
+        ),
+    };
+    ctx.platform
+        .send_mail(Mail {
+            to: get("email"),
+            subject,
+            body: fill(&template, &values),
+        })
+        .await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "code": code, "status": if approve { "approved" } else { "rejected" } }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_codes_look_like_the_seed() {
+        let code = generated_code(&[0, 1, 2, 3, 4, 5]);
+        assert_eq!(code, "abc567");
+        assert!(PartnerCode::parse(&generated_code(&[255; 6])).is_ok());
+    }
+
+    #[test]
+    fn emails_fill_their_placeholders() {
+        assert_eq!(
+            fill(
+                "Hi {{ name }}, {{ code }}!",
+                &[("name", "Ann"), ("code", "abc123")]
+            ),
+            "Hi Ann, abc123!"
+        );
+    }
+}
