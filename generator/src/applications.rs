@@ -65,7 +65,6 @@ impl OwnerApi {
     }
 
     fn check(
-        &self,
         url: &str,
         result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<String, ApplicationsError> {
