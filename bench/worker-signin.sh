@@ -16,14 +16,14 @@ n=${1:-30}
 build_worker_and_site
 state=$(mktemp -d)
 WORKERD_PGID=
-trap 'stop_group "$WORKERD_PGID"; rm -rf "$state"' EXIT
+trap 'stop_workerd "$state"; rm -rf "$state"' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 measure() {
   local label=$1
   shift
-  rm -rf "$state/wrangler"
+  rm -rf "$state/wrangler" "$state/workerd.env"
   start_workerd "$state" "$@"
   local link jar="$state/jar" password=bench-password-123
   link=$(SESSION_SECRET=$WORKERD_SECRET "$BIN_DIR"/partner-center invite abc123 --base-url "$WORKERD_URL")
@@ -42,7 +42,7 @@ measure() {
   done | median)
   awk -v l="$label" -v p="$page" -v s="$sign_in" \
     'BEGIN {printf "%-22s sign-in %6.1f ms   page %5.1f ms   hashing ≈ %6.1f ms\n", l, s*1000, p*1000, (s-p)*1000}'
-  stop_group "$WORKERD_PGID"
+  stop_workerd "$state"
 }
 
 echo "median of $n requests each, workerd via wrangler dev, 100,000 PBKDF2 iterations"

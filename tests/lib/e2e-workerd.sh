@@ -18,9 +18,9 @@ wasm=worker/build/index_bg.wasm
 echo "wasm: $(stat -c %s "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip"
 
 WORKERD_PGID=
-trap 'stop_group "$WORKERD_PGID"; rm -rf "$state"' EXIT
+trap 'stop_workerd "$state"; rm -rf "$state"' EXIT
 start_workerd "$state"
 "$BIN_DIR"/pc-e2e --base-url "$WORKERD_URL" --session-secret "$WORKERD_SECRET" \
   --events-secret "$WORKERD_EVENTS_SECRET" --owner-token "$WORKERD_OWNER_TOKEN" \
-  --content "$WORKERD_CONTENT" --cli "$BIN_DIR/partner-center" --reseed "$WORKERD_RESEED" \
+  --content "$WORKERD_CONTENT" --cli "$BIN_DIR/partner-center" --reseed "tests/lib/workerd-redeploy.sh '$state' '$WORKERD_CONTENT'" \
   --wrangler-persist "$WORKERD_PERSIST" || { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }

@@ -13,26 +13,47 @@ start_workerd() {
   "$wrangler" d1 migrations apply partner-center --local --persist-to "$WORKERD_PERSIST" >"$state/setup.log" 2>&1
   "$wrangler" d1 execute partner-center --local --persist-to "$WORKERD_PERSIST" --file dist/data/seed.sql >>"$state/setup.log" 2>&1
   "$wrangler" kv bulk put dist/data/kv-links.json --binding LINKS --local --persist-to "$WORKERD_PERSIST" >>"$state/setup.log" 2>&1
-  # What an owner's deploy does after a content change (used by the sign-up scenario).
-  WORKERD_RESEED="'$BIN_DIR/partner-center' build --content '$WORKERD_CONTENT' --out dist >/dev/null && \
-'$wrangler' d1 execute partner-center --local --persist-to '$WORKERD_PERSIST' --file dist/data/seed.sql >/dev/null 2>&1 && \
-'$wrangler' kv bulk put dist/data/kv-links.json --binding LINKS --local --persist-to '$WORKERD_PERSIST' >/dev/null 2>&1"
   local port
   port=$(free_port)
   WORKERD_URL="http://127.0.0.1:$port"
   WORKERD_SECRET=$(random_secret)
   WORKERD_EVENTS_SECRET=$(random_secret)
   WORKERD_OWNER_TOKEN=$(random_secret)
-  SKIP_WORKER_BUILD=1 setsid "$wrangler" dev --local --ip 127.0.0.1 --port "$port" --inspector-port 0 \
-    --persist-to "$WORKERD_PERSIST" --var "SESSION_SECRET:$WORKERD_SECRET" \
+  # Everything a restart needs, for tests/lib/workerd-redeploy.sh.
+  cat >"$state/workerd.env" <<ENV
+WORKERD_URL='$WORKERD_URL'
+WORKERD_PORT='$port'
+WORKERD_PERSIST='$WORKERD_PERSIST'
+WORKERD_SECRET='$WORKERD_SECRET'
+WORKERD_EVENTS_SECRET='$WORKERD_EVENTS_SECRET'
+WORKERD_OWNER_TOKEN='$WORKERD_OWNER_TOKEN'
+WORKERD_EXTRA='$*'
+ENV
+  run_workerd "$state" "$@"
+}
+
+# Starts `wrangler dev` with the settings in $state/workerd.env; its process group goes to
+# $state/workerd.pgid.
+run_workerd() {
+  local state=$1
+  shift
+  . "$state/workerd.env"
+  SKIP_WORKER_BUILD=1 setsid node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$WORKERD_PORT" \
+    --inspector-port 0 --persist-to "$WORKERD_PERSIST" --var "SESSION_SECRET:$WORKERD_SECRET" \
     --var "EVENTS_SECRET:$WORKERD_EVENTS_SECRET" --var "OWNER_TOKEN:$WORKERD_OWNER_TOKEN" \
-    --var "PORTAL_URL:$WORKERD_URL" "$@" \
-    >"$state/wrangler.log" 2>&1 &
+    --var "PORTAL_URL:$WORKERD_URL" "$@" >>"$state/wrangler.log" 2>&1 &
   WORKERD_PGID=$!
+  echo "$WORKERD_PGID" >"$state/workerd.pgid"
   if ! wait_for_url "$WORKERD_URL/login/" 90; then
     cat "$state/setup.log" "$state/wrangler.log" >&2
     return 1
   fi
+}
+
+# Stops the running `wrangler dev` of $state.
+stop_workerd() {
+  [ -f "$1/workerd.pgid" ] && stop_group "$(cat "$1/workerd.pgid")"
+  return 0
 }
 
 # Builds the worker for wasm32 and the content ($1, default content/) into dist/.
