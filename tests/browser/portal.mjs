@@ -98,11 +98,22 @@ page.on("pageerror", (e) => cspViolations.push(`script error: ${e.message}`));
 await step("seed conversions through the events API", seed);
 
 await step("the public pages pass the accessibility check", async () => {
-  for (const [p, name] of [["/login/", "login"], ["/forgot/", "forgot"], ["/reset/", "reset"]]) {
+  for (const [p, name] of [["/login/", "login"], ["/forgot/", "forgot"], ["/reset/", "reset"], ["/join/", "join"]]) {
     await page.goto(base + p);
     await audit(page, p);
     await shoot(page, name);
   }
+});
+
+await step("the application form is labelled and its trap field is off-screen", async () => {
+  await page.goto(`${base}/join/`);
+  const form = page.locator("form[data-join]");
+  for (const label of ["Your name", "E-mail", "Website", "How will you promote us?", "Choose a password", "Repeat the password", "I accept the partner terms"]) {
+    assert(await form.getByLabel(label).count() === 1, `the join form has a labelled ${label}`);
+  }
+  const trap = await page.locator("#j-nickname").boundingBox();
+  assert(!trap || trap.x + trap.width <= 0, `the honeypot is off-screen: ${JSON.stringify(trap)}`);
+  assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
 });
 
 await step("sign in with Remember Me", async () => {
