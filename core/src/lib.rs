@@ -5,6 +5,7 @@
 
 pub mod commission;
 pub mod engine;
+pub mod html;
 pub mod ids;
 pub mod ledger;
 pub mod money;

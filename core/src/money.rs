@@ -228,20 +228,26 @@ impl Amount {
     }
 }
 
+/// A number as people write it in YAML or JSON (`20`, `12.5`, `"19.99"`), as text. Floats are
+/// formatted back to their shortest decimal form, which is exactly what was written.
+pub(crate) fn decimal_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Int(i64),
+        Float(f64),
+        Text(String),
+    }
+    Ok(match Raw::deserialize(deserializer)? {
+        Raw::Int(i) => i.to_string(),
+        Raw::Float(x) => x.to_string(),
+        Raw::Text(s) => s,
+    })
+}
+
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(i64),
-            Float(f64),
-            Text(String),
-        }
-        let text = match Raw::deserialize(deserializer)? {
-            Raw::Int(i) => i.to_string(),
-            Raw::Float(x) => x.to_string(),
-            Raw::Text(s) => s,
-        };
+        let text = decimal_text(deserializer)?;
         let decimal = Decimal::parse(text.trim()).map_err(serde::de::Error::custom)?;
         if decimal.is_negative() {
             return Err(serde::de::Error::custom(MoneyError::Negative(text)));

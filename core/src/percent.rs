@@ -83,18 +83,7 @@ impl serde::Serialize for Percent {
 
 impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(i64),
-            Float(f64),
-            Text(String),
-        }
-        let text = match Raw::deserialize(deserializer)? {
-            Raw::Int(i) => i.to_string(),
-            Raw::Float(x) => x.to_string(),
-            Raw::Text(s) => s,
-        };
+        let text = crate::money::decimal_text(deserializer)?;
         Percent::parse(&text).map_err(serde::de::Error::custom)
     }
 }

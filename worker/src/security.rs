@@ -85,21 +85,7 @@ pub fn host_cookie(name: &str, value: &str, http_only: bool, max_age: Option<i64
     out
 }
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use pc_core::html::escape_html;
 
 #[cfg(test)]
 mod tests {
@@ -145,14 +131,6 @@ mod tests {
         assert!(
             !csrf_ok(&tossed, Some(&token)),
             "duplicate cookies are refused"
-        );
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape_html("<script>alert('x')</script> & \"y\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
     }
 }

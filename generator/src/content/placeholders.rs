@@ -141,20 +141,7 @@ fn parse_name(name: &str, own_link: bool) -> Option<Placeholder> {
     })
 }
 
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use pc_core::html::escape_html as html_escape;
 
 #[cfg(test)]
 mod tests {

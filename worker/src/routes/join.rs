@@ -110,18 +110,6 @@ async fn code_taken<P: Platform>(ctx: &Ctx<'_, P>, code: &str) -> Result<bool, P
     Ok(!rows.is_empty())
 }
 
-fn valid_email(email: &str) -> bool {
-    email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty()
-                && d.contains('.')
-                && !d.starts_with('.')
-                && !d.ends_with('.')
-                && !d.contains('@')
-        })
-}
-
 /// `POST /join`.
 #[allow(clippy::too_many_lines)]
 pub async fn apply<P: Platform>(
@@ -196,7 +184,8 @@ pub async fn apply<P: Platform>(
     let website = text("website", 200);
     let phone = text("phone", 40);
     let promotion = text("promotion", 1000);
-    let (Some(name), Some(email)) = (name, email.filter(|e| valid_email(e))) else {
+    let (Some(name), Some(email)) = (name, email.filter(|e| crate::http_util::valid_email(e)))
+    else {
         return refuse(
             StatusCode::BAD_REQUEST,
             "Give your name and a valid e-mail address.",

@@ -54,16 +54,7 @@ impl ProfileInput {
         if name.is_empty() || name.chars().count() > 120 || !no_controls(&name, false) {
             return bad("name", "Give a name of 1 to 120 characters.");
         }
-        let email_ok = email.len() <= 254
-            && no_controls(&email, false)
-            && !email.contains(char::is_whitespace)
-            && email.split_once('@').is_some_and(|(l, d)| {
-                !l.is_empty()
-                    && d.contains('.')
-                    && !d.starts_with('.')
-                    && !d.ends_with('.')
-                    && !d.contains('@')
-            });
+        let email_ok = crate::http_util::valid_email(&email);
         if !email_ok {
             return bad("email", "Give a valid e-mail address.");
         }
