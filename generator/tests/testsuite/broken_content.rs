@@ -25,6 +25,17 @@ fn broken_tree(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `partner-center check` on a broken tree, without colours.
+fn check_broken(name: &str) -> std::process::Output {
+    let tree = broken_tree(name);
+    cli()
+        .current_dir(tree.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "--content", "content"])
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_minimal_tree_is_valid() {
     cli()
@@ -44,13 +55,7 @@ fn every_broken_tree_is_refused_with_its_file_and_line() {
     assert!(names.len() >= 20, "the corpus has {} trees", names.len());
     let mut failures = Vec::new();
     for name in &names {
-        let tree = broken_tree(name);
-        let output = cli()
-            .current_dir(tree.path())
-            .env("NO_COLOR", "1")
-            .args(["check", "--content", "content"])
-            .output()
-            .unwrap();
+        let output = check_broken(name);
         let stderr = String::from_utf8_lossy(&output.stderr);
         if output.status.code() != Some(1) {
             failures.push(format!("{name}: exit {:?}\n{stderr}", output.status.code()));
@@ -86,13 +91,7 @@ fn every_broken_tree_is_refused_with_its_file_and_line() {
 
 #[test]
 fn reports_show_the_source_line_and_a_hint() {
-    let tree = broken_tree("unknown-program");
-    let output = cli()
-        .current_dir(tree.path())
-        .env("NO_COLOR", "1")
-        .args(["check", "--content", "content"])
-        .output()
-        .unwrap();
+    let output = check_broken("unknown-program");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("programs: [basic, platinum]"), "{stderr}");
     assert!(
