@@ -141,8 +141,11 @@ fn write_all(content: &Content, theme: &Theme, staging: &Path) -> Result<Written
     let mut written = render_all(content, theme, &DirSink(staging.join("site")))?;
     let data = staging.join("data");
     std::fs::create_dir_all(&data)?;
-    std::fs::write(data.join("kv-links.json"), data::kv_links(content))?;
     let (seed, build_id) = data::seed_sql(content);
+    std::fs::write(
+        data.join("kv-links.json"),
+        data::kv_links(content, &build_id),
+    )?;
     std::fs::write(data.join("seed.sql"), seed)?;
     let manifest = serde_json::json!({
         "build_id": build_id,

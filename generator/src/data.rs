@@ -47,8 +47,9 @@ struct SignupConfig<'a> {
     rejection_email: &'a str,
 }
 
-/// The KV bulk file: `[{"key": "link:abc123:home", "value": "{\"url\":…,\"program\":…}"}]`.
-pub fn kv_links(content: &Content) -> String {
+/// The KV bulk file: `[{"key": "link:abc123:home", "value": "{\"url\":…,\"program\":…}"}]`,
+/// ending with `config:build` (the build id, so a deploy can be seen to be live).
+pub fn kv_links(content: &Content, build_id: &str) -> String {
     let params = &content.site.link_params;
     let mut entries = vec![KvEntry {
         key: "config:site".into(),
@@ -109,6 +110,10 @@ pub fn kv_links(content: &Content) -> String {
             });
         }
     }
+    entries.push(KvEntry {
+        key: "config:build".into(),
+        value: serde_json::json!({ "build_id": build_id }).to_string(),
+    });
     serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".into())
 }
 
@@ -134,7 +139,8 @@ fn sql_opt(value: Option<&str>) -> String {
 
 const BUILD: &str = "__BUILD_ID__";
 
-/// The idempotent D1 seed, and its build id.
+/// The idempotent D1 seed, and the build id: a hash of everything the edge gets (this seed
+/// and the KV data), so any change to either is a new build.
 pub fn seed_sql(content: &Content) -> (String, String) {
     let mut sql = String::new();
     let currency = content.site.currency.code();
@@ -143,13 +149,14 @@ pub fn seed_sql(content: &Content) -> (String, String) {
         let rules = serde_json::to_string(&p.commission).unwrap_or_default();
         let _ = writeln!(
             sql,
-            "INSERT INTO programs (id, name, priority, currency, rules_json, build_id) VALUES ({}, {}, {}, {}, {}, {b}) \
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, priority = excluded.priority, currency = excluded.currency, rules_json = excluded.rules_json, build_id = excluded.build_id;",
+            "INSERT INTO programs (id, name, priority, currency, rules_json, source, build_id) VALUES ({}, {}, {}, {}, {}, {}, {b}) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, priority = excluded.priority, currency = excluded.currency, rules_json = excluded.rules_json, source = excluded.source, build_id = excluded.build_id;",
             sql_text(p.id.as_str()),
             sql_text(&p.name),
             p.priority,
             sql_text(currency),
             sql_text(&rules),
+            sql_text(&p.source),
         );
     }
     for p in &content.partners {
@@ -197,17 +204,43 @@ pub fn seed_sql(content: &Content) -> (String, String) {
             sql_text(l.target.as_str()),
         );
     }
+    // Payouts and adjustments are ledger lines: inserted once, never changed by a reseed.
     for payout in &content.payouts {
         let at = payout.date.midnight().assume_utc().unix_timestamp();
         let _ = writeln!(
             sql,
-            "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, rule, memo) \
-             VALUES ({}, {}, NULL, 'payout', {}, {}, {at}, {at}, NULL, NULL, {}) ON CONFLICT (id) DO NOTHING;",
+            "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, memo, source, build_id) \
+             VALUES ({}, {}, NULL, 'payout', {}, {}, {at}, {at}, {}, {}, {b}) ON CONFLICT (id) DO NOTHING;",
             sql_text(&format!("payout:{}", payout.reference)),
             sql_text(payout.partner.as_str()),
             -payout.amount.minor(),
             sql_text(payout.amount.currency().code()),
-            sql_text(&format!("{} {}", payout.method, payout.reference)),
+            sql_text(&format!(
+                "{}, reference {}",
+                payout.method, payout.reference
+            )),
+            sql_text(&payout.source),
+        );
+    }
+    for adjustment in &content.adjustments {
+        let at = adjustment.date.midnight().assume_utc().unix_timestamp();
+        let _ = writeln!(
+            sql,
+            "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, reverses, memo, source, build_id) \
+             VALUES ({}, {}, NULL, 'adjustment', {}, {}, {at}, {at}, {}, {}, {}, {b}) ON CONFLICT (id) DO NOTHING;",
+            sql_text(&format!("adjustment:{}", adjustment.id)),
+            sql_text(adjustment.partner.as_str()),
+            adjustment.amount.minor(),
+            sql_text(adjustment.amount.currency().code()),
+            sql_opt(
+                adjustment
+                    .corrects
+                    .as_ref()
+                    .map(|r| format!("payout:{r}"))
+                    .as_deref()
+            ),
+            sql_text(&adjustment.reason),
+            sql_text(&adjustment.source),
         );
     }
     // Rows a previous build wrote and this one did not.
@@ -218,7 +251,8 @@ pub fn seed_sql(content: &Content) -> (String, String) {
         sql,
         "UPDATE partners SET status = 'removed' WHERE build_id <> {b};"
     );
-    let build_id = crate::hash::short_hash(sql.as_bytes(), 8);
+    let kv = kv_links(content, BUILD);
+    let build_id = crate::hash::short_hash(format!("{sql}\n{kv}").as_bytes(), 8);
     let header =
         "-- Generated by `partner-center build`. Idempotent: apply it after every build.\n";
     (

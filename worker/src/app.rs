@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{
-    Ctx, auth, csrf_token, events, join, password, portal, profile, redirect, reports,
+    Ctx, auth, csrf_token, events, join, ledger, password, portal, profile, redirect, reports,
     set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
@@ -78,6 +78,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/" if get => Ok(see_other("/portal/")),
         p if get && (p.starts_with("/r/") || p == "/r") => redirect::follow(ctx, req).await,
         "/api/v1/events" if post => events::receive(ctx, req).await,
+        "/api/v1/build" if get => build_info(ctx).await,
         "/login" | "/forgot" | "/reset" | "/portal" if get => Ok(with_slash(req)),
         "/login/" if get => portal::public_page(ctx, req, "login/index.html").await,
         "/login" | "/login/" if post => auth::login(ctx, req).await,
@@ -105,7 +106,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/join" if get => Ok(with_slash(req)),
         "/join/" if get => join::form_page(ctx).await,
         "/join" | "/join/" if post => join::apply(ctx, req).await,
-        "/api/v1/owner/payable" if get => reports::owner_payable(ctx, req).await,
+        "/api/v1/owner/payable" if get => ledger::owner_payable(ctx, req).await,
         "/api/v1/owner/applications" if get => join::list(ctx, req).await,
         p if post && p.starts_with("/api/v1/owner/applications/") => {
             let rest = &p["/api/v1/owner/applications/".len()..];
@@ -119,6 +120,13 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
                     StatusCode::NOT_FOUND,
                     "use /api/v1/owner/applications/<code>/approve or /reject",
                 )),
+            }
+        }
+        p if get && p.starts_with("/api/v1/me/ledger/") => {
+            let id = &p["/api/v1/me/ledger/".len()..];
+            match auth::signed_in(ctx, req).await? {
+                Some((session, _)) => ledger::explain(ctx, session.partner.as_str(), id).await,
+                None => Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first")),
             }
         }
         p if get && p.starts_with("/api/v1/me/") => {
@@ -141,6 +149,16 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             "Method not allowed.",
         )),
     }
+}
+
+/// `GET /api/v1/build`: the build id that is live (KV `config:build`), so a deploy (or a
+/// test) can wait until its build answers instead of waiting for a while.
+async fn build_info<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Response, PlatformError> {
+    let live = ctx.platform.kv_get("config:build").await?;
+    let build: serde_json::Value = live
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_else(|| serde_json::json!({ "build_id": null }));
+    Ok(http_util::json(StatusCode::OK, &build))
 }
 
 /// `/login` → `/login/` (keeping the query).

@@ -29,6 +29,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_applications.sql",
         include_str!("../migrations/0004_applications.sql"),
     ),
+    (
+        "0005_ledger_explained.sql",
+        include_str!("../migrations/0005_ledger_explained.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

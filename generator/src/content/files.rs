@@ -196,3 +196,21 @@ pub(super) struct PayoutEntry {
     pub method: String,
     pub reference: String,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AdjustmentsFile {
+    pub adjustments: Vec<AdjustmentEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AdjustmentEntry {
+    pub id: String,
+    pub partner: PartnerCode,
+    pub date: String,
+    pub amount: Amount,
+    pub reason: String,
+    #[serde(default)]
+    pub corrects: Option<String>,
+}

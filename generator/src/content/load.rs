@@ -7,13 +7,12 @@ use pc_core::{Currency, PartnerCode, ProgramId, Slug};
 use serde::de::DeserializeOwned;
 
 use super::files::{
-    BannerFile, EmailFrontMatter, LinkFile, PageFrontMatter, PartnerFile, PayoutsFile, ProgramFile,
-    SiteFile,
+    BannerFile, EmailFrontMatter, LinkFile, PageFrontMatter, PartnerFile, ProgramFile, SiteFile,
 };
 use super::placeholders::Template;
 use super::source::SourceFile;
 use super::{
-    Audience, Banner, Branding, Content, EmailCopy, Link, LinkParams, Partner, Payout, Program,
+    Audience, Banner, Branding, Content, EmailCopy, Link, LinkParams, Partner, Program,
     ResourcePage, Signup, Site, Support,
 };
 use crate::diagnostics::{ContentError, Diagnostics};
@@ -23,17 +22,17 @@ const DEFAULT_WELCOME: &str =
     "# Welcome, {{ partner.first_name }}!\n\nThis is your partner portal.\n";
 
 /// A loaded value and the file it came from, for locating cross-file errors.
-struct Located<T> {
-    file: SourceFile,
-    value: T,
+pub(super) struct Located<T> {
+    pub(super) file: SourceFile,
+    pub(super) value: T,
 }
 
-struct Loader<'a> {
+pub(super) struct Loader<'a> {
     root: &'a Path,
-    errors: Vec<ContentError>,
+    pub(super) errors: Vec<ContentError>,
     /// File stems of programs, partners and links that failed to load. References to them
     /// are not reported again: the owner sees the cause, not a cascade of consequences.
-    broken: HashSet<String>,
+    pub(super) broken: HashSet<String>,
 }
 
 /// Loads and validates the content tree at `root`. All errors are returned at once.
@@ -61,6 +60,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
     let pages = loader.pages();
     let welcome = loader.welcome();
     let payouts = loader.payouts(currency);
+    let adjustments = loader.adjustments(currency);
 
     let mut check = Checker {
         errors: std::mem::take(&mut loader.errors),
@@ -79,7 +79,13 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
     check.program_default_links(&programs);
     let partners = check.partners(partners);
     check.resources(&banners, &emails, &pages, welcome.as_ref());
-    check.payouts(&payouts, &partners);
+    super::records::check(
+        &mut check.errors,
+        &check.broken,
+        &payouts,
+        &adjustments,
+        &partners,
+    );
 
     let errors = check.errors;
     let (Some(site), Some(welcome)) = (site, welcome) else {
@@ -100,12 +106,21 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
         emails: emails.into_iter().map(|e| e.value).collect(),
         pages: pages.into_iter().map(|p| p.value).collect(),
         payouts: payouts.into_iter().flat_map(|p| p.value).collect(),
+        adjustments: adjustments.into_iter().flat_map(|p| p.value).collect(),
     };
     diagnostics.into_result(content)
 }
 
 impl Loader<'_> {
-    fn read(&mut self, relative: &Path) -> Option<SourceFile> {
+    /// `programs/coffee-club.yaml:6`: where a byte of `file` is, relative to the content
+    /// folder (what ledger lines cite as their source).
+    pub(super) fn cite(&self, file: &SourceFile, offset: usize) -> String {
+        let (line, _) = file.line_column(offset);
+        let relative = file.path().strip_prefix(self.root).unwrap_or(file.path());
+        format!("{}:{line}", relative.display())
+    }
+
+    pub(super) fn read(&mut self, relative: &Path) -> Option<SourceFile> {
         SourceFile::read(self.root, relative)
             .map_err(|e| {
                 self.errors.push(e);
@@ -120,7 +135,7 @@ impl Loader<'_> {
         }
     }
 
-    fn parse<T: DeserializeOwned>(
+    pub(super) fn parse<T: DeserializeOwned>(
         &mut self,
         file: &SourceFile,
         text: &str,
@@ -135,7 +150,7 @@ impl Loader<'_> {
     }
 
     /// Files in `dir` (relative to the content root) ending in `.ext`, sorted by name.
-    fn files(&self, dir: &str, ext: &str) -> Vec<PathBuf> {
+    pub(super) fn files(&self, dir: &str, ext: &str) -> Vec<PathBuf> {
         let mut found: Vec<PathBuf> = walkdir::WalkDir::new(self.root.join(dir))
             .min_depth(1)
             .max_depth(1)
@@ -347,8 +362,10 @@ impl Loader<'_> {
                         .hint(problem.hint),
                 );
             }
+            let source = self.cite(&file, file.find_key("commission").map_or(0, |(at, _)| at));
             programs.push(Located {
                 value: Program {
+                    source,
                     id,
                     name: raw.name,
                     description_html: markdown_to_html(&raw.description),
@@ -536,54 +553,6 @@ impl Loader<'_> {
         let text = file.text().to_owned();
         let value = Template::parse(&file, 0, &text, false, &mut self.errors);
         Some(Located { file, value })
-    }
-
-    fn payouts(&mut self, currency: Option<Currency>) -> Vec<Located<Vec<Payout>>> {
-        let mut all = Vec::new();
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        for path in self.files("payouts", "yaml") {
-            let Some(file) = self.read(&path) else {
-                continue;
-            };
-            let Some(raw) = self.parse::<PayoutsFile>(&file, file.text(), 0) else {
-                continue;
-            };
-            let mut payouts = Vec::new();
-            for entry in raw.payouts {
-                let date = time::Date::parse(&entry.date, format);
-                if let Err(e) = &date {
-                    self.errors.push(
-                        file.error_at(
-                            file.find_value("date", &entry.date),
-                            format!("{:?} is not a date ({e})", entry.date),
-                        )
-                        .hint("write dates as YYYY-MM-DD, e.g. 2026-10-31"),
-                    );
-                }
-                let Some(currency) = currency else { continue };
-                let amount = entry.amount.in_currency(currency);
-                if let Err(e) = &amount {
-                    self.errors.push(file.error_at(
-                        file.find_value("amount", &entry.amount.decimal().to_string()),
-                        e.to_string(),
-                    ));
-                }
-                if let (Ok(date), Ok(amount)) = (date, amount) {
-                    payouts.push(Payout {
-                        partner: entry.partner,
-                        date,
-                        amount,
-                        method: entry.method,
-                        reference: entry.reference,
-                    });
-                }
-            }
-            all.push(Located {
-                file,
-                value: payouts,
-            });
-        }
-        all
     }
 }
 
@@ -907,32 +876,6 @@ impl Checker<'_> {
                 let needle = format!("links.{slug}");
                 let found = file.text().find(&needle).map(|at| (at, needle.len()));
                 self.link_for(file, found, slug, audience);
-            }
-        }
-    }
-
-    fn payouts(&mut self, payouts: &[Located<Vec<Payout>>], partners: &[Partner]) {
-        let codes: HashSet<&PartnerCode> = partners.iter().map(|p| &p.code).collect();
-        let mut references: HashMap<&str, &str> = HashMap::new();
-        for Located { file, value } in payouts {
-            for payout in value {
-                if !codes.contains(&payout.partner)
-                    && !self.broken.contains(payout.partner.as_str())
-                {
-                    self.errors.push(
-                        file.error_at(
-                            file.find_value("partner", payout.partner.as_str()),
-                            format!("payout to unknown partner `{}`", payout.partner),
-                        )
-                        .hint("use the code of a partner in partners/"),
-                    );
-                }
-                if let Some(first) = references.insert(&payout.reference, file.display_path()) {
-                    self.errors.push(
-                        file.error_at(file.find_value("reference", &payout.reference), format!("payout reference {:?} is already used in {first}", payout.reference))
-                            .hint("each payout needs its own reference (it keeps a payout from being recorded twice)"),
-                    );
-                }
             }
         }
     }

@@ -6,6 +6,7 @@
 mod files;
 mod load;
 pub mod placeholders;
+mod records;
 pub mod source;
 mod values;
 
@@ -30,6 +31,7 @@ pub struct Content {
     pub emails: Vec<EmailCopy>,
     pub pages: Vec<ResourcePage>,
     pub payouts: Vec<Payout>,
+    pub adjustments: Vec<Adjustment>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +118,8 @@ pub struct Program {
     /// The link `/r/<code>` goes to.
     pub default_link: Option<Slug>,
     pub commission: CommissionStructure,
+    /// Where the commission rules are written: `programs/coffee-club.yaml:6`.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -237,6 +241,23 @@ pub struct Payout {
     pub amount: Money,
     pub method: String,
     pub reference: String,
+    /// `payouts/2026-10.yaml:4`.
+    pub source: String,
+}
+
+/// The owner's correction, bonus or deduction: shown to the partner with its reason.
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    pub id: String,
+    pub partner: PartnerCode,
+    pub date: time::Date,
+    /// Positive: a credit; negative: a deduction.
+    pub amount: Money,
+    pub reason: String,
+    /// The payout reference this corrects, if any.
+    pub corrects: Option<String>,
+    /// `adjustments/2026-11.yaml:3`.
+    pub source: String,
 }
 
 impl Content {

@@ -42,6 +42,54 @@ impl World {
     pub fn client(&self) -> Client {
         Client::new(&self.base)
     }
+
+    /// After the scenario changed the content: deploys it (workerd: the reseed command; the
+    /// native `serve` rebuilds by itself) and waits until the portal answers with the new
+    /// build's id, so what follows runs against the new content, never a mix.
+    pub fn content_changed(&self) -> Outcome {
+        if let Some(cmd) = &self.reseed {
+            let status = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(cmd)
+                .status()
+                .map_err(|e| e.to_string())?;
+            ensure!(status.success(), "the reseed command failed");
+        }
+        let out = std::env::temp_dir().join(format!("pc-e2e-build-{}", std::process::id()));
+        let built = std::process::Command::new(&self.cli)
+            .args(["build", "--content"])
+            .arg(&self.content)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .map_err(|e| e.to_string())?;
+        ensure!(
+            built.status.success(),
+            "building the changed content: {}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let manifest =
+            std::fs::read_to_string(out.join("data/manifest.json")).map_err(|e| e.to_string())?;
+        let _ = std::fs::remove_dir_all(&out);
+        let expected: serde_json::Value =
+            serde_json::from_str(&manifest).map_err(|e| e.to_string())?;
+        let expected = expected["build_id"].as_str().unwrap_or_default().to_owned();
+        let started = Instant::now();
+        let mut client = self.client();
+        loop {
+            let live = client.get("/api/v1/build")?;
+            if live.body.contains(&expected) {
+                return Ok(());
+            }
+            // A safety net only: the rebuild takes well under a second.
+            ensure!(
+                started.elapsed() < std::time::Duration::from_mins(2),
+                "build {expected} never went live (live: {})",
+                live.body
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 }
 
 pub type Outcome = Result<(), String>;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod events;
 pub mod join;
+pub mod ledger;
 pub mod password;
 pub mod portal;
 pub mod profile;

@@ -4,11 +4,11 @@
 //! Every query is scoped by the partner code from the session; no parameter can change it.
 
 use http::{HeaderValue, StatusCode, header};
-use pc_core::ledger::{self, Entry, EntryKind};
 use pc_core::{Currency, Money};
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
+use super::ledger;
 use crate::http_util::{self, field, json as json_response, json_error, query};
 use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 use crate::{Request, Response};
@@ -100,12 +100,12 @@ impl Range {
         })
     }
 
-    fn offset(&self) -> i64 {
+    pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
     }
 }
 
-async fn rows<P: Platform>(
+pub async fn rows<P: Platform>(
     ctx: &Ctx<'_, P>,
     sql: &'static str,
     params: Vec<SqlValue>,
@@ -113,18 +113,18 @@ async fn rows<P: Platform>(
     ctx.platform.query(Statement::new(sql, params)).await
 }
 
-fn int(row: &Row, key: &str) -> i64 {
+pub fn int(row: &Row, key: &str) -> i64 {
     row.get(key).and_then(Value::as_i64).unwrap_or(0)
 }
 
-fn text(row: &Row, key: &str) -> String {
+pub fn text(row: &Row, key: &str) -> String {
     row.get(key)
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
 }
 
-async fn currency<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Currency, PlatformError> {
+pub async fn currency<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Currency, PlatformError> {
     let found = rows(
         ctx,
         "SELECT currency FROM programs ORDER BY priority LIMIT 1",
@@ -137,19 +137,20 @@ async fn currency<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Currency, PlatformErr
         .unwrap_or_else(|| Currency::parse("USD").expect("USD is known")))
 }
 
-fn money(minor: i64, currency: Currency) -> String {
+pub fn money(minor: i64, currency: Currency) -> String {
     Money::from_minor(minor, currency).decimal_string()
 }
 
 /// A report's rows in one shape for JSON and CSV.
-struct Table {
-    columns: &'static [&'static str],
-    rows: Vec<Vec<Value>>,
-    total_rows: i64,
-    totals: Value,
+#[derive(Debug)]
+pub struct Table {
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<Value>>,
+    pub total_rows: i64,
+    pub totals: Value,
 }
 
-fn respond(report: &str, range: &Range, currency: Currency, table: Table) -> Response {
+pub fn respond(report: &str, range: &Range, currency: Currency, table: Table) -> Response {
     if range.csv {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let _ = writer.write_record(table.columns);
@@ -226,11 +227,11 @@ pub async fn report<P: Platform>(
     let currency = currency(ctx).await?;
     let table = match name {
         "summary" => return summary(ctx, code, &range, currency).await,
-        "commissions" => commissions(ctx, code, &range, currency).await?,
+        "commissions" => ledger::commissions(ctx, code, &range, currency).await?,
         "leads" => leads(ctx, code, &range, currency).await?,
         "sales" => sales(ctx, code, &range, currency).await?,
         "clicks" => clicks(ctx, code, &range).await?,
-        "ledger" => ledger_report(ctx, code, &range, currency).await?,
+        "ledger" => ledger::ledger_report(ctx, code, &range, currency).await?,
         _ => return Ok(json_error(StatusCode::NOT_FOUND, "no such report")),
     };
     Ok(respond(name, &range, currency, table))
@@ -245,73 +246,6 @@ fn paged(code: &str, range: &Range) -> Vec<SqlValue> {
     p.push(range.per_page.into());
     p.push(range.offset().into());
     p
-}
-
-async fn commissions<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    code: &str,
-    range: &Range,
-    currency: Currency,
-) -> Result<Table, PlatformError> {
-    let found = rows(
-        ctx,
-        "SELECT occurred_at, program, kind, level, rule, order_id, amount_minor, payable_at FROM ledger \
-         WHERE partner = ? AND kind IN ('commission', 'clawback') AND occurred_at >= ? AND occurred_at < ? \
-         ORDER BY occurred_at DESC, id LIMIT ? OFFSET ?",
-        paged(code, range),
-    )
-    .await?;
-    let totals = rows(
-        ctx,
-        "SELECT count(*) AS n, coalesce(sum(amount_minor), 0) AS total FROM ledger \
-         WHERE partner = ? AND kind IN ('commission', 'clawback') AND occurred_at >= ? AND occurred_at < ?",
-        scope(code, range),
-    )
-    .await?;
-    let total = totals.first();
-    Ok(Table {
-        columns: &[
-            "date",
-            "kind",
-            "amount",
-            "status",
-            "payable_from",
-            "rule",
-            "order",
-            "program",
-            "level",
-        ],
-        rows: found
-            .iter()
-            .map(|r| {
-                let payable_at = int(r, "payable_at");
-                // An override is earned on someone else's order: theirs to see, not this partner's.
-                let order = if int(r, "level") == 0 {
-                    text(r, "order_id")
-                } else {
-                    String::new()
-                };
-                let status = if payable_at <= ctx.now {
-                    "payable"
-                } else {
-                    "pending"
-                };
-                vec![
-                    date_of(int(r, "occurred_at")).into(),
-                    text(r, "kind").into(),
-                    money(int(r, "amount_minor"), currency).into(),
-                    status.into(),
-                    date_of(payable_at).into(),
-                    text(r, "rule").into(),
-                    order.into(),
-                    text(r, "program").into(),
-                    int(r, "level").into(),
-                ]
-            })
-            .collect(),
-        total_rows: total.map_or(0, |t| int(t, "n")),
-        totals: json!({ "amount": money(total.map_or(0, |t| int(t, "total")), currency) }),
-    })
 }
 
 async fn leads<P: Platform>(
@@ -450,105 +384,13 @@ async fn clicks<P: Platform>(
     })
 }
 
-/// Every entry with the running balance (computed over all time, shown for the range).
-async fn ledger_report<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    code: &str,
-    range: &Range,
-    currency: Currency,
-) -> Result<Table, PlatformError> {
-    let all = rows(
-        ctx,
-        "SELECT occurred_at, kind, rule, memo, order_id, amount_minor, payable_at FROM ledger \
-         WHERE partner = ? ORDER BY occurred_at, id",
-        vec![code.into()],
-    )
-    .await?;
-    let mut balance = 0i64;
-    let mut in_range: Vec<Vec<Value>> = Vec::new();
-    let mut opening = 0i64;
-    for r in &all {
-        let at = int(r, "occurred_at");
-        balance += int(r, "amount_minor");
-        if at < range.from {
-            opening = balance;
-        } else if at < range.until {
-            let detail = [text(r, "rule"), text(r, "memo")]
-                .into_iter()
-                .find(|s| !s.is_empty())
-                .unwrap_or_default();
-            let payable_at = int(r, "payable_at");
-            in_range.push(vec![
-                date_of(at).into(),
-                text(r, "kind").into(),
-                detail.into(),
-                money(int(r, "amount_minor"), currency).into(),
-                date_of(payable_at).into(),
-                if payable_at <= ctx.now {
-                    "payable"
-                } else {
-                    "pending"
-                }
-                .into(),
-                money(balance, currency).into(),
-            ]);
-        }
-    }
-    let closing = in_range.last().map_or_else(
-        || money(opening, currency),
-        |r| r[6].as_str().unwrap_or_default().to_owned(),
-    );
-    let total_rows = in_range.len() as i64;
-    let rows = in_range
-        .into_iter()
-        .skip(range.offset() as usize)
-        .take(range.per_page as usize)
-        .collect();
-    Ok(Table {
-        columns: &[
-            "date",
-            "entry",
-            "detail",
-            "amount",
-            "payable_from",
-            "status",
-            "balance",
-        ],
-        rows,
-        total_rows,
-        totals: json!({ "opening_balance": money(opening, currency), "closing_balance": closing }),
-    })
-}
-
 async fn summary<P: Platform>(
     ctx: &Ctx<'_, P>,
     code: &str,
     range: &Range,
     currency: Currency,
 ) -> Result<Response, PlatformError> {
-    let entries: Vec<Entry> = rows(
-        ctx,
-        "SELECT kind, amount_minor, payable_at FROM ledger WHERE partner = ?",
-        vec![code.into()],
-    )
-    .await?
-    .iter()
-    .filter_map(|r| {
-        Some(Entry {
-            kind: EntryKind::parse(&text(r, "kind"))?,
-            amount: int(r, "amount_minor"),
-            payable_at: int(r, "payable_at"),
-        })
-    })
-    .collect();
-    let position = ledger::balance(&entries, ctx.now);
-    let next_payable = rows(
-        ctx,
-        "SELECT payable_at, sum(amount_minor) AS amount FROM ledger WHERE partner = ? AND payable_at > ? \
-         GROUP BY payable_at ORDER BY payable_at LIMIT 5",
-        vec![code.into(), ctx.now.into()],
-    )
-    .await?;
+    let position = ledger::load(ctx, code).await?.statement;
     let counts = rows(
         ctx,
         "SELECT type, count(*) AS n FROM events WHERE partner = ? AND occurred_at >= ? AND occurred_at < ? GROUP BY type",
@@ -650,18 +492,11 @@ async fn summary<P: Platform>(
     let clicks: i64 = clicks_by_day.iter().map(|r| int(r, "n")).sum();
     let sales = count_of("sale");
     let earned_in_range: i64 = earned_by_day.iter().map(|r| int(r, "amount")).sum();
-    let body = json!({
+    let mut body = json!({
         "report": "summary",
         "from": date_of(range.from),
         "to": date_of(range.until - DAY),
         "currency": currency.code(),
-        "balance": money(position.balance, currency),
-        "payable": money(position.payable, currency),
-        "pending": money(position.pending, currency),
-        "paid_to_date": money(-position.paid, currency),
-        "earned_to_date": money(position.earned, currency),
-        "clawed_back_to_date": money(-position.clawed_back, currency),
-        "next_payable": next_payable.iter().map(|r| json!({ "date": date_of(int(r, "payable_at")), "amount": money(int(r, "amount"), currency) })).collect::<Vec<_>>(),
         "in_range": {
             "earned": money(earned_in_range, currency),
             "clicks": clicks,
@@ -677,6 +512,11 @@ async fn summary<P: Platform>(
         "by_link": by_link,
         "by_sub_id": by_sub,
     });
+    if let (Value::Object(body), Value::Object(balances)) =
+        (&mut body, ledger::balance_json(&position, currency))
+    {
+        body.extend(balances);
+    }
     if range.csv {
         let table = Table {
             columns: &["date", "clicks", "earned"],
@@ -694,80 +534,6 @@ async fn summary<P: Platform>(
         return Ok(respond("summary", range, currency, table));
     }
     Ok(json_response(StatusCode::OK, &body))
-}
-
-/// `GET /api/v1/owner/payable` with `Authorization: Bearer <OWNER_TOKEN>`.
-pub async fn owner_payable<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    req: &Request,
-) -> Result<Response, PlatformError> {
-    if let Some(refusal) = super::join::owner_refusal(ctx, req) {
-        return Ok(refusal);
-    }
-    let csv = match field(&query(req), "format") {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Ok(json_error(
-                StatusCode::BAD_REQUEST,
-                "`format` is json or csv",
-            ));
-        }
-    };
-    let currency = currency(ctx).await?;
-    let found = rows(
-        ctx,
-        "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status, \
-         p.payout_method AS method, p.payout_details AS details, \
-         coalesce(sum(CASE WHEN l.payable_at <= ? THEN l.amount_minor ELSE 0 END), 0) AS payable, \
-         coalesce(sum(CASE WHEN l.payable_at > ? THEN l.amount_minor ELSE 0 END), 0) AS pending \
-         FROM partners p JOIN ledger l ON l.partner = p.code LEFT JOIN profile_updates u ON u.partner = p.code \
-         GROUP BY p.code ORDER BY payable DESC, p.code",
-        vec![ctx.now.into(), ctx.now.into()],
-    )
-    .await?;
-    let table = Table {
-        columns: &[
-            "partner",
-            "name",
-            "email",
-            "status",
-            "payout_method",
-            "payout_details",
-            "payable",
-            "pending",
-            "currency",
-        ],
-        rows: found
-            .iter()
-            .filter(|r| int(r, "payable") != 0 || int(r, "pending") != 0)
-            .map(|r| {
-                vec![
-                    text(r, "code").into(),
-                    text(r, "name").into(),
-                    text(r, "email").into(),
-                    text(r, "status").into(),
-                    text(r, "method").into(),
-                    text(r, "details").into(),
-                    money(int(r, "payable"), currency).into(),
-                    money(int(r, "pending"), currency).into(),
-                    currency.code().into(),
-                ]
-            })
-            .collect(),
-        total_rows: 0,
-        totals: json!({}),
-    };
-    let mut table = table;
-    table.total_rows = table.rows.len() as i64;
-    let range = Range {
-        from: ctx.now - ctx.now.rem_euclid(DAY),
-        until: ctx.now - ctx.now.rem_euclid(DAY) + DAY,
-        page: 1,
-        per_page: MAX_PER_PAGE,
-        csv,
-    };
-    Ok(respond("payable", &range, currency, table))
 }
 
 #[cfg(test)]

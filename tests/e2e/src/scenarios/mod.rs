@@ -3,6 +3,7 @@
 
 mod access;
 mod hardening;
+mod ledger;
 mod password;
 mod profile;
 mod reports;
@@ -121,6 +122,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "the owner sees payable balances with the owner token",
         reports::the_owner_sees_payable_balances,
+    ),
+    (
+        "the ledger: refunds in and after the hold, payouts paid, a corrected payout, explained lines",
+        ledger::lifecycle,
     ),
     (
         "apply at /join, pending sign-in, approve through git, sign in",

@@ -179,7 +179,7 @@ fn expected(events: &[Seeded]) -> Expected {
 }
 
 /// A client signed in as `code` (with a session cookie minted for its current version).
-fn as_partner(world: &World, code: &str) -> Result<Client, String> {
+pub(super) fn as_partner(world: &World, code: &str) -> Result<Client, String> {
     let mut client = world.client();
     let version = session_version(world, code)?;
     client.cookies.insert(
@@ -190,7 +190,7 @@ fn as_partner(world: &World, code: &str) -> Result<Client, String> {
     Ok(client)
 }
 
-fn get_json(client: &mut Client, path: &str) -> Result<Value, String> {
+pub(super) fn get_json(client: &mut Client, path: &str) -> Result<Value, String> {
     let reply = client.get(path)?;
     ensure!(
         reply.status == 200,
@@ -273,10 +273,13 @@ pub fn figures_match_an_independent_calculation(world: &World) -> Outcome {
         );
         let mut lines = csv.body.lines();
         ensure!(
-            lines.next() == Some("date,kind,amount,status,payable_from,rule,order,program,level"),
+            lines.next()
+                == Some(
+                    "date,kind,program,level,order,sale_amount,rule,amount,status,payable_from,id"
+                ),
             "CSV header"
         );
-        let amount_col = 2;
+        let amount_col = 7;
         let csv_sum: i64 = lines
             .map(|l| split_csv(l).get(amount_col).map_or(0, |a| minor(a)))
             .sum();
@@ -433,7 +436,7 @@ pub fn the_owner_sees_payable_balances(world: &World) -> Outcome {
     )?;
     ensure!(
         csv.body.starts_with(
-            "partner,name,email,status,payout_method,payout_details,payable,pending,currency\n"
+            "partner,name,email,status,payout_method,payout_details,payable,pending,owed_back,currency\n"
         ),
         "CSV header"
     );

@@ -2,9 +2,6 @@
 //! writes the partner's YAML; the owner rebuilds and reseeds), rejection, bots, closed sign-up.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-use serde_json::Value;
 
 use super::{keys, now};
 use crate::client::{Client, Reply};
@@ -63,19 +60,6 @@ fn cli(world: &World, args: &[&str]) -> Result<String, String> {
     );
     ensure!(output.status.success(), "partner-center {args:?}: {text}");
     Ok(text)
-}
-
-/// After a content change: the native `serve` rebuilds by itself; workerd needs the reseed command.
-fn reseed(world: &World) -> Outcome {
-    if let Some(cmd) = &world.reseed {
-        let status = Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .status()
-            .map_err(|e| e.to_string())?;
-        ensure!(status.success(), "the reseed command failed");
-    }
-    Ok(())
 }
 
 fn last_mail_to(world: &World, to: &str) -> Result<String, String> {
@@ -227,35 +211,21 @@ pub fn apply_and_approve_through_git(world: &World) -> Outcome {
         last_mail_to(world, "nia@newblog.example")?.contains("application is approved"),
         "the approval e-mail"
     );
-    reseed(world)?;
-    // Once deployed (reseeded), the password chosen at sign-up works and the portal is theirs.
-    let started = Instant::now();
+    world.content_changed()?;
+    // Once deployed, the password chosen at sign-up works and the portal is theirs.
     let mut partner = world.client();
-    loop {
-        let reply = partner.sign_in("nia001", PASSWORD, false)?;
-        if reply.status == 303 {
-            break;
-        }
-        ensure!(
-            started.elapsed() < Duration::from_secs(30),
-            "nia001 could not sign in after approval: {}",
-            reply.status
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    let started = Instant::now();
-    loop {
-        let home = partner.get("/portal/")?;
-        if home.status == 200 && home.body.contains("Welcome back, Nia!") {
-            break;
-        }
-        ensure!(
-            started.elapsed() < Duration::from_secs(30),
-            "nia001's portal: {}",
-            home.status
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let reply = partner.sign_in("nia001", PASSWORD, false)?;
+    ensure!(
+        reply.status == 303,
+        "nia001 could not sign in after approval: {}",
+        reply.status
+    );
+    let home = partner.get("/portal/")?;
+    ensure!(
+        home.status == 200 && home.body.contains("Welcome back, Nia!"),
+        "nia001's portal: {}",
+        home.status
+    );
     Ok(())
 }
 
@@ -297,30 +267,17 @@ pub fn rejected_and_closed(world: &World) -> Outcome {
     let text = std::fs::read_to_string(&site).map_err(|e| e.to_string())?;
     std::fs::write(&site, text.replace("  open: true", "  open: false"))
         .map_err(|e| e.to_string())?;
-    reseed(world)?;
-    let started = Instant::now();
-    loop {
-        let reply = apply(
-            world,
-            &mut client,
-            30,
-            &application("late01", "late@newblog.example", "Late"),
-        )?;
-        if reply.status == 403 {
-            ensure!(reply.body.contains("Applications are closed"), "it says so");
-            break;
-        }
-        ensure!(
-            reply.status == 200 || reply.status == 429,
-            "closed sign-up: {}",
-            reply.status
-        );
-        ensure!(
-            started.elapsed() < Duration::from_secs(30),
-            "sign-up still open after closing it"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    let _: Option<Value> = None;
+    world.content_changed()?;
+    let reply = apply(
+        world,
+        &mut client,
+        30,
+        &application("late01", "late@newblog.example", "Late"),
+    )?;
+    ensure!(
+        reply.status == 403 && reply.body.contains("Applications are closed"),
+        "closed sign-up refuses and says so: {}",
+        reply.status
+    );
     Ok(())
 }

@@ -1,0 +1,67 @@
+//! The ledger: append-only entries, and the one place that decides what they mean.
+//!
+//! A commission is **pending** during its hold, then **payable**, then **paid** once payouts
+//! cover it (oldest first). A refund inside the hold reduces the pending commission and never
+//! touches payable money; a refund after the hold is deducted from what is still unpaid of
+//! that commission, and what was already paid is **owed back** (recovered from later
+//! earnings). Payouts are their own kind, always "paid". Adjustments are the owner's
+//! corrections: a credit, a deduction, or the correction of a payout.
+//!
+//! Every figure a report shows comes from [`statement`]; nothing else computes balances.
+
+mod statement;
+#[cfg(test)]
+mod tests;
+mod words;
+
+pub use statement::{Balance, Line, Statement, Status, statement};
+pub use words::{Facts, Level, date, describe, level_words};
+
+use serde::Serialize;
+
+/// An entry's kind, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Commission,
+    Clawback,
+    Payout,
+    Adjustment,
+}
+
+impl EntryKind {
+    pub fn parse(text: &str) -> Option<EntryKind> {
+        Some(match text {
+            "commission" => EntryKind::Commission,
+            "clawback" => EntryKind::Clawback,
+            "payout" => EntryKind::Payout,
+            "adjustment" => EntryKind::Adjustment,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Commission => "commission",
+            EntryKind::Clawback => "clawback",
+            EntryKind::Payout => "payout",
+            EntryKind::Adjustment => "adjustment",
+        }
+    }
+}
+
+/// One ledger row: an amount in minor units (credits positive, debits negative).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The row's id (unique in the ledger).
+    pub id: String,
+    pub kind: EntryKind,
+    pub amount: i64,
+    /// When it happened (unix seconds).
+    pub occurred_at: i64,
+    /// For a commission, the end of its hold; for the other kinds, `occurred_at`.
+    pub payable_at: i64,
+    /// A clawback: the commission it takes back from. An adjustment: the payout or entry it
+    /// corrects.
+    pub reverses: Option<String>,
+}

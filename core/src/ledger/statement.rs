@@ -1,0 +1,296 @@
+//! The lifecycle: replays the entries in the order money moved and gives every line its
+//! status and the partner's balances.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::{Entry, EntryKind};
+
+/// What a line means for the partner now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// A commission in its hold period.
+    Pending,
+    /// Earned and not yet paid (a commission after its hold, or a credit).
+    Payable,
+    /// Covered by payouts; a payout itself.
+    Paid,
+    /// A commission refunded in full within its hold: it will never be payable.
+    Reversed,
+    /// A refund within the hold of a commission that is still pending.
+    ReducesPending,
+    /// A refund within the hold of a commission that has since become payable.
+    RefundedInHold,
+    /// Taken from money not yet paid out.
+    Deducted,
+    /// Taken back from money already paid: recovered from later earnings.
+    OwedBack,
+    /// An adjustment correcting a payout.
+    Correction,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Payable => "payable",
+            Status::Paid => "paid",
+            Status::Reversed => "reversed",
+            Status::ReducesPending => "reduces pending",
+            Status::RefundedInHold => "refunded in hold",
+            Status::Deducted => "deducted",
+            Status::OwedBack => "owed back",
+            Status::Correction => "correction",
+        }
+    }
+}
+
+/// A partner's position at a moment. All fields are in minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Balance {
+    /// Commissions still in their hold, net of refunds inside it. Never negative.
+    pub pending: i64,
+    /// What can be paid now. Never negative.
+    pub payable: i64,
+    /// Taken back after it was paid, not yet recovered. Never negative.
+    pub owed_back: i64,
+    /// Paid out so far, net of corrected payouts.
+    pub paid: i64,
+    /// Lifetime earnings: commissions and adjustments, net of refunds
+    /// (= pending + payable + paid − owed back).
+    pub earned: i64,
+    /// Taken back by refunds, in total (≥ 0).
+    pub refunded: i64,
+    /// The sum of all entries, as the ledger's running balance shows it
+    /// (= pending + payable − owed back).
+    pub balance: i64,
+}
+
+/// One entry with its status now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub entry: Entry,
+    pub status: Status,
+    /// When this entry's money counts as payable (a refund inside a hold counts at the
+    /// commission's end of hold).
+    pub effective_at: i64,
+}
+
+/// Every line with its status, the balances, and what becomes payable when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub lines: Vec<Line>,
+    pub balance: Balance,
+    /// Pending money by the date it becomes payable: `(payable_at, amount)`, soonest first,
+    /// only commissions with something left after refunds.
+    pub becoming_payable: Vec<(i64, i64)>,
+}
+
+/// A credit waiting to be paid: what is left of it, and how much of it was paid.
+struct Unpaid {
+    line: usize,
+    left: i64,
+    paid: i64,
+}
+
+/// The money that has matured, replayed in order.
+#[derive(Default)]
+struct Replay {
+    queue: Vec<Unpaid>,
+    owed: i64,
+}
+
+impl Replay {
+    /// A credit first repays what is owed (the partner had that money already).
+    fn credit(&mut self, line: usize, amount: i64) {
+        let recovered = amount.min(self.owed);
+        self.owed -= recovered;
+        self.queue.push(Unpaid {
+            line,
+            left: amount - recovered,
+            paid: recovered,
+        });
+    }
+
+    /// Takes `amount` (> 0) from the unpaid credits: from `first` (the commission a refund
+    /// reverses) before any other, then oldest first; what nothing covers is owed. A payment
+    /// pays what it takes; a deduction removes it. Returns what `first` did not cover and
+    /// what became owed.
+    fn debit(&mut self, amount: i64, first: Option<usize>, payment: bool) -> (i64, i64) {
+        let mut left = amount;
+        let mut uncovered = amount;
+        let take_from = |u: &mut Unpaid, left: &mut i64| {
+            let take = u.left.min(*left);
+            u.left -= take;
+            *left -= take;
+            // Money a refund takes from other credits repays what the partner already had.
+            if payment || first.is_some_and(|f| f != u.line) {
+                u.paid += take;
+            }
+            take
+        };
+        if let Some(u) = first.and_then(|line| self.queue.iter_mut().find(|u| u.line == line)) {
+            uncovered -= take_from(u, &mut left);
+        }
+        for u in &mut self.queue {
+            take_from(u, &mut left);
+        }
+        self.owed += left;
+        (uncovered, left)
+    }
+
+    fn payable(&self) -> i64 {
+        self.queue.iter().map(|u| u.left).sum()
+    }
+}
+
+/// The statement of `entries` at `now`.
+pub fn statement(entries: &[Entry], now: i64) -> Statement {
+    let index: HashMap<&str, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let reversed = |e: &Entry| {
+        e.reverses
+            .as_deref()
+            .and_then(|id| index.get(id))
+            .map(|&i| &entries[i])
+    };
+    // When each entry's money moves.
+    let effective: Vec<i64> = entries
+        .iter()
+        .map(|e| match e.kind {
+            EntryKind::Commission => e.payable_at,
+            EntryKind::Clawback => match reversed(e) {
+                Some(c) if e.occurred_at < c.payable_at => c.payable_at,
+                _ => e.occurred_at,
+            },
+            EntryKind::Payout | EntryKind::Adjustment => e.occurred_at,
+        })
+        .collect();
+    let in_hold =
+        |i: usize| entries[i].kind == EntryKind::Clawback && effective[i] > entries[i].occurred_at;
+    // A commission's amount when its hold ends: refunds inside the hold are netted into it.
+    let mut net = vec![0_i64; entries.len()];
+    for (i, e) in entries.iter().enumerate() {
+        match e.kind {
+            EntryKind::Commission => net[i] += e.amount,
+            EntryKind::Clawback if in_hold(i) => {
+                if let Some(&c) = e.reverses.as_deref().and_then(|id| index.get(id)) {
+                    net[c] += e.amount;
+                }
+            }
+            _ => {}
+        }
+    }
+    let corrects_payout = |e: &Entry| {
+        e.kind == EntryKind::Adjustment && reversed(e).is_some_and(|p| p.kind == EntryKind::Payout)
+    };
+
+    let mut status: Vec<Status> = vec![Status::Pending; entries.len()];
+    let mut balance = Balance::default();
+    let mut becoming: HashMap<i64, i64> = HashMap::new();
+    // Payouts and adjustments are facts the owner recorded: they count whatever their date.
+    let matured = |i: usize| {
+        effective[i] <= now || matches!(entries[i].kind, EntryKind::Payout | EntryKind::Adjustment)
+    };
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    // Oldest first; at the same moment credits before debits, so a payout covers what
+    // became payable that day.
+    order.sort_by_key(|&i| (effective[i], entries[i].amount < 0, i));
+    let mut replay = Replay::default();
+    for &i in &order {
+        let e = &entries[i];
+        balance.balance += e.amount;
+        match e.kind {
+            EntryKind::Payout => balance.paid -= e.amount,
+            EntryKind::Clawback => balance.refunded -= e.amount,
+            _ if corrects_payout(e) => balance.paid -= e.amount,
+            _ => {}
+        }
+        if e.kind != EntryKind::Payout && !corrects_payout(e) {
+            balance.earned += e.amount;
+        }
+        if !matured(i) {
+            status[i] = if e.kind == EntryKind::Commission {
+                if net[i] > 0 {
+                    *becoming.entry(e.payable_at).or_default() += net[i];
+                    Status::Pending
+                } else {
+                    Status::Reversed
+                }
+            } else {
+                Status::ReducesPending
+            };
+            balance.pending += e.amount;
+            continue;
+        }
+        status[i] = match e.kind {
+            EntryKind::Commission if net[i] <= 0 => Status::Reversed,
+            EntryKind::Commission => {
+                replay.credit(i, net[i]);
+                Status::Payable
+            }
+            EntryKind::Clawback if in_hold(i) => Status::RefundedInHold,
+            EntryKind::Clawback => {
+                let first = e.reverses.as_deref().and_then(|id| index.get(id)).copied();
+                if replay.debit(-e.amount, first, false).0 > 0 {
+                    Status::OwedBack
+                } else {
+                    Status::Deducted
+                }
+            }
+            EntryKind::Payout => {
+                replay.debit(-e.amount, None, true);
+                Status::Paid
+            }
+            EntryKind::Adjustment if e.amount >= 0 => {
+                replay.credit(i, e.amount);
+                if corrects_payout(e) {
+                    Status::Correction
+                } else {
+                    Status::Payable
+                }
+            }
+            EntryKind::Adjustment => {
+                let (_, owed) = replay.debit(-e.amount, None, corrects_payout(e));
+                if corrects_payout(e) {
+                    Status::Correction
+                } else if owed > 0 {
+                    Status::OwedBack
+                } else {
+                    Status::Deducted
+                }
+            }
+        };
+    }
+    for u in &replay.queue {
+        if u.left == 0 && status[u.line] == Status::Payable {
+            status[u.line] = if u.paid > 0 {
+                Status::Paid
+            } else {
+                Status::Reversed
+            };
+        }
+    }
+    balance.payable = replay.payable();
+    balance.owed_back = replay.owed;
+    let mut becoming_payable: Vec<(i64, i64)> = becoming.into_iter().collect();
+    becoming_payable.sort_unstable();
+    Statement {
+        lines: entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Line {
+                entry: e.clone(),
+                status: status[i],
+                effective_at: effective[i],
+            })
+            .collect(),
+        balance,
+        becoming_payable,
+    }
+}

@@ -1,0 +1,267 @@
+//! The lifecycle's examples and invariants, over random histories built the way the worker
+//! builds them (commissions by rate, refunds by `engine::clawback`, payouts from `statement`).
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::engine;
+use crate::money::{Currency, Money};
+
+const DAY: i64 = 86_400;
+
+fn usd(minor: i64) -> Money {
+    Money::from_minor(minor, Currency::parse("USD").unwrap())
+}
+
+fn entry(id: &str, kind: EntryKind, amount: i64, at: i64, payable_at: i64) -> Entry {
+    Entry {
+        id: id.into(),
+        kind,
+        amount,
+        occurred_at: at,
+        payable_at,
+        reverses: None,
+    }
+}
+
+fn reversing(mut e: Entry, id: &str) -> Entry {
+    e.reverses = Some(id.into());
+    e
+}
+
+fn status_of(s: &Statement, id: &str) -> Status {
+    s.lines.iter().find(|l| l.entry.id == id).unwrap().status
+}
+
+#[test]
+fn a_refund_inside_the_hold_reduces_pending_and_never_payable() {
+    let entries = vec![
+        entry("old", EntryKind::Commission, 500, 0, 10 * DAY),
+        entry("c", EntryKind::Commission, 1_000, 20 * DAY, 50 * DAY),
+        reversing(
+            entry("r", EntryKind::Clawback, -400, 25 * DAY, 25 * DAY),
+            "c",
+        ),
+    ];
+    let now = 30 * DAY;
+    let s = statement(&entries, now);
+    assert_eq!((s.balance.payable, s.balance.pending), (500, 600));
+    assert_eq!(status_of(&s, "r"), Status::ReducesPending);
+    assert_eq!(s.becoming_payable, vec![(50 * DAY, 600)]);
+    // A full refund voids it: nothing is becoming payable any more.
+    let mut full = entries.clone();
+    full.push(reversing(
+        entry("r2", EntryKind::Clawback, -600, 26 * DAY, 26 * DAY),
+        "c",
+    ));
+    let s = statement(&full, now);
+    assert_eq!((s.balance.payable, s.balance.pending), (500, 0));
+    assert_eq!(status_of(&s, "c"), Status::Reversed);
+    assert!(s.becoming_payable.is_empty());
+    // After the hold, what is left becomes payable; the refund line says it happened in hold.
+    let s = statement(&entries, 60 * DAY);
+    assert_eq!((s.balance.payable, s.balance.pending), (1_100, 0));
+    assert_eq!(status_of(&s, "r"), Status::RefundedInHold);
+}
+
+#[test]
+fn payouts_pay_the_oldest_first_and_a_refund_after_payment_is_owed_back() {
+    let mut entries = vec![
+        entry("a", EntryKind::Commission, 1_000, 0, DAY),
+        entry("b", EntryKind::Commission, 300, 0, 2 * DAY),
+        entry("p", EntryKind::Payout, -1_000, 3 * DAY, 3 * DAY),
+    ];
+    let s = statement(&entries, 4 * DAY);
+    assert_eq!(
+        (status_of(&s, "a"), status_of(&s, "b"), status_of(&s, "p")),
+        (Status::Paid, Status::Payable, Status::Paid)
+    );
+    assert_eq!((s.balance.payable, s.balance.paid), (300, 1_000));
+    entries.push(reversing(
+        entry("r", EntryKind::Clawback, -1_000, 5 * DAY, 5 * DAY),
+        "a",
+    ));
+    let s = statement(&entries, 6 * DAY);
+    assert_eq!(status_of(&s, "r"), Status::OwedBack);
+    // The 300 still unpaid repays part of it; 700 is owed back.
+    assert_eq!((s.balance.payable, s.balance.owed_back), (0, 700));
+    assert_eq!(s.balance.balance, -700);
+}
+
+#[test]
+fn an_adjustment_corrects_a_mistaken_payout() {
+    let entries = vec![
+        entry("a", EntryKind::Commission, 18_420, 0, DAY),
+        // 1842.00 recorded where 184.20 was paid.
+        entry("p", EntryKind::Payout, -184_200, 2 * DAY, 2 * DAY),
+        reversing(
+            entry("fix", EntryKind::Adjustment, 165_780, 3 * DAY, 3 * DAY),
+            "p",
+        ),
+    ];
+    let before = statement(&entries[..2], 2 * DAY);
+    assert_eq!(
+        (before.balance.payable, before.balance.owed_back),
+        (0, 165_780)
+    );
+    let s = statement(&entries, 4 * DAY);
+    assert_eq!(status_of(&s, "fix"), Status::Correction);
+    assert_eq!(
+        (s.balance.payable, s.balance.owed_back, s.balance.paid),
+        (0, 0, 18_420)
+    );
+    assert_eq!(s.balance.earned, 18_420);
+}
+
+/// One step of a history.
+#[derive(Debug, Clone)]
+enum Step {
+    Sale { amount: i64, hold_days: i64 },
+    Subscription { amount: i64 },
+    Refund { order: usize, share: u8 },
+    Payout { over: i64 },
+    Adjustment { amount: i64, corrects_payout: bool },
+}
+
+fn step() -> impl Strategy<Value = (Step, i64)> {
+    let step = prop_oneof![
+        4 => (100_i64..200_000, 0_i64..40).prop_map(|(amount, hold_days)| Step::Sale { amount, hold_days }),
+        2 => (100_i64..10_000).prop_map(|amount| Step::Subscription { amount }),
+        3 => (0_usize..64, 1_u8..=100).prop_map(|(order, share)| Step::Refund { order, share }),
+        2 => prop_oneof![4 => Just(0_i64), 1 => 1_i64..50_000].prop_map(|over| Step::Payout { over }),
+        1 => (-20_000_i64..20_000, any::<bool>()).prop_map(|(amount, corrects_payout)| Step::Adjustment { amount, corrects_payout }),
+    ];
+    (step, 0_i64..6 * DAY)
+}
+
+/// A commission and what it was earned on.
+struct Order {
+    id: String,
+    commission: String,
+    credited: i64,
+    sale: i64,
+}
+
+/// Builds the ledger the way the worker does, step by step.
+fn history(steps: &[(Step, i64)]) -> (Vec<Entry>, Vec<Order>, i64) {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut orders: Vec<Order> = Vec::new();
+    let mut payouts: Vec<String> = Vec::new();
+    let mut now = 1_800_000_000;
+    for (n, (step, dt)) in steps.iter().enumerate() {
+        now += dt;
+        let id = format!("e{n}");
+        match step {
+            Step::Sale { .. } | Step::Subscription { .. } => {
+                let (amount, hold) = match step {
+                    Step::Sale { amount, hold_days } => (amount, hold_days * DAY),
+                    Step::Subscription { amount } => (amount, 30 * DAY),
+                    _ => continue,
+                };
+                // 20% of the sale, rounded as the engine rounds.
+                let credited = (amount * 20 + 50) / 100;
+                entries.push(entry(&id, EntryKind::Commission, credited, now, now + hold));
+                orders.push(Order {
+                    id: format!("order-{n}"),
+                    commission: id,
+                    credited,
+                    sale: *amount,
+                });
+            }
+            Step::Refund { order, share } => {
+                let Some(o) = orders.get(order % orders.len().max(1)) else {
+                    continue;
+                };
+                let clawed: i64 = entries
+                    .iter()
+                    .filter(|e| e.reverses.as_deref() == Some(o.commission.as_str()))
+                    .map(|e| e.amount)
+                    .sum();
+                let refund = (o.sale * i64::from(*share) / 100).max(1);
+                let back = engine::clawback(usd(o.credited), usd(clawed), usd(o.sale), usd(refund));
+                if back.minor() < 0 {
+                    entries.push(reversing(
+                        entry(&id, EntryKind::Clawback, back.minor(), now, now),
+                        &o.commission,
+                    ));
+                }
+            }
+            Step::Payout { over } => {
+                // The payout routine pays what is payable; sometimes a typo pays more.
+                let payable = statement(&entries, now).balance.payable;
+                if payable + over > 0 {
+                    entries.push(entry(&id, EntryKind::Payout, -(payable + over), now, now));
+                    payouts.push(id);
+                }
+            }
+            Step::Adjustment {
+                amount,
+                corrects_payout,
+            } => {
+                let mut e = entry(&id, EntryKind::Adjustment, *amount, now, now);
+                if *corrects_payout {
+                    e.reverses = payouts.last().cloned();
+                }
+                entries.push(e);
+            }
+        }
+    }
+    (entries, orders, now)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// At every moment: payable is never negative; pending + payable + paid − owed back is
+    /// what was earned; the running balance is the sum of the lines; no refund takes back more
+    /// than its order earned; every line's words name where it came from.
+    #[test]
+    fn the_ledger_adds_up(steps in proptest::collection::vec(step(), 1..60), later in 0_i64..90 * DAY) {
+        let (entries, orders, end) = history(&steps);
+        for now in [end, end + later, end + 100 * DAY] {
+            let s = statement(&entries, now);
+            let b = s.balance;
+            prop_assert!(b.payable >= 0 && b.pending >= 0 && b.owed_back >= 0, "{b:?}");
+            prop_assert!(b.payable == 0 || b.owed_back == 0, "owed back is netted first: {b:?}");
+            prop_assert_eq!(b.pending + b.payable + b.paid - b.owed_back, b.earned);
+            prop_assert_eq!(b.balance, entries.iter().map(|e| e.amount).sum::<i64>());
+            prop_assert_eq!(b.balance, b.pending + b.payable - b.owed_back);
+            let becoming: i64 = s.becoming_payable.iter().map(|(_, a)| a).sum();
+            prop_assert_eq!(becoming, b.pending);
+            prop_assert!(s.becoming_payable.iter().all(|&(at, amount)| at > now && amount > 0));
+            for line in &s.lines {
+                let e = &line.entry;
+                // A refund inside a hold that is still running never touches payable money.
+                let held = entries.iter().find(|c| Some(c.id.as_str()) == e.reverses.as_deref() && c.kind == EntryKind::Commission);
+                if let Some(c) = held.filter(|c| e.occurred_at < c.payable_at && now < c.payable_at) {
+                    let without: Vec<Entry> = entries.iter().filter(|x| x.id != e.id).cloned().collect();
+                    prop_assert_eq!(statement(&without, now).balance.payable, b.payable, "refund {} of {}", e.id, c.id);
+                    prop_assert_eq!(line.status, Status::ReducesPending);
+                }
+                if e.kind == EntryKind::Payout {
+                    prop_assert_eq!(line.status, Status::Paid);
+                }
+                if e.kind == EntryKind::Commission && e.payable_at > now {
+                    prop_assert!(matches!(line.status, Status::Pending | Status::Reversed));
+                }
+                let order = orders.iter().find(|o| o.commission == e.id || e.reverses.as_deref() == Some(o.commission.as_str()));
+                let memo = format!("reference {}", e.id);
+                let facts = Facts {
+                    order: order.map(|o| o.id.as_str()),
+                    memo: Some(&memo),
+                    ..Facts::default()
+                };
+                let words = describe(line, &facts);
+                match (e.kind, order) {
+                    (EntryKind::Commission | EntryKind::Clawback, Some(o)) => prop_assert!(words.contains(&o.id), "{words}"),
+                    (EntryKind::Payout | EntryKind::Adjustment, _) => prop_assert!(words.contains(&memo), "{words}"),
+                    _ => prop_assert!(false, "a line without a source: {e:?}"),
+                }
+            }
+        }
+        for o in &orders {
+            let clawed: i64 = entries.iter().filter(|e| e.reverses.as_deref() == Some(o.commission.as_str())).map(|e| e.amount).sum();
+            prop_assert!(-clawed <= o.credited, "order {} earned {} and lost {}", o.id, o.credited, -clawed);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! `POST /api/v1/events`: conversions from the owner's store, in four stages:
+//! [`verify`] the signature → [`parse`] the body → [`attribute`] it to a partner →
+//! [`record`] what it earns. Idempotent on `id` (a duplicate gets the stored answer, nothing
+//! new written); everything an event writes is one atomic batch.
+
+mod attribute;
+mod parse;
+mod record;
+mod verify;
+
+use http::StatusCode;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+pub use parse::mask_email;
+pub use verify::{SIGNATURE_WINDOW_SECONDS, signature, verify_signature};
+
+use super::Ctx;
+use crate::http_util::{header_str, json as json_response, json_error};
+use crate::platform::{Platform, PlatformError, SqlValue, Statement};
+use crate::{Request, Response};
+
+/// A refusal: a 4xx with a JSON message, nothing written.
+#[derive(Debug)]
+pub struct Reject(StatusCode, String);
+
+fn reject(status: StatusCode, message: impl Into<String>) -> Reject {
+    Reject(status, message.into())
+}
+
+/// The handler.
+pub async fn receive<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let Some(secret) = ctx.platform.env("EVENTS_SECRET").filter(|s| s.len() >= 16) else {
+        return Ok(json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "events are not configured (EVENTS_SECRET)",
+        ));
+    };
+    let body = req.body();
+    if let Err(why) = verify_signature(header_str(req, "partner-signature"), body, &secret, ctx.now)
+    {
+        return Ok(json_error(StatusCode::UNAUTHORIZED, why));
+    }
+    let event = match parse::parse(body, ctx.config, ctx.now) {
+        Ok(e) => e,
+        Err(Reject(status, message)) => return Ok(json_error(status, &message)),
+    };
+    let body_hash = hex::encode(Sha256::digest(body));
+    if let Some(answer) = replayed(ctx, &event.id, &body_hash).await? {
+        return Ok(answer);
+    }
+    let recorded = if event.kind == parse::Kind::Refund {
+        record::refund(ctx, &event, &body_hash).await?
+    } else {
+        match attribute::attribute(ctx, &event).await? {
+            Ok(attribution) => record::conversion(ctx, &event, &body_hash, attribution).await?,
+            Err(r) => Err(r),
+        }
+    };
+    let (statements, result) = match recorded {
+        Ok(done) => done,
+        Err(Reject(status, message)) => return Ok(json_error(status, &message)),
+    };
+    if let Err(e) = ctx.platform.batch(statements).await {
+        // A concurrent request with the same id won the race: answer as for a duplicate.
+        if let Some(answer) = replayed(ctx, &event.id, &body_hash).await? {
+            return Ok(answer);
+        }
+        return Err(e);
+    }
+    Ok(json_response(StatusCode::CREATED, &result))
+}
+
+/// The stored answer for an event id already recorded (200), or a 409 if the id was used
+/// for a different body.
+async fn replayed<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    id: &str,
+    body_hash: &str,
+) -> Result<Option<Response>, PlatformError> {
+    let rows = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT body_hash, result FROM events WHERE id = ?",
+            vec![id.into()],
+        ))
+        .await?;
+    Ok(rows.into_iter().next().map(|r| {
+        let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default();
+        if text("body_hash") == body_hash {
+            let result: Value = serde_json::from_str(text("result")).unwrap_or_default();
+            json_response(StatusCode::OK, &result)
+        } else {
+            json_error(
+                StatusCode::CONFLICT,
+                "this event id was already used for a different event",
+            )
+        }
+    }))
+}
+
+async fn one_text<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    sql: &'static str,
+    params: Vec<SqlValue>,
+) -> Result<Option<String>, PlatformError> {
+    let rows = ctx.platform.query(Statement::new(sql, params)).await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .and_then(|r| r.values().next().and_then(Value::as_str).map(str::to_owned)))
+}
+
+async fn one_int<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    sql: &'static str,
+    params: Vec<SqlValue>,
+) -> Result<i64, PlatformError> {
+    let rows = ctx.platform.query(Statement::new(sql, params)).await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .and_then(|r| r.values().next().and_then(Value::as_i64))
+        .unwrap_or(0))
+}

@@ -1,0 +1,376 @@
+//! Stage 4: what the event earns (by `core`'s engine) and the rows that record it: the event
+//! row and its ledger rows, written by the caller in one atomic batch.
+
+use http::StatusCode;
+use pc_core::engine::{self, Conversion, Credit};
+use pc_core::{Currency, Money};
+use serde_json::{Value, json};
+
+use super::attribute::{Attributed, Attribution, ProgramRules};
+use super::parse::{Event, Kind};
+use super::{Reject, one_int, reject};
+use crate::platform::{Platform, PlatformError, Statement};
+use crate::routes::Ctx;
+
+/// The rows to write and the answer to give.
+pub(super) type Recorded = (Vec<Statement>, Value);
+
+/// The event's amount in the program's currency.
+fn amount_of(event: &Event, program: &ProgramRules) -> Result<Option<Money>, Reject> {
+    let currency_text = event.currency.as_deref().unwrap_or(program.currency.code());
+    if event.kind != Kind::Lead && currency_text != program.currency.code() {
+        return Err(reject(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "this portal pays in {}; the event is in {currency_text}",
+                program.currency
+            ),
+        ));
+    }
+    event
+        .amount
+        .as_deref()
+        .map(|text| Money::parse(text, program.currency))
+        .transpose()
+        .map_err(|e| reject(StatusCode::BAD_REQUEST, format!("`amount`: {e}")))
+}
+
+/// The commissions: the partner's own, then overrides up the referral chain to active
+/// parents. Nothing for inactive partners or self-referrals (flagged instead).
+async fn credits<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    event: &Event,
+    a: &Attributed,
+    program: &ProgramRules,
+    money: Option<Money>,
+    flags: &mut Vec<&'static str>,
+) -> Result<Vec<(String, Credit)>, PlatformError> {
+    let partner_row = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT p.status AS status, lower(coalesce(u.email, p.email)) AS email, p.parent AS parent \
+             FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.code = ?",
+            vec![a.partner.as_str().into()],
+        ))
+        .await?;
+    let partner_row = partner_row.into_iter().next().unwrap_or_default();
+    let field = |k: &str| {
+        partner_row
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let active = field("status").as_deref() == Some("active");
+    let self_referral = event.email.is_some() && event.email == field("email");
+    if !active {
+        flags.push("partner_not_active");
+    }
+    if self_referral {
+        flags.push("self_referral");
+    }
+    if !active || self_referral {
+        return Ok(Vec::new());
+    }
+    let conversion = match event.kind {
+        Kind::Lead => Some(Conversion::Lead),
+        Kind::Sale => money.map(|amount| Conversion::Sale {
+            amount,
+            product: event.product.as_deref(),
+        }),
+        Kind::SubscriptionPayment => {
+            let earlier = one_int(
+                ctx,
+                "SELECT count(*) AS n FROM events WHERE order_id = ? AND type = 'subscription_payment'",
+                vec![event.order_id.clone().into()],
+            )
+            .await?;
+            money.map(|amount| Conversion::SubscriptionPayment {
+                amount,
+                number: u32::try_from(earlier + 1).unwrap_or(u32::MAX),
+            })
+        }
+        Kind::Refund => None,
+    };
+    let Some(conversion) = conversion else {
+        return Ok(Vec::new());
+    };
+    let month_start = event
+        .occurred
+        .date()
+        .replace_day(1)
+        .map_or(event.occurred_at, |d| {
+            d.midnight().assume_utc().unix_timestamp()
+        });
+    let sales_before = one_int(
+        ctx,
+        "SELECT count(*) AS n FROM events WHERE partner = ? AND type = 'sale' AND occurred_at >= ? AND occurred_at <= ?",
+        vec![a.partner.as_str().into(), month_start.into(), event.occurred_at.into()],
+    )
+    .await?;
+    let mut credits = Vec::new();
+    if let Some(c) = engine::direct(
+        &program.rules,
+        conversion,
+        u32::try_from(sales_before).unwrap_or(u32::MAX),
+    ) {
+        credits.push((a.partner.clone(), c));
+    }
+    let mut ancestor = field("parent");
+    for o in engine::overrides(&program.rules, conversion) {
+        let Some(code) = ancestor.clone() else { break };
+        let row = ctx
+            .platform
+            .query(Statement::new(
+                "SELECT status, parent FROM partners WHERE code = ?",
+                vec![code.as_str().into()],
+            ))
+            .await?;
+        let row = row.into_iter().next().unwrap_or_default();
+        if row.get("status").and_then(Value::as_str) == Some("active") {
+            credits.push((code.clone(), o));
+        }
+        ancestor = row.get("parent").and_then(Value::as_str).map(str::to_owned);
+    }
+    Ok(credits)
+}
+
+/// A lead, sale or subscription payment.
+pub(super) async fn conversion<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    event: &Event,
+    body_hash: &str,
+    attribution: Attribution,
+) -> Result<Result<Recorded, Reject>, PlatformError> {
+    let mut flags: Vec<&'static str> = Vec::new();
+    let (attributed, program, method, money, credits) = match attribution {
+        Attribution::Nobody(why) => (None, None, why, None, Vec::new()),
+        Attribution::Credited(a, program) => {
+            let money = match amount_of(event, &program) {
+                Ok(m) => m,
+                Err(r) => return Ok(Err(r)),
+            };
+            let credits = credits(ctx, event, &a, &program, money, &mut flags).await?;
+            let method = a.method;
+            (Some(a), Some(program), method, money, credits)
+        }
+    };
+    let hold = program
+        .as_ref()
+        .map_or(0, |p| i64::from(p.rules.hold_days) * 86_400);
+    let payable_at = event.occurred_at + hold;
+    let result = json!({
+        "id": event.id,
+        "type": event.kind.as_str(),
+        "status": "recorded",
+        "attributed": attributed.is_some(),
+        "attribution": method,
+        "partner": attributed.as_ref().map(|a| a.partner.clone()),
+        "program": attributed.as_ref().map(|a| a.program.clone()),
+        "flags": flags,
+        "commissions": credits.iter().map(|(partner, c)| json!({
+            "partner": partner,
+            "amount": c.amount.decimal_string(),
+            "currency": c.amount.currency().code(),
+            "level": c.level,
+            "rule": c.rule,
+            "payable_at": payable_at,
+        })).collect::<Vec<_>>(),
+    });
+    let click = attributed.as_ref().and_then(|a| a.click.clone());
+    let mut statements = vec![Statement::new(
+        "INSERT INTO events (id, type, body_hash, partner, program, attribution, click_id, slug, sub, order_id, product, \
+         amount_minor, currency, customer_hash, customer_label, self_referral, occurred_at, received_at, result) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            event.id.as_str().into(),
+            event.kind.as_str().into(),
+            body_hash.into(),
+            attributed.as_ref().map(|a| a.partner.clone()).into(),
+            attributed.as_ref().map(|a| a.program.clone()).into(),
+            method.into(),
+            click.as_ref().map(|c| c.id.clone()).into(),
+            click.as_ref().map(|c| c.slug.clone()).into(),
+            click.and_then(|c| c.sub).into(),
+            event.order_id.clone().into(),
+            event.product.clone().into(),
+            money.map(Money::minor).into(),
+            program.as_ref().map(|p| p.currency.code()).into(),
+            event.customer_hash.clone().into(),
+            event.customer_label.clone().into(),
+            i64::from(flags.contains(&"self_referral")).into(),
+            event.occurred_at.into(),
+            ctx.now.into(),
+            result.to_string().into(),
+        ],
+    )];
+    if let (Some(a), Some(program)) = (&attributed, &program) {
+        for (partner, c) in &credits {
+            statements.push(Statement::new(
+                "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, rule, \
+                 seller, conversion, base_minor, source, build_id) \
+                 VALUES (?, ?, ?, 'commission', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                vec![
+                    format!("{}:{}", event.id, c.level).into(),
+                    partner.as_str().into(),
+                    a.program.as_str().into(),
+                    c.amount.minor().into(),
+                    c.amount.currency().code().into(),
+                    event.occurred_at.into(),
+                    payable_at.into(),
+                    event.id.as_str().into(),
+                    event.order_id.clone().into(),
+                    i64::from(c.level).into(),
+                    c.rule.as_str().into(),
+                    a.partner.as_str().into(),
+                    event.kind.as_str().into(),
+                    money.map(Money::minor).into(),
+                    program.source.clone().into(),
+                    program.build_id.as_str().into(),
+                ],
+            ));
+        }
+    }
+    Ok(Ok((statements, result)))
+}
+
+/// A refund: clawbacks for every commission of the order, proportional, never more than
+/// what is left of each (`core`'s rule). Each keeps the commission's end of hold, so the
+/// ledger can tell a refund inside the hold from one after it.
+pub(super) async fn refund<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    event: &Event,
+    body_hash: &str,
+) -> Result<Result<Recorded, Reject>, PlatformError> {
+    let order = event.order_id.clone().unwrap_or_default();
+    let sold = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT coalesce(sum(amount_minor), 0) AS total, count(*) AS n, max(partner) AS partner, max(program) AS program, \
+             max(currency) AS currency FROM events WHERE order_id = ? AND type IN ('sale', 'subscription_payment')",
+            vec![order.as_str().into()],
+        ))
+        .await?;
+    let sold = sold.into_iter().next().unwrap_or_default();
+    if sold.get("n").and_then(Value::as_i64).unwrap_or(0) == 0 {
+        return Ok(Err(reject(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("no sale with order_id {order:?} to refund"),
+        )));
+    }
+    let text = |k: &str| sold.get(k).and_then(Value::as_str).map(str::to_owned);
+    let Some(currency) = text("currency").and_then(|c| Currency::parse(&c).ok()) else {
+        return Ok(Err(reject(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the order's sale has no currency",
+        )));
+    };
+    if event
+        .currency
+        .as_deref()
+        .is_some_and(|c| c != currency.code())
+    {
+        return Ok(Err(reject(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the order was paid in {currency}"),
+        )));
+    }
+    let refund = match Money::parse(event.amount.as_deref().unwrap_or("0"), currency) {
+        Ok(m) => m,
+        Err(e) => {
+            return Ok(Err(reject(
+                StatusCode::BAD_REQUEST,
+                format!("`amount`: {e}"),
+            )));
+        }
+    };
+    let total = Money::from_minor(
+        sold.get("total").and_then(Value::as_i64).unwrap_or(0),
+        currency,
+    );
+    let rows = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT l.id AS id, l.partner AS partner, l.program AS program, l.amount_minor AS amount, l.level AS level, \
+             l.seller AS seller, l.conversion AS conversion, \
+             (SELECT coalesce(sum(c.amount_minor), 0) FROM ledger c WHERE c.reverses = l.id) AS clawed \
+             FROM ledger l WHERE l.order_id = ? AND l.kind = 'commission' ORDER BY l.id",
+            vec![order.as_str().into()],
+        ))
+        .await?;
+    let mut statements = Vec::new();
+    let mut clawbacks = Vec::new();
+    for row in &rows {
+        let get = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_owned);
+        let int = |k: &str| row.get(k).and_then(Value::as_i64).unwrap_or(0);
+        let id = get("id").unwrap_or_default();
+        let back = engine::clawback(
+            Money::from_minor(int("amount"), currency),
+            Money::from_minor(int("clawed"), currency),
+            total,
+            refund,
+        );
+        if back.minor() >= 0 {
+            continue;
+        }
+        let partner = get("partner").unwrap_or_default();
+        clawbacks
+            .push(json!({ "partner": partner, "amount": back.decimal_string(), "reverses": id }));
+        statements.push(Statement::new(
+            "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, reverses, rule, \
+             seller, conversion, base_minor) \
+             VALUES (?, ?, ?, 'clawback', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                format!("{}:{id}", event.id).into(),
+                partner.into(),
+                get("program").into(),
+                back.minor().into(),
+                currency.code().into(),
+                event.occurred_at.into(),
+                event.occurred_at.into(),
+                event.id.as_str().into(),
+                order.as_str().into(),
+                int("level").into(),
+                id.into(),
+                format!("refund of {refund}").into(),
+                get("seller").into(),
+                get("conversion").into(),
+                refund.minor().into(),
+            ],
+        ));
+    }
+    let result = json!({
+        "id": event.id,
+        "type": "refund",
+        "status": "recorded",
+        "attributed": text("partner").is_some(),
+        "attribution": "order",
+        "partner": text("partner"),
+        "program": text("program"),
+        "flags": [],
+        "clawbacks": clawbacks,
+    });
+    // The event row first: a second refund with this id fails the whole batch.
+    statements.insert(
+        0,
+        Statement::new(
+            "INSERT INTO events (id, type, body_hash, partner, program, attribution, order_id, amount_minor, currency, \
+             customer_hash, customer_label, occurred_at, received_at, result) \
+             VALUES (?, 'refund', ?, ?, ?, 'order', ?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                event.id.as_str().into(),
+                body_hash.into(),
+                text("partner").into(),
+                text("program").into(),
+                order.as_str().into(),
+                refund.minor().into(),
+                currency.code().into(),
+                event.customer_hash.clone().into(),
+                event.customer_label.clone().into(),
+                event.occurred_at.into(),
+                ctx.now.into(),
+                result.to_string().into(),
+            ],
+        ),
+    );
+    Ok(Ok((statements, result)))
+}
