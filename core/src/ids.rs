@@ -183,3 +183,60 @@ mod tests {
         assert!(err.to_string().contains("lowercase"), "{err}");
     }
 }
+
+/// The one rule for sub-ids, shared by the redirect (which keeps only valid ones) and the
+/// link builder (whose input carries [`SUB_ID_PATTERN`] and turns typed text into a valid
+/// sub-id with the same rule as [`sub_id_from`]).
+pub const SUB_ID_MAX: usize = 64;
+/// The HTML `pattern` of a sub-id: 1 to 64 of `A-Z a-z 0-9 - _ .`.
+pub const SUB_ID_PATTERN: &str = "[A-Za-z0-9._\\-]{1,64}";
+
+fn sub_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// A sub-id as sent, if it follows the rule.
+pub fn valid_sub_id(value: &str) -> Option<&str> {
+    (!value.is_empty() && value.len() <= SUB_ID_MAX && value.chars().all(sub_id_char))
+        .then_some(value)
+}
+
+/// What the link builder makes of typed text: spaces and other characters become one `-`,
+/// ends trimmed, cut to 64 ("Black Friday IG" → "Black-Friday-IG").
+pub fn sub_id_from(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if sub_id_char(c) {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    out.chars()
+        .take(SUB_ID_MAX)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+#[cfg(test)]
+mod sub_id_tests {
+    use super::*;
+
+    #[test]
+    fn typed_text_becomes_a_sub_id_the_redirect_keeps() {
+        for (typed, made) in [
+            ("Black Friday IG", "Black-Friday-IG"),
+            ("  newsletter / june!! ", "newsletter-june"),
+            ("ig.story_2", "ig.story_2"),
+            ("ünïcode", "n-code"),
+        ] {
+            assert_eq!(sub_id_from(typed), made);
+            assert_eq!(valid_sub_id(made), Some(made), "{made}");
+        }
+        assert_eq!(valid_sub_id("Black Friday IG"), None);
+        assert_eq!(valid_sub_id(&"a".repeat(65)), None);
+        assert_eq!(sub_id_from(&"a".repeat(80)).len(), 64);
+    }
+}

@@ -8,6 +8,7 @@ pub mod applications;
 pub mod build;
 pub mod content;
 pub mod data;
+pub mod demo_history;
 pub mod dev_state;
 pub mod diagnostics;
 mod hash;

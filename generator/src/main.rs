@@ -47,6 +47,9 @@ enum Command {
         /// Local state: database, build, development secrets.
         #[arg(long, default_value = ".partner-center")]
         state: PathBuf,
+        /// Do not fill a new database with the demo content's sample activity.
+        #[arg(long)]
+        no_demo_history: bool,
     },
     /// Print a one-time set-password link for a partner (valid for 7 days).
     Invite {
@@ -151,12 +154,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             content,
             port,
             state,
+            no_demo_history,
         } => {
             let options = pc_generator::serve::ServeOptions {
                 content,
                 port,
                 state,
                 threads: 8,
+                demo_history: !no_demo_history,
             };
             match pc_generator::serve::serve(&options) {
                 Ok(()) => {}

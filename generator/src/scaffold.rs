@@ -74,7 +74,26 @@ pub fn scaffold(root: &Path) -> Result<usize, ScaffoldError> {
     if root.exists() && std::fs::read_dir(root).map_or(true, |mut d| d.next().is_some()) {
         return Err(ScaffoldError::NotEmpty(root.display().to_string()));
     }
-    let mut count = write_dir(root, Path::new("content"), &DEMO_CONTENT, &[])?;
+    // A new program starts with the demo's programs, partners and resources to edit, but no
+    // payouts and no sample activity: its reports start empty.
+    let mut count = write_dir(root, Path::new("content"), &DEMO_CONTENT, &["payouts"])?;
+    let site = root.join("content/site.yaml");
+    let io = |source| ScaffoldError::Io {
+        path: site.display().to_string(),
+        source,
+    };
+    let text = std::fs::read_to_string(&site).map_err(io)?;
+    let mut without_demo = text
+        .lines()
+        .filter(|l| {
+            !l.starts_with("demo:")
+                && !l.starts_with("# Sample content")
+                && !l.starts_with("# clicks, leads, sales")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    without_demo.push('\n');
+    std::fs::write(&site, without_demo).map_err(io)?;
     count += write_dir(root, Path::new("themes/default"), &DEFAULT_THEME, &[])?;
     for (path, text) in FILES {
         write(root, Path::new(path), text.as_bytes())?;

@@ -28,6 +28,8 @@ pub enum ServeError {
     Server(#[from] pc_worker::native::ServerError),
     #[error("{0}")]
     Secret(&'static str),
+    #[error(transparent)]
+    Demo(#[from] crate::demo_history::DemoError),
 }
 
 impl From<BuildError> for ServeError {
@@ -46,6 +48,8 @@ pub struct ServeOptions {
     pub state: PathBuf,
     /// Server threads.
     pub threads: usize,
+    /// On a new database, fill in the demo content's sample activity (`site.yaml`: `demo: true`).
+    pub demo_history: bool,
 }
 
 /// A set-password link for `code`, valid for a week, signed with `secret`.
@@ -154,6 +158,23 @@ fn first_run_sign_ins(
     Ok(())
 }
 
+/// The demo's eight weeks of sample activity, once, on a new database.
+fn sample_activity(
+    content: &Path,
+    db: &Database,
+    base_url: &str,
+    events_secret: &str,
+) -> Result<(), ServeError> {
+    let content = crate::content::load(content).map_err(ServeError::Content)?;
+    if !content.site.demo || !crate::demo_history::is_empty(db)? {
+        return Ok(());
+    }
+    let (clicks, events) =
+        crate::demo_history::seed(&content, db, base_url, events_secret, unix_now())?;
+    println!("sample activity for the demo: {clicks} clicks and {events} events over eight weeks");
+    Ok(())
+}
+
 /// A cheap fingerprint of a tree: file count and newest modification time.
 fn fingerprint(dirs: &[PathBuf]) -> (usize, Option<SystemTime>) {
     let mut count = 0;
@@ -196,6 +217,14 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
         &format!("127.0.0.1:{}", options.port),
         options.threads,
     )?;
+    if options.demo_history {
+        sample_activity(
+            &options.content,
+            &shared.db,
+            &base_url,
+            &secrets["EVENTS_SECRET"],
+        )?;
+    }
     println!("\nPartner Center is running at {base_url}/ (Ctrl-C to stop)");
 
     let theme_dir = options.content.parent().map(|p| p.join("themes"));

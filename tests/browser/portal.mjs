@@ -152,6 +152,12 @@ await step("build a link with a sub-id and copy it", async () => {
   await page.getByLabel("utm_source").fill("blog");
   const built = await page.getByLabel("Your tracked link").inputValue();
   assert(built === "https://partners.brightloom.example/r/abc123/subscribe?sub=newsletter-june&utm_source=blog", `built ${built}`);
+  // A sub-id the redirect would drop is turned into one it keeps, and the page says so.
+  await page.getByLabel("Sub-id").fill("Black Friday IG");
+  const fixed = await page.getByLabel("Your tracked link").inputValue();
+  assert(fixed.includes("sub=Black-Friday-IG"), `built ${fixed}`);
+  assert((await page.locator("[data-sub-hint]").innerText()).includes("Black-Friday-IG"), "the builder says which sub-id it used");
+  await page.getByLabel("Sub-id").fill("newsletter-june");
   await page.locator('button[data-copy="built-url"]').click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert(copied === built, `copied ${copied}`);
@@ -167,6 +173,11 @@ await step("each report shows its figures; the date range changes them", async (
     const earned = await page.locator(".stat", { hasText: "Earned" }).locator(".stat-value").innerText();
     assert(/\$\d/.test(earned), `${item}: earned ${earned}`);
   }
+  // My Ledger (the last one): a line explains where its money came from.
+  await page.getByRole("button", { name: "Explain" }).first().click();
+  const explained = page.locator("[data-explain]");
+  await explained.locator("dt", { hasText: "What" }).waitFor();
+  assert(/order|Payout|reference/.test(await explained.innerText()), "the explanation names its source");
   await page.goto(`${base}/portal/reports/sales/`);
   await page.locator('[data-report][data-loaded="true"]').waitFor();
   const all = await page.locator("[data-table] tbody tr").count();
@@ -196,10 +207,10 @@ await step("download a CSV and check its rows", async () => {
   const file = path.join(artifacts, download.suggestedFilename());
   await download.saveAs(file);
   const lines = fs.readFileSync(file, "utf8").trim().split("\n");
-  assert(lines[0] === "date,kind,amount,status,payable_from,rule,order,program,level", `header ${lines[0]}`);
+  assert(lines[0] === "date,kind,program,level,order,sale_amount,rule,amount,status,payable_from,id", `header ${lines[0]}`);
   const shown = await page.locator("[data-table] tbody tr").count();
   assert(lines.length - 1 === shown, `${lines.length - 1} CSV rows, ${shown} on the page`);
-  const sum = lines.slice(1).reduce((a, l) => a + Number(l.split(",")[2]), 0);
+  const sum = lines.slice(1).reduce((a, l) => a + Number(l.split(",")[7]), 0);
   assert(Math.abs(sum - 32) < 0.001, `the CSV's commissions add up to ${sum} (20% of $150.00 in sales, $2.00 for the lead)`);
 });
 

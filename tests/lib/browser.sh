@@ -9,7 +9,7 @@ cargo build --locked -q -p pc-generator
 state=$(mktemp -d)
 port=$(free_port)
 log="$state/serve.log"
-setsid "$BIN_DIR"/partner-center serve --content content --state "$state/state" --port "$port" >"$log" 2>&1 &
+setsid "$BIN_DIR"/partner-center serve --content content --state "$state/state" --port "$port" --no-demo-history >"$log" 2>&1 &
 pgid=$!
 trap 'stop_group "$pgid"; rm -rf "$state"' EXIT
 wait_for_url "http://127.0.0.1:$port/login/" 60 || { cat "$log"; exit 1; }

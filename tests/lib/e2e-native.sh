@@ -10,7 +10,7 @@ port=$(free_port)
 log="$state/serve.log"
 # A copy of the content: the sign-up scenario approves a partner into it.
 cp -r content "$state/content"
-setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" --port "$port" >"$log" 2>&1 &
+setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" --port "$port" --no-demo-history >"$log" 2>&1 &
 pgid=$!
 trap 'stop_group "$pgid"; rm -rf "$state"' EXIT
 if ! wait_for_url "http://127.0.0.1:$port/login/" 60; then

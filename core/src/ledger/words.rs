@@ -91,7 +91,7 @@ pub fn describe(line: &Line, facts: &Facts<'_>) -> String {
                 out.push_str(": ");
             }
             out.push_str(facts.rule.unwrap_or("commission"));
-            out.push_str(" on ");
+            out.push_str(" — ");
             out.push_str(&level_words(facts.level.unwrap_or(Level::Own), what));
             if let Some(order) = facts.order {
                 let _ = write!(out, ", order {order}");
@@ -110,7 +110,7 @@ pub fn describe(line: &Line, facts: &Facts<'_>) -> String {
             if let Some(refund) = facts.refund {
                 let _ = write!(out, " of {refund}");
             }
-            out.push_str(" on ");
+            out.push_str(" — ");
             out.push_str(&level_words(facts.level.unwrap_or(Level::Own), what));
             if let Some(order) = facts.order {
                 let _ = write!(out, ", order {order}");

@@ -25,6 +25,9 @@ pub(super) struct SiteFile {
     pub theme: String,
     #[serde(default)]
     pub signup: Option<SignupFile>,
+    /// Sample content: `serve` fills a new database with eight weeks of sample activity.
+    #[serde(default)]
+    pub demo: bool,
 }
 
 /// The partner application form (`/join`).

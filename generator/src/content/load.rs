@@ -283,6 +283,7 @@ impl Loader<'_> {
                 },
                 menu: raw.menu,
                 theme: raw.theme,
+                demo: raw.demo,
                 signup,
             },
             file,

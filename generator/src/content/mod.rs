@@ -48,6 +48,8 @@ pub struct Site {
     pub menu: Menu,
     pub theme: String,
     pub signup: Signup,
+    /// Sample content (`demo: true`): `serve` adds sample activity to a new database.
+    pub demo: bool,
 }
 
 /// Fields an application may be required to fill in (name, e-mail and password always are).

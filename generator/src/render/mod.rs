@@ -258,13 +258,16 @@ impl<'a> Renderer<'a> {
                     "welcome_html",
                     &markdown_to_html(&content.welcome.render(&values, true)),
                 ),
-                PageKind::Links => page_context.insert(
-                    "links",
-                    &links
-                        .iter()
-                        .map(|l| views::link_view(content, partner, l))
-                        .collect::<Vec<_>>(),
-                ),
+                PageKind::Links => {
+                    page_context.insert("sub_id_pattern", pc_core::ids::SUB_ID_PATTERN);
+                    page_context.insert(
+                        "links",
+                        &links
+                            .iter()
+                            .map(|l| views::link_view(content, partner, l))
+                            .collect::<Vec<_>>(),
+                    );
+                }
                 PageKind::Banners => page_context.insert(
                     "banners",
                     &content

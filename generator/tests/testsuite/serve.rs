@@ -78,6 +78,82 @@ fn get(port: u16, path: &str) -> String {
     response
 }
 
+/// `GET path` as `code` (a session cookie signed with the state's secret); the JSON body.
+fn get_as(port: u16, secret: &str, code: &str, path: &str) -> serde_json::Value {
+    let keys = pc_core::SigningKeys::new(secret, None).unwrap();
+    let cookie = pc_core::Session {
+        partner: pc_core::PartnerCode::parse(code).unwrap(),
+        version: 0,
+        expires_at: pc_generator::serve::unix_now() + 3600,
+        remember: false,
+    }
+    .sign(&keys);
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nCookie: __Host-pc_session={cookie}\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {response}"))
+}
+
+fn minor(text: &serde_json::Value) -> i64 {
+    let text = text.as_str().unwrap_or_else(|| panic!("an amount: {text}"));
+    let (units, cents) = text.split_once('.').unwrap();
+    let sign = if units.starts_with('-') { -1 } else { 1 };
+    units.parse::<i64>().unwrap() * 100 + sign * cents.parse::<i64>().unwrap()
+}
+
+/// The first `serve` on the demo fills in sample activity; every partner's balance cards are
+/// zero or more and say what the ledger says.
+fn demo_balances_add_up(port: u16, secret: &str) {
+    for code in ["abc123", "mia456", "xyz789", "sam314", "tess42", "cafe01"] {
+        let s = get_as(port, secret, code, "/api/v1/me/summary");
+        for card in ["balance", "payable", "pending", "paid_to_date", "owed_back"] {
+            assert!(minor(&s[card]) >= 0, "{code}'s {card} is {}", s[card]);
+        }
+        assert_eq!(
+            minor(&s["balance"]),
+            minor(&s["payable"]) + minor(&s["pending"]) - minor(&s["owed_back"]),
+            "{code}: {s}"
+        );
+        // The ledger's running balance over all time ends at the balance card.
+        let two_years_ago = pc_core::ledger::date(pc_generator::serve::unix_now() - 700 * 86_400);
+        let ledger = get_as(
+            port,
+            secret,
+            code,
+            &format!("/api/v1/me/ledger?from={two_years_ago}&per_page=500"),
+        );
+        assert_eq!(
+            ledger["totals"]["closing_balance"], s["balance"],
+            "{code}: ledger {} vs card {}",
+            ledger["totals"]["closing_balance"], s["balance"]
+        );
+        let rows = ledger["rows"].as_array().unwrap();
+        let sum: i64 = rows.iter().map(|r| minor(&r["amount"])).sum();
+        assert_eq!(sum, minor(&s["balance"]), "{code}: the lines add up");
+        let paid: i64 = rows
+            .iter()
+            .filter(|r| r["entry"] == "payout")
+            .map(|r| -minor(&r["amount"]))
+            .sum();
+        assert_eq!(paid, minor(&s["paid_to_date"]), "{code}: paid to date");
+        if code == "abc123" {
+            assert!(
+                minor(&s["payable"]) > 0 && minor(&s["pending"]) > 0 && rows.len() > 20,
+                "abc123 has a history: {s}"
+            );
+        }
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -112,6 +188,10 @@ fn serve_signs_in_the_demo_partner_and_rebuilds_on_change() {
     let printed = printed.join("\n");
     assert!(printed.contains("as abc123 with password: "), "{printed}");
     assert!(
+        printed.contains("sample activity for the demo"),
+        "{printed}"
+    );
+    assert!(
         printed.contains("xyz789") && printed.contains("/reset/?token="),
         "invites for the others"
     );
@@ -125,6 +205,8 @@ fn serve_signs_in_the_demo_partner_and_rebuilds_on_change() {
         assert_eq!(mode & 0o077, 0, "secrets.json is private");
     }
     assert!(get(port, "/login/").contains("Brightloom Partner Center"));
+    let secrets: serde_json::Value = serde_json::from_str(&read(&secrets)).unwrap();
+    demo_balances_add_up(port, secrets["SESSION_SECRET"].as_str().unwrap());
 
     let site = tree.path().join("content/site.yaml");
     std::fs::write(

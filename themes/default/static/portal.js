@@ -23,11 +23,34 @@
     }
   }
 
+  // The sub-id rule is the redirect's (the input's pattern comes from core): allowed
+  // characters stay, any run of others becomes one "-", ends trimmed, at most 64.
+  function subId(text, allowed) {
+    var out = "";
+    Array.from(text).forEach(function (c) {
+      if (allowed.test(c)) out += c;
+      else if (out && out.slice(-1) !== "-") out += "-";
+    });
+    return out.replace(/-+$/, "").slice(0, 64).replace(/-+$/, "");
+  }
+
   function buildLink(form) {
     var base = form.elements.link.value;
     if (!base) return "";
     var url = new URL(base);
-    ["sub", "utm_source", "utm_medium", "utm_campaign"].forEach(function (name) {
+    var input = form.elements.sub;
+    var pattern = input.getAttribute("pattern") || "";
+    var allowed = new RegExp("^" + pattern.replace(/\{1,64\}$/, "") + "$");
+    var typed = input.value.trim();
+    var sub = typed ? subId(typed, allowed) : "";
+    var hint = form.querySelector("[data-sub-hint]");
+    if (hint) {
+      hint.textContent = sub && sub !== typed
+        ? "Your link uses the sub-id \u201c" + sub + "\u201d (letters, digits, - _ and . only)."
+        : "Letters, digits, - _ and . (up to 64): other characters become \u201c-\u201d.";
+    }
+    if (sub) url.searchParams.set("sub", sub);
+    ["utm_source", "utm_medium", "utm_campaign"].forEach(function (name) {
       var value = form.elements[name].value.trim();
       if (value) url.searchParams.set(name, value);
     });

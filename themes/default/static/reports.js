@@ -8,8 +8,10 @@
     date: "Date", program: "Program", kind: "Entry", level: "Tier", rule: "Rule", order: "Order",
     amount: "Amount", payable_from: "Payable from", status: "Status", lead: "Lead", link: "Link",
     sub_id: "Sub-id", commission: "Commission", type: "Type", product: "Product", customer: "Customer",
-    clicks: "Clicks", entry: "Entry", detail: "Detail", balance: "Balance"
+    clicks: "Clicks", entry: "Entry", detail: "Detail", balance: "Balance", sale_amount: "Sale amount", id: "Details"
   };
+  // Amounts shown as money (MONEY: in the numeric column style too).
+  var AS_MONEY = { amount: 1, commission: 1, balance: 1, sale_amount: 1 };
   var MONEY = { amount: 1, commission: 1, balance: 1 };
   var PAGE = 25;
   var SVG = "http://www.w3.org/2000/svg";
@@ -65,12 +67,13 @@
       card("Payable now", money(s.payable, cur)),
       card("Pending", money(s.pending, cur), "in the hold period"),
       card("Paid to date", money(s.paid_to_date, cur)),
+      Number(s.owed_back) > 0 ? card("Owed back", money(s.owed_back, cur), "refunds after payment, taken from your next earnings") : null,
       card("Earned", money(r.earned, cur), "in this period"),
       card("Clicks", String(r.clicks)),
       card("Leads", String(r.leads)),
       card("Sales", String(r.sales)),
       card("Conversion rate", r.conversion_rate + "%", "sales from clicks, per click")
-    ].forEach(function (c) { box.appendChild(c); });
+    ].forEach(function (c) { if (c) box.appendChild(c); });
   }
 
   // Bars for clicks per day, a line for earnings per day (own scales), as accessible text too.
@@ -155,6 +158,38 @@
     if (!list.children.length) list.appendChild(el("li", {}, "Nothing is waiting for its hold period to end."));
   }
 
+  // One ledger line traced: click → conversion → rule → amount.
+  function explain(root, id) {
+    var box = root.querySelector("[data-explain]");
+    var list = box.querySelector("dl");
+    list.textContent = "";
+    getJSON("/api/v1/me/ledger/" + encodeURIComponent(id)).then(function (x) {
+      var cur = x.currency;
+      var add = function (term, value) {
+        if (value === null || value === undefined || value === "") return;
+        list.appendChild(el("dt", {}, term));
+        list.appendChild(el("dd", {}, value));
+      };
+      add("What", x.description);
+      add("Amount", money(x.amount, cur) + " (" + x.status + ")");
+      add("Payable from", x.payable_from);
+      if (x.click) add("Click", (x.click.link || "") + (x.click.sub_id ? ", sub-id " + x.click.sub_id : "") + (x.click.at ? ", " + x.click.at : ""));
+      if (x.conversion) add("Conversion", x.conversion.type + (x.conversion.order ? ", order " + x.conversion.order : "") +
+        (x.conversion.amount ? ", " + money(x.conversion.amount, cur) : "") + ", " + x.conversion.date);
+      if (x.referred_partner) add("Referred partner", x.referred_partner);
+      if (x.rule) add("Rule", [x.rule.program, x.rule.rule].filter(Boolean).join(": ") +
+        (x.rule.source ? " (" + x.rule.source + (x.rule.build ? ", build " + x.rule.build : "") + ")" : ""));
+      if (x.reverses) add("Takes back from", "the line of " + x.reverses.date + " (" + money(x.reverses.amount, cur) + ")");
+      if (x.corrects) add("Corrects", "the " + x.corrects.entry + " of " + x.corrects.date + " (" + money(x.corrects.amount, cur) + ")");
+      if (!x.rule && x.source) add("Recorded in", x.source);
+      box.hidden = false;
+      box.focus();
+    }).catch(function (e) {
+      list.appendChild(el("dd", {}, "This line could not be explained: " + e.message));
+      box.hidden = false;
+    });
+  }
+
   function Table(root) {
     this.root = root;
     this.rows = [];
@@ -209,7 +244,16 @@
       var tr = el("tr");
       self.columns.forEach(function (c) {
         var v = row[c];
-        tr.appendChild(el("td", MONEY[c] ? { "class": "num" } : {}, MONEY[c] ? money(v, self.currency) : (v === null ? "" : String(v))));
+        if (c === "id") {
+          var td = el("td");
+          var b = el("button", { type: "button", "class": "button secondary explain" }, "Explain");
+          b.addEventListener("click", function () { explain(self.root, v); });
+          td.appendChild(b);
+          tr.appendChild(td);
+          return;
+        }
+        var shown = AS_MONEY[c] && v !== null && v !== "" ? money(v, self.currency) : (v === null ? "" : String(v));
+        tr.appendChild(el("td", MONEY[c] ? { "class": "num" } : {}, shown));
       });
       body.appendChild(tr);
     });

@@ -250,6 +250,19 @@ pub async fn commissions<P: Platform>(
     })
 }
 
+/// What becomes payable, summed per day (soonest first).
+fn by_day(becoming: &[(i64, i64)]) -> Vec<(String, i64)> {
+    let mut days: Vec<(String, i64)> = Vec::new();
+    for &(at, amount) in becoming {
+        let date = date_of(at);
+        match days.last_mut() {
+            Some((d, sum)) if *d == date => *sum += amount,
+            _ => days.push((date, amount)),
+        }
+    }
+    days
+}
+
 /// The balance cards' figures, and what becomes payable when.
 pub fn balance_json(statement: &Statement, currency: Currency) -> Value {
     let b = statement.balance;
@@ -261,8 +274,8 @@ pub fn balance_json(statement: &Statement, currency: Currency) -> Value {
         "paid_to_date": money(b.paid, currency),
         "earned_to_date": money(b.earned, currency),
         "refunded_to_date": money(b.refunded, currency),
-        "next_payable": statement.becoming_payable.iter().take(5)
-            .map(|&(at, amount)| json!({ "date": date_of(at), "amount": money(amount, currency) }))
+        "next_payable": by_day(&statement.becoming_payable).into_iter().take(5)
+            .map(|(date, amount)| json!({ "date": date, "amount": money(amount, currency) }))
             .collect::<Vec<_>>(),
     })
 }

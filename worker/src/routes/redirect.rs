@@ -91,14 +91,9 @@ fn agent_class(req: &Request) -> &'static str {
     }
 }
 
-/// A sub-id: short, and only characters that need no escaping anywhere.
+/// A sub-id, by the one rule the link builder uses too (`core`).
 pub fn clean_sub(value: &str) -> Option<String> {
-    (!value.is_empty()
-        && value.len() <= 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
-    .then(|| value.to_owned())
+    pc_core::ids::valid_sub_id(value).map(str::to_owned)
 }
 
 fn clean_utm(value: &str) -> Option<&str> {
