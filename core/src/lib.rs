@@ -15,6 +15,6 @@ pub mod token;
 
 pub use commission::{Attribution, CommissionStructure, ProductOverride, Rate, Subscription, Tier};
 pub use ids::{IdError, PartnerCode, ProgramId, Slug};
-pub use money::{Amount, Currency, Decimal, Money, MoneyError};
+pub use money::{Amount, Currency, Decimal, Money, MoneyError, SignedAmount};
 pub use percent::{Percent, PercentError};
 pub use token::{PasswordLink, Session, SigningKeys, TokenError};

@@ -256,6 +256,30 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
+/// A decimal amount that may be negative (an adjustment: a credit or a deduction), as written
+/// in content files, before its currency is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedAmount(Decimal);
+
+impl SignedAmount {
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    pub fn in_currency(self, currency: Currency) -> Result<Money, MoneyError> {
+        Money::from_decimal(self.0, currency)
+    }
+}
+
+impl<'de> Deserialize<'de> for SignedAmount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = decimal_text(deserializer)?;
+        Decimal::parse(text.trim())
+            .map(SignedAmount)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// An amount of money in integer minor units (cents) of one currency. Serializes as its
 /// decimal text (`"19.99"`); the currency travels separately (one per portal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

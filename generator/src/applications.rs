@@ -100,6 +100,27 @@ impl OwnerApi {
             })
     }
 
+    /// `GET /api/v1/owner/payable`: every partner with money payable, pending or owed back.
+    pub fn payable(&self) -> Result<Vec<crate::payouts::PayableRow>, ApplicationsError> {
+        #[derive(Deserialize)]
+        struct Rows {
+            rows: Vec<crate::payouts::PayableRow>,
+        }
+        let url = format!("{}/api/v1/owner/payable", self.base);
+        let result = self
+            .agent
+            .get(&url)
+            .header("authorization", &format!("Bearer {}", self.token))
+            .call();
+        let body = Self::check(&url, result)?;
+        serde_json::from_str::<Rows>(&body)
+            .map(|r| r.rows)
+            .map_err(|e| ApplicationsError::Api {
+                status: 200,
+                message: format!("unexpected answer: {e}"),
+            })
+    }
+
     pub fn decide(
         &self,
         code: &str,

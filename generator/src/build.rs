@@ -129,6 +129,8 @@ pub fn build(content_dir: &Path, out: &Path) -> Result<BuildSummary, BuildError>
         }
     };
     swap_into_place(&staging, out)?;
+    // What was just built for deploying is published: record it (commit ledger.lock).
+    crate::content::ledger_lock::update(content_dir, &content)?;
     Ok(BuildSummary {
         partners: content.partners.len(),
         pages: written.pages,

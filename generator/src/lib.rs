@@ -13,6 +13,7 @@ pub mod dev_state;
 pub mod diagnostics;
 mod hash;
 pub mod markdown;
+pub mod payouts;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

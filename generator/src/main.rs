@@ -78,6 +78,21 @@ enum Command {
         #[arg(long, global = true, default_value = ".partner-center")]
         state: PathBuf,
     },
+    /// The owner's payouts: `plan` writes content/payouts/<date>.yaml from the payable balances.
+    Payouts {
+        #[command(subcommand)]
+        action: PayoutsAction,
+        /// The portal's address (a local `serve`, or the deployed worker).
+        #[arg(long, global = true, default_value = "http://127.0.0.1:8787")]
+        base_url: String,
+        /// The owner token (else OWNER_TOKEN, else the local state's).
+        #[arg(long, global = true)]
+        owner_token: Option<String>,
+        #[arg(long, global = true, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, global = true, default_value = ".partner-center")]
+        state: PathBuf,
+    },
     /// Print the `Partner-Signature` header for an event body (to send it with curl).
     SignEvent {
         /// The JSON body, exactly as it will be sent.
@@ -105,6 +120,28 @@ enum ApplicationAction {
         #[arg(long)]
         reason: String,
     },
+}
+
+#[derive(Subcommand)]
+enum PayoutsAction {
+    /// Write content/payouts/<date>.yaml with each partner's exact payable balance (less
+    /// payouts in the content that are not deployed yet); refuse payouts above it.
+    Plan {
+        /// The payout date (default today, UTC), as YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+/// The owner token: the flag, else OWNER_TOKEN, else the local state's.
+fn owner_token(flag: Option<String>, state: &std::path::Path) -> anyhow::Result<String> {
+    Ok(match flag.or_else(|| std::env::var("OWNER_TOKEN").ok()) {
+        Some(t) => t,
+        None => pc_generator::dev_state::DevState::new(state)?
+            .secrets()?
+            .remove("OWNER_TOKEN")
+            .unwrap_or_default(),
+    })
 }
 
 fn main() -> ExitCode {
@@ -204,19 +241,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Applications {
             action,
             base_url,
-            owner_token,
+            owner_token: token,
             content,
             state,
         } => {
             use pc_generator::applications::{OwnerApi, write_partner};
-            let token = match owner_token.or_else(|| std::env::var("OWNER_TOKEN").ok()) {
-                Some(t) => t,
-                None => pc_generator::dev_state::DevState::new(&state)?
-                    .secrets()?
-                    .remove("OWNER_TOKEN")
-                    .unwrap_or_default(),
-            };
-            let api = OwnerApi::new(&base_url, &token);
+            let api = OwnerApi::new(&base_url, &owner_token(token, &state)?);
             match action {
                 None => {
                     let pending = api.pending()?;
@@ -257,6 +287,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     api.decide(&code, false, Some(&reason))?;
                     println!("rejected {code}; the applicant has been e-mailed");
                 }
+            }
+        }
+        Command::Payouts {
+            action: PayoutsAction::Plan { date },
+            base_url,
+            owner_token: token,
+            content,
+            state,
+        } => {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            let date = match date {
+                Some(d) => time::Date::parse(&d, format).map_err(|e| {
+                    anyhow::anyhow!("--date {d:?} is not a date like 2026-11-30: {e}")
+                })?,
+                None => time::OffsetDateTime::now_utc().date(),
+            };
+            let api =
+                pc_generator::applications::OwnerApi::new(&base_url, &owner_token(token, &state)?);
+            match pc_generator::payouts::plan_file(&api, &content, date) {
+                Ok((_, planned)) if planned.is_empty() => println!("nothing is payable now"),
+                Ok((path, planned)) => {
+                    for p in &planned {
+                        println!(
+                            "{:<12} {:>12}  {}  {}",
+                            p.partner,
+                            p.amount.to_string(),
+                            p.method,
+                            p.reference
+                        );
+                    }
+                    println!(
+                        "wrote {} ({} payouts): pay them, fill in methods, then commit and deploy",
+                        path.display(),
+                        planned.len()
+                    );
+                }
+                Err(pc_generator::payouts::PayoutsError::Content(d)) => {
+                    return report(BuildError::Content(d));
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         Command::SignEvent { body, state } => {

@@ -52,6 +52,9 @@ fn write_dir(
 ) -> Result<usize, ScaffoldError> {
     let mut count = 0;
     for file in dir.files() {
+        if skip.iter().any(|s| file.path() == Path::new(s)) {
+            continue;
+        }
         write(root, &prefix.join(file.path()), file.contents())?;
         count += 1;
     }
@@ -63,7 +66,7 @@ fn write_dir(
     Ok(count)
 }
 
-/// Writes the demo content into `root`, without the top-level folders in `skip`.
+/// Writes the demo content into `root`, without the top-level folders and files in `skip`.
 pub fn write_demo_content(root: &Path, skip: &[&str]) -> Result<usize, ScaffoldError> {
     write_dir(root, Path::new(""), &DEMO_CONTENT, skip)
 }
@@ -76,7 +79,12 @@ pub fn scaffold(root: &Path) -> Result<usize, ScaffoldError> {
     }
     // A new program starts with the demo's programs, partners and resources to edit, but no
     // payouts and no sample activity: its reports start empty.
-    let mut count = write_dir(root, Path::new("content"), &DEMO_CONTENT, &["payouts"])?;
+    let mut count = write_dir(
+        root,
+        Path::new("content"),
+        &DEMO_CONTENT,
+        &["payouts", crate::content::ledger_lock::FILE],
+    )?;
     let site = root.join("content/site.yaml");
     let io = |source| ScaffoldError::Io {
         path: site.display().to_string(),

@@ -15,8 +15,11 @@ pub fn write_content(root: &Path, partners: usize) -> std::io::Result<()> {
         std::fs::write(p, text)
     };
     // Programs, links and resources: the demo's own, so every rule kind is exercised.
-    crate::scaffold::write_demo_content(root, &["partners", "payouts"])
-        .map_err(std::io::Error::other)?;
+    crate::scaffold::write_demo_content(
+        root,
+        &["partners", "payouts", crate::content::ledger_lock::FILE],
+    )
+    .map_err(std::io::Error::other)?;
     let programs = ["coffee-club", "equipment", "wholesale"];
     let mut payouts = String::from("payouts:\n");
     for i in 0..partners {

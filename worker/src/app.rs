@@ -123,9 +123,12 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             }
         }
         p if get && p.starts_with("/api/v1/me/ledger/") => {
-            let id = &p["/api/v1/me/ledger/".len()..];
+            // Ids contain `:` (`payout:PP-7`), which browsers send percent-encoded.
+            let id = percent_encoding::percent_decode_str(&p["/api/v1/me/ledger/".len()..])
+                .decode_utf8_lossy()
+                .into_owned();
             match auth::signed_in(ctx, req).await? {
-                Some((session, _)) => ledger::explain(ctx, session.partner.as_str(), id).await,
+                Some((session, _)) => ledger::explain(ctx, session.partner.as_str(), &id).await,
                 None => Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first")),
             }
         }

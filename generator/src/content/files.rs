@@ -1,7 +1,7 @@
 //! The shape of each content file as written by the owner (serde, strict: unknown fields are
 //! errors). [`super::load`] turns these into the validated model.
 
-use pc_core::{Amount, CommissionStructure, Currency, PartnerCode, ProgramId, Slug};
+use pc_core::{Amount, CommissionStructure, Currency, PartnerCode, ProgramId, SignedAmount, Slug};
 use serde::Deserialize;
 
 use super::values::{Color, EmailAddress, WebUrl};
@@ -212,7 +212,7 @@ pub(super) struct AdjustmentEntry {
     pub id: String,
     pub partner: PartnerCode,
     pub date: String,
-    pub amount: Amount,
+    pub amount: SignedAmount,
     pub reason: String,
     #[serde(default)]
     pub corrects: Option<String>,

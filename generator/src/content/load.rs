@@ -86,6 +86,23 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
         &adjustments,
         &partners,
     );
+    let lock_file = root
+        .join(super::ledger_lock::FILE)
+        .is_file()
+        .then(|| loader.read(Path::new(super::ledger_lock::FILE)))
+        .flatten();
+    check.errors.append(&mut loader.errors);
+    // With errors elsewhere, payouts may be missing only because they could not be read.
+    let complete = check.errors.is_empty();
+    let published = super::ledger_lock::read(lock_file.as_ref(), &mut check.errors);
+    super::ledger_lock::verify(
+        lock_file.as_ref(),
+        &published,
+        &payouts,
+        &adjustments,
+        complete,
+        &mut check.errors,
+    );
 
     let errors = check.errors;
     let (Some(site), Some(welcome)) = (site, welcome) else {

@@ -4,6 +4,7 @@
 //! checks references between files. Nothing downstream re-validates.
 
 mod files;
+pub mod ledger_lock;
 mod load;
 pub mod placeholders;
 mod records;

@@ -132,3 +132,55 @@ fn a_failed_build_leaves_the_previous_output_intact() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_published_payout_is_final_and_the_hint_says_how_to_correct_it() {
+    let output = check_broken("published-payout-edited");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("add an adjustment in adjustments/ with `corrects: MIN-1`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn build_records_new_payouts_and_adjustments_in_the_lock() {
+    let tree = broken_tree("published-payout-edited");
+    // The fix the hint asks for: the payout as it was, and an adjustment.
+    std::fs::copy(
+        fixtures().join("minimal/content/payouts/2026-10.yaml"),
+        tree.path().join("content/payouts/2026-10.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(tree.path().join("content/adjustments")).unwrap();
+    std::fs::write(
+        tree.path().join("content/adjustments/2026-11.yaml"),
+        "adjustments:\n  - id: FIX-1\n    partner: alpha1\n    date: 2026-11-02\n    amount: -2.50\n    reason: Paid twice\n    corrects: MIN-1\n",
+    )
+    .unwrap();
+    cli()
+        .current_dir(tree.path())
+        .args(["build", "--content", "content", "--out", "dist"])
+        .assert()
+        .success();
+    let lock = read(&tree.path().join("content/ledger.lock"));
+    assert!(
+        lock.contains("id: MIN-1") && lock.contains("id: FIX-1"),
+        "{lock}"
+    );
+    assert!(lock.contains("amount: '-2.50'"), "{lock}");
+    // Once published, the adjustment is final too.
+    let path = tree.path().join("content/adjustments/2026-11.yaml");
+    std::fs::write(&path, read(&path).replace("-2.50", "-3.50")).unwrap();
+    let output = cli()
+        .current_dir(tree.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "--content", "content"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("adjustment FIX-1 was published as -2.50"),
+        "{stderr}"
+    );
+}

@@ -426,6 +426,11 @@ pub async fn owner_payable<P: Platform>(
         if b.payable == 0 && b.pending == 0 && b.owed_back == 0 {
             continue;
         }
+        // The payouts the ledger has (`payouts plan` leaves them out of a new plan).
+        let references: Vec<&str> = entries
+            .iter()
+            .filter_map(|e| e.id.strip_prefix("payout:"))
+            .collect();
         let person = people.iter().find(|p| text(p, "code") == code);
         let field = |k: &str| person.map(|p| text(p, k)).unwrap_or_default();
         found.push((
@@ -442,6 +447,7 @@ pub async fn owner_payable<P: Platform>(
                 money(b.pending, currency).into(),
                 money(b.owed_back, currency).into(),
                 currency.code().into(),
+                references.join(" ").into(),
             ],
         ));
     }
@@ -458,6 +464,7 @@ pub async fn owner_payable<P: Platform>(
             "pending",
             "owed_back",
             "currency",
+            "payout_references",
         ],
         total_rows: found.len() as i64,
         rows: found.into_iter().map(|(_, _, row)| row).collect(),

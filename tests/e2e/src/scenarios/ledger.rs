@@ -42,6 +42,22 @@ fn send(world: &World, body: &Value) -> Outcome {
     Ok(())
 }
 
+/// `partner-center payouts plan --date <day>` against the portal: the planned file, or the
+/// refusal.
+fn plan_payouts(world: &World, day: &str) -> Result<String, String> {
+    let output = std::process::Command::new(&world.cli)
+        .args(["payouts", "plan", "--date", day, "--base-url", &world.base])
+        .args(["--owner-token", &world.owner_token, "--content"])
+        .arg(&world.content)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    std::fs::read_to_string(world.content.join(format!("payouts/{day}.yaml")))
+        .map_err(|e| format!("the planned file: {e}"))
+}
+
 /// The balance cards' figures.
 fn cards(summary: &Value) -> [&str; 4] {
     ["payable", "pending", "owed_back", "paid_to_date"].map(|k| summary[k].as_str().unwrap_or("?"))
@@ -161,16 +177,32 @@ pub fn lifecycle(world: &World) -> Outcome {
         "the refunds reduce pending: {commissions:?}"
     );
 
-    // Payouts from content: the child's is right; the parent's is a typo (50.00 for 5.00).
+    // The owner's routine: `payouts plan` writes exact amounts from the payable balances.
     let today = &super::iso(t0)[..10];
-    write(
-        world,
-        &format!("payouts/{run}.yaml"),
-        &format!(
-            "payouts:\n  - partner: {child}\n    date: {today}\n    amount: 20.00\n    method: PayPal\n    reference: PO-{run}-c\n\
-             \x20 - partner: {parent}\n    date: {today}\n    amount: 50.00\n    method: PayPal\n    reference: PO-{run}-p\n"
-        ),
-    )?;
+    let planned = plan_payouts(world, today)?;
+    ensure!(
+        planned.contains(&format!(
+            "partner: {child}\n    date: {today}\n    amount: 20.00\n"
+        )) && planned.contains(&format!(
+            "partner: {parent}\n    date: {today}\n    amount: 5.00\n"
+        )),
+        "the plan pays what is payable: {planned}"
+    );
+    // A typo in the planned file (50.00 for 5.00) is refused by the next plan …
+    let file = world.content.join(format!("payouts/{today}.yaml"));
+    let typo = planned.replace(
+        &format!("partner: {parent}\n    date: {today}\n    amount: 5.00\n"),
+        &format!("partner: {parent}\n    date: {today}\n    amount: 50.00\n"),
+    );
+    std::fs::write(&file, &typo).map_err(|e| e.to_string())?;
+    let refused = plan_payouts(world, today).err().unwrap_or_default();
+    ensure!(
+        refused.contains(&format!(
+            "of $50.00 to {parent} is more than {parent}'s payable balance ($5.00)"
+        )),
+        "a payout above the payable balance is refused: {refused}"
+    );
+    // … but suppose it was deployed anyway.
     world.content_changed()?;
     let summary = get_json(&mut me, "/api/v1/me/summary")?;
     ensure!(
@@ -185,7 +217,7 @@ pub fn lifecycle(world: &World) -> Outcome {
         payout["detail"]
             .as_str()
             .unwrap_or("")
-            .contains(&format!("PO-{run}-c")),
+            .contains(&format!("PO-{today}-{child}")),
         "the payout names its reference: {payout}"
     );
     let a = row_with(&ledger, "detail", &format!("order {order_a}")).ok_or("A's line")?;
@@ -203,7 +235,7 @@ pub fn lifecycle(world: &World) -> Outcome {
         &format!("adjustments/{run}.yaml"),
         &format!(
             "adjustments:\n  - id: FIX-{run}\n    partner: {parent}\n    date: {today}\n    amount: 45.00\n    \
-             reason: Payout PO-{run}-p was recorded as 50.00; 5.00 was paid\n    corrects: PO-{run}-p\n"
+             reason: Payout PO-{today}-{parent} was recorded as 50.00; 5.00 was paid\n    corrects: PO-{today}-{parent}\n"
         ),
     )?;
     world.content_changed()?;
@@ -283,7 +315,11 @@ pub fn lifecycle(world: &World) -> Outcome {
         .find(|r| r["kind"] == "commission" && r["sale_amount"] == "100.00")
         .ok_or("the override on A")?;
     let id = line["id"].as_str().unwrap_or_default();
-    let explained = get_json(&mut up, &format!("/api/v1/me/ledger/{id}"))?;
+    // Ids carry `:`; a browser sends it percent-encoded.
+    let explained = get_json(
+        &mut up,
+        &format!("/api/v1/me/ledger/{}", id.replace(':', "%3A")),
+    )?;
     ensure!(
         explained["referred_partner"] == child.as_str()
             && explained["rule"]["program"] == "Coffee Club Affiliates"
