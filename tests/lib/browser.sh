@@ -7,17 +7,41 @@ cd "$(dirname "$0")/../.."
 tests/lib/install-browser-tools.sh
 cargo build --locked -q -p pc-generator
 state=$(mktemp -d)
+# 1. A program as `partner-center new` starts it (the demo without payouts or sample
+#    history): the script's own conversions give exact figures to check.
+cp -r content "$state/content"
+rm -rf "$state/content/payouts" "$state/content/ledger.lock"
+sed -i '/^demo:/d' "$state/content/site.yaml"
 port=$(free_port)
 log="$state/serve.log"
-setsid "$BIN_DIR"/partner-center serve --content content --state "$state/state" --port "$port" --no-demo-history >"$log" 2>&1 &
+setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" --port "$port" >"$log" 2>&1 &
 pgid=$!
-trap 'stop_group "$pgid"; rm -rf "$state"' EXIT
-wait_for_url "http://127.0.0.1:$port/login/" 60 || { cat "$log"; exit 1; }
+# 2. The demo as a newcomer's first `serve` shows it, with eight weeks of sample history.
+demo_port=$(free_port)
+demo_log="$state/demo.log"
+setsid "$BIN_DIR"/partner-center serve --content content --state "$state/demo-state" --port "$demo_port" >"$demo_log" 2>&1 &
+demo_pgid=$!
+trap 'stop_group "$pgid"; stop_group "$demo_pgid"; rm -rf "$state"' EXIT
+# Ready means "is running" printed (after the sample history is written), not just listening.
+wait_for_line() {
+  local file=$1 text=$2
+  for _ in $(seq 1 1200); do
+    grep -q "$text" "$file" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { cat "$file"; return 1; }
+    sleep 0.1
+  done
+  cat "$file"
+  return 1
+}
+wait_for_line "$log" "is running at" "$pgid"
+wait_for_line "$demo_log" "is running at" "$demo_pgid"
 password=$(sed -n 's/.* as abc123 with password: //p' "$log" | head -1)
+demo_password=$(sed -n 's/.* as abc123 with password: //p' "$demo_log" | head -1)
 events=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["EVENTS_SECRET"])' "$state/state/secrets.json")
 rm -rf tests/artifacts/screenshots
 BASE_URL="http://127.0.0.1:$port" PASSWORD="$password" EVENTS_SECRET="$events" ARTIFACTS=tests/artifacts/screenshots \
-  node tests/browser/portal.mjs || { echo "--- serve log"; tail -30 "$log"; exit 1; }
+  DEMO_BASE_URL="http://127.0.0.1:$demo_port" DEMO_PASSWORD="$demo_password" \
+  node tests/browser/portal.mjs || { echo "--- serve log"; tail -30 "$log"; echo "--- demo log"; tail -30 "$demo_log"; exit 1; }
 
 # The README's screenshots come from this run: UPDATE_SCREENSHOTS=1 tests/lib/browser.sh
 if [ -n "${UPDATE_SCREENSHOTS:-}" ]; then

@@ -5,13 +5,16 @@
   "use strict";
 
   var LABELS = {
-    date: "Date", program: "Program", kind: "Entry", level: "Tier", rule: "Rule", order: "Order",
+    date: "Date", program: "Program", kind: "Entry", level: "Earned on", rule: "Rule", order: "Order",
     amount: "Amount", payable_from: "Payable from", status: "Status", lead: "Lead", link: "Link",
     sub_id: "Sub-id", commission: "Commission", type: "Type", product: "Product", customer: "Customer",
     clicks: "Clicks", entry: "Entry", detail: "Detail", balance: "Balance", sale_amount: "Sale amount", id: "Details"
   };
   // Amounts shown as money (MONEY: in the numeric column style too).
   var AS_MONEY = { amount: 1, commission: 1, balance: 1, sale_amount: 1 };
+  var WRAP = { detail: 1, rule: 1, level: 1 };
+  // Columns the CSV keeps but the page leaves out, because a line's words already say them.
+  var HIDDEN = { ledger: { entry: 1, payable_from: 1 }, commissions: { program: 1, payable_from: 1 } };
   var MONEY = { amount: 1, commission: 1, balance: 1 };
   var PAGE = 25;
   var SVG = "http://www.w3.org/2000/svg";
@@ -199,7 +202,8 @@
   }
 
   Table.prototype.load = function (data) {
-    this.columns = data.columns;
+    var hidden = HIDDEN[this.root.getAttribute("data-report")] || {};
+    this.columns = data.columns.filter(function (c) { return !hidden[c]; });
     this.rows = data.rows;
     this.currency = data.currency;
     this.total = data.total_rows;
@@ -253,7 +257,8 @@
           return;
         }
         var shown = AS_MONEY[c] && v !== null && v !== "" ? money(v, self.currency) : (v === null ? "" : String(v));
-        tr.appendChild(el("td", MONEY[c] ? { "class": "num" } : {}, shown));
+        var cls = MONEY[c] ? "num" : (WRAP[c] ? "wrap" : "");
+        tr.appendChild(el("td", cls ? { "class": cls } : {}, shown));
       });
       body.appendChild(tr);
     });
