@@ -154,6 +154,38 @@ await step("every menu item opens its page and passes the accessibility check", 
   assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
 });
 
+await step("on a phone, the Menu button reaches every item; report rows become cards", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await page.goto(`${base}/portal/`);
+    const nav = page.getByRole("navigation", { name: "Portal" });
+    const toggle = nav.getByRole("button", { name: /^Menu/ });
+    for (const item of menu) {
+      assert(!(await nav.getByRole("link", { name: item, exact: true }).isVisible()), `the menu starts closed (${item})`);
+      await toggle.click();
+      assert((await toggle.getAttribute("aria-expanded")) === "true", "the button says the menu is open");
+      const link = nav.getByRole("link", { name: item, exact: true });
+      assert(await link.isVisible(), `${item} is reachable on a phone`);
+      await link.click();
+      await page.getByRole("heading", { level: 1, name: item, exact: true }).waitFor();
+      assert((await toggle.innerText()).includes(item), `the button names the current page: ${await toggle.innerText()}`);
+    }
+    await toggle.click();
+    await page.keyboard.press("Escape");
+    assert((await toggle.getAttribute("aria-expanded")) === "false", "Escape closes the menu");
+    await toggle.click();
+    await page.screenshot({ path: path.join(artifacts, "phone-menu.png") });
+    await toggle.click();
+    // My Ledger (the last item): each row is a card whose amount is on screen.
+    await page.locator('[data-report][data-loaded="true"]').waitFor();
+    const amount = page.locator('[data-table] tbody tr').first().locator('td[data-label="Amount"]');
+    const box = await amount.boundingBox();
+    assert(box && box.x >= 0 && box.x + box.width <= 390, `the amount is on screen: ${JSON.stringify(box)}`);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
+
 await step("build a link with a sub-id and copy it", async () => {
   await page.goto(`${base}/portal/links/`);
   await page.getByLabel("Link", { exact: true }).selectOption({ label: "Coffee Club subscription" });

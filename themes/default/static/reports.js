@@ -249,7 +249,7 @@
       self.columns.forEach(function (c) {
         var v = row[c];
         if (c === "id") {
-          var td = el("td");
+          var td = el("td", { "data-label": "" });
           var b = el("button", { type: "button", "class": "button secondary explain" }, "Explain");
           b.addEventListener("click", function () { explain(self.root, v); });
           td.appendChild(b);
@@ -258,7 +258,9 @@
         }
         var shown = AS_MONEY[c] && v !== null && v !== "" ? money(v, self.currency) : (v === null ? "" : String(v));
         var cls = MONEY[c] ? "num" : (WRAP[c] ? "wrap" : "");
-        tr.appendChild(el("td", cls ? { "class": cls } : {}, shown));
+        var attrs = { "data-label": LABELS[c] || c };
+        if (cls) attrs["class"] = cls;
+        tr.appendChild(el("td", attrs, shown));
       });
       body.appendChild(tr);
     });
