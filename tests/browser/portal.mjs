@@ -125,6 +125,37 @@ await step("the application form is labelled and its trap field is off-screen", 
   assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
 });
 
+await step("/join keeps what was typed after a taken code; sign-in offers to become a partner", async () => {
+  await page.goto(`${base}/login/`);
+  await page.getByRole("link", { name: "Become a partner" }).click();
+  await page.getByRole("heading", { level: 1, name: "Become a partner" }).waitFor();
+  const loaded = Date.now();
+  await page.getByLabel("Your name").fill("Nora Typed");
+  await page.getByLabel("E-mail").fill("nora@typed.example");
+  await page.getByLabel("Website").fill("https://typed.example/");
+  await page.getByLabel("How will you promote us?").fill("A podcast about espresso");
+  await page.getByLabel("Partner code you would like (optional)").fill("abc123");
+  await page.getByLabel("Choose a password").fill("a-long-password-1");
+  await page.getByLabel("Repeat the password").fill("a-long-password-1");
+  await page.getByLabel("I accept the partner terms").check();
+  // The form refuses answers faster than a person (3 s after it was served).
+  await page.waitForTimeout(Math.max(0, 3300 - (Date.now() - loaded)));
+  const invalid = await page.evaluate(() => Array.from(document.querySelectorAll("form[data-join] :invalid")).map((e) => e.name || e.id));
+  assert(invalid.length === 0, `the form is valid: ${invalid.join(", ")}`);
+  await page.getByRole("button", { name: "Apply" }).click();
+  const notice = page.locator("[data-notice]:not([hidden])");
+  await notice.waitFor();
+  assert((await notice.innerText()).includes("That partner code is taken"), `the refusal says why: ${await notice.innerText()}`);
+  for (const [label, value] of [["Your name", "Nora Typed"], ["E-mail", "nora@typed.example"], ["Website", "https://typed.example/"],
+    ["How will you promote us?", "A podcast about espresso"], ["Partner code you would like (optional)", "abc123"]]) {
+    const kept = await page.getByLabel(label).inputValue();
+    assert(kept === value, `${label} kept: ${kept}`);
+  }
+  assert(await page.getByLabel("I accept the partner terms").isChecked(), "the terms stay accepted");
+  assert((await page.getByLabel("Choose a password").inputValue()) === "", "the password is never sent back");
+  await audit(page, "join after a refusal");
+});
+
 await step("sign in with Remember Me", async () => {
   await page.goto(`${base}/portal/links/`);
   assert(page.url().startsWith(`${base}/login/`), `not sent to sign in: ${page.url()}`);

@@ -111,19 +111,25 @@ async fn login_page<P: Platform>(
     status: StatusCode,
     notice: Notice,
     username: &str,
+    next: Option<&str>,
 ) -> Result<Response, PlatformError> {
-    // Keep what the partner typed as their username (escaped).
+    // Keep what the partner typed as their username, and where they were going (escaped).
     let typed = crate::security::escape_html(username);
-    ctx.page(
-        "login/index.html",
-        status,
-        Some(notice),
-        &[(
-            r#"id="username" name="username""#.to_owned(),
-            format!(r#"id="username" name="username" value="{typed}""#),
-        )],
-    )
-    .await
+    let mut replacements = vec![(
+        r#"id="username" name="username""#.to_owned(),
+        format!(r#"id="username" name="username" value="{typed}""#),
+    )];
+    if let Some(next) = next.filter(|n| !n.is_empty()) {
+        replacements.push((
+            r#"name="next" value="""#.to_owned(),
+            format!(
+                r#"name="next" value="{}""#,
+                crate::security::escape_html(super::safe_next(Some(next)))
+            ),
+        ));
+    }
+    ctx.page("login/index.html", status, Some(notice), &replacements)
+        .await
 }
 
 /// `POST /login`: code + password (+ remember) → session cookie and 303 to the portal.
@@ -141,8 +147,16 @@ pub async fn login<P: Platform>(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    let next = field(&fields, "next");
     if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
-        return login_page(ctx, StatusCode::FORBIDDEN, Notice::FormExpired, &username).await;
+        return login_page(
+            ctx,
+            StatusCode::FORBIDDEN,
+            Notice::FormExpired,
+            &username,
+            next,
+        )
+        .await;
     }
     let password = field(&fields, "password").unwrap_or("");
     let remember = field(&fields, "remember").is_some_and(|v| !v.is_empty());
@@ -158,6 +172,7 @@ pub async fn login<P: Platform>(
             StatusCode::TOO_MANY_REQUESTS,
             Notice::Limited,
             &username,
+            next,
         )
         .await;
     }
@@ -182,22 +197,36 @@ pub async fn login<P: Platform>(
         && status != "rejected"
     {
         // An applicant with the right password: pending, or approved but not yet deployed.
-        return login_page(ctx, StatusCode::FORBIDDEN, Notice::Pending, &username).await;
+        return login_page(ctx, StatusCode::FORBIDDEN, Notice::Pending, &username, next).await;
     }
     let (Some(code), Some(auth), Some(hash)) = (code, auth, matched) else {
         store::hit(ctx.platform, &code_key, LOGIN_PER_CODE, ctx.now).await?;
         store::hit(ctx.platform, &client_key, LOGIN_PER_CLIENT, ctx.now).await?;
-        return login_page(ctx, StatusCode::UNAUTHORIZED, Notice::Failed, &username).await;
+        return login_page(
+            ctx,
+            StatusCode::UNAUTHORIZED,
+            Notice::Failed,
+            &username,
+            next,
+        )
+        .await;
     };
     if !auth.is_active() {
-        return login_page(ctx, StatusCode::FORBIDDEN, Notice::Suspended, &username).await;
+        return login_page(
+            ctx,
+            StatusCode::FORBIDDEN,
+            Notice::Suspended,
+            &username,
+            next,
+        )
+        .await;
     }
     if hash.iterations != ctx.config.password_iterations {
         let upgraded = hash_password(ctx, password).await?;
         store::upgrade_hash(ctx.platform, code.as_str(), &upgraded, ctx.now).await?;
     }
     let session = Session::new(code, auth.session_version, remember, ctx.now);
-    let next = safe_next(field(&fields, "next").filter(|n| !n.is_empty()));
+    let next = safe_next(next.filter(|n| !n.is_empty()));
     let mut response = see_other(next);
     set_cookie(&mut response, &session_cookie(ctx, &session));
     Ok(response)

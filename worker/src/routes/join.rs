@@ -50,17 +50,60 @@ pub async fn signup_config<P: Platform>(
         .and_then(|v| serde_json::from_str(&v).ok()))
 }
 
+/// What the applicant typed, put back into the form after a refusal (never the passwords).
+fn kept(typed: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for name in ["name", "email", "company", "website", "phone", "code"] {
+        if let Some(value) = field(typed, name).filter(|v| !v.is_empty()) {
+            let from = format!(r#"id="j-{name}" name="{name}""#);
+            let to = format!(r#"{from} value="{}""#, escape_html(value));
+            out.push((from, to));
+        }
+    }
+    if let Some(value) = field(typed, "promotion").filter(|v| !v.is_empty()) {
+        out.push((
+            "></textarea>".to_owned(),
+            format!(">{}</textarea>", escape_html(value)),
+        ));
+    }
+    let chosen: Vec<&str> = typed
+        .iter()
+        .filter(|(k, _)| k == "programs")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if !chosen.is_empty() {
+        // The form's default choice gives way to the applicant's.
+        out.push((r#"" checked>"#.to_owned(), r#"">"#.to_owned()));
+        for program in chosen {
+            let value = escape_html(program);
+            out.push((
+                format!(r#"name="programs" type="checkbox" value="{value}">"#),
+                format!(r#"name="programs" type="checkbox" value="{value}" checked>"#),
+            ));
+        }
+    }
+    if field(typed, "terms") == Some("accepted") {
+        out.push((
+            r#"value="accepted" required>"#.to_owned(),
+            r#"value="accepted" required checked>"#.to_owned(),
+        ));
+    }
+    out
+}
+
 async fn join_page<P: Platform>(
     ctx: &Ctx<'_, P>,
     status: StatusCode,
     notice: Option<Notice>,
     message: Option<&str>,
+    typed: &[(String, String)],
 ) -> Result<Response, PlatformError> {
     let token = ctx.config.keys.sign(FORM_AGE_PURPOSE, &ctx.now.to_string());
     let mut replacements = vec![(
         r#"value="" data-form-age"#.to_owned(),
         format!(r#"value="{token}" data-form-age"#),
     )];
+    replacements.extend(kept(typed));
     if let Some(message) = message {
         // A message of this request (not one of the fixed notices), escaped.
         replacements.push((
@@ -78,7 +121,7 @@ async fn join_page<P: Platform>(
 
 /// `GET /join/`.
 pub async fn form_page<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Response, PlatformError> {
-    join_page(ctx, StatusCode::OK, None, None).await
+    join_page(ctx, StatusCode::OK, None, None, &[]).await
 }
 
 /// A partner code that is easy to read and type: three letters and three digits, without
@@ -118,7 +161,14 @@ pub async fn apply<P: Platform>(
 ) -> Result<Response, PlatformError> {
     let fields = form(req).unwrap_or_default();
     if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
-        return join_page(ctx, StatusCode::FORBIDDEN, Some(Notice::FormExpired), None).await;
+        return join_page(
+            ctx,
+            StatusCode::FORBIDDEN,
+            Some(Notice::FormExpired),
+            None,
+            &fields,
+        )
+        .await;
     }
     let client_key = format!("join:client:{}", client(req));
     if store::hits(ctx.platform, &client_key, JOIN_PER_CLIENT, ctx.now).await?
@@ -129,12 +179,14 @@ pub async fn apply<P: Platform>(
             StatusCode::TOO_MANY_REQUESTS,
             Some(Notice::Limited),
             None,
+            &fields,
         )
         .await;
     }
     store::hit(ctx.platform, &client_key, JOIN_PER_CLIENT, ctx.now).await?;
+    let typed = &fields;
     let refuse = |status, message: &'static str| async move {
-        join_page(ctx, status, None, Some(message)).await
+        join_page(ctx, status, None, Some(message), typed).await
     };
     // The honeypot: people never see this field.
     if field(&fields, "nickname").is_some_and(|v| !v.is_empty()) {
@@ -229,10 +281,24 @@ pub async fn apply<P: Platform>(
     }
     let password = field(&fields, "password").unwrap_or("");
     if check_new_password(password).is_err() {
-        return join_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Weak), None).await;
+        return join_page(
+            ctx,
+            StatusCode::BAD_REQUEST,
+            Some(Notice::Weak),
+            None,
+            &fields,
+        )
+        .await;
     }
     if field(&fields, "confirm") != Some(password) {
-        return join_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Mismatch), None).await;
+        return join_page(
+            ctx,
+            StatusCode::BAD_REQUEST,
+            Some(Notice::Mismatch),
+            None,
+            &fields,
+        )
+        .await;
     }
     let code = if let Some(wanted) = text("code", 32).map(|c| c.to_ascii_lowercase()) {
         let Ok(code) = PartnerCode::parse(&wanted) else {
@@ -318,7 +384,7 @@ pub async fn apply<P: Platform>(
     let thanks = format!(
         "Thank you, {name}! Your application is in. Your partner code will be {code}. We will e-mail {email} when it is reviewed."
     );
-    let mut response = join_page(ctx, StatusCode::OK, None, Some(&thanks)).await?;
+    let mut response = join_page(ctx, StatusCode::OK, None, Some(&thanks), &[]).await?;
     // The form is done: show only the answer.
     let html = String::from_utf8_lossy(response.body()).into_owned();
     if let (Some(start), Some(end)) = (

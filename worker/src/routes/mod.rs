@@ -62,7 +62,7 @@ impl Notice {
                 true,
             ),
             Notice::Sent => (
-                "If that code belongs to an account, a link to set a new password is on its way to the account's e-mail address.",
+                "If that code or address belongs to an account, a link to set a new password (with the partner code) is on its way to the account's e-mail address.",
                 false,
             ),
             Notice::Expired => (

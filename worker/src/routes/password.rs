@@ -65,7 +65,35 @@ pub async fn forgot<P: Platform>(
     }
     store::hit(ctx.platform, &code_key, FORGOT_PER_CODE, ctx.now).await?;
     store::hit(ctx.platform, &client_key, FORGOT_PER_CLIENT, ctx.now).await?;
-    if let Ok(code) = PartnerCode::parse(&username)
+    // A partner who forgot their code gives their e-mail address instead.
+    let codes: Vec<String> = if username.contains('@') {
+        ctx.platform
+            .query(crate::platform::Statement::new(
+                "SELECT p.code AS code FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code \
+                 WHERE lower(coalesce(u.email, p.email)) = ? AND p.status = 'active' ORDER BY p.code LIMIT 5",
+                vec![username.as_str().into()],
+            ))
+            .await?
+            .iter()
+            .filter_map(|r| r.get("code").and_then(serde_json::Value::as_str).map(str::to_owned))
+            .collect()
+    } else {
+        vec![username.clone()]
+    };
+    for candidate in codes {
+        send_reset_link(ctx, req, &candidate).await?;
+    }
+    ctx.page("forgot/index.html", StatusCode::OK, Some(Notice::Sent), &[])
+        .await
+}
+
+/// E-mails an active partner a set-password link that also reminds them of their code.
+async fn send_reset_link<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    candidate: &str,
+) -> Result<(), PlatformError> {
+    if let Ok(code) = PartnerCode::parse(candidate)
         && let Some(auth) = store::partner_auth(ctx.platform, code.as_str()).await?
         && auth.is_active()
     {
@@ -87,15 +115,15 @@ pub async fn forgot<P: Platform>(
                 subject: "Set a new password for your partner account".into(),
                 body: format!(
                     "Hello {},\n\nSomeone (hopefully you) asked to set a new password for partner account {}.\n\
-                     Open this link within an hour to choose one:\n\n{url}\n\n\
+                     Your partner code (your username) is: {}\n\n\
+                     Open this link within an hour to choose a new password:\n\n{url}\n\n\
                      If you did not ask for this, ignore this e-mail: your password stays as it is.\n",
-                    auth.name, link.partner
+                    auth.name, link.partner, link.partner
                 ),
             })
             .await?;
     }
-    ctx.page("forgot/index.html", StatusCode::OK, Some(Notice::Sent), &[])
-        .await
+    Ok(())
 }
 
 /// A link that verifies, was not used, and belongs to an active partner.

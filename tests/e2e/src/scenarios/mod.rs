@@ -59,6 +59,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         password::forgot_and_reset,
     ),
     (
+        "a forgotten partner code comes by e-mail; an unknown address gets the same answer",
+        password::forgot_code,
+    ),
+    (
         "profile updates persist and are escaped",
         profile::update_persists,
     ),

@@ -117,6 +117,50 @@ pub fn forgot_and_reset(world: &World) -> Outcome {
     Ok(())
 }
 
+/// A partner who forgot their code gives their e-mail address: the code comes with the link;
+/// an unknown address gets the same answer and no mail.
+pub fn forgot_code(world: &World) -> Outcome {
+    let before = outbox_count(world)?;
+    let known = world
+        .client()
+        .form("/forgot", &[("username", "Yusuf@KitchenLab.example")])?;
+    let unknown = world
+        .client()
+        .form("/forgot", &[("username", "nobody@nowhere.example")])?;
+    ensure!(
+        known.status == 200 && unknown.status == 200 && known.body.contains("on its way"),
+        "{} / {}",
+        known.status,
+        unknown.status
+    );
+    let strip = |b: &str| {
+        b.split("data-csrf")
+            .nth(1)
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    ensure!(
+        strip(&known.body) == strip(&unknown.body),
+        "the same answer for an unknown address"
+    );
+    let rows = world
+        .db
+        .query("SELECT recipient, body FROM outbox ORDER BY id DESC LIMIT 1")?;
+    let mail = rows.first().ok_or("the outbox has the mail")?;
+    ensure!(
+        outbox_count(world)? == before + 1 && mail["recipient"] == "yusuf@kitchenlab.example",
+        "one mail, to the address on file: {}",
+        mail["recipient"]
+    );
+    let body = mail["body"].as_str().unwrap_or("");
+    ensure!(
+        body.contains("Your partner code (your username) is: xyz789")
+            && body.contains("/reset/?token="),
+        "the mail carries the code and a link: {body}"
+    );
+    Ok(())
+}
+
 fn outbox_count(world: &World) -> Result<i64, String> {
     let rows = world.db.query("SELECT count(*) AS n FROM outbox")?;
     Ok(rows.first().and_then(|r| r["n"].as_i64()).unwrap_or(0))

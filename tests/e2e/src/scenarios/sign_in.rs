@@ -154,6 +154,36 @@ pub fn same_answer(world: &World) -> Outcome {
         a.contains("username or password is not right"),
         "the message is shown"
     );
+    // Where the partner was going survives a failed attempt (and only a portal path does).
+    let mut client = world.client();
+    let failed = client.form(
+        "/login",
+        &[
+            ("username", "abc123"),
+            ("password", "not-the-password"),
+            ("next", "/portal/reports/ledger/"),
+        ],
+    )?;
+    ensure!(
+        failed.status == 401
+            && failed
+                .body
+                .contains(r#"name="next" value="/portal/reports/ledger/""#),
+        "the failed sign-in keeps next: {}",
+        failed.status
+    );
+    let evil = client.form(
+        "/login",
+        &[
+            ("username", "abc123"),
+            ("password", "not-the-password"),
+            ("next", "https://evil.example/"),
+        ],
+    )?;
+    ensure!(
+        !evil.body.contains("evil.example"),
+        "a foreign next is not kept"
+    );
     Ok(())
 }
 

@@ -147,6 +147,17 @@ pub fn apply_and_approve_through_git(world: &World) -> Outcome {
         "a partner's code: {}",
         existing_code.status
     );
+    // The refused form keeps what was typed (escaped), never the passwords.
+    let body = &existing_code.body;
+    ensure!(
+        body.contains(r#"name="name" value="Other""#)
+            && body.contains(r#"name="email" value="other@newblog.example""#)
+            && body.contains(r#"name="code" value="abc123""#)
+            && body.contains(">A weekly coffee newsletter\nand a YouTube channel</textarea>")
+            && body.contains(r#"value="coffee-club" checked>"#)
+            && !body.contains(PASSWORD),
+        "the form keeps the applicant's fields"
+    );
     // The same e-mail again: the same kind of answer, a mail to the address, no new application.
     let again = apply(
         world,
