@@ -270,6 +270,12 @@ await step("each report shows its figures; the date range changes them", async (
   await page.getByRole("button", { name: "Amount" }).click();
   const first = await page.locator("[data-table] tbody tr").first().locator("td.num").first().innerText();
   assert(first.includes("40.00"), `sorted by amount: ${first}`);
+  // The keyboard stays on the sorted column: Enter sorts it back.
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.textContent);
+  assert(focused && focused.startsWith("Amount"), `focus after sorting: ${focused}`);
+  await page.keyboard.press("Enter");
+  const sort = await page.locator("[data-table] th", { hasText: "Amount" }).first().getAttribute("aria-sort");
+  assert(sort === "ascending", `Enter sorted again: ${sort}`);
 });
 
 await step("download a CSV and check its rows", async () => {

@@ -214,8 +214,10 @@
 
   Table.prototype.renderHead = function () {
     var self = this;
-    var tr = this.root.querySelector("[data-table] thead tr");
-    tr.textContent = "";
+    // The header row is made here: an empty row in the page would not be valid HTML.
+    var head = this.root.querySelector("[data-table] thead");
+    head.textContent = "";
+    var tr = head.appendChild(el("tr"));
     this.columns.forEach(function (c) {
       var th = el("th", { scope: "col", "aria-sort": self.sort && self.sort.col === c ? self.sort.dir : "none" });
       var b = el("button", { type: "button", "class": "sort" }, LABELS[c] || c);
@@ -237,6 +239,9 @@
     this.page = 0;
     this.renderHead();
     this.render();
+    // The header is rebuilt: keep the keyboard on the column just sorted.
+    var again = this.root.querySelector('[data-table] th[aria-sort="' + dir + '"] button');
+    if (again) again.focus();
   };
 
   Table.prototype.render = function () {
