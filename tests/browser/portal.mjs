@@ -38,9 +38,12 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-// Conversions for abc123 so reports have rows: clicks with sub-ids, sales, a lead.
+// Conversions for abc123 so reports have rows: clicks with sub-ids, sales, a lead; and a
+// crawler's visit, which must show under "Not counted".
 async function seed() {
   const secret = process.env.EVENTS_SECRET;
+  const crawler = await fetch(`${base}/r/abc123/home`, { redirect: "manual", headers: { "user-agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" } });
+  assert(crawler.status === 302, `the crawler is redirected: ${crawler.status}`);
   const now = Math.floor(Date.now() / 1000);
   for (let i = 0; i < 6; i++) {
     // Today's two sales come through clicks (with sub-ids); older ones by partner code.
@@ -245,7 +248,23 @@ await step("each report shows its figures; the date range changes them", async (
     const earned = await page.locator(".stat", { hasText: "Earned" }).locator(".stat-value").innerText();
     assert(/\$\d/.test(earned), `${item}: earned ${earned}`);
   }
-  // My Ledger (the last one): a line explains where its money came from.
+  // Clicks: the crawler is under "Not counted", with its reason (its row is written after the
+  // redirect answered: reload until it is there).
+  await page.goto(`${base}/portal/reports/clicks/`);
+  const notCounted = page.locator("[data-filtered]");
+  for (let attempt = 0; ; attempt++) {
+    await page.locator('[data-report][data-loaded="true"]').waitFor();
+    if ((await notCounted.innerText()).includes("googlebot")) break;
+    assert(attempt < 50, `the crawler never showed under Not counted: ${await notCounted.innerText()}`);
+    await page.reload();
+  }
+  assert(/1 × crawler/.test(await notCounted.innerText()), `counted once, as a crawler: ${await notCounted.innerText()}`);
+  const counted = await page.locator(".stat", { has: page.locator(".stat-label", { hasText: /^Clicks$/ }) }).locator(".stat-value").innerText();
+  assert(counted === "2", `only the two people's clicks are counted: ${counted}`);
+  await shoot(page, "clicks-analytics");
+  await page.goto(`${base}/portal/reports/ledger/`);
+  await page.locator('[data-report][data-loaded="true"]').waitFor();
+  // My Ledger: a line explains where its money came from.
   await page.getByRole("button", { name: "Explain" }).first().click();
   const explained = page.locator("[data-explain]");
   await explained.locator("dt", { hasText: "What" }).waitFor();

@@ -33,6 +33,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_ledger_explained.sql",
         include_str!("../migrations/0005_ledger_explained.sql"),
     ),
+    (
+        "0006_filtered_clicks.sql",
+        include_str!("../migrations/0006_filtered_clicks.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -127,29 +127,61 @@
     }
   }
 
-  function miniTable(rows, keyLabel) {
+  // A small table: the key column, then numbers (money where `money` says so).
+  function miniTable(rows, columns, currency) {
     if (!rows.length) return el("p", { "class": "muted" }, "Nothing in this period.");
     var t = el("table");
     var head = el("tr");
-    [keyLabel, "Clicks", "Leads", "Sales"].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    columns.forEach(function (c) { head.appendChild(el("th", { scope: "col" }, c.label)); });
     t.appendChild(el("thead")).appendChild(head);
     var body = t.appendChild(el("tbody"));
     rows.forEach(function (r) {
       var tr = el("tr");
-      [r.key || "(none)", r.clicks, r.leads, r.sales].forEach(function (v) { tr.appendChild(el("td", {}, String(v))); });
+      columns.forEach(function (c, i) {
+        var v = r[c.key];
+        var shown = i === 0 ? (v || c.none || "(none)") : (c.money ? money(v, currency) : String(v));
+        tr.appendChild(el("td", i === 0 ? {} : { "class": "num" }, shown));
+      });
       body.appendChild(tr);
     });
     return t;
   }
 
+  var EARNINGS = [{ key: "clicks", label: "Clicks" }, { key: "leads", label: "Leads" }, { key: "sales", label: "Sales" },
+                  { key: "earned", label: "Earned", money: true }, { key: "per_click", label: "Per click", money: true }];
+  var DEVICES = { desktop: "Desktop", mobile: "Phone", tablet: "Tablet", other: "Other" };
+
+  function fill(root, selector, node) {
+    var box = root.querySelector(selector);
+    box.textContent = "";
+    box.appendChild(node);
+  }
+
   function renderBreakdowns(root, s, report) {
     var show = report === "clicks" || report === "leads" || report === "sales";
     root.querySelector("[data-breakdowns]").hidden = !show;
-    if (!show) return;
-    var byLink = root.querySelector("[data-by-link]"), bySub = root.querySelector("[data-by-sub]");
-    byLink.textContent = ""; bySub.textContent = "";
-    byLink.appendChild(miniTable(s.by_link || [], "Link"));
-    bySub.appendChild(miniTable(s.by_sub_id || [], "Sub-id"));
+    if (show) {
+      fill(root, "[data-by-link]", miniTable(s.by_link || [], [{ key: "key", label: "Link", none: "(no link: coupon or direct)" }].concat(EARNINGS), s.currency));
+      fill(root, "[data-by-sub]", miniTable(s.by_sub_id || [], [{ key: "key", label: "Sub-id" }].concat(EARNINGS), s.currency));
+    }
+    var clicks = report === "clicks";
+    root.querySelector("[data-audience]").hidden = !clicks;
+    root.querySelector("[data-filtered]").hidden = !clicks;
+    if (!clicks) return;
+    var count = [{ key: "clicks", label: "Clicks" }];
+    fill(root, "[data-by-country]", miniTable(s.by_country || [], [{ key: "key", label: "Country", none: "(unknown)" }].concat(count), s.currency));
+    fill(root, "[data-by-device]", miniTable((s.by_device || []).map(function (d) { return { key: DEVICES[d.key] || d.key, clicks: d.clicks }; }),
+      [{ key: "key", label: "Device" }].concat(count), s.currency));
+    fill(root, "[data-by-referrer]", miniTable(s.by_referrer || [], [{ key: "key", label: "Site", none: "(none: typed, an app or e-mail)" }].concat(count), s.currency));
+    var filtered = s.filtered_clicks || [];
+    var list = el("ul", { "class": "filtered-list" });
+    filtered.forEach(function (f) {
+      var li = el("li");
+      li.appendChild(el("strong", {}, f.count + " × " + f.reason.replace(/_/g, " ")));
+      li.appendChild(document.createTextNode(" — " + f.why + (f.example ? " (e.g. " + f.example + ")" : "")));
+      list.appendChild(li);
+    });
+    fill(root, "[data-filtered-list]", filtered.length ? list : el("p", {}, "Every request in this period was counted."));
   }
 
   function renderPayable(root, s, report) {

@@ -35,14 +35,20 @@ const CARRIED: &[&str] = &[
     "utm_content",
 ];
 
-/// Substrings of user agents that are not people (crawlers, link previews, scripts).
-const BOT_MARKERS: &[&str] = &[
-    "bot",
-    "crawl",
-    "spider",
-    "slurp",
+/// User agents that are apps showing a preview of a shared link, not a person clicking it.
+const PREVIEW_MARKERS: &[&str] = &[
     "facebookexternalhit",
     "preview",
+    "embedly",
+    "whatsapp",
+    "telegram",
+    "discord",
+    "vkshare",
+    "skypeuripreview",
+];
+
+/// User agents of scripts, monitors and test tools.
+const SCRIPT_MARKERS: &[&str] = &[
     "headless",
     "curl/",
     "wget",
@@ -56,26 +62,73 @@ const BOT_MARKERS: &[&str] = &[
     "pingdom",
     "uptime",
     "lighthouse",
-    "embedly",
-    "whatsapp",
-    "telegram",
-    "discord",
-    "vkshare",
     "scanner",
     "validator",
 ];
 
-/// Whether the request comes from a bot or is a prefetch (redirected, but not counted).
-pub fn is_bot(req: &Request) -> bool {
-    let prefetch = ["purpose", "sec-purpose", "x-moz", "x-purpose"]
-        .iter()
-        .any(|h| {
-            header_str(req, h).is_some_and(|v| v.contains("prefetch") || v.contains("preview"))
-        });
+/// User agents of search engines and crawlers.
+const CRAWLER_MARKERS: &[&str] = &["bot", "crawl", "spider", "slurp"];
+
+/// Why a request to a link is redirected but not counted as a click. Partners see these
+/// (with counts) so they know why clicks they expected are missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filtered {
+    /// `prefetch`, `link_preview`, `script`, `crawler`, `no_user_agent`.
+    pub reason: &'static str,
+    /// What gave it away (the header or the part of the user agent), at most 60 characters.
+    pub detail: String,
+}
+
+/// The word of `agent` around `marker` (`googlebot/2.1`).
+fn token_around(agent: &str, marker: &str) -> String {
+    agent
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '(' | ')' | ','))
+        .find(|t| t.contains(marker))
+        .unwrap_or(marker)
+        .chars()
+        .take(60)
+        .collect()
+}
+
+/// `Some` if the request is a prefetch, a preview, a script or a crawler.
+pub fn filtered(req: &Request) -> Option<Filtered> {
+    for h in ["purpose", "sec-purpose", "x-moz", "x-purpose"] {
+        if let Some(v) =
+            header_str(req, h).filter(|v| v.contains("prefetch") || v.contains("preview"))
+        {
+            return Some(Filtered {
+                reason: "prefetch",
+                detail: format!("{h}: {}", v.chars().take(40).collect::<String>()),
+            });
+        }
+    }
     let agent = header_str(req, "user-agent")
         .unwrap_or("")
         .to_ascii_lowercase();
-    prefetch || agent.trim().is_empty() || BOT_MARKERS.iter().any(|m| agent.contains(m))
+    if agent.trim().is_empty() {
+        return Some(Filtered {
+            reason: "no_user_agent",
+            detail: String::new(),
+        });
+    }
+    for (reason, markers) in [
+        ("link_preview", PREVIEW_MARKERS),
+        ("script", SCRIPT_MARKERS),
+        ("crawler", CRAWLER_MARKERS),
+    ] {
+        if let Some(m) = markers.iter().find(|m| agent.contains(*m)) {
+            return Some(Filtered {
+                reason,
+                detail: token_around(&agent, m),
+            });
+        }
+    }
+    None
+}
+
+/// Whether the request comes from a bot or is a prefetch (redirected, but not counted).
+pub fn is_bot(req: &Request) -> bool {
+    filtered(req).is_some()
 }
 
 fn agent_class(req: &Request) -> &'static str {
@@ -137,8 +190,10 @@ pub async fn follow<P: Platform>(
     };
     let q = query(req);
     let sub = crate::http_util::field(&q, "sub").and_then(clean_sub);
-    let counted = !is_bot(req);
-    let click_id = counted.then(|| hex::encode(ctx.platform.random_bytes(12)));
+    let not_counted = filtered(req);
+    let click_id = not_counted
+        .is_none()
+        .then(|| hex::encode(ctx.platform.random_bytes(12)));
     {
         let mut pairs = url.query_pairs_mut();
         if let Some(id) = &click_id {
@@ -180,12 +235,26 @@ pub async fn follow<P: Platform>(
                 id.into(),
                 code.as_str().into(),
                 link.program.into(),
-                link.slug.into(),
-                sub.into(),
+                link.slug.clone().into(),
+                sub.clone().into(),
                 referrer_host.into(),
                 country.into(),
                 agent_class(req).into(),
                 visitor.into(),
+                ctx.now.into(),
+            ],
+        )]);
+    }
+    if let Some(f) = not_counted {
+        // Kept apart, so partners can see what was not counted and why.
+        ctx.platform.defer(vec![Statement::new(
+            "INSERT INTO filtered_clicks (partner, slug, sub, reason, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            vec![
+                code.as_str().into(),
+                link.slug.into(),
+                sub.into(),
+                f.reason.into(),
+                f.detail.into(),
                 ctx.now.into(),
             ],
         )]);
@@ -263,6 +332,16 @@ mod tests {
             &[]
         )));
         assert!(is_bot(&req("facebookexternalhit/1.1", &[])));
+        let why = |agent: &str| filtered(&req(agent, &[])).map(|f| (f.reason, f.detail));
+        assert_eq!(
+            why("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
+            Some(("crawler", "googlebot/2.1".to_owned()))
+        );
+        assert_eq!(
+            why("WhatsApp/2.23.20.0"),
+            Some(("link_preview", "whatsapp/2.23.20.0".to_owned()))
+        );
+        assert_eq!(why("curl/8.5.0"), Some(("script", "curl/8.5.0".to_owned())));
         assert!(is_bot(&req("curl/8.5.0", &[])));
         assert!(is_bot(&req("", &[])));
         assert!(is_bot(&req(

@@ -235,6 +235,26 @@ pub fn figures_match_an_independent_calculation(world: &World) -> Outcome {
             sales[p],
             leads[p]
         );
+        // Link analytics add up to the same earnings (mia456 and xyz789 earn no overrides here).
+        if *code != "abc123" {
+            for breakdown in ["by_link", "by_sub_id"] {
+                let rows = summary[breakdown].as_array().cloned().unwrap_or_default();
+                let sum: i64 = rows
+                    .iter()
+                    .map(|r| minor(r["earned"].as_str().unwrap_or("")))
+                    .sum();
+                ensure!(
+                    sum == earned[p],
+                    "{code}: {breakdown} earns {sum}, expected {}",
+                    earned[p]
+                );
+                let sales_sum: u64 = rows.iter().filter_map(|r| r["sales"].as_u64()).sum();
+                ensure!(
+                    sales_sum == sales[p] as u64,
+                    "{code}: {breakdown} has {sales_sum} sales"
+                );
+            }
+        }
         let commissions = get_json(
             &mut me,
             &format!("/api/v1/me/commissions?{range}&per_page=500"),

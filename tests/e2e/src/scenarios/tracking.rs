@@ -187,6 +187,51 @@ pub fn bots_are_not_counted(world: &World) -> Outcome {
         "SELECT count(*) AS n FROM clicks WHERE partner = 'cafe01'",
     )?;
     ensure!(after == before + 1, "bots were counted: {before} → {after}");
+    // The partner sees what was not counted, and why (written after the answers, like clicks:
+    // wait for the rows).
+    let started = Instant::now();
+    let mut me = super::reports::as_partner(world, "cafe01")?;
+    loop {
+        let summary = super::reports::get_json(&mut me, "/api/v1/me/summary")?;
+        let filtered = summary["filtered_clicks"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let n = |reason: &str| {
+            filtered
+                .iter()
+                .find(|f| f["reason"] == reason)
+                .and_then(|f| f["count"].as_i64())
+                .unwrap_or(0)
+        };
+        if n("crawler") >= 1 && n("link_preview") >= 1 && n("script") >= 1 && n("prefetch") >= 1 {
+            let crawler = filtered
+                .iter()
+                .find(|f| f["reason"] == "crawler")
+                .cloned()
+                .unwrap_or_default();
+            ensure!(
+                crawler["example"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("googlebot"))
+                    && crawler["why"]
+                        .as_str()
+                        .is_some_and(|w| w.contains("crawler")),
+                "the reason is explained: {crawler}"
+            );
+            ensure!(
+                summary["in_range"]["clicks"].as_i64() == Some(after),
+                "not counted in the clicks: {}",
+                summary["in_range"]["clicks"]
+            );
+            break;
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(20),
+            "the filtered requests never showed: {filtered:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     Ok(())
 }
 
