@@ -239,6 +239,28 @@ await step("build a link with a sub-id and copy it", async () => {
   await page.locator('button[data-copy="built-url"]', { hasText: "Copied" }).waitFor();
 });
 
+await step("Email Copy pastes as formatted text; banner code is sponsored and has its own sub-id", async () => {
+  await page.goto(`${base}/portal/emails/`);
+  await page.locator("button[data-copy-html]").first().click();
+  await page.locator("button[data-copy-html]", { hasText: "Copied" }).first().waitFor();
+  const clip = await page.evaluate(async () => {
+    const items = await navigator.clipboard.read();
+    const html = await (await items[0].getType("text/html")).text();
+    const text = await (await items[0].getType("text/plain")).text();
+    return { html, text };
+  });
+  assert(/<p>/.test(clip.html) && clip.html.includes("https://partners.brightloom.example/r/abc123/"), `the HTML has paragraphs and the partner's link: ${clip.html}`);
+  for (const marker of ["**", "](", "# "]) {
+    assert(!clip.html.includes(marker) && !clip.text.includes(marker), `no markdown marker ${marker} in the clipboard`);
+  }
+  assert(clip.text.includes("https://partners.brightloom.example/r/abc123/"), "the plain text keeps the link");
+  await page.goto(`${base}/portal/banners/`);
+  const embed = await page.locator("textarea").first().inputValue();
+  assert(embed.includes('rel="sponsored"') && /\?sub=banner-[a-z0-9-]+"/.test(embed), `embed code: ${embed}`);
+  const download = page.getByRole("link", { name: "Download the image" }).first();
+  assert((await download.getAttribute("download")) !== null, "the image downloads");
+});
+
 await step("each report shows its figures; the date range changes them", async () => {
   for (const [item, id] of [["Commissions", "commissions"], ["Lead Tracking", "leads"], ["Sales", "sales"], ["Clicks", "clicks"], ["My Ledger", "ledger"]]) {
     await page.goto(`${base}/portal/reports/${id}/`);

@@ -109,6 +109,7 @@ pub struct BannerView<'a> {
     pub alt: &'a str,
     pub image_path: String,
     pub embed_html: String,
+    pub sub_id: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -182,10 +183,15 @@ pub fn link_view<'a>(content: &Content, partner: &Partner, link: &'a Link) -> Li
 
 pub fn banner_view<'a>(content: &Content, partner: &Partner, banner: &'a Banner) -> BannerView<'a> {
     let image_path = format!("/assets/banners/{}", banner.image.1);
-    let url = link_url(content, partner, banner.link.as_str());
+    // Each banner tells its clicks apart by a sub-id; `sponsored` tells search engines it is paid.
+    let sub = pc_core::ids::sub_id_from(&format!("banner-{}", banner.slug));
+    let url = format!(
+        "{}?sub={sub}",
+        link_url(content, partner, banner.link.as_str())
+    );
     let esc = crate::content::placeholders::html_escape;
     let embed_html = format!(
-        "<a href=\"{}\"><img src=\"{}{}\" width=\"{}\" height=\"{}\" alt=\"{}\"></a>",
+        "<a href=\"{}\" rel=\"sponsored\"><img src=\"{}{}\" width=\"{}\" height=\"{}\" alt=\"{}\"></a>",
         esc(&url),
         esc(content.site.portal_url.base()),
         esc(&image_path),
@@ -201,6 +207,7 @@ pub fn banner_view<'a>(content: &Content, partner: &Partner, banner: &'a Banner)
         alt: &banner.alt,
         image_path,
         embed_html,
+        sub_id: sub,
     }
 }
 
@@ -214,7 +221,7 @@ pub fn email_view<'a>(content: &Content, partner: &Partner, email: &'a EmailCopy
         slug: email.slug.as_str(),
         title: &email.title,
         subject: email.subject.render(&values, false),
-        body_text: email.body.render(&values, false).trim().to_owned(),
+        body_text: crate::markdown::markdown_to_plain(&email.body.render(&values, false)),
         body_html: markdown_to_html(&email.body.render(&values, true)),
     }
 }

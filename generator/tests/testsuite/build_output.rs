@@ -154,7 +154,8 @@ fn links_banners_and_emails_carry_the_partners_link() {
         .map(|t| t.text().collect())
         .collect();
     assert!(embed.iter().any(|e| {
-        e.contains("href=\"https://partners.brightloom.example/r/abc123/subscribe\"")
+        // Each banner has its own sub-id; the link is marked as paid (`rel="sponsored"`).
+        e.contains("href=\"https://partners.brightloom.example/r/abc123/subscribe?sub=banner-club-leaderboard\" rel=\"sponsored\"")
             && e.contains(
                 "src=\"https://partners.brightloom.example/assets/banners/club-leaderboard.svg\"",
             )

@@ -8,12 +8,17 @@
     var field = document.getElementById(id);
     if (!field) return;
     var text = field.value;
-    var done = function () {
-      var label = button.textContent;
-      button.textContent = "Copied";
-      button.setAttribute("aria-live", "polite");
-      setTimeout(function () { button.textContent = label; }, 1500);
-    };
+    // Formatted text (an e-mail's body) goes on the clipboard as HTML, with the plain text.
+    var rich = button.getAttribute("data-copy-html") && document.getElementById(button.getAttribute("data-copy-html"));
+    if (rich && navigator.clipboard && window.ClipboardItem && window.isSecureContext) {
+      var item = new ClipboardItem({
+        "text/html": new Blob([rich.innerHTML], { type: "text/html" }),
+        "text/plain": new Blob([text], { type: "text/plain" })
+      });
+      navigator.clipboard.write([item]).then(function () { copied(button); }, function () { field.select(); document.execCommand("copy"); copied(button); });
+      return;
+    }
+    var done = function () { copied(button); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { field.select(); document.execCommand("copy"); done(); });
     } else {
@@ -32,6 +37,13 @@
       else if (out && out.slice(-1) !== "-") out += "-";
     });
     return out.replace(/-+$/, "").slice(0, 64).replace(/-+$/, "");
+  }
+
+  function copied(button) {
+    var label = button.textContent;
+    button.textContent = "Copied";
+    button.setAttribute("aria-live", "polite");
+    setTimeout(function () { button.textContent = label; }, 1500);
   }
 
   function buildLink(form) {
