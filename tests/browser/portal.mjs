@@ -237,6 +237,16 @@ await step("build a link with a sub-id and copy it", async () => {
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert(copied === built, `copied ${copied}`);
   await page.locator('button[data-copy="built-url"]', { hasText: "Copied" }).waitFor();
+  // The QR codes download as PNG and SVG.
+  const [png] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the QR code as PNG" }).first().click()]);
+  const pngFile = path.join(artifacts, png.suggestedFilename());
+  await png.saveAs(pngFile);
+  const head = fs.readFileSync(pngFile).subarray(0, 8).toString("hex");
+  assert(png.suggestedFilename() === "qr-abc123-home.png" && head === "89504e470d0a1a0a", `a PNG: ${png.suggestedFilename()} ${head}`);
+  const [svg] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the QR code as SVG" }).first().click()]);
+  const svgFile = path.join(artifacts, svg.suggestedFilename());
+  await svg.saveAs(svgFile);
+  assert(fs.readFileSync(svgFile, "utf8").includes("<svg"), "an SVG");
 });
 
 await step("Email Copy pastes as formatted text; banner code is sponsored and has its own sub-id", async () => {

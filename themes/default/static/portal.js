@@ -92,8 +92,52 @@
     });
   }
 
+  function save(name, href) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  // QR codes download as SVG (print, any size) or PNG (1024 px, for apps that take images).
+  function qrDownloads() {
+    document.querySelectorAll("[data-qr]").forEach(function (figure) {
+      var svg = figure.querySelector("svg");
+      var box = figure.querySelector("[data-qr-downloads]");
+      if (!svg || !box) return;
+      box.hidden = false;
+      var name = "qr-" + figure.getAttribute("data-qr");
+      var source = new XMLSerializer().serializeToString(svg);
+      var dataUrl = "data:image/svg+xml;base64," + btoa(unescape(encodeURIComponent(source)));
+      box.querySelectorAll("[data-qr-download]").forEach(function (button) {
+        button.setAttribute("aria-label", "Download the QR code as " + button.textContent);
+        button.addEventListener("click", function () {
+          if (button.getAttribute("data-qr-download") === "svg") {
+            save(name + ".svg", dataUrl);
+            return;
+          }
+          var img = new Image();
+          img.onload = function () {
+            var canvas = document.createElement("canvas");
+            canvas.width = 1024;
+            canvas.height = 1024;
+            var ctx = canvas.getContext("2d");
+            ctx.fillStyle = "#fff";
+            ctx.fillRect(0, 0, 1024, 1024);
+            ctx.drawImage(img, 0, 0, 1024, 1024);
+            save(name + ".png", canvas.toDataURL("image/png"));
+          };
+          img.src = dataUrl;
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     phoneMenu();
+    qrDownloads();
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () { copyFrom(button.getAttribute("data-copy"), button); });
     });
