@@ -277,6 +277,11 @@ await step("each report shows its figures; the date range changes them", async (
     await page.locator('[data-report][data-loaded="true"]').waitFor();
     const rows = await page.locator("[data-table] tbody tr").count();
     assert(rows > 0, `${item}: no rows after seeding`);
+    // Money columns are on screen at 1280 px, without scrolling the table.
+    for (const cell of await page.locator("[data-table] tbody tr").first().locator("td.num").all()) {
+      const box = await cell.boundingBox();
+      assert(box && box.x + box.width <= 1280, `${item}: a money column is off-screen: ${JSON.stringify(box)}`);
+    }
     const earned = await page.locator(".stat", { hasText: "Earned" }).locator(".stat-value").innerText();
     assert(/\$\d/.test(earned), `${item}: earned ${earned}`);
   }
@@ -296,6 +301,19 @@ await step("each report shows its figures; the date range changes them", async (
   await shoot(page, "clicks-analytics");
   await page.goto(`${base}/portal/reports/ledger/`);
   await page.locator('[data-report][data-loaded="true"]').waitFor();
+  // The chart has labelled axes: money up the side, dates along the bottom; a table too.
+  await page.goto(`${base}/portal/reports/commissions/`);
+  await page.locator('[data-report][data-loaded="true"]').waitFor();
+  const yLabels = await page.locator("[data-chart] svg text.axis-label.y").allTextContents();
+  const xLabels = await page.locator("[data-chart] svg text.axis-label.x").allTextContents();
+  assert(yLabels.some((t) => /\$\d/.test(t)) && yLabels.some((t) => /\$0/.test(t)), `money on the value axis: ${yLabels}`);
+  assert(xLabels.length >= 3 && xLabels.every((t) => /^\d\d-\d\d$/.test(t)), `dates on the time axis: ${xLabels}`);
+  assert((await page.locator("[data-chart] details.chart-table tbody tr").count()) === 30, "a row per day in the table");
+  await page.goto(`${base}/portal/reports/leads/`);
+  await page.locator('[data-report][data-loaded="true"]').waitFor();
+  assert((await page.locator("[data-chart] .funnel li").count()) === 3, "Lead Tracking shows the clicks → leads → sales funnel");
+  await page.goto(`${base}/portal/reports/ledger/`);
+  await page.locator('[data-report][data-loaded="true"]').waitFor();
   // My Ledger: a line explains where its money came from.
   await page.getByRole("button", { name: "Explain" }).first().click();
   const explained = page.locator("[data-explain]");
@@ -306,8 +324,8 @@ await step("each report shows its figures; the date range changes them", async (
   const all = await page.locator("[data-table] tbody tr").count();
   // A range with only the oldest seeded sale (four days ago).
   const day = new Date(Date.now() - 4 * 86400 * 1000).toISOString().slice(0, 10);
-  await page.getByLabel("From").fill(day);
-  await page.getByLabel("To").fill(day);
+  await page.getByLabel("From", { exact: true }).fill(day);
+  await page.getByLabel("To", { exact: true }).fill(day);
   await page.evaluate(() => document.querySelector("[data-report]").removeAttribute("data-loaded"));
   await page.getByRole("button", { name: "Show" }).click();
   await page.locator('[data-report][data-loaded="true"]').waitFor();

@@ -12,9 +12,9 @@
   };
   // Amounts shown as money (MONEY: in the numeric column style too).
   var AS_MONEY = { amount: 1, commission: 1, balance: 1, sale_amount: 1 };
-  var WRAP = { detail: 1, rule: 1, level: 1 };
+  var WRAP = { detail: 1, rule: 1, level: 1, order: 1, customer: 1 };
   // Columns the CSV keeps but the page leaves out, because a line's words already say them.
-  var HIDDEN = { ledger: { entry: 1, payable_from: 1 }, commissions: { program: 1, payable_from: 1 } };
+  var HIDDEN = { ledger: { entry: 1, payable_from: 1 }, commissions: { program: 1, payable_from: 1, kind: 1 }, sales: { product: 1, link: 1 } };
   var MONEY = { amount: 1, commission: 1, balance: 1 };
   var PAGE = 25;
   var SVG = "http://www.w3.org/2000/svg";
@@ -79,51 +79,131 @@
     ].forEach(function (c) { if (c) box.appendChild(c); });
   }
 
-  // Bars for clicks per day, a line for earnings per day (own scales), as accessible text too.
+  function svgEl(tag, attrs, text) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // A "nice" top for an axis: 1, 2 or 5 times a power of ten, at least `max`.
+  function niceTop(max) {
+    if (max <= 0) return 1;
+    var p = Math.pow(10, Math.floor(Math.log10(max)));
+    var steps = [1, 2, 2.5, 5, 10];
+    for (var i = 0; i < steps.length; i++) if (steps[i] * p >= max) return steps[i] * p;
+    return 10 * p;
+  }
+
+  // Bars per day with a labelled value axis (money or counts) and dates along the bottom.
+  function barChart(box, days, value, format, label) {
+    var width = Math.max(box.clientWidth || 320, 280);
+    var phone = width < 560;
+    var height = phone ? 200 : 240;
+    var left = phone ? 54 : 70, right = 12, top = 14, bottom = 38;
+    var values = days.map(value);
+    var max = Math.max.apply(null, values.concat([0]));
+    var min = Math.min.apply(null, values.concat([0]));
+    var hi = niceTop(max), lo = min < 0 ? -niceTop(-min) : 0;
+    var plotH = height - top - bottom, plotW = width - left - right;
+    var y = function (v) { return top + (hi - v) / (hi - lo) * plotH; };
+    var svg = svgEl("svg", { width: String(width), height: String(height), viewBox: "0 0 " + width + " " + height,
+      role: "img", "aria-label": label + " from " + days[0].date + " until " + days[days.length - 1].date, "class": "chart-svg" });
+    // Value axis: gridlines and labels at zero, half and the top (and the bottom when below
+    // zero, unless it would sit on the zero label).
+    var marks = [0, hi / 2, hi];
+    if (lo < 0 && y(lo) - y(0) > 14) marks.push(lo);
+    marks.forEach(function (v) {
+      svg.appendChild(svgEl("line", { x1: String(left), x2: String(width - right), y1: y(v).toFixed(1), y2: y(v).toFixed(1), "class": v === 0 ? "axis" : "grid" }));
+      svg.appendChild(svgEl("text", { x: String(left - 6), y: (y(v) + 4).toFixed(1), "text-anchor": "end", "class": "axis-label y" }, format(v)));
+    });
+    var step = plotW / days.length;
+    days.forEach(function (d, i) {
+      var v = values[i];
+      var top0 = y(Math.max(v, 0)), h = Math.abs(y(v) - y(0));
+      var bar = svgEl("rect", { x: (left + i * step + step * 0.15).toFixed(1), y: top0.toFixed(1), width: Math.max(step * 0.7, 1).toFixed(1),
+        height: Math.max(h, v === 0 ? 0 : 1).toFixed(1), "class": v < 0 ? "bar negative" : "bar" });
+      bar.appendChild(svgEl("title", {}, d.date + ": " + format(v)));
+      svg.appendChild(bar);
+    });
+    // Dates: first, middle and last day (more on wide screens).
+    var ticks = phone ? 3 : 5;
+    for (var t = 0; t < ticks; t++) {
+      var i = Math.round(t * (days.length - 1) / (ticks - 1));
+      var x = left + i * step + step / 2;
+      var anchor = t === 0 ? "start" : (t === ticks - 1 ? "end" : "middle");
+      svg.appendChild(svgEl("text", { x: x.toFixed(1), y: String(height - bottom + 18), "text-anchor": anchor, "class": "axis-label x" }, days[i].date.slice(5)));
+    }
+    svg.appendChild(svgEl("text", { x: String(left), y: String(height - 4), "class": "axis-caption" }, "Day (month-day)"));
+    box.appendChild(svg);
+  }
+
+  // The same figures as a table, for screen readers and for reading exact values.
+  function chartTable(days, columns) {
+    var details = el("details", { "class": "chart-table" });
+    details.appendChild(el("summary", {}, "Show as a table"));
+    var t = el("table");
+    var head = el("tr");
+    ["Date"].concat(columns.map(function (c) { return c.label; })).forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    t.appendChild(el("thead")).appendChild(head);
+    var body = t.appendChild(el("tbody"));
+    days.forEach(function (d) {
+      var tr = el("tr");
+      tr.appendChild(el("td", {}, d.date));
+      columns.forEach(function (c) { tr.appendChild(el("td", { "class": "num" }, c.format(d))); });
+      body.appendChild(tr);
+    });
+    details.appendChild(t);
+    return details;
+  }
+
+  // Each report gets the chart that fits it: clicks per day on Clicks, a clicks → leads →
+  // sales funnel on Lead Tracking, earnings per day elsewhere.
   function renderChart(root, s, report) {
     var wrap = root.querySelector("[data-chart]");
     var days = s.by_day || [];
     wrap.textContent = "";
     root.querySelector("[data-chart-card]").hidden = days.length === 0;
     if (!days.length) return;
-    var width = 720, height = 200, pad = 28;
-    var maxClicks = Math.max.apply(null, days.map(function (d) { return d.clicks; }).concat([1]));
-    var earned = days.map(function (d) { return Number(d.earned); });
-    var maxEarned = Math.max.apply(null, earned.map(Math.abs).concat([0.01]));
-    var svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
-    svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", "Clicks and earnings per day");
-    var step = (width - 2 * pad) / days.length;
-    days.forEach(function (d, i) {
-      var h = (d.clicks / maxClicks) * (height - 2 * pad);
-      var bar = document.createElementNS(SVG, "rect");
-      bar.setAttribute("x", String(pad + i * step + step * 0.15));
-      bar.setAttribute("y", String(height - pad - h));
-      bar.setAttribute("width", String(Math.max(step * 0.7, 1)));
-      bar.setAttribute("height", String(h));
-      bar.setAttribute("class", "bar");
-      var title = document.createElementNS(SVG, "title");
-      title.textContent = d.date + ": " + d.clicks + " clicks, " + money(d.earned, s.currency);
-      bar.appendChild(title);
-      svg.appendChild(bar);
-    });
-    var points = earned.map(function (e, i) {
-      var y = height / 2 - (e / maxEarned) * (height / 2 - pad);
-      return (pad + i * step + step / 2).toFixed(1) + "," + y.toFixed(1);
-    }).join(" ");
-    var line = document.createElementNS(SVG, "polyline");
-    line.setAttribute("points", points);
-    line.setAttribute("class", "line");
-    svg.appendChild(line);
-    wrap.appendChild(svg);
-    var totalClicks = days.reduce(function (a, d) { return a + d.clicks; }, 0);
-    root.querySelector("[data-chart-text]").textContent =
-      totalClicks + " clicks and " + money(s.in_range.earned, s.currency) + " earned from " + s.from + " to " + s.to +
-      " (bars: clicks per day; line: earnings per day).";
+    var title = root.querySelector("[data-chart-title]");
+    var text = root.querySelector("[data-chart-text]");
+    var r = s.in_range;
+    var cur = s.currency;
+    var asMoney = function (v) { return money(String(v), cur).replace(/\.00$/, ""); };
+    if (report === "leads") {
+      title.textContent = "From clicks to sales";
+      var steps = [["Clicks", r.clicks], ["Leads", r.leads], ["Sales", r.sales]];
+      var top = Math.max(r.clicks, r.leads, r.sales, 1);
+      var list = el("ol", { "class": "funnel" });
+      steps.forEach(function (st) {
+        var li = el("li");
+        li.appendChild(el("span", { "class": "funnel-label" }, st[0]));
+        var bar = el("span", { "class": "funnel-bar" });
+        bar.appendChild(el("span", { "class": "funnel-fill", "data-width": String(Math.round(st[1] / top * 100)) }));
+        li.appendChild(bar);
+        li.appendChild(el("strong", { "class": "funnel-value" }, String(st[1])));
+        list.appendChild(li);
+      });
+      wrap.appendChild(list);
+      // Widths from the script (the page's CSP allows no inline styles in the markup).
+      list.querySelectorAll(".funnel-fill").forEach(function (f) { f.style.width = f.getAttribute("data-width") + "%"; });
+      text.textContent = r.clicks + " clicks, " + r.leads + " leads and " + r.sales + " sales from " + s.from + " to " + s.to + ".";
+      return;
+    }
+    if (report === "clicks") {
+      title.textContent = "Clicks per day";
+      barChart(wrap, days, function (d) { return d.clicks; }, function (v) { return String(Math.round(v)); }, "Clicks per day");
+      wrap.appendChild(chartTable(days, [{ label: "Clicks", format: function (d) { return String(d.clicks); } }]));
+      text.textContent = r.clicks + " clicks from " + s.from + " to " + s.to + ".";
+      return;
+    }
+    title.textContent = "Earnings per day";
+    barChart(wrap, days, function (d) { return Number(d.earned); }, asMoney, "Earnings per day");
+    wrap.appendChild(chartTable(days, [{ label: "Earned", format: function (d) { return money(d.earned, cur); } },
+                                       { label: "Clicks", format: function (d) { return String(d.clicks); } }]));
+    text.textContent = money(r.earned, cur) + " earned from " + s.from + " to " + s.to + " (refunds count on the day they happen).";
     if (report === "commissions" && s.by_program && s.by_program.length) {
-      root.querySelector("[data-chart-text]").textContent += " By program: " +
-        s.by_program.map(function (p) { return p.name + " " + money(p.earned, s.currency); }).join("; ") + ".";
+      text.textContent += " By program: " + s.by_program.map(function (p) { return p.name + " " + money(p.earned, cur); }).join("; ") + ".";
     }
   }
 
@@ -325,6 +405,8 @@
     form.elements.to.value = params.get("to") || initial.to;
     if (params.get("from")) preset.value = "";
 
+    var last = null;
+
     function refresh() {
       var q = "from=" + encodeURIComponent(form.elements.from.value) + "&to=" + encodeURIComponent(form.elements.to.value);
       root.querySelector("[data-csv]").setAttribute("href", "/api/v1/me/" + report + "?format=csv&" + q);
@@ -336,6 +418,7 @@
         getJSON("/api/v1/me/" + report + "?per_page=500&" + q)
       ]).then(function (results) {
         renderSummary(root, results[0]);
+        last = results[0];
         renderChart(root, results[0], report);
         renderBreakdowns(root, results[0], report);
         renderPayable(root, results[0], report);
@@ -345,6 +428,13 @@
         error.hidden = false;
       }).then(function () { root.setAttribute("aria-busy", "false"); root.setAttribute("data-loaded", "true"); });
     }
+
+    // The chart is drawn for its width: draw it again when the window changes size.
+    var resized = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(resized);
+      resized = setTimeout(function () { if (last) renderChart(root, last, report); }, 150);
+    });
 
     preset.addEventListener("change", function () {
       if (!preset.value) return;
