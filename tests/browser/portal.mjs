@@ -378,6 +378,26 @@ if (process.env.DEMO_BASE_URL) {
     await demoPage.getByLabel("Username").fill("abc123");
     await demoPage.getByLabel("Password").fill(process.env.DEMO_PASSWORD);
     await Promise.all([demoPage.waitForURL(`${demo}/portal/`), demoPage.getByRole("button", { name: "Login" }).click()]);
+    // The dashboard (Welcome) says what the ledger says.
+    await demoPage.locator('[data-dashboard][data-loaded="true"]').waitFor();
+    const dash = await demoPage.locator("[data-dashboard] .stat").allInnerTexts();
+    const shown = (label) => {
+      const c = dash.find((t) => t.startsWith(label));
+      return c ? Number(c.split("\n")[1].replace(/[^0-9.-]/g, "")) : null;
+    };
+    const ledger = await demoPage.evaluate(async () => {
+      const d = new Date();
+      const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)).toISOString().slice(0, 10);
+      const today = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())).toISOString().slice(0, 10);
+      return (await fetch(`/api/v1/me/summary?from=${first}&to=${today}`)).json();
+    });
+    for (const [label, key] of [["Payable now", "payable"], ["Pending", "pending"], ["Paid to date", "paid_to_date"], ["Balance", "balance"]]) {
+      assert(Math.abs(shown(label) - Number(ledger[key])) < 0.005, `dashboard ${label} ${shown(label)} vs ledger ${ledger[key]}`);
+    }
+    assert(Math.abs(shown("Earned this month") - Number(ledger.in_range.earned)) < 0.005, `earned this month: ${dash.join(" | ")}`);
+    assert((await demoPage.locator("[data-dash-links] tbody tr").count()) > 0, "top links are listed");
+    await audit(demoPage, "demo dashboard");
+    await shoot(demoPage, "demo-dashboard");
     for (const [id, name] of [["ledger", "demo-my-ledger"], ["commissions", "demo-commissions"]]) {
       await demoPage.goto(`${demo}/portal/reports/${id}/`);
       await demoPage.locator('[data-report][data-loaded="true"]').waitFor();

@@ -450,7 +450,45 @@
     refresh();
   }
 
+  // The dashboard on Welcome: this month against last month, what is payable and when more
+  // becomes payable, and the links and sub-ids that earn most. Every figure is the ledger's
+  // (the same summary API as the reports).
+  function dashboard(root) {
+    var now = new Date();
+    var first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    var lastFirst = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    var lastEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+    var today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    Promise.all([
+      getJSON("/api/v1/me/summary?from=" + iso(first) + "&to=" + iso(today)),
+      getJSON("/api/v1/me/summary?from=" + iso(lastFirst) + "&to=" + iso(lastEnd))
+    ]).then(function (r) {
+      var s = r[0], prev = r[1], cur = s.currency;
+      var box = root.querySelector("[data-dash-cards]");
+      box.textContent = "";
+      var change = Number(s.in_range.earned) - Number(prev.in_range.earned);
+      var next = (s.next_payable || [])[0];
+      [
+        card("Earned this month", money(s.in_range.earned, cur),
+          (change >= 0 ? "+" : "−") + money(String(Math.abs(change).toFixed(2)), cur) + " against last month (" + money(prev.in_range.earned, cur) + ")"),
+        card("Payable now", money(s.payable, cur), "paid with the next payout"),
+        card("Pending", money(s.pending, cur), next ? money(next.amount, cur) + " becomes payable on " + next.date : "nothing on hold"),
+        card("Paid to date", money(s.paid_to_date, cur)),
+        card("Balance", money(s.balance, cur), "all time"),
+        Number(s.owed_back) > 0 ? card("Owed back", money(s.owed_back, cur), "refunds after payment, taken from your next earnings") : null
+      ].forEach(function (c) { if (c) box.appendChild(c); });
+      var top = function (rows) { return rows.filter(function (x) { return Number(x.earned) !== 0 || x.clicks > 0; }).slice(0, 5); };
+      var cols = [{ key: "clicks", label: "Clicks" }, { key: "sales", label: "Sales" }, { key: "earned", label: "Earned", money: true }];
+      fill(root, "[data-dash-links]", miniTable(top(s.by_link || []), [{ key: "key", label: "Link", none: "(no link: coupon or direct)" }].concat(cols), cur));
+      fill(root, "[data-dash-subs]", miniTable(top(s.by_sub_id || []), [{ key: "key", label: "Sub-id" }].concat(cols), cur));
+      root.querySelector("[data-dash-empty]").hidden = s.in_range.clicks > 0 || Number(s.in_range.earned) !== 0;
+    }).catch(function (e) {
+      root.querySelector("[data-dash-cards]").textContent = "Your numbers could not be loaded: " + e.message;
+    }).then(function () { root.setAttribute("aria-busy", "false"); root.setAttribute("data-loaded", "true"); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-dashboard]").forEach(dashboard);
     document.querySelectorAll("[data-report]").forEach(start);
   });
 })();
