@@ -46,8 +46,10 @@ BASE_URL="http://127.0.0.1:$port" PASSWORD="$password" EVENTS_SECRET="$events" A
 # The README's screenshots come from this run: UPDATE_SCREENSHOTS=1 tests/lib/browser.sh
 if [ -n "${UPDATE_SCREENSHOTS:-}" ]; then
   mkdir -p docs/screenshots
-  for name in welcome redirect-links commissions; do
-    cp "tests/artifacts/screenshots/$name-desktop.png" "docs/screenshots/$name.png"
-  done
-  cp tests/artifacts/screenshots/commissions-phone.png docs/screenshots/commissions-phone.png
+  # The demo with its sample history (what a newcomer sees), the fresh program's pages.
+  cp tests/artifacts/screenshots/demo-dashboard-desktop.png docs/screenshots/dashboard.png
+  cp tests/artifacts/screenshots/demo-commissions-desktop.png docs/screenshots/commissions.png
+  cp tests/artifacts/screenshots/clicks-analytics-desktop.png docs/screenshots/link-analytics.png
+  cp tests/artifacts/screenshots/phone-menu.png docs/screenshots/phone-menu.png
+  cp tests/artifacts/screenshots/redirect-links-desktop.png docs/screenshots/redirect-links.png
 fi
