@@ -395,6 +395,12 @@ if (process.env.DEMO_BASE_URL) {
       assert(Math.abs(shown(label) - Number(ledger[key])) < 0.005, `dashboard ${label} ${shown(label)} vs ledger ${ledger[key]}`);
     }
     assert(Math.abs(shown("Earned this month") - Number(ledger.in_range.earned)) < 0.005, `earned this month: ${dash.join(" | ")}`);
+    // site.yaml says payouts are made on the 1st: the next payout is what is payable by then.
+    const d = new Date();
+    const nextFirst = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + (d.getUTCDate() >= 1 ? 1 : 0), 1)).toISOString().slice(0, 10);
+    const expected = Number(ledger.payable) + ledger.becoming_payable.filter((b) => b.date < nextFirst).reduce((a, b) => a + Number(b.amount), 0);
+    assert(Math.abs(shown("Next payout") - expected) < 0.005, `next payout ${shown("Next payout")} vs ${expected.toFixed(2)}`);
+    assert(dash.find((t) => t.startsWith("Next payout")).includes(`on ${nextFirst}`), `the payout date: ${dash.join(" | ")}`);
     assert((await demoPage.locator("[data-dash-links] tbody tr").count()) > 0, "top links are listed");
     await audit(demoPage, "demo dashboard");
     await shoot(demoPage, "demo-dashboard");

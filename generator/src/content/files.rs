@@ -28,6 +28,9 @@ pub(super) struct SiteFile {
     /// Sample content: `serve` fills a new database with eight weeks of sample activity.
     #[serde(default)]
     pub demo: bool,
+    /// The day of the month payouts are made (1 to 28), shown to partners as their next payout.
+    #[serde(default)]
+    pub payout_day: Option<u8>,
 }
 
 /// The partner application form (`/join`).

@@ -276,6 +276,15 @@ impl Loader<'_> {
             self.asset(&file, "logo", Path::new(""), logo)
                 .map(|path| (path, file_name(logo)))
         });
+        if let Some(day) = raw.payout_day.filter(|d| !(1..=28).contains(d)) {
+            self.errors.push(
+                file.error_at(
+                    file.find_key("payout_day"),
+                    format!("payout_day {day} is not a day every month has"),
+                )
+                .hint("use 1 to 28: the day of the month payouts are made"),
+            );
+        }
         Some(Located {
             value: Site {
                 portal_name: raw.portal_name,
@@ -301,6 +310,7 @@ impl Loader<'_> {
                 menu: raw.menu,
                 theme: raw.theme,
                 demo: raw.demo,
+                payout_day: raw.payout_day.filter(|d| (1..=28).contains(d)),
                 signup,
             },
             file,

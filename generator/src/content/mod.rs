@@ -51,6 +51,8 @@ pub struct Site {
     pub signup: Signup,
     /// Sample content (`demo: true`): `serve` adds sample activity to a new database.
     pub demo: bool,
+    /// The day of the month payouts are made (1 to 28).
+    pub payout_day: Option<u8>,
 }
 
 /// Fields an application may be required to fill in (name, e-mail and password always are).

@@ -18,6 +18,7 @@ pub struct SiteView<'a> {
     pub currency: &'static str,
     pub support: &'a Support,
     pub logo_url: Option<String>,
+    pub payout_day: Option<u8>,
 }
 
 impl<'a> SiteView<'a> {
@@ -30,6 +31,7 @@ impl<'a> SiteView<'a> {
             portal_url: site.portal_url.base(),
             currency: site.currency.code(),
             support: &site.support,
+            payout_day: site.payout_day,
             logo_url: site
                 .branding
                 .logo

@@ -468,9 +468,20 @@
       box.textContent = "";
       var change = Number(s.in_range.earned) - Number(prev.in_range.earned);
       var next = (s.next_payable || [])[0];
+      // With the owner's payout day: the next payout is what is payable by that date.
+      var day = Number(root.getAttribute("data-payout-day")) || 0;
+      var payout = null;
+      if (day) {
+        var at = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), day));
+        if (at <= today) at = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, day));
+        var cents = Math.round(Number(s.payable) * 100);
+        (s.becoming_payable || []).forEach(function (b) { if (b.date < iso(at)) cents += Math.round(Number(b.amount) * 100); });
+        payout = card("Next payout", money((cents / 100).toFixed(2), cur), "on " + iso(at) + ", with what becomes payable before then");
+      }
       [
         card("Earned this month", money(s.in_range.earned, cur),
           (change >= 0 ? "+" : "−") + money(String(Math.abs(change).toFixed(2)), cur) + " against last month (" + money(prev.in_range.earned, cur) + ")"),
+        payout,
         card("Payable now", money(s.payable, cur), "paid with the next payout"),
         card("Pending", money(s.pending, cur), next ? money(next.amount, cur) + " becomes payable on " + next.date : "nothing on hold"),
         card("Paid to date", money(s.paid_to_date, cur)),

@@ -277,6 +277,9 @@ pub fn balance_json(statement: &Statement, currency: Currency) -> Value {
         "next_payable": by_day(&statement.becoming_payable).into_iter().take(5)
             .map(|(date, amount)| json!({ "date": date, "amount": money(amount, currency) }))
             .collect::<Vec<_>>(),
+        "becoming_payable": by_day(&statement.becoming_payable).into_iter()
+            .map(|(date, amount)| json!({ "date": date, "amount": money(amount, currency) }))
+            .collect::<Vec<_>>(),
     })
 }
 
