@@ -84,20 +84,24 @@ impl OwnerApi {
         Ok(body)
     }
 
-    pub fn pending(&self) -> Result<Vec<Application>, ApplicationsError> {
-        let url = format!("{}/api/v1/owner/applications", self.base);
+    /// `GET <path>` with the owner token, read as `T`.
+    fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ApplicationsError> {
+        let url = format!("{}{path}", self.base);
         let result = self
             .agent
             .get(&url)
             .header("authorization", &format!("Bearer {}", self.token))
             .call();
         let body = Self::check(&url, result)?;
-        serde_json::from_str::<List>(&body)
+        serde_json::from_str::<T>(&body).map_err(|e| ApplicationsError::Api {
+            status: 200,
+            message: format!("unexpected answer: {e}"),
+        })
+    }
+
+    pub fn pending(&self) -> Result<Vec<Application>, ApplicationsError> {
+        self.get_json::<List>("/api/v1/owner/applications")
             .map(|l| l.applications)
-            .map_err(|e| ApplicationsError::Api {
-                status: 200,
-                message: format!("unexpected answer: {e}"),
-            })
     }
 
     /// `GET /api/v1/owner/payable`: every partner with money payable, pending or owed back.
@@ -106,19 +110,8 @@ impl OwnerApi {
         struct Rows {
             rows: Vec<crate::payouts::PayableRow>,
         }
-        let url = format!("{}/api/v1/owner/payable", self.base);
-        let result = self
-            .agent
-            .get(&url)
-            .header("authorization", &format!("Bearer {}", self.token))
-            .call();
-        let body = Self::check(&url, result)?;
-        serde_json::from_str::<Rows>(&body)
+        self.get_json::<Rows>("/api/v1/owner/payable")
             .map(|r| r.rows)
-            .map_err(|e| ApplicationsError::Api {
-                status: 200,
-                message: format!("unexpected answer: {e}"),
-            })
     }
 
     pub fn decide(

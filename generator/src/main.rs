@@ -67,31 +67,15 @@ enum Command {
     Applications {
         #[command(subcommand)]
         action: Option<ApplicationAction>,
-        /// The portal's address (a local `serve`, or the deployed worker).
-        #[arg(long, global = true, default_value = "http://127.0.0.1:8787")]
-        base_url: String,
-        /// The owner token (else OWNER_TOKEN, else the local state's).
-        #[arg(long, global = true)]
-        owner_token: Option<String>,
-        #[arg(long, global = true, default_value = "content")]
-        content: PathBuf,
-        #[arg(long, global = true, default_value = ".partner-center")]
-        state: PathBuf,
+        #[command(flatten)]
+        owner: OwnerArgs,
     },
     /// The owner's payouts: `plan` writes content/payouts/<date>.yaml from the payable balances.
     Payouts {
         #[command(subcommand)]
         action: PayoutsAction,
-        /// The portal's address (a local `serve`, or the deployed worker).
-        #[arg(long, global = true, default_value = "http://127.0.0.1:8787")]
-        base_url: String,
-        /// The owner token (else OWNER_TOKEN, else the local state's).
-        #[arg(long, global = true)]
-        owner_token: Option<String>,
-        #[arg(long, global = true, default_value = "content")]
-        content: PathBuf,
-        #[arg(long, global = true, default_value = ".partner-center")]
-        state: PathBuf,
+        #[command(flatten)]
+        owner: OwnerArgs,
     },
     /// Print the `Partner-Signature` header for an event body (to send it with curl).
     SignEvent {
@@ -122,6 +106,42 @@ enum ApplicationAction {
     },
 }
 
+/// Where the owner's API is and how to reach it (applications, payouts).
+#[derive(clap::Args)]
+struct OwnerArgs {
+    /// The portal's address (a local `serve`, or the deployed worker).
+    #[arg(long, global = true, default_value = "http://127.0.0.1:8787")]
+    base_url: String,
+    /// The owner token (else OWNER_TOKEN, else the local state's).
+    #[arg(long, global = true)]
+    owner_token: Option<String>,
+    #[arg(long, global = true, default_value = "content")]
+    content: PathBuf,
+    #[arg(long, global = true, default_value = ".partner-center")]
+    state: PathBuf,
+}
+
+impl OwnerArgs {
+    /// The owner API client: the token from the flag, else OWNER_TOKEN, else the local state's.
+    fn api(&self) -> anyhow::Result<pc_generator::applications::OwnerApi> {
+        let token = match self
+            .owner_token
+            .clone()
+            .or_else(|| std::env::var("OWNER_TOKEN").ok())
+        {
+            Some(t) => t,
+            None => pc_generator::dev_state::DevState::new(&self.state)?
+                .secrets()?
+                .remove("OWNER_TOKEN")
+                .unwrap_or_default(),
+        };
+        Ok(pc_generator::applications::OwnerApi::new(
+            &self.base_url,
+            &token,
+        ))
+    }
+}
+
 #[derive(Subcommand)]
 enum PayoutsAction {
     /// Write content/payouts/<date>.yaml with each partner's exact payable balance (less
@@ -131,17 +151,6 @@ enum PayoutsAction {
         #[arg(long)]
         date: Option<String>,
     },
-}
-
-/// The owner token: the flag, else OWNER_TOKEN, else the local state's.
-fn owner_token(flag: Option<String>, state: &std::path::Path) -> anyhow::Result<String> {
-    Ok(match flag.or_else(|| std::env::var("OWNER_TOKEN").ok()) {
-        Some(t) => t,
-        None => pc_generator::dev_state::DevState::new(state)?
-            .secrets()?
-            .remove("OWNER_TOKEN")
-            .unwrap_or_default(),
-    })
 }
 
 fn main() -> ExitCode {
@@ -238,15 +247,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 pc_generator::serve::invite_link(&secret, &code, &base_url, now)?
             );
         }
-        Command::Applications {
-            action,
-            base_url,
-            owner_token: token,
-            content,
-            state,
-        } => {
-            use pc_generator::applications::{OwnerApi, write_partner};
-            let api = OwnerApi::new(&base_url, &owner_token(token, &state)?);
+        Command::Applications { action, owner } => {
+            use pc_generator::applications::write_partner;
+            let api = owner.api()?;
+            let content = owner.content;
             match action {
                 None => {
                     let pending = api.pending()?;
@@ -291,10 +295,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Payouts {
             action: PayoutsAction::Plan { date },
-            base_url,
-            owner_token: token,
-            content,
-            state,
+            owner,
         } => {
             let format = time::macros::format_description!("[year]-[month]-[day]");
             let date = match date {
@@ -303,9 +304,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 })?,
                 None => time::OffsetDateTime::now_utc().date(),
             };
-            let api =
-                pc_generator::applications::OwnerApi::new(&base_url, &owner_token(token, &state)?);
-            match pc_generator::payouts::plan_file(&api, &content, date) {
+            match pc_generator::payouts::plan_file(&owner.api()?, &owner.content, date) {
                 Ok((_, planned)) if planned.is_empty() => println!("nothing is payable now"),
                 Ok((path, planned)) => {
                     for p in &planned {

@@ -63,19 +63,24 @@ impl Drop for Serve {
     }
 }
 
-fn get(port: u16, path: &str) -> String {
+/// `GET path` over HTTP/1.0 with extra header lines; the whole response.
+fn request(port: u16, path: &str, headers: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n"
     )
     .unwrap();
     let mut response = String::new();
     let _ = stream.read_to_string(&mut response);
     response
+}
+
+fn get(port: u16, path: &str) -> String {
+    request(port, path, "")
 }
 
 /// `GET path` as `code` (a session cookie signed with the state's secret); the JSON body.
@@ -88,17 +93,11 @@ fn get_as(port: u16, secret: &str, code: &str, path: &str) -> serde_json::Value 
         remember: false,
     }
     .sign(&keys);
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nCookie: __Host-pc_session={cookie}\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
+    let response = request(
+        port,
+        path,
+        &format!("Cookie: __Host-pc_session={cookie}\r\n"),
+    );
     let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {response}"))
 }

@@ -126,10 +126,6 @@ impl PartnerLedger {
     }
 }
 
-fn status_words(line: &Line) -> &'static str {
-    line.status.as_str()
-}
-
 /// My Ledger: every entry with its status and the running balance (over all time, shown for
 /// the range).
 pub async fn ledger_report<P: Platform>(
@@ -153,7 +149,7 @@ pub async fn ledger_report<P: Platform>(
                 e.kind.as_str().into(),
                 ledger.describe(i, currency).into(),
                 money(e.amount, currency).into(),
-                status_words(line).into(),
+                line.status.as_str().into(),
                 date_of(line.effective_at).into(),
                 money(balance, currency).into(),
                 e.id.clone().into(),
@@ -224,7 +220,7 @@ pub async fn commissions<P: Platform>(
                 base.map_or(Value::Null, |b| money(b, currency).into()),
                 text(row, "rule").into(),
                 money(e.amount, currency).into(),
-                status_words(line).into(),
+                line.status.as_str().into(),
                 date_of(line.effective_at).into(),
                 e.id.clone().into(),
             ]
