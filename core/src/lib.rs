@@ -4,6 +4,7 @@
 //! crate builds for native targets and for `wasm32-unknown-unknown` alike.
 
 pub mod commission;
+pub mod csv_cell;
 pub mod engine;
 pub mod html;
 pub mod ids;

@@ -261,7 +261,15 @@
       li.appendChild(document.createTextNode(" — " + f.why + (f.example ? " (e.g. " + f.example + ")" : "")));
       list.appendChild(li);
     });
-    fill(root, "[data-filtered-list]", filtered.length ? list : el("p", {}, "Every request in this period was counted."));
+    var box = el("div");
+    box.appendChild(filtered.length ? list : el("p", {}, "Every request in this period was counted."));
+    // Repeat visits are counted (the visitor can still buy), but said, so totals are clear.
+    var repeats = s.in_range.clicks - (s.in_range.unique_visitors || s.in_range.clicks);
+    if (repeats > 0) {
+      box.appendChild(el("p", { "class": "muted" }, "Counted, for the record: " + repeats + " of your " + s.in_range.clicks +
+        " clicks came from someone who had already clicked that day (" + s.in_range.unique_visitors + " people a day in all)."));
+    }
+    fill(root, "[data-filtered-list]", box);
   }
 
   function renderPayable(root, s, report) {

@@ -2,6 +2,7 @@
 //! the first one sets through an invite link.
 
 mod access;
+mod csv;
 mod hardening;
 mod ledger;
 mod password;
@@ -126,6 +127,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "the owner sees payable balances with the owner token",
         reports::the_owner_sees_payable_balances,
+    ),
+    (
+        "CSV exports never carry a formula; money stays numbers",
+        csv::no_formulas_in_exports,
     ),
     (
         "the ledger: refunds in and after the hold, payouts paid, a corrected payout, explained lines",

@@ -63,7 +63,8 @@ pub fn respond(report: &str, range: &Range, currency: Currency, table: Table) ->
             let cells: Vec<String> = row
                 .iter()
                 .map(|v| match v {
-                    Value::String(s) => s.clone(),
+                    // Partners type names, sub-ids and addresses: never a formula for the owner.
+                    Value::String(s) => pc_core::csv_cell::cell(s).into_owned(),
                     Value::Null => String::new(),
                     other => other.to_string(),
                 })
