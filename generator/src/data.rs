@@ -34,6 +34,9 @@ struct LinkTarget<'a> {
 #[derive(Serialize)]
 struct SiteConfig<'a> {
     fallback_url: &'a str,
+    /// What partners may choose as payout method, and how long a change waits.
+    payout_methods: &'a [String],
+    payout_cooling_off_hours: u32,
 }
 
 /// `config:signup`: what `POST /join` accepts and the e-mails the owner's decisions send.
@@ -55,6 +58,8 @@ pub fn kv_links(content: &Content, build_id: &str) -> String {
         key: "config:site".into(),
         value: serde_json::to_string(&SiteConfig {
             fallback_url: content.site.fallback_url.as_str(),
+            payout_methods: &content.site.payout_methods,
+            payout_cooling_off_hours: content.site.payout_cooling_off_hours,
         })
         .unwrap_or_default(),
     }];

@@ -7,8 +7,8 @@ use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{
-    Ctx, auth, csrf_token, events, join, ledger, password, portal, profile, redirect, reports,
-    set_csrf_cookie,
+    Ctx, auth, csrf_token, events, join, ledger, password, payout_details, portal, profile,
+    redirect, reports, set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
@@ -92,6 +92,17 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             None => Ok(see_other("/login/")),
         },
         p if get && p.starts_with("/portal/") => portal::page(ctx, req).await,
+        "/api/v1/me/payout" => {
+            let Some((session, _)) = auth::signed_in(ctx, req).await? else {
+                return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
+            };
+            let code = session.partner.as_str();
+            match *req.method() {
+                Method::GET => payout_details::get(ctx, code).await,
+                Method::PUT => payout_details::put(ctx, req, code).await,
+                _ => Ok(json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET or PUT")),
+            }
+        }
         "/api/v1/me/profile" => {
             let Some((session, _)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));

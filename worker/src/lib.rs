@@ -37,6 +37,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_filtered_clicks.sql",
         include_str!("../migrations/0006_filtered_clicks.sql"),
     ),
+    (
+        "0007_payout_changes.sql",
+        include_str!("../migrations/0007_payout_changes.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -31,6 +31,12 @@ pub(super) struct SiteFile {
     /// The day of the month payouts are made (1 to 28), shown to partners as their next payout.
     #[serde(default)]
     pub payout_day: Option<u8>,
+    /// The payout methods partners may choose in My Profile.
+    #[serde(default)]
+    pub payout_methods: Option<Vec<String>>,
+    /// Hours before a partner's new payout details apply to payouts (default 72).
+    #[serde(default)]
+    pub payout_cooling_off_hours: Option<u32>,
 }
 
 /// The partner application form (`/join`).

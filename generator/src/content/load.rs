@@ -276,6 +276,28 @@ impl Loader<'_> {
             self.asset(&file, "logo", Path::new(""), logo)
                 .map(|path| (path, file_name(logo)))
         });
+        if raw
+            .payout_methods
+            .as_ref()
+            .is_some_and(|m| m.is_empty() || m.iter().any(|x| x.trim().is_empty() || x.len() > 40))
+        {
+            self.errors.push(
+                file.error_at(
+                    file.find_key("payout_methods"),
+                    "payout_methods needs at least one method, each 1 to 40 characters",
+                )
+                .hint("e.g. payout_methods: [PayPal, Bank transfer, Wise]"),
+            );
+        }
+        if raw.payout_cooling_off_hours.is_some_and(|h| h > 24 * 30) {
+            self.errors.push(
+                file.error_at(
+                    file.find_key("payout_cooling_off_hours"),
+                    "payout_cooling_off_hours is more than 30 days",
+                )
+                .hint("the time new payout details wait before they apply, in hours (default 72)"),
+            );
+        }
         if let Some(day) = raw.payout_day.filter(|d| !(1..=28).contains(d)) {
             self.errors.push(
                 file.error_at(
@@ -311,6 +333,11 @@ impl Loader<'_> {
                 theme: raw.theme,
                 demo: raw.demo,
                 payout_day: raw.payout_day.filter(|d| (1..=28).contains(d)),
+                payout_methods: raw
+                    .payout_methods
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| vec!["PayPal".into(), "Bank transfer".into()]),
+                payout_cooling_off_hours: raw.payout_cooling_off_hours.unwrap_or(72),
                 signup,
             },
             file,

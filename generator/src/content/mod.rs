@@ -53,6 +53,10 @@ pub struct Site {
     pub demo: bool,
     /// The day of the month payouts are made (1 to 28).
     pub payout_day: Option<u8>,
+    /// The payout methods partners may choose (default PayPal, Bank transfer).
+    pub payout_methods: Vec<String>,
+    /// Hours before new payout details apply (default 72).
+    pub payout_cooling_off_hours: u32,
 }
 
 /// Fields an application may be required to fill in (name, e-mail and password always are).

@@ -135,8 +135,45 @@
     });
   }
 
+  // My Profile: payout details (masked), a change waiting out its cooling-off period, and the
+  // form to change them (with the current password).
+  function payoutDetails() {
+    var box = document.querySelector("[data-payout]");
+    if (!box || !window.fetch) return;
+    var form = box.querySelector("[data-payout-form]");
+    var notice = box.querySelector("[data-payout-notice]");
+    function show(v) {
+      box.querySelector("[data-payout-current]").textContent = v.method ? v.method + (v.details ? " (" + v.details + ")" : "") : "—";
+      var pending = box.querySelector("[data-payout-pending]");
+      pending.hidden = !v.pending;
+      if (v.pending) pending.textContent = "Changing to " + v.pending.method + " (" + v.pending.details + ") from " + v.pending.applies_from + ".";
+      var select = form.elements.method;
+      if (!select.options.length) {
+        v.methods.forEach(function (m) { var o = document.createElement("option"); o.value = m; o.textContent = m; select.appendChild(o); });
+      }
+      box.querySelector("[data-payout-hint]").textContent = "For your safety a change is e-mailed to you and applies to payouts after " +
+        v.cooling_off_hours + " hours.";
+      box.hidden = false;
+    }
+    fetch("/api/v1/me/payout", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var body = JSON.stringify({ method: form.elements.method.value, details: form.elements.details.value, password: form.elements.password.value });
+      fetch("/api/v1/me/payout", { method: "PUT", credentials: "same-origin", headers: { "content-type": "application/json" }, body: body })
+        .then(function (r) { return r.json().then(function (v) { return { ok: r.ok, v: v }; }); })
+        .then(function (res) {
+          notice.hidden = false;
+          notice.className = res.ok ? "notice" : "notice error";
+          notice.textContent = res.ok ? "Saved. We e-mailed you about the change." : res.v.error;
+          form.elements.password.value = "";
+          if (res.ok) show(res.v);
+        });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     phoneMenu();
+    payoutDetails();
     qrDownloads();
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () { copyFrom(button.getAttribute("data-copy"), button); });

@@ -53,7 +53,7 @@ pub async fn hash_password<P: Platform>(
 
 /// Whether `password` matches `phc`. Without a stored hash, the same work is done against a
 /// dummy, so timing does not tell whether a code exists.
-async fn verify_password<P: Platform>(
+pub(crate) async fn verify_password<P: Platform>(
     ctx: &Ctx<'_, P>,
     phc: Option<&str>,
     password: &str,

@@ -432,6 +432,15 @@ pub async fn owner_payable<P: Platform>(
             .collect();
         let person = people.iter().find(|p| text(p, "code") == code);
         let field = |k: &str| person.map(|p| text(p, k)).unwrap_or_default();
+        // Where to pay: the details that apply now (a partner's change waits out its
+        // cooling-off period), when they changed, and a change still waiting.
+        let pay = super::payout_details::effective(ctx, &code).await?;
+        let pending = pay
+            .pending
+            .as_ref()
+            .map_or_else(String::new, |(method, _, at)| {
+                format!("{method} from {}", date_of(*at))
+            });
         found.push((
             b.payable,
             code.clone(),
@@ -440,8 +449,10 @@ pub async fn owner_payable<P: Platform>(
                 field("name").into(),
                 field("email").into(),
                 field("status").into(),
-                field("method").into(),
-                field("details").into(),
+                pay.method.into(),
+                pay.details.into(),
+                pay.changed_at.map_or_else(String::new, date_of).into(),
+                pending.into(),
                 money(b.payable, currency).into(),
                 money(b.pending, currency).into(),
                 money(b.owed_back, currency).into(),
@@ -459,6 +470,8 @@ pub async fn owner_payable<P: Platform>(
             "status",
             "payout_method",
             "payout_details",
+            "payout_details_changed",
+            "payout_change_pending",
             "payable",
             "pending",
             "owed_back",

@@ -5,6 +5,7 @@ pub mod events;
 pub mod join;
 pub mod ledger;
 pub mod password;
+pub mod payout_details;
 pub mod portal;
 pub mod profile;
 pub mod redirect;

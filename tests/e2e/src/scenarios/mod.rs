@@ -129,6 +129,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         reports::the_owner_sees_payable_balances,
     ),
     (
+        "payout details need the password, are e-mailed, and wait out the cooling-off",
+        profile::payout_details_are_guarded,
+    ),
+    (
         "CSV exports never carry a formula; money stays numbers",
         csv::no_formulas_in_exports,
     ),

@@ -103,3 +103,102 @@ pub fn update_persists(world: &World) -> Outcome {
     );
     Ok(())
 }
+
+/// Payout details: a change needs the current password, is e-mailed to the address on file,
+/// and the owner's export keeps the old details until the cooling-off period ends.
+pub fn payout_details_are_guarded(world: &World) -> Outcome {
+    let password = "sam-payout-password-1";
+    let mut sam = super::set_password(world, "sam314", password)?;
+    let origin = world.base.clone();
+    let before: serde_json::Value =
+        serde_json::from_str(&sam.get("/api/v1/me/payout")?.body).map_err(|e| e.to_string())?;
+    ensure!(
+        before["method"] == "Store credit" && before["pending"].is_null(),
+        "the content's details: {before}"
+    );
+    let put = |client: &mut crate::client::Client, body: serde_json::Value| {
+        client.send(
+            "PUT",
+            "/api/v1/me/payout",
+            "application/json",
+            body.to_string().as_bytes(),
+            &[("origin", &origin)],
+        )
+    };
+    let change = |pw: &str| serde_json::json!({ "method": "PayPal", "details": "thief@evil.example", "password": pw });
+    for wrong in ["", "not-the-password"] {
+        let refused = put(&mut sam, change(wrong))?;
+        ensure!(
+            refused.status == 403 && refused.body.contains("current password"),
+            "without the password: {} {}",
+            refused.status,
+            refused.body
+        );
+    }
+    let not_allowed = put(
+        &mut sam,
+        serde_json::json!({ "method": "Gold bars", "details": "x", "password": password }),
+    )?;
+    ensure!(
+        not_allowed.status == 422,
+        "a method the owner does not offer: {}",
+        not_allowed.status
+    );
+    let outbox_before = world.db.query("SELECT count(*) AS n FROM outbox")?;
+    let done = put(&mut sam, change(password))?;
+    ensure!(
+        done.status == 200,
+        "with the password: {} {}",
+        done.status,
+        done.body
+    );
+    let view: serde_json::Value = serde_json::from_str(&done.body).map_err(|e| e.to_string())?;
+    let in_three_days = super::iso(super::now() + 72 * 3600);
+    ensure!(
+        view["method"] == "Store credit"
+            && view["pending"]["details"] == "t***@evil.example"
+            && view["pending"]["applies_from"] == in_three_days[..10],
+        "applies after the cooling-off period, shown masked: {view}"
+    );
+    let mail = world
+        .db
+        .query("SELECT recipient, body FROM outbox ORDER BY id DESC LIMIT 1")?;
+    let mail = mail.first().ok_or("a notice")?;
+    ensure!(
+        world.db.query("SELECT count(*) AS n FROM outbox")?[0]["n"].as_i64()
+            == outbox_before[0]["n"].as_i64().map(|n| n + 1)
+            && mail["recipient"] == "sam@espressonerds.example"
+            && mail["body"]
+                .as_str()
+                .unwrap_or("")
+                .contains("payout details of partner account sam314 were changed"),
+        "the old address is told: {mail}"
+    );
+    // The owner still pays to the old details (sam314 needs a balance to be listed).
+    let sale = serde_json::json!({ "id": format!("payout-details-{}", super::now()), "type": "sale",
+        "occurred_at": super::iso(super::now()), "partner": "sam314", "order_id": format!("pd-{}", super::now()),
+        "amount": "80.00", "currency": "USD" });
+    let sent = world.client().event(&world.events_secret, &sale, None)?;
+    ensure!(sent.status == 201, "sale: {} {}", sent.status, sent.body);
+    let owner = world.client().get_with(
+        "/api/v1/owner/payable",
+        &[("authorization", &format!("Bearer {}", world.owner_token))],
+    )?;
+    let rows: serde_json::Value = serde_json::from_str(&owner.body).map_err(|e| e.to_string())?;
+    let row = rows["rows"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["partner"] == "sam314"))
+        .ok_or("sam314 in the owner's list")?;
+    ensure!(
+        row["payout_method"] == "Store credit"
+            && !row["payout_details"]
+                .as_str()
+                .unwrap_or("")
+                .contains("evil")
+            && row["payout_change_pending"]
+                .as_str()
+                .is_some_and(|p| p.contains("PayPal from") && p.contains(&in_three_days[..10])),
+        "the owner pays the old details until then: {row}"
+    );
+    Ok(())
+}

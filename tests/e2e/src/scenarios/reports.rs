@@ -456,7 +456,7 @@ pub fn the_owner_sees_payable_balances(world: &World) -> Outcome {
     )?;
     ensure!(
         csv.body.starts_with(
-            "partner,name,email,status,payout_method,payout_details,payable,pending,owed_back,currency,payout_references\n"
+            "partner,name,email,status,payout_method,payout_details,payout_details_changed,payout_change_pending,payable,pending,owed_back,currency,payout_references\n"
         ),
         "CSV header"
     );
