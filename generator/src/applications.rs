@@ -114,6 +114,16 @@ impl OwnerApi {
             .map(|r| r.rows)
     }
 
+    /// `GET /api/v1/owner/profiles`: partners' profile changes the content does not have yet.
+    pub fn profiles(&self) -> Result<Vec<crate::profiles::ProfileChange>, ApplicationsError> {
+        #[derive(Deserialize)]
+        struct Profiles {
+            profiles: Vec<crate::profiles::ProfileChange>,
+        }
+        self.get_json::<Profiles>("/api/v1/owner/profiles")
+            .map(|p| p.profiles)
+    }
+
     pub fn decide(
         &self,
         code: &str,

@@ -256,6 +256,15 @@ pub fn seed_sql(content: &Content) -> (String, String) {
         sql,
         "UPDATE partners SET status = 'removed' WHERE build_id <> {b};"
     );
+    // A partner's profile change that the content now has (`profiles pull`, then a deploy) is
+    // applied: it is no longer pending.
+    let _ = writeln!(
+        sql,
+        "DELETE FROM profile_updates WHERE EXISTS (SELECT 1 FROM partners p WHERE p.code = profile_updates.partner \
+         AND p.name = profile_updates.name AND p.email = profile_updates.email \
+         AND coalesce(p.company, '') = coalesce(profile_updates.company, '') AND coalesce(p.phone, '') = coalesce(profile_updates.phone, '') \
+         AND coalesce(p.address, '') = coalesce(profile_updates.address, ''));"
+    );
     let kv = kv_links(content, BUILD);
     let build_id = crate::hash::short_hash(format!("{sql}\n{kv}").as_bytes(), 8);
     let header =

@@ -14,6 +14,7 @@ pub mod diagnostics;
 mod hash;
 pub mod markdown;
 pub mod payouts;
+pub mod profiles;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

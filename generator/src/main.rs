@@ -77,6 +77,13 @@ enum Command {
         #[command(flatten)]
         owner: OwnerArgs,
     },
+    /// Partners' own profile changes: list them, or `pull` them into content/partners/*.yaml.
+    Profiles {
+        #[command(subcommand)]
+        action: Option<ProfilesAction>,
+        #[command(flatten)]
+        owner: OwnerArgs,
+    },
     /// Print the `Partner-Signature` header for an event body (to send it with curl).
     SignEvent {
         /// The JSON body, exactly as it will be sent.
@@ -140,6 +147,12 @@ impl OwnerArgs {
             &token,
         ))
     }
+}
+
+#[derive(Subcommand)]
+enum ProfilesAction {
+    /// Write the changes into the partners' YAML files (review with git diff, then deploy).
+    Pull,
 }
 
 #[derive(Subcommand)]
@@ -326,6 +339,44 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return report(BuildError::Content(d));
                 }
                 Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Profiles { action, owner } => {
+            let pending = owner.api()?.profiles()?;
+            let mut conflicts = 0;
+            let changed: Vec<_> = pending
+                .iter()
+                .filter(|c| !c.differences().is_empty())
+                .collect();
+            if changed.is_empty() {
+                println!("no pending profile changes");
+            }
+            for change in changed {
+                println!("{}:", change.code);
+                for (field, was, now) in change.differences() {
+                    println!("  - {field}: {}", was.unwrap_or("").replace('\n', " / "));
+                    println!("  + {field}: {}", now.unwrap_or("").replace('\n', " / "));
+                }
+                if matches!(action, Some(ProfilesAction::Pull)) {
+                    let applied = pc_generator::profiles::apply(&owner.content, change)?;
+                    println!("  wrote {}", applied.path.display());
+                    for c in &applied.conflicts {
+                        conflicts += 1;
+                        println!(
+                            "  ! {}: you changed it to {:?} since the deploy ({:?}), and {} chose {:?}; the file keeps yours: edit it to decide",
+                            c.field, c.in_file, c.deployed, change.code, c.partner
+                        );
+                    }
+                }
+            }
+            if matches!(action, Some(ProfilesAction::Pull)) {
+                println!(
+                    "review with `git diff`, run `partner-center check`, commit and deploy: the deploy marks them applied"
+                );
+            }
+            if conflicts > 0 {
+                eprintln!("{conflicts} field(s) changed on both sides: see the lines marked !");
+                return Ok(ExitCode::FAILURE);
             }
         }
         Command::SignEvent { body, state } => {

@@ -119,6 +119,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/join" | "/join/" if post => join::apply(ctx, req).await,
         "/api/v1/owner/payable" if get => ledger::owner_payable(ctx, req).await,
         "/api/v1/owner/applications" if get => join::list(ctx, req).await,
+        "/api/v1/owner/profiles" if get => profile::pending_for_owner(ctx, req).await,
         p if post && p.starts_with("/api/v1/owner/applications/") => {
             let rest = &p["/api/v1/owner/applications/".len()..];
             match rest.split_once('/') {

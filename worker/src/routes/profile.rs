@@ -190,6 +190,31 @@ pub async fn post_form<P: Platform>(
     }
 }
 
+/// `GET /api/v1/owner/profiles` (owner token): partners' profile changes that the content does
+/// not have yet, with the content's values beside them (`partner-center profiles pull`).
+pub async fn pending_for_owner<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    if let Some(refusal) = super::join::owner_refusal(ctx, req) {
+        return Ok(refusal);
+    }
+    let rows = ctx
+        .platform
+        .query(crate::platform::Statement::new(
+            "SELECT u.partner AS code, u.name AS name, u.company AS company, u.email AS email, u.phone AS phone, \
+             u.address AS address, u.updated_at AS updated_at, p.name AS was_name, p.company AS was_company, \
+             p.email AS was_email, p.phone AS was_phone, p.address AS was_address \
+             FROM profile_updates u JOIN partners p ON p.code = u.partner ORDER BY u.partner",
+            vec![],
+        ))
+        .await?;
+    Ok(http_util::json(
+        StatusCode::OK,
+        &serde_json::json!({ "profiles": rows }),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

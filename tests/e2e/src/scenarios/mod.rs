@@ -129,6 +129,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         reports::the_owner_sees_payable_balances,
     ),
     (
+        "a partner's profile change reaches git (profiles pull) and is applied by the deploy",
+        profile::profile_changes_reach_git,
+    ),
+    (
         "payout details need the password, are e-mailed, and wait out the cooling-off",
         profile::payout_details_are_guarded,
     ),

@@ -202,3 +202,71 @@ pub fn payout_details_are_guarded(world: &World) -> Outcome {
     );
     Ok(())
 }
+
+/// A partner's profile change reaches git: `profiles` lists it, `profiles pull` writes it into
+/// the partner's YAML (keeping the rest of the file), and the deploy marks it applied.
+pub fn profile_changes_reach_git(world: &World) -> Outcome {
+    let mut priya = super::reports::as_partner(world, "cafe01")?;
+    let origin = world.base.clone();
+    let update = serde_json::json!({
+        "name": "Priya N. Nair",
+        "company": "Corner Cup Café",
+        "email": "priya@cornercup.example",
+        "phone": "+1 (206) 555-0199",
+        "address": "1 Main St\nSeattle, WA 98101\nUSA",
+    });
+    let put = priya.send(
+        "PUT",
+        "/api/v1/me/profile",
+        "application/json",
+        update.to_string().as_bytes(),
+        &[("origin", &origin)],
+    )?;
+    ensure!(put.status == 200, "PUT: {} {}", put.status, put.body);
+    let listed = super::signup::cli(world, &["profiles"])?;
+    ensure!(
+        listed.contains("cafe01:")
+            && listed.contains("- name: Priya Nair")
+            && listed.contains("+ name: Priya N. Nair")
+            && listed.contains("+ address: 1 Main St / Seattle, WA 98101 / USA"),
+        "the pending change, old and new: {listed}"
+    );
+    let file = world.content.join("partners/cafe01.yaml");
+    let before = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+    let pulled = super::signup::cli(world, &["profiles", "pull"])?;
+    ensure!(pulled.contains("wrote"), "{pulled}");
+    let after = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+    ensure!(
+        after.contains("name: Priya N. Nair")
+            && after.contains("phone: +1 (206) 555-0199")
+            && after.contains("  1 Main St\n")
+            && after.contains("programs: [wholesale]")
+            && after.contains("method: Bank transfer"),
+        "the YAML has the change and keeps the rest:\n{before}\n→\n{after}"
+    );
+    let check = std::process::Command::new(&world.cli)
+        .args(["check", "--content"])
+        .arg(&world.content)
+        .output()
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        check.status.success(),
+        "the pulled content is valid: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // Deployed: applied, no longer pending; the portal shows the same values.
+    world.content_changed()?;
+    let pending = world.client().get_with(
+        "/api/v1/owner/profiles",
+        &[("authorization", &format!("Bearer {}", world.owner_token))],
+    )?;
+    ensure!(
+        pending.status == 200 && !pending.body.contains("\"cafe01\""),
+        "applied once deployed: {}",
+        pending.body
+    );
+    let now: serde_json::Value =
+        serde_json::from_str(&priya.get("/api/v1/me/profile")?.body).map_err(|e| e.to_string())?;
+    ensure!(now["name"] == "Priya N. Nair", "the portal: {now}");
+    Ok(())
+}

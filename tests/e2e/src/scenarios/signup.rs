@@ -40,7 +40,7 @@ fn application<'a>(code: &'a str, email: &'a str, name: &'a str) -> Vec<(&'a str
     ]
 }
 
-fn cli(world: &World, args: &[&str]) -> Result<String, String> {
+pub(super) fn cli(world: &World, args: &[&str]) -> Result<String, String> {
     let output = Command::new(&world.cli)
         .args(args)
         .args([
