@@ -10,6 +10,7 @@ pub mod html;
 pub mod ids;
 pub mod ledger;
 pub mod money;
+pub mod page_bundle;
 pub mod password;
 pub mod percent;
 pub mod token;

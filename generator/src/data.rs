@@ -1,23 +1,24 @@
-//! What the edge needs from a build: the redirect table for KV and the D1 seed.
+//! What the edge needs from a build, as deploy units: each unit is one thing of the content
+//! (the site settings, a program, a link, a partner, a payout, an adjustment, a partner's
+//! pages) with the D1 statements and KV entries that put it in place, and a hash of them.
+//! `deploy` compares these hashes with what is deployed and sends only the difference.
 //!
-//! KV (wrangler's bulk-put JSON): one key per partner and link, `link:<code>:<slug>`, and the
-//! partner's default `link:<code>`, so a redirect costs exactly one KV read. Suspended
-//! partners get no keys: their links fall back to the owner's URL.
+//! KV (`LINKS`): one key per partner and link, `link:<code>:<slug>`, and the partner's default
+//! `link:<code>`, so a redirect costs exactly one KV read. Suspended partners get no keys: their
+//! links fall back to the owner's URL. `PAGES`: one value per partner, their page bundle.
 //!
-//! D1 (`seed.sql`): idempotent upserts of programs, partners, programs per partner, coupons,
-//! links and payouts. Each row carries the build id (a hash of the seed), and rows an older
-//! build wrote that this one did not are removed or marked, so reseeding converges.
+//! D1: idempotent upserts. Each row carries the id of the build that last changed it.
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::content::{Content, Partner, PartnerStatus};
 
-#[derive(Serialize)]
-struct KvEntry {
-    key: String,
-    value: String,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KvEntry {
+    pub key: String,
+    pub value: String,
 }
 
 /// A redirect's target: everything the redirect needs, so it costs one KV read.
@@ -50,76 +51,139 @@ struct SignupConfig<'a> {
     rejection_email: &'a str,
 }
 
-/// The KV bulk file: `[{"key": "link:abc123:home", "value": "{\"url\":…,\"program\":…}"}]`,
-/// ending with `config:build` (the build id, so a deploy can be seen to be live).
-pub fn kv_links(content: &Content, build_id: &str) -> String {
-    let params = &content.site.link_params;
-    let mut entries = vec![KvEntry {
-        key: "config:site".into(),
-        value: serde_json::to_string(&SiteConfig {
-            fallback_url: content.site.fallback_url.as_str(),
-            payout_methods: &content.site.payout_methods,
-            payout_cooling_off_hours: content.site.payout_cooling_off_hours,
-        })
-        .unwrap_or_default(),
-    }];
-    let signup = &content.site.signup;
-    entries.push(KvEntry {
-        key: "config:signup".into(),
-        value: serde_json::to_string(&SignupConfig {
-            open: signup.open,
-            programs: signup
-                .programs
-                .iter()
-                .map(pc_core::ProgramId::as_str)
-                .collect(),
-            required: &signup.required,
-            portal_name: &content.site.portal_name,
-            approval_email: &signup.approval_email,
-            rejection_email: &signup.rejection_email,
-        })
-        .unwrap_or_default(),
-    });
-    for partner in content
-        .partners
-        .iter()
-        .filter(|p| p.status == PartnerStatus::Active)
-    {
-        for link in &content.links {
-            let Some(program) = partner.programs.iter().find(|p| link.audience.includes(p)) else {
-                continue;
-            };
-            let value = LinkTarget {
-                url: link.target.as_str(),
-                program: program.as_str(),
-                slug: link.slug.as_str(),
-                click_param: &params.click_id,
-                partner_param: &params.partner,
-            };
-            entries.push(KvEntry {
-                key: format!("link:{}:{}", partner.code, link.slug),
-                value: serde_json::to_string(&value).unwrap_or_default(),
-            });
+/// What one unit puts in place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    /// `site`, `program:<id>`, `link:<slug>`, `partner:<code>`, `payout:<ref>`,
+    /// `adjustment:<id>`, `pages:<code>`.
+    pub id: String,
+    /// Of the statements (before the build id is filled in), KV entries and page bundle.
+    pub hash: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sql: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kv: Vec<KvEntry>,
+}
+
+impl Unit {
+    fn new(id: String, sql: String, kv: Vec<KvEntry>) -> Unit {
+        let mut hashed = format!("{id}\n{sql}\n");
+        for e in &kv {
+            let _ = writeln!(hashed, "{}={}", e.key, e.value);
         }
-        if let Some((link, program)) = default_link(content, partner) {
-            let value = LinkTarget {
-                url: link.target.as_str(),
-                program,
-                slug: link.slug.as_str(),
-                click_param: &params.click_id,
-                partner_param: &params.partner,
-            };
-            entries.push(KvEntry {
-                key: format!("link:{}", partner.code),
-                value: serde_json::to_string(&value).unwrap_or_default(),
-            });
+        Unit {
+            hash: crate::hash::short_hash(hashed.as_bytes(), 12),
+            id,
+            sql,
+            kv,
         }
     }
-    entries.push(KvEntry {
-        key: "config:build".into(),
-        value: serde_json::json!({ "build_id": build_id }).to_string(),
-    });
-    serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".into())
+
+    /// The unit of one partner's page bundle (`PAGES` key = the partner code).
+    pub fn pages(code: &str, bundle_hash: String) -> Unit {
+        Unit {
+            id: format!("{PAGES_PREFIX}{code}"),
+            hash: bundle_hash,
+            sql: String::new(),
+            kv: Vec::new(),
+        }
+    }
+
+    /// The partner whose page bundle this unit is.
+    pub fn pages_of(&self) -> Option<&str> {
+        self.id.strip_prefix(PAGES_PREFIX)
+    }
+}
+
+pub const PAGES_PREFIX: &str = "pages:";
+
+/// The statements that take away what a unit that is no longer built had put in D1. Ledger
+/// lines (payouts, adjustments) stay: money that moved is never unwritten.
+pub fn removal_sql(id: &str) -> String {
+    let (kind, key) = id.split_once(':').unwrap_or((id, ""));
+    let key = sql_text(key);
+    match kind {
+        "program" => format!("DELETE FROM programs WHERE id = {key};\n"),
+        "link" => format!("DELETE FROM links WHERE slug = {key};\n"),
+        "partner" => format!(
+            "UPDATE partners SET status = 'removed' WHERE code = {key};\n\
+             DELETE FROM partner_programs WHERE partner = {key};\n\
+             DELETE FROM coupons WHERE partner = {key};\n"
+        ),
+        _ => String::new(),
+    }
+}
+
+/// `config:site` and `config:signup`.
+fn site_unit(content: &Content) -> Unit {
+    let signup = &content.site.signup;
+    let kv = vec![
+        KvEntry {
+            key: "config:site".into(),
+            value: serde_json::to_string(&SiteConfig {
+                fallback_url: content.site.fallback_url.as_str(),
+                payout_methods: &content.site.payout_methods,
+                payout_cooling_off_hours: content.site.payout_cooling_off_hours,
+            })
+            .unwrap_or_default(),
+        },
+        KvEntry {
+            key: "config:signup".into(),
+            value: serde_json::to_string(&SignupConfig {
+                open: signup.open,
+                programs: signup
+                    .programs
+                    .iter()
+                    .map(pc_core::ProgramId::as_str)
+                    .collect(),
+                required: &signup.required,
+                portal_name: &content.site.portal_name,
+                approval_email: &signup.approval_email,
+                rejection_email: &signup.rejection_email,
+            })
+            .unwrap_or_default(),
+        },
+    ];
+    Unit::new("site".into(), String::new(), kv)
+}
+
+/// A partner's redirect keys: `link:<code>:<slug>` per link of their programs, `link:<code>`.
+fn partner_links(content: &Content, partner: &Partner) -> Vec<KvEntry> {
+    let params = &content.site.link_params;
+    let mut entries = Vec::new();
+    if partner.status != PartnerStatus::Active {
+        return entries;
+    }
+    for link in &content.links {
+        let Some(program) = partner.programs.iter().find(|p| link.audience.includes(p)) else {
+            continue;
+        };
+        let value = LinkTarget {
+            url: link.target.as_str(),
+            program: program.as_str(),
+            slug: link.slug.as_str(),
+            click_param: &params.click_id,
+            partner_param: &params.partner,
+        };
+        entries.push(KvEntry {
+            key: format!("link:{}:{}", partner.code, link.slug),
+            value: serde_json::to_string(&value).unwrap_or_default(),
+        });
+    }
+    if let Some((link, program)) = default_link(content, partner) {
+        let value = LinkTarget {
+            url: link.target.as_str(),
+            program,
+            slug: link.slug.as_str(),
+            click_param: &params.click_id,
+            partner_param: &params.partner,
+        };
+        entries.push(KvEntry {
+            key: format!("link:{}", partner.code),
+            value: serde_json::to_string(&value).unwrap_or_default(),
+        });
+    }
+    entries
 }
 
 /// The target of `/r/<code>`: the default link of the partner's paying program.
@@ -142,20 +206,17 @@ fn sql_opt(value: Option<&str>) -> String {
     value.map_or_else(|| "NULL".to_owned(), sql_text)
 }
 
-const BUILD: &str = "__BUILD_ID__";
-
-/// The idempotent D1 seed, and the build id: a hash of everything the edge gets (this seed
-/// and the KV data), so any change to either is a new build.
-pub fn seed_sql(content: &Content) -> (String, String) {
-    let mut sql = String::new();
+/// Every unit of the content except the page bundles (the build adds those), in the order
+/// their statements apply. Statements carry [`BUILD_PLACEHOLDER`] for the build id.
+pub fn units(content: &Content) -> Vec<Unit> {
     let currency = content.site.currency.code();
-    let b = sql_text(BUILD);
+    let b = sql_text(BUILD_PLACEHOLDER);
+    let mut units = vec![site_unit(content)];
     for p in &content.programs {
         let rules = serde_json::to_string(&p.commission).unwrap_or_default();
-        let _ = writeln!(
-            sql,
+        let sql = format!(
             "INSERT INTO programs (id, name, priority, currency, rules_json, source, build_id) VALUES ({}, {}, {}, {}, {}, {}, {b}) \
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, priority = excluded.priority, currency = excluded.currency, rules_json = excluded.rules_json, source = excluded.source, build_id = excluded.build_id;",
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, priority = excluded.priority, currency = excluded.currency, rules_json = excluded.rules_json, source = excluded.source, build_id = excluded.build_id;\n",
             sql_text(p.id.as_str()),
             sql_text(&p.name),
             p.priority,
@@ -163,13 +224,25 @@ pub fn seed_sql(content: &Content) -> (String, String) {
             sql_text(&rules),
             sql_text(&p.source),
         );
+        units.push(Unit::new(format!("program:{}", p.id), sql, Vec::new()));
+    }
+    for l in &content.links {
+        let sql = format!(
+            "INSERT INTO links (slug, title, target, build_id) VALUES ({}, {}, {}, {b}) \
+             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, target = excluded.target, build_id = excluded.build_id;\n",
+            sql_text(l.slug.as_str()),
+            sql_text(&l.title),
+            sql_text(l.target.as_str()),
+        );
+        units.push(Unit::new(format!("link:{}", l.slug), sql, Vec::new()));
     }
     for p in &content.partners {
-        let _ = writeln!(
-            sql,
-            "INSERT INTO partners (code, name, company, email, phone, address, status, parent, payout_method, payout_details, build_id) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {b}) \
-             ON CONFLICT (code) DO UPDATE SET name = excluded.name, company = excluded.company, email = excluded.email, phone = excluded.phone, address = excluded.address, status = excluded.status, parent = excluded.parent, payout_method = excluded.payout_method, payout_details = excluded.payout_details, build_id = excluded.build_id;",
-            sql_text(p.code.as_str()),
+        let code = sql_text(p.code.as_str());
+        let mut sql = format!(
+            "INSERT INTO partners (code, name, company, email, phone, address, status, parent, payout_method, payout_details, build_id) VALUES ({code}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {b}) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, company = excluded.company, email = excluded.email, phone = excluded.phone, address = excluded.address, status = excluded.status, parent = excluded.parent, payout_method = excluded.payout_method, payout_details = excluded.payout_details, build_id = excluded.build_id;\n\
+             DELETE FROM partner_programs WHERE partner = {code};\n\
+             DELETE FROM coupons WHERE partner = {code};\n",
             sql_text(&p.name),
             sql_opt(p.company.as_deref()),
             sql_text(p.email.as_str()),
@@ -183,39 +256,30 @@ pub fn seed_sql(content: &Content) -> (String, String) {
         for (rank, program) in p.programs.iter().enumerate() {
             let _ = writeln!(
                 sql,
-                "INSERT INTO partner_programs (partner, program, rank, build_id) VALUES ({}, {}, {rank}, {b}) \
-                 ON CONFLICT (partner, program) DO UPDATE SET rank = excluded.rank, build_id = excluded.build_id;",
-                sql_text(p.code.as_str()),
+                "INSERT INTO partner_programs (partner, program, rank, build_id) VALUES ({code}, {}, {rank}, {b});",
                 sql_text(program.as_str()),
             );
         }
         for coupon in &p.coupons {
             let _ = writeln!(
                 sql,
-                "INSERT INTO coupons (code, partner, build_id) VALUES ({}, {}, {b}) \
+                "INSERT INTO coupons (code, partner, build_id) VALUES ({}, {code}, {b}) \
                  ON CONFLICT (code) DO UPDATE SET partner = excluded.partner, build_id = excluded.build_id;",
                 sql_text(coupon),
-                sql_text(p.code.as_str()),
             );
         }
-    }
-    for l in &content.links {
-        let _ = writeln!(
+        units.push(Unit::new(
+            format!("partner:{}", p.code),
             sql,
-            "INSERT INTO links (slug, title, target, build_id) VALUES ({}, {}, {}, {b}) \
-             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, target = excluded.target, build_id = excluded.build_id;",
-            sql_text(l.slug.as_str()),
-            sql_text(&l.title),
-            sql_text(l.target.as_str()),
-        );
+            partner_links(content, p),
+        ));
     }
-    // Payouts and adjustments are ledger lines: inserted once, never changed by a reseed.
+    // Payouts and adjustments are ledger lines: inserted once, never changed by a deploy.
     for payout in &content.payouts {
         let at = payout.date.midnight().assume_utc().unix_timestamp();
-        let _ = writeln!(
-            sql,
+        let sql = format!(
             "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, memo, source, build_id) \
-             VALUES ({}, {}, NULL, 'payout', {}, {}, {at}, {at}, {}, {}, {b}) ON CONFLICT (id) DO NOTHING;",
+             VALUES ({}, {}, NULL, 'payout', {}, {}, {at}, {at}, {}, {}, {b}) ON CONFLICT (id) DO NOTHING;\n",
             sql_text(&format!("payout:{}", payout.reference)),
             sql_text(payout.partner.as_str()),
             -payout.amount.minor(),
@@ -226,13 +290,17 @@ pub fn seed_sql(content: &Content) -> (String, String) {
             )),
             sql_text(&payout.source),
         );
+        units.push(Unit::new(
+            format!("payout:{}", payout.reference),
+            sql,
+            Vec::new(),
+        ));
     }
     for adjustment in &content.adjustments {
         let at = adjustment.date.midnight().assume_utc().unix_timestamp();
-        let _ = writeln!(
-            sql,
+        let sql = format!(
             "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, reverses, memo, source, build_id) \
-             VALUES ({}, {}, NULL, 'adjustment', {}, {}, {at}, {at}, {}, {}, {}, {b}) ON CONFLICT (id) DO NOTHING;",
+             VALUES ({}, {}, NULL, 'adjustment', {}, {}, {at}, {at}, {}, {}, {}, {b}) ON CONFLICT (id) DO NOTHING;\n",
             sql_text(&format!("adjustment:{}", adjustment.id)),
             sql_text(adjustment.partner.as_str()),
             adjustment.amount.minor(),
@@ -247,30 +315,37 @@ pub fn seed_sql(content: &Content) -> (String, String) {
             sql_text(&adjustment.reason),
             sql_text(&adjustment.source),
         );
+        units.push(Unit::new(
+            format!("adjustment:{}", adjustment.id),
+            sql,
+            Vec::new(),
+        ));
     }
-    // Rows a previous build wrote and this one did not.
-    for table in ["programs", "partner_programs", "coupons", "links"] {
-        let _ = writeln!(sql, "DELETE FROM {table} WHERE build_id <> {b};");
+    units
+}
+
+/// Statements every deploy that changes D1 ends with: a partner's profile change that the
+/// content now has (`profiles pull`, then a deploy) is applied, so no longer pending.
+pub const AFTER_EVERY_DEPLOY: &str = "DELETE FROM profile_updates WHERE EXISTS (SELECT 1 FROM partners p WHERE p.code = profile_updates.partner \
+     AND p.name = profile_updates.name AND p.email = profile_updates.email \
+     AND coalesce(p.company, '') = coalesce(profile_updates.company, '') AND coalesce(p.phone, '') = coalesce(profile_updates.phone, '') \
+     AND coalesce(p.address, '') = coalesce(profile_updates.address, ''));\n";
+
+/// Stands for the build id in statements until every unit's hash is known.
+pub const BUILD_PLACEHOLDER: &str = "__BUILD_ID__";
+
+/// The build id: a hash of every unit's id and hash, so any change to what the edge gets is a
+/// new build. Fills it into the statements.
+pub fn seal(units: &mut [Unit]) -> String {
+    let mut all = String::new();
+    for u in units.iter() {
+        let _ = writeln!(all, "{} {}", u.id, u.hash);
     }
-    let _ = writeln!(
-        sql,
-        "UPDATE partners SET status = 'removed' WHERE build_id <> {b};"
-    );
-    // A partner's profile change that the content now has (`profiles pull`, then a deploy) is
-    // applied: it is no longer pending.
-    let _ = writeln!(
-        sql,
-        "DELETE FROM profile_updates WHERE EXISTS (SELECT 1 FROM partners p WHERE p.code = profile_updates.partner \
-         AND p.name = profile_updates.name AND p.email = profile_updates.email \
-         AND coalesce(p.company, '') = coalesce(profile_updates.company, '') AND coalesce(p.phone, '') = coalesce(profile_updates.phone, '') \
-         AND coalesce(p.address, '') = coalesce(profile_updates.address, ''));"
-    );
-    let kv = kv_links(content, BUILD);
-    let build_id = crate::hash::short_hash(format!("{sql}\n{kv}").as_bytes(), 8);
-    let header =
-        "-- Generated by `partner-center build`. Idempotent: apply it after every build.\n";
-    (
-        format!("{header}{}", sql.replace(BUILD, &build_id)),
-        build_id,
-    )
+    let build_id = crate::hash::short_hash(all.as_bytes(), 8);
+    for u in units.iter_mut() {
+        if u.sql.contains(BUILD_PLACEHOLDER) {
+            u.sql = u.sql.replace(BUILD_PLACEHOLDER, &build_id);
+        }
+    }
+    build_id
 }

@@ -9,6 +9,7 @@ pub mod build;
 pub mod content;
 pub mod data;
 pub mod demo_history;
+pub mod deploy;
 pub mod dev_state;
 pub mod diagnostics;
 mod hash;

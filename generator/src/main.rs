@@ -31,7 +31,8 @@ enum Command {
         #[arg(long, default_value = "content")]
         content: PathBuf,
     },
-    /// Render the portal to OUT/site (static assets) and OUT/data (KV + D1 seed), atomically.
+    /// Render the portal to OUT/site (shared static assets), OUT/pages (one bundle per partner)
+    /// and OUT/data (deploy units), atomically; again only what changed since the last build.
     Build {
         #[arg(long, default_value = "content")]
         content: PathBuf,
@@ -91,6 +92,39 @@ enum Command {
         /// Where `serve` keeps its secrets, used when EVENTS_SECRET is not set.
         #[arg(long, default_value = ".partner-center")]
         state: PathBuf,
+    },
+    /// Send Cloudflare what changed since the last deploy: KV keys, page bundles, D1 rows
+    /// (after the migrations), then the worker; `--local` for `wrangler dev`'s local state.
+    Deploy {
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Print the plan (`plan: put N, delete M, unchanged K`) and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// One line per unit put or deleted.
+        #[arg(short, long)]
+        verbose: bool,
+        /// Deploy to `wrangler dev`'s local state instead of Cloudflare (no `wrangler deploy`).
+        #[arg(long)]
+        local: bool,
+        /// wrangler's `--persist-to` (with `--local`).
+        #[arg(long)]
+        persist_to: Option<PathBuf>,
+        /// wrangler.toml
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The D1 database name in wrangler.toml.
+        #[arg(long, default_value = "partner-center")]
+        database: String,
+    },
+    /// Write one partner's built pages as files (to look at what they see).
+    Pages {
+        code: String,
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// The folder to write them to.
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Write a synthetic content tree with N partners (for benchmarks and scale tests).
     Synth {
@@ -209,6 +243,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(summary) => println!("built {summary} → {}", out.display()),
             Err(err) => return report(err),
         },
+        Command::Deploy {
+            out,
+            dry_run,
+            verbose,
+            local,
+            persist_to,
+            config,
+            database,
+        } => {
+            use pc_generator::deploy;
+            let built = deploy::Build::read(&out)?;
+            let mut target = deploy::Wrangler::new(deploy::WranglerOptions {
+                program: deploy::Wrangler::default_program(),
+                local,
+                persist_to,
+                config,
+                database,
+                deploy_worker: !local,
+                work_dir: out.join("deploy"),
+            });
+            let plan = deploy::deploy(&built, &mut target, dry_run)?;
+            println!("{}", plan.summary());
+            if verbose {
+                print!("{}", plan.details());
+            }
+            if !dry_run {
+                println!("deployed build {}", built.manifest.build_id);
+            }
+        }
+        Command::Pages { code, out, to } => {
+            let code = pc_core::PartnerCode::parse(&code)?;
+            let count = build::write_pages(&out, code.as_str(), &to)?;
+            println!("wrote {count} pages of {code} to {}", to.display());
+        }
         Command::Serve {
             content,
             port,

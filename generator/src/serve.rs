@@ -12,6 +12,7 @@ use pc_worker::{SqlValue, Statement};
 
 use crate::build::{self, BuildError};
 use crate::content::PartnerStatus;
+use crate::deploy;
 use crate::dev_state::{DevState, random_password};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,8 @@ pub enum ServeError {
     Secret(&'static str),
     #[error(transparent)]
     Demo(#[from] crate::demo_history::DemoError),
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::DeployError),
 }
 
 impl From<BuildError> for ServeError {
@@ -79,16 +82,16 @@ pub fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Builds into the state dir and loads the result into the database.
+/// Builds into the state dir (again only what changed) and deploys the difference into the
+/// database, as `partner-center deploy` does to Cloudflare.
 fn build_and_seed(
     content: &Path,
     state: &DevState,
     db: &Database,
 ) -> Result<build::BuildSummary, ServeError> {
     let summary = build::build(content, &state.dist())?;
-    let data = state.dist().join("data");
-    db.seed(&std::fs::read_to_string(data.join("seed.sql"))?)?;
-    db.load_kv(&std::fs::read_to_string(data.join("kv-links.json"))?)?;
+    let built = deploy::Build::read(&state.dist())?;
+    deploy::deploy(&built, &mut deploy::NativeTarget(db), false)?;
     Ok(summary)
 }
 

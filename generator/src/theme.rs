@@ -60,6 +60,23 @@ impl Theme {
         })
     }
 
+    /// Feeds every template and static file (name and bytes) into `hasher`.
+    pub fn hash_into(&self, hasher: &mut sha2::Sha256) {
+        use sha2::Digest as _;
+        for (name, file) in &self.sources {
+            hasher.update(name.as_bytes());
+            hasher.update([0]);
+            hasher.update(file.text().as_bytes());
+            hasher.update([0]);
+        }
+        for (name, bytes) in &self.statics {
+            hasher.update(name.as_bytes());
+            hasher.update([0]);
+            hasher.update(bytes);
+            hasher.update([0]);
+        }
+    }
+
     /// A render failure as a located content error.
     pub fn render_error(&self, err: &tera::Error) -> ContentError {
         template_error(&self.sources, err)

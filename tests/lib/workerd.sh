@@ -8,11 +8,10 @@
 start_workerd() {
   local state=$1
   shift
-  local wrangler=node_modules/.bin/wrangler
   WORKERD_PERSIST="$state/wrangler"
-  "$wrangler" d1 migrations apply partner-center --local --persist-to "$WORKERD_PERSIST" >"$state/setup.log" 2>&1
-  "$wrangler" d1 execute partner-center --local --persist-to "$WORKERD_PERSIST" --file dist/data/seed.sql >>"$state/setup.log" 2>&1
-  "$wrangler" kv bulk put dist/data/kv-links.json --binding LINKS --local --persist-to "$WORKERD_PERSIST" >>"$state/setup.log" 2>&1
+  # What an owner's deploy does, into wrangler dev's local state: migrations, KV, pages, D1.
+  "$BIN_DIR"/partner-center deploy --local --out dist --persist-to "$WORKERD_PERSIST" >"$state/setup.log" 2>&1 ||
+    { cat "$state/setup.log" >&2; return 1; }
   local port
   port=$(free_port)
   WORKERD_URL="http://127.0.0.1:$port"

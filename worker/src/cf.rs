@@ -1,4 +1,4 @@
-//! The Cloudflare Workers backend: KV (`LINKS`), D1 (`DB`), static assets (`ASSETS`, with
+//! The Cloudflare Workers backend: KV (`LINKS`; `PAGES`, the partners' page bundles), D1 (`DB`), static assets (`ASSETS`, with
 //! `run_worker_first`), WebCrypto for PBKDF2, `wait_until` for deferred writes.
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -79,6 +79,16 @@ impl Platform for CfPlatform {
             .kv("LINKS")
             .map_err(err)?
             .get(key)
+            .text()
+            .await
+            .map_err(err)
+    }
+
+    async fn page_bundle(&self, partner: &str) -> Result<Option<String>, PlatformError> {
+        self.env
+            .kv("PAGES")
+            .map_err(err)?
+            .get(partner)
             .text()
             .await
             .map_err(err)

@@ -41,6 +41,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_payout_changes.sql",
         include_str!("../migrations/0007_payout_changes.sql"),
     ),
+    (
+        "0008_deploy_units.sql",
+        include_str!("../migrations/0008_deploy_units.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

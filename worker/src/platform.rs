@@ -77,6 +77,8 @@ pub struct Mail {
 pub trait Platform {
     /// One KV read (the redirect table).
     async fn kv_get(&self, key: &str) -> Result<Option<String>, PlatformError>;
+    /// A partner's page bundle from the page store, base64 text (see `pc_core::page_bundle`).
+    async fn page_bundle(&self, partner: &str) -> Result<Option<String>, PlatformError>;
     /// Rows of a query.
     async fn query(&self, statement: Statement) -> Result<Vec<Row>, PlatformError>;
     /// Runs a statement; the number of rows it changed.

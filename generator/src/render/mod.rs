@@ -215,12 +215,8 @@ impl<'a> Renderer<'a> {
         Ok(written)
     }
 
-    /// Every portal page of one partner, under `_p/<code>/`.
-    pub fn render_partner(
-        &self,
-        partner: &Partner,
-        sink: &dyn Sink,
-    ) -> Result<Written, RenderError> {
+    /// Every portal page of one partner: `(place under /portal/, html)`, front page first.
+    pub fn render_partner(&self, partner: &Partner) -> Result<Vec<(String, String)>, RenderError> {
         let content = self.content;
         let mut page_context = self.base.clone();
         let parent = partner
@@ -250,8 +246,7 @@ impl<'a> Renderer<'a> {
             .filter(|p| p.audience.includes_any(&partner.programs))
             .collect();
 
-        let root = format!("_p/{}", partner.code);
-        let mut written = Written::default();
+        let mut rendered = Vec::with_capacity(self.pages.len() + resources.len());
         for (i, page) in self.pages.iter().enumerate() {
             match page.kind {
                 PageKind::Welcome => page_context.insert(
@@ -301,13 +296,12 @@ impl<'a> Renderer<'a> {
                 &serde_json::json!({ "id": page.id, "title": page.title }),
             );
             let html = self.render(page.template, &page_context)?;
-            let path = if i == 0 {
-                format!("{root}/index.html")
+            let place = if i == 0 {
+                String::new()
             } else {
-                format!("{root}/{}/index.html", page.dir)
+                format!("{}/", page.dir)
             };
-            Self::write(sink, &path, html.as_bytes())?;
-            written.pages += 1;
+            rendered.push((place, html));
         }
         // One page per resource page the partner may see.
         page_context.insert(
@@ -326,15 +320,9 @@ impl<'a> Renderer<'a> {
             );
             page_context.insert("resource", &view);
             let html = self.render("portal/resource.html", &page_context)?;
-            Self::write(
-                sink,
-                &format!("{root}/resources/{}/index.html", resource.slug),
-                html.as_bytes(),
-            )?;
-            written.pages += 1;
+            rendered.push((format!("resources/{}/", resource.slug), html));
         }
-        written.files = written.pages;
-        Ok(written)
+        Ok(rendered)
     }
 }
 

@@ -113,7 +113,7 @@ fn a_failed_build_leaves_the_previous_output_intact() {
         .arg(&dist)
         .assert()
         .success();
-    let before = read(&dist.join("site/_p/alpha1/index.html"));
+    let before = std::fs::read(dist.join("pages/alpha1.bin")).unwrap();
 
     let bad = broken_tree("several-errors");
     cli()
@@ -122,8 +122,11 @@ fn a_failed_build_leaves_the_previous_output_intact() {
         .arg(&dist)
         .assert()
         .code(1);
-    assert_eq!(read(&dist.join("site/_p/alpha1/index.html")), before);
-    assert!(dist.join("data/seed.sql").is_file());
+    assert_eq!(
+        std::fs::read(dist.join("pages/alpha1.bin")).unwrap(),
+        before
+    );
+    assert!(dist.join("data/units.jsonl").is_file());
     // No staging directories are left behind.
     let leftovers: Vec<_> = std::fs::read_dir(out.path())
         .unwrap()

@@ -64,9 +64,8 @@ fn limited_resources() -> Vec<(String, Vec<String>)> {
 #[test]
 fn every_partner_has_every_page_with_the_full_menu() {
     let out = build(&demo_content());
-    let site = out.path().join("site");
     for (code, _) in demo_partners() {
-        let root = site.join("_p").join(&code);
+        let root = out.path().join("unpacked").join(&code);
         // The front page is the Welcome page; every other page is in its own folder.
         let front = parse(&root.join("index.html"));
         assert_eq!(text(&select(&front, "main h1")[0]), "Welcome", "{code}");
@@ -98,7 +97,7 @@ fn every_partner_has_every_page_with_the_full_menu() {
 #[test]
 fn pages_show_the_partners_own_details() {
     let out = build(&demo_content());
-    let root = out.path().join("site/_p/abc123");
+    let root = out.path().join("unpacked/abc123");
     let welcome = read(&root.join("index.html"));
     assert!(
         welcome.contains("Welcome back, Alex!"),
@@ -115,14 +114,14 @@ fn pages_show_the_partners_own_details() {
         "20% of each sale; 10% of each subscription payment for 12 months; $2.00 per lead"
     );
     // Mia was referred by Alex: her profile says so.
-    let mia = read(&out.path().join("site/_p/mia456/profile/index.html"));
+    let mia = read(&out.path().join("unpacked/mia456/profile/index.html"));
     assert!(mia.contains("Referred by") && mia.contains("Alex Rivera"));
 }
 
 #[test]
 fn links_banners_and_emails_carry_the_partners_link() {
     let out = build(&demo_content());
-    let root = out.path().join("site/_p/abc123");
+    let root = out.path().join("unpacked/abc123");
     let links = parse(&root.join("links/index.html"));
     let urls: Vec<&str> = select(&links, "section.link input[readonly]")
         .iter()
@@ -183,7 +182,7 @@ fn no_partner_page_shows_another_programs_resources_or_another_partners_links() 
     assert!(limited.len() >= 5, "the demo limits resources to programs");
     let partners = demo_partners();
     for (code, programs) in &partners {
-        for page in html_files(&out.path().join("site/_p").join(code)) {
+        for page in html_files(&out.path().join("unpacked").join(code)) {
             let html = parse(&page);
             let seen = visible_urls_and_text(&html);
             for (other, _) in partners.iter().filter(|(c, _)| c != code) {
@@ -214,15 +213,15 @@ fn no_partner_page_shows_another_programs_resources_or_another_partners_links() 
         }
     }
     // And the converse: a partner does see what their programs allow.
-    let xyz = read(&out.path().join("site/_p/xyz789/links/index.html"));
+    let xyz = read(&out.path().join("unpacked/xyz789/links/index.html"));
     assert!(xyz.contains("Brightloom Espresso Pro") && !xyz.contains("Coffee Club subscription"));
     let pages = out
         .path()
-        .join("site/_p/cafe01/resources/wholesale-playbook/index.html");
+        .join("unpacked/cafe01/resources/wholesale-playbook/index.html");
     assert!(pages.is_file());
     assert!(
         !out.path()
-            .join("site/_p/abc123/resources/wholesale-playbook")
+            .join("unpacked/abc123/resources/wholesale-playbook")
             .exists()
     );
 }
@@ -230,7 +229,8 @@ fn no_partner_page_shows_another_programs_resources_or_another_partners_links() 
 #[test]
 fn no_page_has_inline_script_handlers_or_styles() {
     let out = build(&demo_content());
-    let files = html_files(&out.path().join("site"));
+    let mut files = html_files(&out.path().join("site"));
+    files.extend(html_files(&out.path().join("unpacked")));
     assert!(files.len() > 50);
     for file in files {
         let html = parse(&file);
@@ -312,7 +312,7 @@ fn hidden_home_items_are_neither_in_the_menu_nor_generated() {
     std::fs::write(&site_yaml, edited).unwrap();
     let out = build(&tree.path().join("content"));
     for (code, _) in demo_partners() {
-        let root = out.path().join("site/_p").join(&code);
+        let root = out.path().join("unpacked").join(&code);
         assert!(!root.join("welcome").exists() && !root.join("commission").exists());
         // The first remaining Home item becomes the front page.
         let front = parse(&root.join("index.html"));

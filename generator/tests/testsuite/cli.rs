@@ -52,7 +52,13 @@ fn new_scaffolds_a_repository_that_builds() {
     let base = repo.join("themes/default/templates/partials/footer.html");
     std::fs::write(&base, "<footer class=\"footer\">Custom footer</footer>\n").unwrap();
     cli().current_dir(&repo).arg("build").assert().success();
-    let page = parse(&repo.join("dist/site/_p/abc123/index.html"));
+    cli()
+        .current_dir(&repo)
+        .args(["pages", "abc123", "--to", "abc123-pages"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pages of abc123"));
+    let page = parse(&repo.join("abc123-pages/index.html"));
     assert_eq!(
         select(&page, "footer")[0].text().collect::<String>(),
         "Custom footer"

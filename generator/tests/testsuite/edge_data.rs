@@ -1,20 +1,17 @@
-//! dist/data: the KV redirect table and the D1 seed, applied to real SQLite.
+//! dist/data: the deploy units (KV redirect table, D1 rows), deployed into real SQLite the way
+//! `serve` does and `deploy` does to Cloudflare.
 
 use std::collections::HashMap;
+use std::path::Path;
 
-use crate::helpers::{build, demo_content, demo_copy, read, repo_root};
+use crate::helpers::{build, demo_content, demo_copy, deploy_native, read};
 
-fn kv(out: &std::path::Path) -> HashMap<String, serde_json::Value> {
-    let entries: Vec<serde_json::Value> =
-        serde_json::from_str(&read(&out.join("data/kv-links.json"))).unwrap();
-    entries
+fn kv(out: &Path) -> HashMap<String, serde_json::Value> {
+    let units = pc_generator::build::manifest::read_units(out).unwrap();
+    units
         .into_iter()
-        .map(|e| {
-            // wrangler's bulk format: string keys and string values.
-            let key = e["key"].as_str().unwrap().to_owned();
-            let value = serde_json::from_str(e["value"].as_str().unwrap()).unwrap();
-            (key, value)
-        })
+        .flat_map(|u| u.kv)
+        .map(|e| (e.key, serde_json::from_str(&e.value).unwrap()))
         .collect()
 }
 
@@ -54,37 +51,27 @@ fn the_kv_table_has_one_entry_per_partner_and_allowed_link() {
     assert!(table.keys().all(|k| !k.starts_with("link:leo777")));
 }
 
-fn apply(db: &rusqlite::Connection, sql: &str) {
-    db.execute_batch(sql).unwrap();
-}
-
 fn count(db: &rusqlite::Connection, sql: &str) -> i64 {
     db.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-fn migrated() -> rusqlite::Connection {
-    let db = rusqlite::Connection::open_in_memory().unwrap();
-    let mut migrations: Vec<_> = std::fs::read_dir(repo_root().join("worker/migrations"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    migrations.sort();
-    for m in migrations {
-        apply(&db, &read(&m));
-    }
-    db
+/// Deploys `out` into the database file in `dir` and opens it for reading.
+fn deployed(out: &Path, dir: &Path) -> rusqlite::Connection {
+    let path = dir.join("db.sqlite");
+    deploy_native(out, &path);
+    rusqlite::Connection::open(path).unwrap()
 }
 
 #[test]
-fn the_seed_applies_to_sqlite_and_is_idempotent() {
+fn the_deploy_applies_to_sqlite_and_a_second_one_changes_nothing() {
     let out = build(&demo_content());
-    let seed = read(&out.path().join("data/seed.sql"));
+    let units = read(&out.path().join("data/units.jsonl"));
     assert!(
-        !seed.contains("BEGIN"),
+        !units.contains("BEGIN"),
         "D1 imports must not open transactions"
     );
-    let db = migrated();
-    apply(&db, &seed);
+    let state = tempfile::tempdir().unwrap();
+    let db = deployed(out.path(), state.path());
     let snapshot = |db: &rusqlite::Connection| {
         [
             "SELECT count(*) FROM partners",
@@ -102,12 +89,9 @@ fn the_seed_applies_to_sqlite_and_is_idempotent() {
     assert_eq!(first[1], 3);
     // Payouts are debits in the ledger: 184.20 + 310.00 + 96.75 + 41.60.
     assert_eq!(first[6], -(18_420 + 31_000 + 9_675 + 4_160));
-    apply(&db, &seed);
-    assert_eq!(
-        snapshot(&db),
-        first,
-        "applying the seed twice changes nothing"
-    );
+    let again = deploy_native(out.path(), &state.path().join("db.sqlite"));
+    assert_eq!(again.summary(), "plan: put 0, delete 0, unchanged 28");
+    assert_eq!(snapshot(&db), first, "deploying twice changes nothing");
     let status: String = db
         .query_row(
             "SELECT status FROM partners WHERE code = 'leo777'",
@@ -129,12 +113,18 @@ fn the_seed_applies_to_sqlite_and_is_idempotent() {
 #[test]
 fn reseeding_after_removing_a_partner_marks_them_removed() {
     let tree = demo_copy();
-    let db = migrated();
+    let state = tempfile::tempdir().unwrap();
     let first = build(&tree.path().join("content"));
-    apply(&db, &read(&first.path().join("data/seed.sql")));
+    let db = deployed(first.path(), state.path());
     std::fs::remove_file(tree.path().join("content/partners/tess42.yaml")).unwrap();
     let second = build(&tree.path().join("content"));
-    apply(&db, &read(&second.path().join("data/seed.sql")));
+    let plan = deploy_native(second.path(), &state.path().join("db.sqlite"));
+    assert!(plan.summary().contains("delete 2"), "{}", plan.summary());
+    assert!(
+        plan.details().contains("delete pages:tess42"),
+        "{}",
+        plan.details()
+    );
     let status: String = db
         .query_row(
             "SELECT status FROM partners WHERE code = 'tess42'",
@@ -166,8 +156,8 @@ fn owner_text_with_quotes_is_escaped_in_sql() {
     );
     std::fs::write(&path, yaml).unwrap();
     let out = build(&tree.path().join("content"));
-    let db = migrated();
-    apply(&db, &read(&out.path().join("data/seed.sql")));
+    let state = tempfile::tempdir().unwrap();
+    let db = deployed(out.path(), state.path());
     let company: String = db
         .query_row(
             "SELECT company FROM partners WHERE code = 'abc123'",

@@ -41,7 +41,8 @@ pub(crate) fn demo_copy() -> tempfile::TempDir {
     dir
 }
 
-/// Builds `content` into a fresh temp dir and returns it (`site/`, `data/`).
+/// Builds `content` into a fresh temp dir and returns it (`site/`, `pages/`, `data/`), with
+/// every partner's pages also unpacked from their bundle as files under `unpacked/<code>/`.
 pub(crate) fn build(content: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     cli()
@@ -51,6 +52,16 @@ pub(crate) fn build(content: &Path) -> tempfile::TempDir {
         .arg(out.path())
         .assert()
         .success();
+    for entry in std::fs::read_dir(out.path().join("pages")).unwrap() {
+        let path = entry.unwrap().path();
+        let code = path.file_stem().unwrap().to_string_lossy().into_owned();
+        pc_generator::build::write_pages(
+            out.path(),
+            &code,
+            &out.path().join("unpacked").join(&code),
+        )
+        .unwrap();
+    }
     out
 }
 
@@ -60,6 +71,18 @@ pub(crate) fn read(path: &Path) -> String {
 
 pub(crate) fn parse(path: &Path) -> Html {
     Html::parse_document(&read(path))
+}
+
+/// Deploys the build at `out` into the native database at `db` (as `serve` does).
+pub(crate) fn deploy_native(out: &Path, db: &Path) -> pc_generator::deploy::Plan<'static> {
+    let database = pc_worker::native::Database::open(db).unwrap();
+    let built = Box::leak(Box::new(pc_generator::deploy::Build::read(out).unwrap()));
+    pc_generator::deploy::deploy(
+        built,
+        &mut pc_generator::deploy::NativeTarget(&database),
+        false,
+    )
+    .unwrap()
 }
 
 pub(crate) fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {

@@ -5,5 +5,6 @@ mod build_output;
 mod cli;
 mod edge_data;
 mod helpers;
+mod incremental;
 mod serve;
 mod snapshots;

@@ -31,7 +31,7 @@ fn main_of(path: &std::path::Path) -> String {
 #[test]
 fn abc123_pages() {
     let out = build(&demo_content());
-    let root = out.path().join("site/_p/abc123");
+    let root = out.path().join("unpacked/abc123");
     insta::assert_snapshot!("abc123_welcome", main_of(&root.join("index.html")));
     insta::assert_snapshot!(
         "abc123_commission",

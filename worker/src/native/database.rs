@@ -13,8 +13,19 @@ use crate::platform::{Row, SqlValue, Statement};
 pub enum DatabaseError {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("the KV bulk file is not valid: {0}")]
-    Kv(#[from] serde_json::Error),
+    #[error("cannot read a page bundle: {0}")]
+    Read(std::io::Error),
+}
+
+/// What [`Database::apply_deploy`] writes.
+#[allow(missing_debug_implementations)]
+pub struct DeployBatch<'a> {
+    pub kv_put: &'a [(String, String)],
+    pub kv_delete: &'a [String],
+    /// Partner code and bundle (base64, as the page store keeps it), read one at a time.
+    pub pages_put: &'a mut dyn Iterator<Item = std::io::Result<(String, String)>>,
+    pub pages_delete: &'a [String],
+    pub sql: &'a str,
 }
 
 /// One SQLite database (a file, or memory), shared by the server's threads.
@@ -57,7 +68,8 @@ impl Database {
         let mut conn = self.lock();
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY);
-             CREATE TABLE IF NOT EXISTS _kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+             CREATE TABLE IF NOT EXISTS _kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS _pages (partner TEXT PRIMARY KEY, bundle TEXT NOT NULL);",
         )?;
         for (name, sql) in migrations {
             let done: bool = conn.query_row(
@@ -75,34 +87,47 @@ impl Database {
         Ok(())
     }
 
-    /// Applies the generator's `seed.sql` in one transaction.
-    pub fn seed(&self, sql: &str) -> Result<(), DatabaseError> {
+    /// Carries out a deploy in one transaction: KV and page-store writes, the statements, then
+    /// the deletions. Nothing of it is visible until all of it is done.
+    pub fn apply_deploy(&self, deploy: DeployBatch<'_>) -> Result<(), DatabaseError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
+        {
+            let mut put = tx.prepare("INSERT OR REPLACE INTO _kv (key, value) VALUES (?, ?)")?;
+            for (key, value) in deploy.kv_put {
+                put.execute([key, value])?;
+            }
+            let mut page =
+                tx.prepare("INSERT OR REPLACE INTO _pages (partner, bundle) VALUES (?, ?)")?;
+            for entry in deploy.pages_put {
+                let (code, bundle) = entry.map_err(DatabaseError::Read)?;
+                page.execute(rusqlite::params![code, bundle])?;
+            }
+        }
+        tx.execute_batch(deploy.sql)?;
+        {
+            let mut delete = tx.prepare("DELETE FROM _kv WHERE key = ?")?;
+            for key in deploy.kv_delete {
+                delete.execute([key])?;
+            }
+            let mut delete = tx.prepare("DELETE FROM _pages WHERE partner = ?")?;
+            for code in deploy.pages_delete {
+                delete.execute([code])?;
+            }
+        }
         tx.commit()?;
         Ok(())
     }
 
-    /// Replaces the redirect table with the generator's KV bulk file.
-    pub fn load_kv(&self, bulk_json: &str) -> Result<usize, DatabaseError> {
-        #[derive(serde::Deserialize)]
-        struct Entry {
-            key: String,
-            value: String,
-        }
-        let entries: Vec<Entry> = serde_json::from_str(bulk_json)?;
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        tx.execute("DELETE FROM _kv WHERE key LIKE 'link:%'", [])?;
-        {
-            let mut insert = tx.prepare("INSERT OR REPLACE INTO _kv (key, value) VALUES (?, ?)")?;
-            for e in &entries {
-                insert.execute([&e.key, &e.value])?;
-            }
-        }
-        tx.commit()?;
-        Ok(entries.len())
+    /// A partner's page bundle.
+    pub fn page_bundle(&self, partner: &str) -> Result<Option<String>, DatabaseError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached("SELECT bundle FROM _pages WHERE partner = ?")?;
+        let mut rows = stmt.query([partner])?;
+        Ok(match rows.next()? {
+            Some(row) => Some(row.get(0)?),
+            None => None,
+        })
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<String>, DatabaseError> {

@@ -5,6 +5,6 @@ mod database;
 mod platform;
 mod server;
 
-pub use database::{Database, DatabaseError};
+pub use database::{Database, DatabaseError, DeployBatch};
 pub use platform::{MailLog, NativeState};
 pub use server::{Server, ServerError};

@@ -73,6 +73,10 @@ impl Platform for RequestPlatform<'_> {
         self.state.db.kv_get(key).map_err(err)
     }
 
+    async fn page_bundle(&self, partner: &str) -> Result<Option<String>, PlatformError> {
+        self.state.db.page_bundle(partner).map_err(err)
+    }
+
     async fn query(&self, statement: Statement) -> Result<Vec<Row>, PlatformError> {
         self.state.db.query(&statement).map_err(err)
     }

@@ -1,5 +1,5 @@
-//! The gated portal (`/portal/…` → the signed-in partner's `_p/<code>/…` pages) and the
-//! public files of the site.
+//! The gated portal (`/portal/…` → a page of the signed-in partner's own bundle in the page
+//! store) and the public files of the site.
 
 use http::{HeaderValue, StatusCode, header};
 
@@ -20,17 +20,36 @@ fn is_slug(segment: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Where `/portal/<rest>` lives for `code`, or `None` if `rest` is not a page path.
-/// Anything but slugs separated by `/` (dots, `%`, backslashes, empty segments) is refused,
-/// so `..`, encoded slashes and other partners' folders cannot be reached.
-pub fn page_path(code: &str, rest: &str) -> Option<String> {
+/// Whether `/portal/<rest>` names a page (`""`, `links/`, `reports/clicks/`). Anything but
+/// slugs separated by `/` (dots, `%`, backslashes, empty segments) is refused. The page is
+/// looked up only in the signed-in partner's own bundle, so no path reaches another's.
+pub fn is_page_place(rest: &str) -> bool {
     if rest.is_empty() {
-        return Some(format!("_p/{code}/index.html"));
+        return true;
     }
-    let dirs = rest.strip_suffix('/')?;
+    let Some(dirs) = rest.strip_suffix('/') else {
+        return false;
+    };
     let segments: Vec<&str> = dirs.split('/').collect();
-    (segments.len() <= 3 && segments.iter().all(|s| is_slug(s)))
-        .then(|| format!("_p/{code}/{dirs}/index.html"))
+    segments.len() <= 3 && segments.iter().all(|s| is_slug(s))
+}
+
+/// A page of `code`'s bundle in the page store.
+async fn partner_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    place: &str,
+) -> Result<Option<Vec<u8>>, PlatformError> {
+    use base64::Engine as _;
+    let Some(stored) = ctx.platform.page_bundle(code).await? else {
+        return Ok(None);
+    };
+    let damaged =
+        |e: &dyn std::fmt::Display| PlatformError(format!("page store, partner {code}: {e}"));
+    let bundle = base64::engine::general_purpose::STANDARD
+        .decode(stored.trim())
+        .map_err(|e| damaged(&e))?;
+    pc_core::page_bundle::page(&bundle, place).map_err(|e| damaged(&e))
 }
 
 /// `GET /portal/…`.
@@ -48,22 +67,22 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
         return Ok(response);
     };
     let code = session.partner.as_str();
-    let Some(asset_path) = page_path(code, rest) else {
+    if !is_page_place(rest) {
         // A page path without its trailing slash: send the browser to the right place.
-        if !rest.is_empty() && page_path(code, &format!("{rest}/")).is_some() {
+        if !rest.is_empty() && is_page_place(&format!("{rest}/")) {
             return Ok(redirect(
                 StatusCode::PERMANENT_REDIRECT,
                 &format!("{path}/"),
             ));
         }
         return Ok(private(ctx.not_found().await?));
-    };
+    }
     let notice = field(&query(req), "status").and_then(Notice::from_status);
-    let Some(asset) = ctx.platform.asset(&asset_path).await? else {
+    let Some(body) = partner_page(ctx, code, rest).await? else {
         return Ok(private(ctx.not_found().await?));
     };
-    let mut response = ctx.render(&asset.body, StatusCode::OK, notice, &[]);
-    if is_profile(&asset.body)
+    let mut response = ctx.render(&body, StatusCode::OK, notice, &[]);
+    if is_profile(&body)
         && let Some((content, update)) = store::profile(ctx.platform, code).await?
         && let Some(update) = update.filter(|u| *u != content)
     {
@@ -190,16 +209,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_slug_paths_map_to_pages() {
-        assert_eq!(page_path("abc123", "").unwrap(), "_p/abc123/index.html");
-        assert_eq!(
-            page_path("abc123", "links/").unwrap(),
-            "_p/abc123/links/index.html"
-        );
-        assert_eq!(
-            page_path("abc123", "reports/clicks/").unwrap(),
-            "_p/abc123/reports/clicks/index.html"
-        );
+    fn only_slug_paths_are_pages() {
+        for good in ["", "links/", "reports/clicks/", "resources/faq/"] {
+            assert!(is_page_place(good), "{good}");
+        }
         for bad in [
             "links",
             "../xyz789/",
@@ -214,7 +227,7 @@ mod tests {
             "a/b/c/d/",
             "_p/xyz789/",
         ] {
-            assert!(page_path("abc123", bad).is_none(), "{bad}");
+            assert!(!is_page_place(bad), "{bad}");
         }
     }
 

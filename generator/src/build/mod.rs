@@ -1,17 +1,16 @@
-//! The build pipeline: load content → load theme → render every page → write edge data,
-//! all into a staging directory that replaces the output directory only when complete.
+//! The build pipeline: load content → load theme → hash the inputs → render the shared pages
+//! and every partner whose inputs changed → write the deploy units and the manifest, all into a
+//! staging directory that replaces the output directory only when complete.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
-
 use crate::content::{self, Content};
 use crate::data;
 use crate::diagnostics::Diagnostics;
-use crate::render::{DirSink, NullSink, RenderError, Renderer, Sink, Written};
+use crate::render::{DirSink, NullSink, RenderError, Renderer};
 use crate::theme::Theme;
+use inputs::Inputs;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -23,10 +22,20 @@ pub enum BuildError {
     Render(RenderError),
 }
 
+mod inputs;
+pub mod manifest;
+mod pages;
+
+pub use manifest::Manifest;
+pub use pages::{PAGES_DIR, bundle_path, read_page, write_pages};
+
 /// What a build did, for the one-line summary.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildSummary {
     pub partners: usize,
+    /// Partners whose pages were rendered by this build (the others' were unchanged).
+    pub rendered: usize,
+    /// Pages rendered by this build.
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
@@ -35,10 +44,18 @@ pub struct BuildSummary {
 impl std::fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let secs = self.elapsed.as_secs_f64();
+        write!(f, "{} partners", self.partners)?;
+        if self.rendered < self.partners {
+            write!(
+                f,
+                " ({} rendered, {} unchanged)",
+                self.rendered,
+                self.partners - self.rendered
+            )?;
+        }
         write!(
             f,
-            "{} partners, {} pages, {} files in {:.2} s ({:.0} pages/s)",
-            self.partners,
+            ", {} pages, {} files in {:.2} s ({:.0} pages/s)",
             self.pages,
             self.files,
             secs,
@@ -65,64 +82,39 @@ fn render_error(err: RenderError) -> BuildError {
     }
 }
 
-/// Renders everything into `sink`, partners in parallel, with a progress bar on big builds.
-fn render_all(content: &Content, theme: &Theme, sink: &dyn Sink) -> Result<Written, BuildError> {
-    let renderer = Renderer::new(content, theme);
-    let mut written = renderer.render_public(sink).map_err(render_error)?;
-    let progress = if content.partners.len() >= 500 {
-        ProgressBar::new(content.partners.len() as u64).with_style(
-            ProgressStyle::with_template(
-                "{spinner} rendering {pos}/{len} partners [{bar:30}] {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        )
-    } else {
-        ProgressBar::hidden()
-    };
-    let partners = content
-        .partners
-        .par_iter()
-        .map(|partner| {
-            let w = renderer.render_partner(partner, sink);
-            progress.inc(1);
-            w
-        })
-        .try_reduce(Written::default, |mut a, b| {
-            a += b;
-            Ok(a)
-        })
-        .map_err(render_error)?;
-    progress.finish_and_clear();
-    written += partners;
-    Ok(written)
-}
-
 /// `check`: everything a build does except writing.
 pub fn check(content_dir: &Path) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let (content, theme) = load(content_dir)?;
-    let written = render_all(&content, &theme, &NullSink)?;
-    let _ = data::seed_sql(&content);
+    let renderer = Renderer::new(&content, &theme);
+    let mut written = renderer.render_public(&NullSink).map_err(render_error)?;
+    written.pages += pages::check_partners(&content, &renderer)?;
+    let _ = data::units(&content);
     Ok(BuildSummary {
         partners: content.partners.len(),
+        rendered: content.partners.len(),
         pages: written.pages,
         files: written.files,
         elapsed: started.elapsed(),
     })
 }
 
-/// `build`: renders `out/site` and `out/data`, replacing `out` only when all of it is written.
+/// `build`: renders `out/site` (shared files), `out/pages` (one bundle per partner) and
+/// `out/data` (deploy units and the manifest), replacing `out` only when all of it is written.
+/// Partners whose inputs did not change since the build in `out` keep their bundle.
 pub fn build(content_dir: &Path, out: &Path) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let (content, theme) = load(content_dir)?;
+    let inputs = Inputs::of(&content, &theme)?;
+    let previous = Manifest::read(out);
     let staging = sibling(out, "staging");
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
     std::fs::create_dir_all(staging.join("site"))?;
-    let result = write_all(&content, &theme, &staging);
-    let written = match result {
-        Ok(w) => w,
+    let result = write_all(&content, &theme, &inputs, previous.as_ref(), out, &staging);
+    let summary = match result {
+        Ok(s) => s,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
             return Err(e);
@@ -132,36 +124,50 @@ pub fn build(content_dir: &Path, out: &Path) -> Result<BuildSummary, BuildError>
     // What was just built for deploying is published: record it (commit ledger.lock).
     crate::content::ledger_lock::update(content_dir, &content)?;
     Ok(BuildSummary {
-        partners: content.partners.len(),
-        pages: written.pages,
-        files: written.files,
         elapsed: started.elapsed(),
+        ..summary
     })
 }
 
-fn write_all(content: &Content, theme: &Theme, staging: &Path) -> Result<Written, BuildError> {
-    let mut written = render_all(content, theme, &DirSink(staging.join("site")))?;
-    let data = staging.join("data");
-    std::fs::create_dir_all(&data)?;
-    let (seed, build_id) = data::seed_sql(content);
-    std::fs::write(
-        data.join("kv-links.json"),
-        data::kv_links(content, &build_id),
-    )?;
-    std::fs::write(data.join("seed.sql"), seed)?;
-    let manifest = serde_json::json!({
-        "build_id": build_id,
-        "portal_name": content.site.portal_name,
-        "partners": content.partners.len(),
-        "pages": written.pages,
-        "links": content.links.len(),
-    });
-    std::fs::write(
-        data.join("manifest.json"),
-        serde_json::to_string_pretty(&manifest).unwrap_or_default(),
-    )?;
-    written.files += 3;
-    Ok(written)
+fn write_all(
+    content: &Content,
+    theme: &Theme,
+    inputs: &Inputs,
+    previous: Option<&Manifest>,
+    out: &Path,
+    staging: &Path,
+) -> Result<BuildSummary, BuildError> {
+    let renderer = Renderer::new(content, theme);
+    let mut written = renderer
+        .render_public(&DirSink(staging.join("site")))
+        .map_err(render_error)?;
+    let reuse = previous.map(|m| (m, out));
+    let partner_pages = pages::write_partners(content, &renderer, inputs, reuse, staging)?;
+    written.pages += partner_pages.pages;
+    written.files += content.partners.len();
+
+    let mut units = data::units(content);
+    units.extend(partner_pages.units);
+    let build_id = data::seal(&mut units);
+    std::fs::create_dir_all(staging.join("data"))?;
+    manifest::write_units(staging, &units)?;
+    let manifest = Manifest {
+        build_id,
+        portal_name: content.site.portal_name.clone(),
+        partners: content.partners.len(),
+        links: content.links.len(),
+        inputs: inputs.clone(),
+        units: units.into_iter().map(|u| (u.id, u.hash)).collect(),
+    };
+    manifest.write(staging)?;
+    written.files += 2;
+    Ok(BuildSummary {
+        partners: content.partners.len(),
+        rendered: partner_pages.rendered,
+        pages: written.pages,
+        files: written.files,
+        elapsed: Duration::ZERO,
+    })
 }
 
 /// `<parent>/.<name>.<what>-<pid>`: on the same file system as `out`, so renames are atomic.
