@@ -200,6 +200,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let state = DevState::new(&options.state)?;
     let secrets = state.secrets()?;
     let db = Database::open(&state.database())?;
+    if let Some(path) = std::env::var_os("PC_STATEMENT_LOG") {
+        // For the tests: every statement the app runs, to check their query plans.
+        db.log_statements(Path::new(&path))?;
+    }
     let first = build_and_seed(&options.content, &state, &db)?;
     println!("built {first}");
     let base_url = format!("http://127.0.0.1:{}", options.port);

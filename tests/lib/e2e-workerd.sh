@@ -24,3 +24,9 @@ start_workerd "$state"
   --events-secret "$WORKERD_EVENTS_SECRET" --owner-token "$WORKERD_OWNER_TOKEN" \
   --content "$WORKERD_CONTENT" --cli "$BIN_DIR/partner-center" --reseed "tests/lib/workerd-redeploy.sh '$state' '$WORKERD_CONTENT'" \
   --wrangler-persist "$WORKERD_PERSIST" || { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }
+
+# The same bounded load as natively, through workerd: every counted redirect's click row
+# reaches D1 through the click Queue's batches, and every event is stored once.
+"$BIN_DIR"/pc-e2e load --base-url "$WORKERD_URL" --events-secret "$WORKERD_EVENTS_SECRET" \
+  --wrangler-persist "$WORKERD_PERSIST" --redirects 20000 --events 2000 --threads 16 ||
+  { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }

@@ -3,7 +3,9 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use worker::{Context, Env, Fetch, Headers, Method, RequestInit, event};
+use worker::{Context, Env, Fetch, Headers, MessageBatch, Method, RequestInit, event};
+
+use crate::clicks::ClickRecord;
 
 use crate::http_util::MAX_BODY;
 use crate::platform::{Asset, Mail, Platform, PlatformError, Row, SqlValue, Statement};
@@ -137,15 +139,25 @@ impl Platform for CfPlatform {
     fn defer(&self, statements: Vec<Statement>) {
         let env = self.env.clone();
         self.ctx.wait_until(async move {
-            let Ok(db) = env.d1("DB") else { return };
-            let prepared: worker::Result<Vec<_>> =
-                statements.iter().map(|s| prepare(&db, s)).collect();
-            let outcome = match prepared {
-                Ok(p) => db.batch(p).await.map(drop),
+            if let Err(e) = write_batch(&env, &statements).await {
+                worker::console_error!("deferred write failed: {e}");
+            }
+        });
+    }
+
+    fn record_click(&self, click: ClickRecord) {
+        let env = self.env.clone();
+        self.ctx.wait_until(async move {
+            // The Queue batches clicks into D1 (see `queue` below). Without a `CLICKS` binding
+            // (or if the send fails) the row is written straight away, so it is never lost.
+            let sent = match env.queue("CLICKS") {
+                Ok(queue) => queue.send(&click).await,
                 Err(e) => Err(e),
             };
-            if let Err(e) = outcome {
-                worker::console_error!("deferred write failed: {e}");
+            if sent.is_err()
+                && let Err(e) = write_batch(&env, &[click.statement()]).await
+            {
+                worker::console_error!("click write failed: {e}");
             }
         });
     }
@@ -278,6 +290,34 @@ fn from_http(response: crate::Response) -> worker::Result<worker::Response> {
     Ok(worker::Response::from_bytes(body)?
         .with_status(status)
         .with_headers(headers))
+}
+
+/// Runs statements in one D1 batch (one transaction).
+async fn write_batch(env: &Env, statements: &[Statement]) -> worker::Result<()> {
+    let db = env.d1("DB")?;
+    let prepared = statements
+        .iter()
+        .map(|s| prepare(&db, s))
+        .collect::<worker::Result<Vec<_>>>()?;
+    db.batch(prepared).await.map(drop)
+}
+
+/// The click Queue's consumer: each batch of rows in one D1 transaction; on failure the whole
+/// batch is delivered again (rows are idempotent inserts).
+#[event(queue)]
+async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> worker::Result<()> {
+    let statements: Vec<Statement> = batch
+        .messages()?
+        .iter()
+        .map(|m| m.body().statement())
+        .collect();
+    if let Err(e) = write_batch(&env, &statements).await {
+        worker::console_error!("click batch of {} failed, retrying: {e}", statements.len());
+        batch.retry_all();
+        return Ok(());
+    }
+    batch.ack_all();
+    Ok(())
 }
 
 #[event(fetch)]

@@ -3,6 +3,7 @@
 //! HTTP server, feature `native`, used by `partner-center serve` and the tests).
 
 pub mod app;
+pub mod clicks;
 pub mod config;
 pub mod http_util;
 pub mod platform;
@@ -44,6 +45,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_deploy_units.sql",
         include_str!("../migrations/0008_deploy_units.sql"),
+    ),
+    (
+        "0009_lookup_indexes.sql",
+        include_str!("../migrations/0009_lookup_indexes.sql"),
     ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};

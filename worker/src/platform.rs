@@ -87,6 +87,9 @@ pub trait Platform {
     async fn batch(&self, statements: Vec<Statement>) -> Result<(), PlatformError>;
     /// Runs statements (one transaction) after the response is sent (`wait_until`).
     fn defer(&self, statements: Vec<Statement>);
+    /// Stores a click row after the response, batched with others (a Queue at the edge, a
+    /// writer thread natively); never lost, never written twice.
+    fn record_click(&self, click: crate::clicks::ClickRecord);
     /// A file of the built site by its path (`login/index.html`), if it exists.
     async fn asset(&self, path: &str) -> Result<Option<Asset>, PlatformError>;
     /// PBKDF2-HMAC-SHA256 with a 32-byte output.

@@ -71,11 +71,12 @@ impl Wrangler {
             command.arg("--config").arg(config);
         }
         let shown = format!("wrangler {}", args.join(" "));
-        eprintln!("  → {shown}");
+        let started = std::time::Instant::now();
         let output = command.output().map_err(|e| DeployError::Wrangler {
             command: shown.clone(),
             detail: e.to_string(),
         })?;
+        eprintln!("  → {shown} ({:.1} s)", started.elapsed().as_secs_f64());
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let stdout = String::from_utf8_lossy(&output.stdout);

@@ -14,6 +14,7 @@
 mod client;
 mod db;
 mod load;
+mod plans;
 mod scenarios;
 
 use std::process::ExitCode;
@@ -163,6 +164,45 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 println!("load: FAILED: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if std::env::args().nth(1).as_deref() == Some("plans") {
+        // `pc-e2e plans --sqlite DB --statements FILE`
+        let args: Vec<String> = std::env::args().collect();
+        let value = |name: &str| {
+            args.iter()
+                .position(|a| a == name)
+                .and_then(|i| args.get(i + 1))
+                .map(std::path::PathBuf::from)
+        };
+        let (Some(db), Some(statements)) = (value("--sqlite"), value("--statements")) else {
+            eprintln!("pc-e2e plans --sqlite DB --statements FILE");
+            return ExitCode::from(2);
+        };
+        return match plans::run(&db, &statements) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                println!("plans: FAILED: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if std::env::args().nth(1).as_deref() == Some("partners") {
+        // `pc-e2e partners --codes a,b,c …`: sign in as each, see only their own pages.
+        let args: Vec<String> = std::env::args().collect();
+        let codes: Vec<String> = args
+            .iter()
+            .position(|a| a == "--codes")
+            .and_then(|i| args.get(i + 1))
+            .map(|v| v.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        return match parse_args().and_then(|w| scenarios::scale::partners_see_their_own(&w, &codes))
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                println!("  FAIL  {e}");
                 ExitCode::FAILURE
             }
         };

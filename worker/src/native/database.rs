@@ -32,9 +32,18 @@ pub struct DeployBatch<'a> {
 #[derive(Debug)]
 pub struct Database {
     connection: Mutex<Connection>,
+    /// Every distinct statement the app ran, appended to a file (see [`Database::log_statements`]).
+    statement_log: Mutex<Option<StatementLog>>,
+    clicks: super::click_writer::ClickWriter,
 }
 
-fn bind(params: &[SqlValue]) -> impl Iterator<Item = rusqlite::types::Value> + '_ {
+#[derive(Debug)]
+struct StatementLog {
+    file: std::fs::File,
+    seen: std::collections::HashSet<&'static str>,
+}
+
+pub(super) fn bind(params: &[SqlValue]) -> impl Iterator<Item = rusqlite::types::Value> + '_ {
     params.iter().map(|p| match p {
         SqlValue::Null => rusqlite::types::Value::Null,
         SqlValue::Int(i) => rusqlite::types::Value::Integer(*i),
@@ -42,18 +51,73 @@ fn bind(params: &[SqlValue]) -> impl Iterator<Item = rusqlite::types::Value> + '
     })
 }
 
+/// Applies pending migrations, each in its own transaction.
+fn migrate(conn: &mut Connection, migrations: &[(&str, &str)]) -> Result<(), DatabaseError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY);
+         CREATE TABLE IF NOT EXISTS _kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS _pages (partner TEXT PRIMARY KEY, bundle TEXT NOT NULL);",
+    )?;
+    for (name, sql) in migrations {
+        let done: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM _migrations WHERE name = ?",
+            [name],
+            |r| r.get(0),
+        )?;
+        if !done {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute("INSERT INTO _migrations (name) VALUES (?)", [name])?;
+            tx.commit()?;
+        }
+    }
+    Ok(())
+}
+
 impl Database {
     /// Opens (creating) the database and applies pending [`crate::MIGRATIONS`].
     pub fn open(path: &Path) -> Result<Database, DatabaseError> {
-        let connection = Connection::open(path)?;
+        let mut connection = Connection::open(path)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        let db = Database {
+        migrate(&mut connection, crate::MIGRATIONS)?;
+        Ok(Database {
             connection: Mutex::new(connection),
-        };
-        db.migrate(crate::MIGRATIONS)?;
-        Ok(db)
+            statement_log: Mutex::new(None),
+            clicks: super::click_writer::ClickWriter::start(path)?,
+        })
+    }
+
+    /// From now on, appends each distinct statement the app runs to `path`, one per line (the
+    /// tests check every one's query plan uses an index).
+    pub fn log_statements(&self, path: &Path) -> std::io::Result<()> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        *self
+            .statement_log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(StatementLog {
+            file,
+            seen: std::collections::HashSet::new(),
+        });
+        Ok(())
+    }
+
+    fn record(&self, sql: &'static str) {
+        use std::io::Write as _;
+        let mut log = self
+            .statement_log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(log) = log.as_mut()
+            && log.seen.insert(sql)
+        {
+            let line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(log.file, "{line}");
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -62,29 +126,6 @@ impl Database {
         self.connection
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn migrate(&self, migrations: &[(&str, &str)]) -> Result<(), DatabaseError> {
-        let mut conn = self.lock();
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY);
-             CREATE TABLE IF NOT EXISTS _kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS _pages (partner TEXT PRIMARY KEY, bundle TEXT NOT NULL);",
-        )?;
-        for (name, sql) in migrations {
-            let done: bool = conn.query_row(
-                "SELECT count(*) > 0 FROM _migrations WHERE name = ?",
-                [name],
-                |r| r.get(0),
-            )?;
-            if !done {
-                let tx = conn.transaction()?;
-                tx.execute_batch(sql)?;
-                tx.execute("INSERT INTO _migrations (name) VALUES (?)", [name])?;
-                tx.commit()?;
-            }
-        }
-        Ok(())
     }
 
     /// Carries out a deploy in one transaction: KV and page-store writes, the statements, then
@@ -120,6 +161,11 @@ impl Database {
     }
 
     /// A partner's page bundle.
+    /// Hands a click row to the writer thread (see [`super::click_writer`]).
+    pub fn record_click(&self, click: crate::clicks::ClickRecord) {
+        self.clicks.send(click);
+    }
+
     pub fn page_bundle(&self, partner: &str) -> Result<Option<String>, DatabaseError> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached("SELECT bundle FROM _pages WHERE partner = ?")?;
@@ -141,6 +187,7 @@ impl Database {
     }
 
     pub fn query(&self, statement: &Statement) -> Result<Vec<Row>, DatabaseError> {
+        self.record(statement.sql);
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(statement.sql)?;
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
@@ -164,6 +211,7 @@ impl Database {
     }
 
     pub fn execute(&self, statement: &Statement) -> Result<u64, DatabaseError> {
+        self.record(statement.sql);
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(statement.sql)?;
         Ok(stmt.execute(params_from_iter(bind(&statement.params)))? as u64)
@@ -174,6 +222,7 @@ impl Database {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         for s in statements {
+            self.record(s.sql);
             tx.prepare_cached(s.sql)?
                 .execute(params_from_iter(bind(&s.params)))?;
         }

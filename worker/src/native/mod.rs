@@ -1,6 +1,7 @@
 //! The native backend: SQLite in place of D1 and KV, the built site on disk in place of the
 //! assets binding, pure-Rust PBKDF2, an outbox for mail, and a small threaded HTTP server.
 
+mod click_writer;
 mod database;
 mod platform;
 mod server;

@@ -89,6 +89,10 @@ impl Platform for RequestPlatform<'_> {
         self.state.db.batch(&statements).map_err(err)
     }
 
+    fn record_click(&self, click: crate::clicks::ClickRecord) {
+        self.state.db.record_click(click);
+    }
+
     fn defer(&self, statements: Vec<Statement>) {
         self.deferred.borrow_mut().push(statements);
     }

@@ -69,9 +69,14 @@ pub async fn forgot<P: Platform>(
     let codes: Vec<String> = if username.contains('@') {
         ctx.platform
             .query(crate::platform::Statement::new(
-                "SELECT p.code AS code FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code \
-                 WHERE lower(coalesce(u.email, p.email)) = ? AND p.status = 'active' ORDER BY p.code LIMIT 5",
-                vec![username.as_str().into()],
+                // The address on file: a pending profile change's, else the content's (each
+                // branch looks the address up by index).
+                "SELECT code FROM (\
+                 SELECT p.code AS code FROM partners p WHERE lower(p.email) = ? AND p.status = 'active' \
+                 AND NOT EXISTS (SELECT 1 FROM profile_updates u WHERE u.partner = p.code AND u.email IS NOT NULL) \
+                 UNION SELECT p.code FROM profile_updates u JOIN partners p ON p.code = u.partner \
+                 WHERE lower(u.email) = ? AND p.status = 'active') ORDER BY code LIMIT 5",
+                vec![username.as_str().into(), username.as_str().into()],
             ))
             .await?
             .iter()

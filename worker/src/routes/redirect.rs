@@ -6,8 +6,9 @@ use pc_core::{PartnerCode, Slug};
 use serde::Deserialize;
 
 use super::Ctx;
+use crate::clicks::ClickRecord;
 use crate::http_util::{header_str, query, redirect};
-use crate::platform::{Platform, PlatformError, Statement};
+use crate::platform::{Platform, PlatformError};
 use crate::{Request, Response};
 
 /// A KV value written by the generator (`link:<code>:<slug>`, `link:<code>`).
@@ -228,36 +229,32 @@ pub async fn follow<P: Platform>(
             .keys
             .mac_hex("visitor", &format!("{day}|{}", super::auth::client(req)))[..32]
             .to_owned();
-        ctx.platform.defer(vec![Statement::new(
-            "INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                id.into(),
-                code.as_str().into(),
-                link.program.into(),
-                link.slug.clone().into(),
-                sub.clone().into(),
-                referrer_host.into(),
-                country.into(),
-                agent_class(req).into(),
-                visitor.into(),
-                ctx.now.into(),
-            ],
-        )]);
+        ctx.platform.record_click(ClickRecord::Counted {
+            id,
+            partner: code.to_string(),
+            program: link.program.clone(),
+            slug: link.slug.clone(),
+            sub: sub.clone(),
+            referrer_host,
+            country,
+            agent: agent_class(req).to_owned(),
+            visitor,
+            created_at: ctx.now,
+        });
     }
     if let Some(f) = not_counted {
         // Kept apart, so partners can see what was not counted and why.
-        ctx.platform.defer(vec![Statement::new(
-            "INSERT INTO filtered_clicks (partner, slug, sub, reason, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            vec![
-                code.as_str().into(),
-                link.slug.into(),
-                sub.into(),
-                f.reason.into(),
-                f.detail.into(),
-                ctx.now.into(),
-            ],
-        )]);
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&ctx.platform.random_bytes(8));
+        ctx.platform.record_click(ClickRecord::Filtered {
+            id: i64::from_le_bytes(id) & i64::MAX,
+            partner: code.to_string(),
+            slug: link.slug,
+            sub,
+            reason: f.reason.to_owned(),
+            detail: (!f.detail.is_empty()).then_some(f.detail),
+            created_at: ctx.now,
+        });
     }
     Ok(found_response(url.as_str()))
 }

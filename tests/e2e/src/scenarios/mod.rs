@@ -8,6 +8,7 @@ mod ledger;
 mod password;
 mod profile;
 mod reports;
+pub mod scale;
 mod sign_in;
 mod signup;
 mod tracking;

@@ -1,0 +1,78 @@
+//! `pc-e2e plans`: every statement the app ran during the scenarios (the native backend's
+//! statement log) is planned by SQLite; none may read a whole table that grows with the program
+//! (partners, clicks, events, the ledger …): with 100,000 partners and 10 million clicks, a full
+//! scan is a timeout. Small tables (programs, links) and the deploy's own bookkeeping may be
+//! scanned.
+
+use std::path::Path;
+
+/// Tables whose size does not grow with partners or traffic.
+const SMALL: &[&str] = &["programs", "links", "deploy_units", "_migrations"];
+
+/// Statements that read the whole program on purpose, with why.
+const WHOLE_PROGRAM: &[(&str, &str)] = &[
+    (
+        "SELECT 1 AS x FROM credentials LIMIT 1",
+        "serve's first-run check: stops at the first row",
+    ),
+    (
+        "SELECT l.partner AS partner, l.id AS id,",
+        "the owner's payable list: every partner's ledger, in one ordered pass",
+    ),
+    (
+        "SELECT p.code AS code, coalesce(u.name, p.name) AS name,",
+        "the owner's payable list: every partner's payout details",
+    ),
+    (
+        "SELECT u.partner AS code, u.name AS name,",
+        "the owner's list of pending profile changes (only pending ones are kept)",
+    ),
+];
+
+/// The plan of `sql` (parameters bound to NULL), one detail line per step.
+fn plan(conn: &rusqlite::Connection, sql: &str) -> Result<Vec<String>, String> {
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .map_err(|e| format!("{e}: {sql}"))?;
+    let params = vec![rusqlite::types::Value::Null; stmt.parameter_count()];
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(params), |r| {
+            r.get::<_, String>(3)
+        })
+        .map_err(|e| e.to_string())?;
+    rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+}
+
+/// The table a `SCAN` step reads whole, if it is one that grows.
+fn full_scan(detail: &str) -> Option<&str> {
+    let rest = detail.strip_prefix("SCAN ")?;
+    let table = rest.split_whitespace().next()?;
+    // "SCAN (subquery-1)", "SCAN CONSTANT ROW" and temp b-trees are not tables.
+    if table.starts_with('(') || table == "CONSTANT" || SMALL.contains(&table) {
+        return None;
+    }
+    Some(table)
+}
+
+pub fn run(db: &Path, statements: &Path) -> Result<(), String> {
+    let conn = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(statements).map_err(|e| e.to_string())?;
+    let mut checked = 0;
+    let mut scans = Vec::new();
+    for sql in text.lines().filter(|l| !l.trim().is_empty()) {
+        if WHOLE_PROGRAM.iter().any(|(s, _)| sql.starts_with(s)) {
+            continue;
+        }
+        checked += 1;
+        for detail in plan(&conn, sql)? {
+            if let Some(table) = full_scan(&detail) {
+                scans.push(format!("{detail} (table {table}) in: {sql}"));
+            }
+        }
+    }
+    if !scans.is_empty() {
+        return Err(format!("full scans:\n  {}", scans.join("\n  ")));
+    }
+    println!("plans: {checked} statements, none reads a growing table whole");
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! The native backend's stand-in for the edge's click Queue: request threads hand over click
+//! rows and return; one writer thread, on its own connection, commits whatever has arrived in
+//! one transaction (up to [`BATCH`] rows), so a burst of redirects costs a few commits instead
+//! of one per click. Dropping the writer writes what is still waiting.
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, params_from_iter};
+
+use super::database::bind;
+use crate::clicks::ClickRecord;
+
+/// The most rows one transaction takes (a Queue batch is at most 100; SQLite takes more).
+const BATCH: usize = 500;
+
+#[derive(Debug)]
+pub(super) struct ClickWriter {
+    sender: Option<Sender<ClickRecord>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+fn write(conn: &mut Connection, batch: &[ClickRecord]) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    for click in batch {
+        let statement = click.statement();
+        tx.prepare_cached(statement.sql)?
+            .execute(params_from_iter(bind(&statement.params)))?;
+    }
+    tx.commit()
+}
+
+fn run(mut conn: Connection, receiver: &Receiver<ClickRecord>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    // Blocks for the first row; then takes what else has already arrived.
+    while let Ok(first) = receiver.recv() {
+        batch.push(first);
+        while batch.len() < BATCH {
+            match receiver.try_recv() {
+                Ok(click) => batch.push(click),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = write(&mut conn, &batch) {
+            // The rows are idempotent inserts: try them one by one, so one bad row cannot
+            // take the others with it.
+            eprintln!(
+                "click batch of {} failed ({e}); writing rows one by one",
+                batch.len()
+            );
+            for click in &batch {
+                if let Err(e) = write(&mut conn, std::slice::from_ref(click)) {
+                    eprintln!("click row lost: {e}");
+                }
+            }
+        }
+        batch.clear();
+    }
+}
+
+impl ClickWriter {
+    pub(super) fn start(path: &Path) -> rusqlite::Result<ClickWriter> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let (sender, receiver) = channel();
+        let thread = std::thread::Builder::new()
+            .name("click-writer".into())
+            .spawn(move || run(conn, &receiver))
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        Ok(ClickWriter {
+            sender: Some(sender),
+            thread: Some(thread),
+        })
+    }
+
+    pub(super) fn send(&self, click: ClickRecord) {
+        if let Some(sender) = &self.sender
+            && let Err(e) = sender.send(click)
+        {
+            eprintln!("click row lost: the writer has stopped ({e})");
+        }
+    }
+}
+
+impl Drop for ClickWriter {
+    fn drop(&mut self) {
+        // Closing the channel ends the writer once everything sent is written.
+        self.sender = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
