@@ -3,12 +3,13 @@
 //! pages) with the D1 statements and KV entries that put it in place, and a hash of them.
 //! `deploy` compares these hashes with what is deployed and sends only the difference.
 //!
-//! KV (`LINKS`): one key per partner and link, `link:<code>:<slug>`, and the partner's default
-//! `link:<code>`, so a redirect costs exactly one KV read. Suspended partners get no keys: their
-//! links fall back to the owner's URL. `PAGES`: one value per partner, their page bundle.
+//! KV (`LINKS`): one key per partner, `link:<code>`, with all their links, so a redirect costs
+//! exactly one KV read. Suspended partners get no key: their links fall back to the owner's
+//! URL. `PAGES`: one value per partner, their page bundle.
 //!
 //! D1: idempotent upserts. Each row carries the id of the build that last changed it.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
@@ -21,14 +22,28 @@ pub struct KvEntry {
     pub value: String,
 }
 
-/// A redirect's target: everything the redirect needs, so it costs one KV read.
+/// `link:<code>`: everything a redirect of the partner needs, so it costs one KV read.
 #[derive(Serialize)]
-struct LinkTarget<'a> {
-    url: &'a str,
-    program: &'a str,
-    slug: &'a str,
+struct PartnerLinks<'a> {
+    /// What `/r/<code>` opens: the default link of the partner's paying program.
+    default: Option<DefaultLink<'a>>,
+    links: BTreeMap<&'a str, LinkEntry<'a>>,
     click_param: &'a str,
     partner_param: &'a str,
+}
+
+#[derive(Serialize)]
+struct DefaultLink<'a> {
+    slug: &'a str,
+    url: &'a str,
+    program: &'a str,
+}
+
+#[derive(Serialize)]
+struct LinkEntry<'a> {
+    url: &'a str,
+    /// The program that pays for a sale through this link.
+    program: &'a str,
 }
 
 /// `config:site`: read only when a link is unknown (where to send the visitor instead).
@@ -147,43 +162,48 @@ fn site_unit(content: &Content) -> Unit {
     Unit::new("site".into(), String::new(), kv)
 }
 
-/// A partner's redirect keys: `link:<code>:<slug>` per link of their programs, `link:<code>`.
+/// A partner's redirect key `link:<code>`: every link of their programs (the program that pays
+/// for each) and the default one, so a redirect costs one KV read and a deploy one write per
+/// partner. Partners who are not active get none: their links fall back to the owner's URL.
 fn partner_links(content: &Content, partner: &Partner) -> Vec<KvEntry> {
-    let params = &content.site.link_params;
-    let mut entries = Vec::new();
     if partner.status != PartnerStatus::Active {
-        return entries;
+        return Vec::new();
     }
-    for link in &content.links {
-        let Some(program) = partner.programs.iter().find(|p| link.audience.includes(p)) else {
-            continue;
-        };
-        let value = LinkTarget {
-            url: link.target.as_str(),
-            program: program.as_str(),
+    let links: BTreeMap<&str, LinkEntry<'_>> = content
+        .links
+        .iter()
+        .filter_map(|link| {
+            let program = partner
+                .programs
+                .iter()
+                .find(|p| link.audience.includes(p))?;
+            Some((
+                link.slug.as_str(),
+                LinkEntry {
+                    url: link.target.as_str(),
+                    program: program.as_str(),
+                },
+            ))
+        })
+        .collect();
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let params = &content.site.link_params;
+    let value = PartnerLinks {
+        default: default_link(content, partner).map(|(link, program)| DefaultLink {
             slug: link.slug.as_str(),
-            click_param: &params.click_id,
-            partner_param: &params.partner,
-        };
-        entries.push(KvEntry {
-            key: format!("link:{}:{}", partner.code, link.slug),
-            value: serde_json::to_string(&value).unwrap_or_default(),
-        });
-    }
-    if let Some((link, program)) = default_link(content, partner) {
-        let value = LinkTarget {
             url: link.target.as_str(),
             program,
-            slug: link.slug.as_str(),
-            click_param: &params.click_id,
-            partner_param: &params.partner,
-        };
-        entries.push(KvEntry {
-            key: format!("link:{}", partner.code),
-            value: serde_json::to_string(&value).unwrap_or_default(),
-        });
-    }
-    entries
+        }),
+        links,
+        click_param: &params.click_id,
+        partner_param: &params.partner,
+    };
+    vec![KvEntry {
+        key: format!("link:{}", partner.code),
+        value: serde_json::to_string(&value).unwrap_or_default(),
+    }]
 }
 
 /// The target of `/r/<code>`: the default link of the partner's paying program.

@@ -6,13 +6,28 @@ use std::path::Path;
 
 use crate::helpers::{build, demo_content, demo_copy, deploy_native, read};
 
+/// The KV entries, with each partner's `link:<code>` value also spelled out per link as
+/// `link:<code>:<slug>` (and the default as `link:<code>`), each with the parameter names.
 fn kv(out: &Path) -> HashMap<String, serde_json::Value> {
     let units = pc_generator::build::manifest::read_units(out).unwrap();
-    units
-        .into_iter()
-        .flat_map(|u| u.kv)
-        .map(|e| (e.key, serde_json::from_str(&e.value).unwrap()))
-        .collect()
+    let mut table = HashMap::new();
+    for entry in units.into_iter().flat_map(|u| u.kv) {
+        let value: serde_json::Value = serde_json::from_str(&entry.value).unwrap();
+        if let Some(links) = value["links"].as_object() {
+            let with_params = |mut target: serde_json::Value| {
+                target["click_param"] = value["click_param"].clone();
+                target["partner_param"] = value["partner_param"].clone();
+                target
+            };
+            for (slug, target) in links {
+                table.insert(format!("{}:{slug}", entry.key), with_params(target.clone()));
+            }
+            table.insert(entry.key, with_params(value["default"].clone()));
+        } else {
+            table.insert(entry.key, value);
+        }
+    }
+    table
 }
 
 #[test]

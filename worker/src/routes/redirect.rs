@@ -11,14 +11,57 @@ use crate::http_util::{header_str, query, redirect};
 use crate::platform::{Platform, PlatformError};
 use crate::{Request, Response};
 
-/// A KV value written by the generator (`link:<code>:<slug>`, `link:<code>`).
+/// `link:<code>`, written by the generator: every link of the partner, and the one
+/// `/r/<code>` opens, so any redirect costs one KV read.
 #[derive(Debug, Deserialize)]
+struct PartnerLinks {
+    default: Option<DefaultLink>,
+    links: std::collections::HashMap<String, LinkEntry>,
+    click_param: String,
+    partner_param: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DefaultLink {
+    slug: String,
+    url: String,
+    program: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct LinkEntry {
+    url: String,
+    program: String,
+}
+
+/// The link a redirect follows.
+#[derive(Debug)]
 struct LinkTarget {
     url: String,
     program: String,
     slug: String,
     click_param: String,
     partner_param: String,
+}
+
+impl PartnerLinks {
+    /// The link `slug` (or, without one, the default link).
+    fn target(mut self, slug: Option<&str>) -> Option<LinkTarget> {
+        let (slug, url, program) = if let Some(slug) = slug {
+            let entry = self.links.remove(slug)?;
+            (slug.to_owned(), entry.url, entry.program)
+        } else {
+            let d = self.default?;
+            (d.slug, d.url, d.program)
+        };
+        Some(LinkTarget {
+            url,
+            program,
+            slug,
+            click_param: self.click_param,
+            partner_param: self.partner_param,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -175,13 +218,10 @@ pub async fn follow<P: Platform>(
 ) -> Result<Response, PlatformError> {
     let target = match parse_path(req.uri().path()) {
         Some((code, slug)) => {
-            let key = match &slug {
-                Some(slug) => format!("link:{code}:{slug}"),
-                None => format!("link:{code}"),
-            };
-            let found = ctx.platform.kv_get(&key).await?;
+            let found = ctx.platform.kv_get(&format!("link:{code}")).await?;
             found
-                .and_then(|v| serde_json::from_str::<LinkTarget>(&v).ok())
+                .and_then(|v| serde_json::from_str::<PartnerLinks>(&v).ok())
+                .and_then(|links| links.target(slug.as_ref().map(Slug::as_str)))
                 .and_then(|t| url::Url::parse(&t.url).ok().map(|u| (code, t, u)))
         }
         None => None,
