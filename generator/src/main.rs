@@ -153,8 +153,8 @@ struct OwnerArgs {
     /// The portal's address (a local `serve`, or the deployed worker).
     #[arg(long, global = true, default_value = "http://127.0.0.1:8787")]
     base_url: String,
-    /// The owner token (else OWNER_TOKEN, else the local state's).
-    #[arg(long, global = true)]
+    /// The owner token (else OWNER_TOKEN, else the local state's). It may start with `-`.
+    #[arg(long, global = true, allow_hyphen_values = true)]
     owner_token: Option<String>,
     #[arg(long, global = true, default_value = "content")]
     content: PathBuf,

@@ -19,6 +19,23 @@ pub struct Plan<'b> {
     previous: Vec<Option<DeployedUnit>>,
 }
 
+/// `deploy_units` rows per statement (D1 takes statements up to 100 KB).
+const RECORD_ROWS: usize = 200;
+
+/// One statement recording `rows` in `deploy_units`.
+fn record(sql: &mut String, rows: &mut Vec<String>) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        sql,
+        "INSERT INTO deploy_units (unit, hash, kv_keys) VALUES {} \
+         ON CONFLICT (unit) DO UPDATE SET hash = excluded.hash, kv_keys = excluded.kv_keys;",
+        rows.join(", ")
+    );
+    rows.clear();
+}
+
 fn sql_text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
@@ -85,6 +102,7 @@ impl<'b> Plan<'b> {
             build_id: build_id.to_owned(),
             ..Changes::default()
         };
+        let mut recorded = Vec::with_capacity(RECORD_ROWS);
         for (unit, previous) in self.put.iter().zip(&self.previous) {
             if let Some(code) = unit.pages_of() {
                 changes
@@ -105,15 +123,20 @@ impl<'b> Plan<'b> {
             }
             changes.sql.push_str(&unit.sql);
             let keys: Vec<&str> = unit.kv.iter().map(|e| e.key.as_str()).collect();
-            let _ = writeln!(
-                changes.sql,
-                "INSERT INTO deploy_units (unit, hash, kv_keys) VALUES ({}, {}, {}) \
-                 ON CONFLICT (unit) DO UPDATE SET hash = excluded.hash, kv_keys = excluded.kv_keys;",
+            recorded.push(format!(
+                "({}, {}, {})",
                 sql_text(&unit.id),
                 sql_text(&unit.hash),
                 sql_text(&keys.join(" ")),
-            );
+            ));
+            // Recorded after the units' own statements, a few hundred rows per statement: a
+            // deploy cut short leaves units applied but unrecorded (the next one applies them
+            // again, harmlessly), never recorded but not applied.
+            if recorded.len() == RECORD_ROWS {
+                record(&mut changes.sql, &mut recorded);
+            }
         }
+        record(&mut changes.sql, &mut recorded);
         for (id, deployed) in &self.delete {
             if let Some(code) = id.strip_prefix(crate::data::PAGES_PREFIX) {
                 changes.pages_delete.push(code.to_owned());

@@ -47,7 +47,9 @@ fn send(world: &World, body: &Value) -> Outcome {
 fn plan_payouts(world: &World, day: &str) -> Result<String, String> {
     let output = std::process::Command::new(&world.cli)
         .args(["payouts", "plan", "--date", day, "--base-url", &world.base])
-        .args(["--owner-token", &world.owner_token, "--content"])
+        // `=`: a random token may start with `-`.
+        .arg(format!("--owner-token={}", world.owner_token))
+        .arg("--content")
         .arg(&world.content)
         .output()
         .map_err(|e| e.to_string())?;

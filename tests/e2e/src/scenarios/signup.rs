@@ -43,13 +43,10 @@ fn application<'a>(code: &'a str, email: &'a str, name: &'a str) -> Vec<(&'a str
 pub(super) fn cli(world: &World, args: &[&str]) -> Result<String, String> {
     let output = Command::new(&world.cli)
         .args(args)
-        .args([
-            "--base-url",
-            &world.base,
-            "--owner-token",
-            &world.owner_token,
-            "--content",
-        ])
+        // `=`: a random token may start with `-` (tokens_urlsafe does one time in 64).
+        .arg(format!("--base-url={}", world.base))
+        .arg(format!("--owner-token={}", world.owner_token))
+        .arg("--content")
         .arg(&world.content)
         .output()
         .map_err(|e| format!("running partner-center: {e}"))?;
