@@ -43,6 +43,21 @@ pub struct DeployedUnit {
     pub kv_keys: Vec<String>,
 }
 
+impl DeployedUnit {
+    /// A `deploy_units` row (`unit`, `hash`, `kv_keys`): the unit id and what it has.
+    pub fn from_row(row: &serde_json::Map<String, serde_json::Value>) -> (String, DeployedUnit) {
+        let text = |k: &str| row.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let unit = DeployedUnit {
+            hash: text("hash"),
+            kv_keys: text("kv_keys")
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+        };
+        (text("unit"), unit)
+    }
+}
+
 /// Unit id → what is deployed.
 pub type Deployed = HashMap<String, DeployedUnit>;
 

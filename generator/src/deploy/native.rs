@@ -15,22 +15,7 @@ impl Target for NativeTarget<'_> {
             "SELECT unit, hash, kv_keys FROM deploy_units",
             vec![],
         ))?;
-        Ok(rows
-            .iter()
-            .map(|row| {
-                let text = |k: &str| row.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
-                (
-                    text("unit"),
-                    DeployedUnit {
-                        hash: text("hash"),
-                        kv_keys: text("kv_keys")
-                            .split_whitespace()
-                            .map(str::to_owned)
-                            .collect(),
-                    },
-                )
-            })
-            .collect())
+        Ok(rows.iter().map(DeployedUnit::from_row).collect())
     }
 
     fn apply(&mut self, changes: &Changes) -> Result<(), DeployError> {

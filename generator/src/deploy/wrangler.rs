@@ -165,19 +165,10 @@ impl Target for Wrangler {
                 Err(e) => return Err(e),
             };
             let count = rows.len();
-            for row in rows {
-                let text = |k: &str| row.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
-                after = text("unit");
-                deployed.insert(
-                    after.clone(),
-                    DeployedUnit {
-                        hash: text("hash"),
-                        kv_keys: text("kv_keys")
-                            .split_whitespace()
-                            .map(str::to_owned)
-                            .collect(),
-                    },
-                );
+            for row in rows.iter().filter_map(serde_json::Value::as_object) {
+                let (unit, deployed_unit) = DeployedUnit::from_row(row);
+                after.clone_from(&unit);
+                deployed.insert(unit, deployed_unit);
             }
             if count < READ_PAGE {
                 return Ok(deployed);

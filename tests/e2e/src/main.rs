@@ -106,13 +106,7 @@ macro_rules! ensure {
 }
 
 fn parse_args() -> Result<World, String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let value = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let value = flag;
     let base = value("--base-url").ok_or("--base-url is required")?;
     let secret = value("--session-secret").unwrap_or_default();
     let events_secret = value("--events-secret").ok_or("--events-secret is required")?;
@@ -141,16 +135,20 @@ fn parse_args() -> Result<World, String> {
     })
 }
 
+/// The value after `name` on the command line.
+fn flag(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
 fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some("load") {
         return match parse_args().and_then(|w| {
             let number = |name: &str, default: usize| {
-                let args: Vec<String> = std::env::args().collect();
-                args.iter()
-                    .position(|a| a == name)
-                    .and_then(|i| args.get(i + 1))
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(default)
+                flag(name).and_then(|v| v.parse().ok()).unwrap_or(default)
             };
             load::run(&load::LoadOptions {
                 base: w.base,
@@ -170,14 +168,8 @@ fn main() -> ExitCode {
     }
     if std::env::args().nth(1).as_deref() == Some("plans") {
         // `pc-e2e plans --sqlite DB --statements FILE`
-        let args: Vec<String> = std::env::args().collect();
-        let value = |name: &str| {
-            args.iter()
-                .position(|a| a == name)
-                .and_then(|i| args.get(i + 1))
-                .map(std::path::PathBuf::from)
-        };
-        let (Some(db), Some(statements)) = (value("--sqlite"), value("--statements")) else {
+        let path = |name: &str| flag(name).map(std::path::PathBuf::from);
+        let (Some(db), Some(statements)) = (path("--sqlite"), path("--statements")) else {
             eprintln!("pc-e2e plans --sqlite DB --statements FILE");
             return ExitCode::from(2);
         };
@@ -191,11 +183,7 @@ fn main() -> ExitCode {
     }
     if std::env::args().nth(1).as_deref() == Some("partners") {
         // `pc-e2e partners --codes a,b,c …`: sign in as each, see only their own pages.
-        let args: Vec<String> = std::env::args().collect();
-        let codes: Vec<String> = args
-            .iter()
-            .position(|a| a == "--codes")
-            .and_then(|i| args.get(i + 1))
+        let codes: Vec<String> = flag("--codes")
             .map(|v| v.split(',').map(str::to_owned).collect())
             .unwrap_or_default();
         return match parse_args().and_then(|w| scenarios::scale::partners_see_their_own(&w, &codes))
