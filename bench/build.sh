@@ -33,7 +33,7 @@ echo "work dir: $work ($(df -T "$work" | awk 'NR==2{print $2}'))"
 # after deleting a big tree cost seconds) is flushed first, so each tool starts equal.
 measure() {
   sync
-  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null
+  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >"$work/build.txt"
   cat "$work/time.txt"
 }
 
@@ -41,7 +41,9 @@ printf '%-10s %-8s %-9s %-12s %-10s %s\n' tool partners pages seconds pages/s "p
 for n in "${sizes[@]}"; do
   "$bin" synth --partners "$n" --out "$work/content-$n" >/dev/null
   read -r secs kib < <(measure "$bin" build --content "$work/content-$n" --out "$work/dist-$n")
-  pages=$(find "$work/dist-$n/site" -name '*.html' | wc -l)
+  # Public pages are files under site/; partners' pages are in their bundles: the build says
+  # how many pages it rendered in all.
+  pages=$(sed -nE 's/.*, ([0-9]+) pages, .*/\1/p' "$work/build.txt")
   printf '%-10s %-8s %-9s %-12s %-10s %s\n' partner-center "$n" "$pages" "$secs" \
     "$(awk "BEGIN{printf \"%.0f\", $pages/$secs}")" "$(awk "BEGIN{printf \"%.1f\", $kib/1024}")"
   if command -v hugo >/dev/null; then

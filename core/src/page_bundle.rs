@@ -28,11 +28,22 @@ pub enum BundleError {
 
 /// Packs `(path, html)` pages, deflating each at `level` (0–10).
 pub fn pack<'a>(pages: impl IntoIterator<Item = (&'a str, &'a [u8])>, level: u8) -> Vec<u8> {
+    pack_with(pages, |html| {
+        miniz_oxide::deflate::compress_to_vec(html, level)
+    })
+}
+
+/// Packs `(path, html)` pages with `deflate`, which must produce a raw deflate stream (RFC
+/// 1951), the format [`page`] inflates; the generator uses a faster deflater than this crate's.
+pub fn pack_with<'a>(
+    pages: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    deflate: impl Fn(&[u8]) -> Vec<u8>,
+) -> Vec<u8> {
     let mut index = Vec::new();
     let mut data = Vec::new();
     let mut count: u32 = 0;
     for (path, html) in pages {
-        let deflated = miniz_oxide::deflate::compress_to_vec(html, level);
+        let deflated = deflate(html);
         index.extend_from_slice(&u16::try_from(path.len()).unwrap_or(u16::MAX).to_le_bytes());
         index.extend_from_slice(path.as_bytes());
         for n in [html.len(), data.len(), deflated.len()] {
