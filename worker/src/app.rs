@@ -7,8 +7,8 @@ use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{
-    Ctx, auth, csrf_token, events, join, ledger, password, payout_details, portal, profile,
-    redirect, reports, set_csrf_cookie,
+    Ctx, applications, auth, csrf_token, events, join, ledger, password, payout_details, portal,
+    profile, redirect, reports, set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
@@ -118,7 +118,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/join/" if get => join::form_page(ctx).await,
         "/join" | "/join/" if post => join::apply(ctx, req).await,
         "/api/v1/owner/payable" if get => ledger::owner_payable(ctx, req).await,
-        "/api/v1/owner/applications" if get => join::list(ctx, req).await,
+        "/api/v1/owner/applications" if get => applications::list(ctx, req).await,
         "/api/v1/owner/profiles" if get => profile::pending_for_owner(ctx, req).await,
         p if post && p.starts_with("/api/v1/owner/applications/") => {
             let rest = &p["/api/v1/owner/applications/".len()..];
@@ -126,7 +126,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
                 Some((code, action @ ("approve" | "reject")))
                     if pc_core::PartnerCode::parse(code).is_ok() =>
                 {
-                    join::decide(ctx, req, code, action == "approve").await
+                    applications::decide(ctx, req, code, action == "approve").await
                 }
                 _ => Ok(json_error(
                     StatusCode::NOT_FOUND,

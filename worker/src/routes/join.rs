@@ -1,5 +1,5 @@
-//! Partner applications: `GET/POST /join` for applicants, and the owner's
-//! `GET /api/v1/owner/applications` and `POST /api/v1/owner/applications/<code>/approve|reject`.
+//! Partner applications, the applicant's side: `GET/POST /join`, and what sign-in says to an
+//! applicant. The owner's side is in `applications.rs`.
 //!
 //! An application never creates or changes a partner: partners exist only in the owner's
 //! content. Approval moves the chosen password to `credentials`; the partner can sign in once
@@ -9,11 +9,11 @@ use http::StatusCode;
 use pc_core::PartnerCode;
 use pc_core::password::{PasswordHash, check_new_password};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::auth::{client, hash_password};
 use super::{Ctx, Notice};
-use crate::http_util::{field, form, json as json_response, json_error};
+use crate::http_util::{field, form};
 use crate::platform::{Mail, Platform, PlatformError, Statement};
 use crate::security::{csrf_ok, escape_html, same_origin};
 use crate::store::{self, Limit};
@@ -432,173 +432,6 @@ pub async fn application_status<P: Platform>(
     Ok(hash.matches(&derived).then_some(status))
 }
 
-/// Checks `Authorization: Bearer <OWNER_TOKEN>` (constant time); the refusal to send, if any.
-pub fn owner_refusal<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Option<Response> {
-    let Some(token) = ctx.platform.env("OWNER_TOKEN").filter(|t| t.len() >= 16) else {
-        return Some(json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the owner API is not configured (OWNER_TOKEN)",
-        ));
-    };
-    let sent = crate::http_util::header_str(req, "authorization")
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let matches = sent.len() == token.len()
-        && sent
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if matches {
-        None
-    } else {
-        Some(json_error(
-            StatusCode::UNAUTHORIZED,
-            "send the owner token as Authorization: Bearer <OWNER_TOKEN>",
-        ))
-    }
-}
-
-/// `GET /api/v1/owner/applications`: the pending applications.
-pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
-    if let Some(refusal) = owner_refusal(ctx, req) {
-        return Ok(refusal);
-    }
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT code, name, email, company, website, phone, promotion, programs, created_at FROM applications \
-             WHERE status = 'pending' ORDER BY created_at",
-            vec![],
-        ))
-        .await?;
-    let applications: Vec<Value> = rows
-        .into_iter()
-        .map(|mut r| {
-            let programs = r
-                .get("programs")
-                .and_then(Value::as_str)
-                .and_then(|p| serde_json::from_str::<Value>(p).ok())
-                .unwrap_or(Value::Array(Vec::new()));
-            r.insert("programs".into(), programs);
-            Value::Object(r)
-        })
-        .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "applications": applications }),
-    ))
-}
-
-/// The owner's decision body: `{"reason": "…"}` (for rejections).
-#[derive(Debug, Deserialize, Default)]
-struct Decision {
-    #[serde(default)]
-    reason: Option<String>,
-}
-
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{{ {name} }}}}"), value);
-    }
-    out
-}
-
-/// `POST /api/v1/owner/applications/<code>/approve|reject`.
-pub async fn decide<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    req: &Request,
-    code: &str,
-    approve: bool,
-) -> Result<Response, PlatformError> {
-    if let Some(refusal) = owner_refusal(ctx, req) {
-        return Ok(refusal);
-    }
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT name, email, password_hash FROM applications WHERE code = ? AND status = 'pending'",
-            vec![code.into()],
-        ))
-        .await?;
-    let Some(row) = rows.into_iter().next() else {
-        return Ok(json_error(
-            StatusCode::NOT_FOUND,
-            "no pending application with this code",
-        ));
-    };
-    let get = |k: &str| {
-        row.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let decision: Decision = serde_json::from_slice(req.body()).unwrap_or_default();
-    let reason = decision
-        .reason
-        .unwrap_or_default()
-        .chars()
-        .take(1000)
-        .collect::<String>();
-    let config = signup_config(ctx).await?;
-    let portal_name = config
-        .as_ref()
-        .map_or("the partner portal", |c| c.portal_name.as_str())
-        .to_owned();
-    let portal_url = ctx.config.portal_url.clone().unwrap_or_default();
-    let values = [
-        ("name", get("name")),
-        ("code", code.to_owned()),
-        ("portal_name", portal_name.clone()),
-        ("portal_url", portal_url),
-        ("reason", reason.clone()),
-    ];
-    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut statements = vec![Statement::new(
-        "UPDATE applications SET status = ?, reason = ?, decided_at = ? WHERE code = ? AND status = 'pending'",
-        vec![
-            if approve { "approved" } else { "rejected" }.into(),
-            reason.as_str().into(),
-            ctx.now.into(),
-            code.into(),
-        ],
-    )];
-    if approve {
-        statements.push(Statement::new(
-            "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, ?, 0, ?) \
-             ON CONFLICT (partner) DO UPDATE SET password_hash = excluded.password_hash, session_version = credentials.session_version + 1",
-            vec![code.into(), get("password_hash").into(), ctx.now.into()],
-        ));
-    }
-    ctx.platform.batch(statements).await?;
-    let (subject, template) = match (&config, approve) {
-        (Some(c), true) => (
-            format!("Welcome to {portal_name}"),
-            c.approval_email.clone(),
-        ),
-        (Some(c), false) => (
-            format!("Your application to {portal_name}"),
-            c.rejection_email.clone(),
-        ),
-        (None, _) => (
-            format!("Your application to {portal_name}"),
-            String::from("Hello {{ name }},\n\nYour application was reviewed.\n"),
-        ),
-    };
-    ctx.platform
-        .send_mail(Mail {
-            to: get("email"),
-            subject,
-            body: fill(&template, &values),
-        })
-        .await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "code": code, "status": if approve { "approved" } else { "rejected" } }),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -608,16 +441,5 @@ mod tests {
         let code = generated_code(&[0, 1, 2, 3, 4, 5]);
         assert_eq!(code, "abc567");
         assert!(PartnerCode::parse(&generated_code(&[255; 6])).is_ok());
-    }
-
-    #[test]
-    fn emails_fill_their_placeholders() {
-        assert_eq!(
-            fill(
-                "Hi {{ name }}, {{ code }}!",
-                &[("name", "Ann"), ("code", "abc123")]
-            ),
-            "Hi Ann, abc123!"
-        );
     }
 }

@@ -387,7 +387,7 @@ pub async fn owner_payable<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &crate::Request,
 ) -> Result<crate::Response, PlatformError> {
-    if let Some(refusal) = super::join::owner_refusal(ctx, req) {
+    if let Some(refusal) = super::owner::owner_refusal(ctx, req) {
         return Ok(refusal);
     }
     let csv = match crate::http_util::field(&crate::http_util::query(req), "format") {

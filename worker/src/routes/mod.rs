@@ -1,9 +1,11 @@
 //! Route handlers, one module per concern. The route table is in [`crate::app`].
 
+pub mod applications;
 pub mod auth;
 pub mod events;
 pub mod join;
 pub mod ledger;
+pub mod owner;
 pub mod password;
 pub mod payout_details;
 pub mod portal;

@@ -196,7 +196,7 @@ pub async fn pending_for_owner<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &Request,
 ) -> Result<Response, PlatformError> {
-    if let Some(refusal) = super::join::owner_refusal(ctx, req) {
+    if let Some(refusal) = super::owner::owner_refusal(ctx, req) {
         return Ok(refusal);
     }
     let rows = ctx

@@ -1,0 +1,173 @@
+//! Partner applications, the owner's side: `GET /api/v1/owner/applications` and
+//! `POST /api/v1/owner/applications/<code>/approve|reject`.
+//!
+//! An application never creates or changes a partner: partners exist only in the owner's
+//! content. Approval moves the chosen password to `credentials`; the partner can sign in once
+//! the owner's commit (the partner's YAML) is deployed.
+
+use http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::join::signup_config;
+use super::owner::owner_refusal;
+use crate::http_util::{json as json_response, json_error};
+use crate::platform::{Mail, Platform, PlatformError, Statement};
+use crate::{Request, Response};
+
+/// `GET /api/v1/owner/applications`: the pending applications.
+pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
+    if let Some(refusal) = owner_refusal(ctx, req) {
+        return Ok(refusal);
+    }
+    let rows = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT code, name, email, company, website, phone, promotion, programs, created_at FROM applications \
+             WHERE status = 'pending' ORDER BY created_at",
+            vec![],
+        ))
+        .await?;
+    let applications: Vec<Value> = rows
+        .into_iter()
+        .map(|mut r| {
+            let programs = r
+                .get("programs")
+                .and_then(Value::as_str)
+                .and_then(|p| serde_json::from_str::<Value>(p).ok())
+                .unwrap_or(Value::Array(Vec::new()));
+            r.insert("programs".into(), programs);
+            Value::Object(r)
+        })
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "applications": applications }),
+    ))
+}
+
+/// The owner's decision body: `{"reason": "…"}` (for rejections).
+#[derive(Debug, Deserialize, Default)]
+struct Decision {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{{ {name} }}}}"), value);
+    }
+    out
+}
+
+/// `POST /api/v1/owner/applications/<code>/approve|reject`.
+pub async fn decide<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    code: &str,
+    approve: bool,
+) -> Result<Response, PlatformError> {
+    if let Some(refusal) = owner_refusal(ctx, req) {
+        return Ok(refusal);
+    }
+    let rows = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT name, email, password_hash FROM applications WHERE code = ? AND status = 'pending'",
+            vec![code.into()],
+        ))
+        .await?;
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(json_error(
+            StatusCode::NOT_FOUND,
+            "no pending application with this code",
+        ));
+    };
+    let get = |k: &str| {
+        row.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let decision: Decision = serde_json::from_slice(req.body()).unwrap_or_default();
+    let reason = decision
+        .reason
+        .unwrap_or_default()
+        .chars()
+        .take(1000)
+        .collect::<String>();
+    let config = signup_config(ctx).await?;
+    let portal_name = config
+        .as_ref()
+        .map_or("the partner portal", |c| c.portal_name.as_str())
+        .to_owned();
+    let portal_url = ctx.config.portal_url.clone().unwrap_or_default();
+    let values = [
+        ("name", get("name")),
+        ("code", code.to_owned()),
+        ("portal_name", portal_name.clone()),
+        ("portal_url", portal_url),
+        ("reason", reason.clone()),
+    ];
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut statements = vec![Statement::new(
+        "UPDATE applications SET status = ?, reason = ?, decided_at = ? WHERE code = ? AND status = 'pending'",
+        vec![
+            if approve { "approved" } else { "rejected" }.into(),
+            reason.as_str().into(),
+            ctx.now.into(),
+            code.into(),
+        ],
+    )];
+    if approve {
+        statements.push(Statement::new(
+            "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, ?, 0, ?) \
+             ON CONFLICT (partner) DO UPDATE SET password_hash = excluded.password_hash, session_version = credentials.session_version + 1",
+            vec![code.into(), get("password_hash").into(), ctx.now.into()],
+        ));
+    }
+    ctx.platform.batch(statements).await?;
+    let (subject, template) = match (&config, approve) {
+        (Some(c), true) => (
+            format!("Welcome to {portal_name}"),
+            c.approval_email.clone(),
+        ),
+        (Some(c), false) => (
+            format!("Your application to {portal_name}"),
+            c.rejection_email.clone(),
+        ),
+        (None, _) => (
+            format!("Your application to {portal_name}"),
+            String::from("Hello {{ name }},\n\nYour application was reviewed.\n"),
+        ),
+    };
+    ctx.platform
+        .send_mail(Mail {
+            to: get("email"),
+            subject,
+            body: fill(&template, &values),
+        })
+        .await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "code": code, "status": if approve { "approved" } else { "rejected" } }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_fill_their_placeholders() {
+        assert_eq!(
+            fill(
+                "Hi {{ name }}, {{ code }}!",
+                &[("name", "Ann"), ("code", "abc123")]
+            ),
+            "Hi Ann, abc123!"
+        );
+    }
+}
