@@ -218,7 +218,8 @@ fn default_link<'c>(
     })
 }
 
-fn sql_text(value: &str) -> String {
+/// A SQL string literal.
+pub(crate) fn sql_text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 

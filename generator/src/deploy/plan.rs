@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{Changes, Deployed, DeployedUnit};
 use crate::build::bundle_path;
-use crate::data::{AFTER_EVERY_DEPLOY, Unit, removal_sql};
+use crate::data::{AFTER_EVERY_DEPLOY, Unit, removal_sql, sql_text};
 
 #[derive(Debug)]
 pub struct Plan<'b> {
@@ -34,10 +34,6 @@ fn record(sql: &mut String, rows: &mut Vec<String>) {
         rows.join(", ")
     );
     rows.clear();
-}
-
-fn sql_text(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
 }
 
 impl<'b> Plan<'b> {

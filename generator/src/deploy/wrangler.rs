@@ -95,10 +95,11 @@ impl Wrangler {
         binding: &str,
         entries: impl Iterator<Item = Result<serde_json::Value, DeployError>>,
     ) -> Result<(), DeployError> {
-        let mut part = Vec::new();
+        // Each entry is serialized once: its JSON both sizes the part and goes into the file.
+        let mut part: Vec<String> = Vec::new();
         let mut bytes = 0;
         let mut n = 0;
-        let flush = |part: &mut Vec<serde_json::Value>, n: &mut usize| {
+        let flush = |part: &mut Vec<String>, n: &mut usize| {
             if part.is_empty() {
                 return Ok(());
             }
@@ -107,7 +108,7 @@ impl Wrangler {
                 .options
                 .work_dir
                 .join(format!("{binding}-{verb}-{n}.json"));
-            std::fs::write(&file, serde_json::to_vec(&part).unwrap_or_default())?;
+            std::fs::write(&file, format!("[{}]", part.join(",")))?;
             part.clear();
             let path = file.display().to_string();
             let mut args = vec!["kv", "bulk", verb, path.as_str(), "--binding", binding];
@@ -117,8 +118,8 @@ impl Wrangler {
             self.run(&args).map(|_| ())
         };
         for entry in entries {
-            let entry = entry?;
-            let size = entry.to_string().len();
+            let entry = entry?.to_string();
+            let size = entry.len() + 1;
             if part.len() == BULK_PAIRS || bytes + size > BULK_BYTES {
                 flush(&mut part, &mut n)?;
                 bytes = 0;
