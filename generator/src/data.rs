@@ -46,13 +46,16 @@ struct LinkEntry<'a> {
     program: &'a str,
 }
 
-/// `config:site`: read only when a link is unknown (where to send the visitor instead).
+/// `config:site`: read when a link is unknown (where to send the visitor instead), by payout
+/// details, and by the store integrations (the link parameters a landing URL carries).
 #[derive(Serialize)]
 struct SiteConfig<'a> {
     fallback_url: &'a str,
     /// What partners may choose as payout method, and how long a change waits.
     payout_methods: &'a [String],
     payout_cooling_off_hours: u32,
+    click_param: &'a str,
+    partner_param: &'a str,
 }
 
 /// `config:signup`: what `POST /join` accepts and the e-mails the owner's decisions send.
@@ -139,6 +142,8 @@ fn site_unit(content: &Content) -> Unit {
                 fallback_url: content.site.fallback_url.as_str(),
                 payout_methods: &content.site.payout_methods,
                 payout_cooling_off_hours: content.site.payout_cooling_off_hours,
+                click_param: &content.site.link_params.click_id,
+                partner_param: &content.site.link_params.partner,
             })
             .unwrap_or_default(),
         },

@@ -6,7 +6,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The secrets the worker reads, by their wrangler names.
-pub const SECRET_NAMES: &[&str] = &["SESSION_SECRET", "EVENTS_SECRET", "OWNER_TOKEN"];
+pub const SECRET_NAMES: &[&str] = &[
+    "SESSION_SECRET",
+    "EVENTS_SECRET",
+    "OWNER_TOKEN",
+    "STRIPE_WEBHOOK_SECRET",
+    "SHOPIFY_WEBHOOK_SECRET",
+];
 
 #[derive(Debug, Clone)]
 pub struct DevState {

@@ -20,6 +20,7 @@ fi
 secret() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$state/state/secrets.json" "$1"; }
 "$BIN_DIR"/pc-e2e --base-url "http://127.0.0.1:$port" --session-secret "$(secret SESSION_SECRET)" \
   --events-secret "$(secret EVENTS_SECRET)" --owner-token "$(secret OWNER_TOKEN)" \
+  --stripe-secret "$(secret STRIPE_WEBHOOK_SECRET)" --shopify-secret "$(secret SHOPIFY_WEBHOOK_SECRET)" \
   --content "$state/content" --cli "$BIN_DIR/partner-center" \
   --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; cat "$log"; exit 1; }
 

@@ -22,6 +22,7 @@ trap 'stop_workerd "$state"; rm -rf "$state"' EXIT
 start_workerd "$state"
 "$BIN_DIR"/pc-e2e --base-url "$WORKERD_URL" --session-secret "$WORKERD_SECRET" \
   --events-secret "$WORKERD_EVENTS_SECRET" --owner-token "$WORKERD_OWNER_TOKEN" \
+  --stripe-secret "$WORKERD_STRIPE_SECRET" --shopify-secret "$WORKERD_SHOPIFY_SECRET" \
   --content "$WORKERD_CONTENT" --cli "$BIN_DIR/partner-center" --reseed "tests/lib/workerd-redeploy.sh '$state' '$WORKERD_CONTENT'" \
   --wrangler-persist "$WORKERD_PERSIST" || { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }
 

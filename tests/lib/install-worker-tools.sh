@@ -19,6 +19,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] ||
-   ! grep -q '"version": "4.86.0"' node_modules/wrangler/package.json 2>/dev/null; then
+   ! grep -q "\"version\": \"4.86.0\"" node_modules/wrangler/package.json 2>/dev/null ||
+   ! grep -q "\"version\": \"23.1.0\"" node_modules/stripe/package.json 2>/dev/null; then
   npm ci --no-audit --no-fund
 fi

@@ -2,7 +2,8 @@
 # Needs tests/lib/common.sh and tests/lib/worker-env.sh sourced, and the worker built.
 #
 #   start_workerd STATE_DIR [--var NAME:VALUE …]
-# sets WORKERD_URL, WORKERD_PGID, WORKERD_PERSIST, WORKERD_SECRET and WORKERD_EVENTS_SECRET;
+# sets WORKERD_URL, WORKERD_PGID, WORKERD_PERSIST, WORKERD_SECRET, WORKERD_EVENTS_SECRET and the
+# store webhook secrets (WORKERD_STRIPE_SECRET, WORKERD_SHOPIFY_SECRET);
 # stop with stop_group.
 
 start_workerd() {
@@ -18,6 +19,8 @@ start_workerd() {
   WORKERD_SECRET=$(random_secret)
   WORKERD_EVENTS_SECRET=$(random_secret)
   WORKERD_OWNER_TOKEN=$(random_secret)
+  WORKERD_STRIPE_SECRET="whsec_$(random_secret)"
+  WORKERD_SHOPIFY_SECRET=$(random_secret)
   # Everything a restart needs, for tests/lib/workerd-redeploy.sh.
   cat >"$state/workerd.env" <<ENV
 WORKERD_URL='$WORKERD_URL'
@@ -26,6 +29,8 @@ WORKERD_PERSIST='$WORKERD_PERSIST'
 WORKERD_SECRET='$WORKERD_SECRET'
 WORKERD_EVENTS_SECRET='$WORKERD_EVENTS_SECRET'
 WORKERD_OWNER_TOKEN='$WORKERD_OWNER_TOKEN'
+WORKERD_STRIPE_SECRET='$WORKERD_STRIPE_SECRET'
+WORKERD_SHOPIFY_SECRET='$WORKERD_SHOPIFY_SECRET'
 WORKERD_EXTRA='$*'
 ENV
   run_workerd "$state" "$@"
@@ -40,6 +45,7 @@ run_workerd() {
   SKIP_WORKER_BUILD=1 setsid node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$WORKERD_PORT" \
     --inspector-port 0 --persist-to "$WORKERD_PERSIST" --var "SESSION_SECRET:$WORKERD_SECRET" \
     --var "EVENTS_SECRET:$WORKERD_EVENTS_SECRET" --var "OWNER_TOKEN:$WORKERD_OWNER_TOKEN" \
+    --var "STRIPE_WEBHOOK_SECRET:$WORKERD_STRIPE_SECRET" --var "SHOPIFY_WEBHOOK_SECRET:$WORKERD_SHOPIFY_SECRET" \
     --var "PORTAL_URL:$WORKERD_URL" "$@" >>"$state/wrangler.log" 2>&1 &
   WORKERD_PGID=$!
   echo "$WORKERD_PGID" >"$state/workerd.pgid"

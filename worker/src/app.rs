@@ -7,8 +7,8 @@ use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{
-    Ctx, applications, auth, csrf_token, events, join, ledger, password, payout_details, portal,
-    profile, redirect, reports, set_csrf_cookie,
+    Ctx, applications, auth, csrf_token, events, integrations, join, ledger, password,
+    payout_details, portal, profile, redirect, reports, set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
@@ -78,6 +78,8 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/" if get => Ok(see_other("/portal/")),
         p if get && (p.starts_with("/r/") || p == "/r") => redirect::follow(ctx, req).await,
         "/api/v1/events" if post => events::receive(ctx, req).await,
+        "/api/v1/integrations/stripe" if post => integrations::stripe::receive(ctx, req).await,
+        "/api/v1/integrations/shopify" if post => integrations::shopify::receive(ctx, req).await,
         "/api/v1/build" if get => build_info(ctx).await,
         "/login" | "/forgot" | "/reset" | "/portal" if get => Ok(with_slash(req)),
         "/login/" if get => portal::public_page(ctx, req, "login/index.html").await,

@@ -50,6 +50,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_lookup_indexes.sql",
         include_str!("../migrations/0009_lookup_indexes.sql"),
     ),
+    (
+        "0010_store_integrations.sql",
+        include_str!("../migrations/0010_store_integrations.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -236,3 +236,75 @@ impl Client {
         )
     }
 }
+
+/// `Stripe-Signature` for a body, made by Stripe's own library (`stripe` from npm, its
+/// test-header helper) at `t` (default now).
+pub fn stripe_signature(secret: &str, body: &str, t: Option<i64>) -> Result<String, String> {
+    use std::io::Write as _;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/js/stripe-sign.mjs");
+    let mut command = std::process::Command::new("node");
+    command.arg(script).arg(secret);
+    if let Some(t) = t {
+        command.arg(t.to_string());
+    }
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("node {script}: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(body.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "stripe-sign.mjs: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| e.to_string())
+}
+
+/// `X-Shopify-Hmac-Sha256` for a body, by Shopify's documented algorithm.
+pub fn shopify_signature(secret: &str, body: &str) -> String {
+    use base64::Engine as _;
+    use hmac::Mac;
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+impl Client {
+    /// Posts a Stripe webhook, signed by Stripe's library at `t` (default now).
+    pub fn stripe(&mut self, secret: &str, body: &str, t: Option<i64>) -> Result<Reply, String> {
+        let signature = stripe_signature(secret, body, t)?;
+        self.send(
+            "POST",
+            "/api/v1/integrations/stripe",
+            "application/json; charset=utf-8",
+            body.as_bytes(),
+            &[("stripe-signature", &signature)],
+        )
+    }
+
+    /// Posts a Shopify webhook of `topic`, signed with `secret`.
+    pub fn shopify(&mut self, secret: &str, topic: &str, body: &str) -> Result<Reply, String> {
+        let signature = shopify_signature(secret, body);
+        self.send(
+            "POST",
+            "/api/v1/integrations/shopify",
+            "application/json",
+            body.as_bytes(),
+            &[
+                ("x-shopify-hmac-sha256", &signature),
+                ("x-shopify-topic", topic),
+                ("x-shopify-shop-domain", "brightloom.myshopify.com"),
+            ],
+        )
+    }
+}

@@ -30,6 +30,9 @@ pub struct World {
     pub secret: String,
     pub events_secret: String,
     pub owner_token: String,
+    /// `STRIPE_WEBHOOK_SECRET` and `SHOPIFY_WEBHOOK_SECRET` of the app under test.
+    pub stripe_secret: String,
+    pub shopify_secret: String,
     pub db: Db,
     /// The content folder the backend was built from (approvals write partners there).
     pub content: std::path::PathBuf,
@@ -111,6 +114,8 @@ fn parse_args() -> Result<World, String> {
     let secret = value("--session-secret").unwrap_or_default();
     let events_secret = value("--events-secret").ok_or("--events-secret is required")?;
     let owner_token = value("--owner-token").unwrap_or_default();
+    let stripe_secret = value("--stripe-secret").unwrap_or_default();
+    let shopify_secret = value("--shopify-secret").unwrap_or_default();
     let content = value("--content")
         .unwrap_or_else(|| "content".into())
         .into();
@@ -128,6 +133,8 @@ fn parse_args() -> Result<World, String> {
         secret,
         events_secret,
         owner_token,
+        stripe_secret,
+        shopify_secret,
         db,
         content,
         cli,

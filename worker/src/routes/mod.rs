@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod auth;
 pub mod events;
+pub mod integrations;
 pub mod join;
 pub mod ledger;
 pub mod owner;

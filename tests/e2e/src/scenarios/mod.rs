@@ -11,6 +11,7 @@ mod reports;
 pub mod scale;
 mod sign_in;
 mod signup;
+mod stores;
 mod tracking;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -116,6 +117,18 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "leads, self-referrals, and payouts from content",
         tracking::leads_self_referrals_and_payouts,
+    ),
+    (
+        "Stripe: a Payment Link subscription from a click, renewals, a partial refund, replays, bad signatures",
+        stores::stripe_payment_link_subscription,
+    ),
+    (
+        "Stripe: a one-time checkout with a partner's coupon, fully refunded",
+        stores::stripe_one_time_checkout_with_coupon,
+    ),
+    (
+        "Shopify: a partner's discount code, a refund, a click in the cart, a store coupon",
+        stores::shopify_orders_and_refunds,
     ),
     (
         "report figures match an independent calculation over 200+ events",

@@ -29,7 +29,7 @@ fn param(url: &str, name: &str) -> Option<String> {
     })
 }
 
-fn count(world: &World, sql: &str) -> Result<i64, String> {
+pub(super) fn count(world: &World, sql: &str) -> Result<i64, String> {
     let rows = world.db.query(sql)?;
     Ok(rows
         .first()
@@ -58,7 +58,7 @@ fn wait_for_click(world: &World, id: &str) -> Result<Value, String> {
 }
 
 /// A click through `code`'s `slug` link; its click id.
-fn click(world: &World, code: &str, slug: &str) -> Result<String, String> {
+pub(super) fn click(world: &World, code: &str, slug: &str) -> Result<String, String> {
     let reply = visit(&mut world.client(), &format!("/r/{code}/{slug}"))?;
     ensure!(reply.status == 302, "/r/{code}/{slug}: {}", reply.status);
     let id = param(reply.location(), "bl_click").ok_or("no click id in the target")?;
@@ -66,7 +66,7 @@ fn click(world: &World, code: &str, slug: &str) -> Result<String, String> {
     Ok(id)
 }
 
-fn unique(prefix: &str) -> String {
+pub(super) fn unique(prefix: &str) -> String {
     format!("{prefix}-{}-{}", now(), std::process::id())
 }
 

@@ -12,8 +12,8 @@ use http::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-pub use parse::mask_email;
-pub use verify::{SIGNATURE_WINDOW_SECONDS, signature, verify_signature};
+pub use parse::{mask_email, printable as printable_id};
+pub use verify::{SIGNATURE_WINDOW_SECONDS, signature, verify_signature, verify_timestamped};
 
 use super::Ctx;
 use crate::http_util::{header_str, json as json_response, json_error};
@@ -22,10 +22,32 @@ use crate::{Request, Response};
 
 /// A refusal: a 4xx with a JSON message, nothing written.
 #[derive(Debug)]
-pub struct Reject(StatusCode, String);
+pub struct Reject(pub StatusCode, pub String);
 
 fn reject(status: StatusCode, message: impl Into<String>) -> Reject {
     Reject(status, message.into())
+}
+
+impl Reject {
+    pub fn response(&self) -> Response {
+        json_error(self.0, &self.1)
+    }
+}
+
+/// What became of an event: newly recorded, or recorded before (the stored answer).
+#[derive(Debug)]
+pub enum Ingested {
+    Recorded(Value),
+    Replayed(Value),
+}
+
+impl Ingested {
+    pub fn response(&self) -> Response {
+        match self {
+            Ingested::Recorded(answer) => json_response(StatusCode::CREATED, answer),
+            Ingested::Replayed(answer) => json_response(StatusCode::OK, answer),
+        }
+    }
 }
 
 /// The handler.
@@ -42,11 +64,25 @@ pub async fn receive<P: Platform>(
     let body = req.body();
     if let Err(why) = verify_signature(header_str(req, "partner-signature"), body, &secret, ctx.now)
     {
-        return Ok(json_error(StatusCode::UNAUTHORIZED, why));
+        return Ok(json_error(StatusCode::UNAUTHORIZED, &why));
     }
+    Ok(match ingest(ctx, body, Vec::new()).await? {
+        Ok(done) => done.response(),
+        Err(refused) => refused.response(),
+    })
+}
+
+/// The one path into the engine, for the events API and the store integrations alike: an
+/// event body (the events API's JSON) is parsed, attributed and recorded, with `extra`
+/// statements (an integration's own bookkeeping) in the same atomic batch.
+pub async fn ingest<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    body: &[u8],
+    extra: Vec<Statement>,
+) -> Result<Result<Ingested, Reject>, PlatformError> {
     let event = match parse::parse(body, ctx.config, ctx.now) {
         Ok(e) => e,
-        Err(Reject(status, message)) => return Ok(json_error(status, &message)),
+        Err(refused) => return Ok(Err(refused)),
     };
     let body_hash = hex::encode(Sha256::digest(body));
     if let Some(answer) = replayed(ctx, &event.id, &body_hash).await? {
@@ -60,10 +96,11 @@ pub async fn receive<P: Platform>(
             Err(r) => Err(r),
         }
     };
-    let (statements, result) = match recorded {
+    let (mut statements, result) = match recorded {
         Ok(done) => done,
-        Err(Reject(status, message)) => return Ok(json_error(status, &message)),
+        Err(refused) => return Ok(Err(refused)),
     };
+    statements.extend(extra);
     if let Err(e) = ctx.platform.batch(statements).await {
         // A concurrent request with the same id won the race: answer as for a duplicate.
         if let Some(answer) = replayed(ctx, &event.id, &body_hash).await? {
@@ -71,16 +108,14 @@ pub async fn receive<P: Platform>(
         }
         return Err(e);
     }
-    Ok(json_response(StatusCode::CREATED, &result))
+    Ok(Ok(Ingested::Recorded(result)))
 }
 
-/// The stored answer for an event id already recorded (200), or a 409 if the id was used
-/// for a different body.
-async fn replayed<P: Platform>(
+/// The stored answer of an event id, if recorded.
+pub async fn stored_answer<P: Platform>(
     ctx: &Ctx<'_, P>,
     id: &str,
-    body_hash: &str,
-) -> Result<Option<Response>, PlatformError> {
+) -> Result<Option<(String, Value)>, PlatformError> {
     let rows = ctx
         .platform
         .query(Statement::new(
@@ -90,14 +125,28 @@ async fn replayed<P: Platform>(
         .await?;
     Ok(rows.into_iter().next().map(|r| {
         let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default();
-        if text("body_hash") == body_hash {
-            let result: Value = serde_json::from_str(text("result")).unwrap_or_default();
-            json_response(StatusCode::OK, &result)
+        (
+            text("body_hash").to_owned(),
+            serde_json::from_str(text("result")).unwrap_or_default(),
+        )
+    }))
+}
+
+/// The stored answer for an event id already recorded, or a 409 if the id was used for a
+/// different body.
+async fn replayed<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    id: &str,
+    body_hash: &str,
+) -> Result<Option<Result<Ingested, Reject>>, PlatformError> {
+    Ok(stored_answer(ctx, id).await?.map(|(hash, answer)| {
+        if hash == body_hash {
+            Ok(Ingested::Replayed(answer))
         } else {
-            json_error(
+            Err(reject(
                 StatusCode::CONFLICT,
                 "this event id was already used for a different event",
-            )
+            ))
         }
     }))
 }

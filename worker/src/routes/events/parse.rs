@@ -101,7 +101,7 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
-pub(super) fn printable(text: &str, max: usize) -> bool {
+pub fn printable(text: &str, max: usize) -> bool {
     !text.is_empty() && text.len() <= max && !text.chars().any(char::is_control)
 }
 

@@ -80,14 +80,17 @@ async fn credits<P: Platform>(
         Kind::SubscriptionPayment => {
             let earlier = one_int(
                 ctx,
-                "SELECT count(*) AS n FROM events WHERE order_id = ? AND type = 'subscription_payment'",
+                "SELECT count(*) AS n FROM events WHERE order_id = ? AND type = 'subscription_payment' AND amount_minor > 0",
                 vec![event.order_id.clone().into()],
             )
             .await?;
-            money.map(|amount| Conversion::SubscriptionPayment {
-                amount,
-                number: u32::try_from(earlier + 1).unwrap_or(u32::MAX),
-            })
+            // A free trial's zero payment earns nothing and is not one of the paid months.
+            money
+                .filter(|m| m.minor() > 0)
+                .map(|amount| Conversion::SubscriptionPayment {
+                    amount,
+                    number: u32::try_from(earlier + 1).unwrap_or(u32::MAX),
+                })
         }
         Kind::Refund => None,
     };

@@ -22,8 +22,22 @@ pub fn verify_signature(
     body: &[u8],
     secret: &str,
     now: i64,
-) -> Result<(), &'static str> {
-    let header = header.ok_or("missing Partner-Signature header")?;
+) -> Result<(), String> {
+    verify_timestamped("Partner-Signature", header, body, secret, now)
+}
+
+/// The scheme Stripe specifies for `Stripe-Signature`, which `Partner-Signature` follows:
+/// `t=<unix time>` and one or more `v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (several while a
+/// secret rotates; one match is enough), `t` within ±5 minutes. Other schemes (`v0`) are
+/// ignored. The comparison is constant-time.
+pub fn verify_timestamped(
+    name: &str,
+    header: Option<&str>,
+    body: &[u8],
+    secret: &str,
+    now: i64,
+) -> Result<(), String> {
+    let header = header.ok_or_else(|| format!("missing {name} header"))?;
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for part in header.split(',') {
@@ -33,11 +47,14 @@ pub fn verify_signature(
             _ => {}
         }
     }
-    let t = timestamp.ok_or("the signature has no valid t=")?;
+    let t = timestamp.ok_or_else(|| format!("the {name} has no valid t="))?;
     if (now - t).abs() > SIGNATURE_WINDOW_SECONDS {
-        return Err("the signature's timestamp is outside the 5-minute window");
+        return Err(format!(
+            "the {name} timestamp is outside the 5-minute window"
+        ));
     }
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| "bad secret")?;
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| "bad secret".to_owned())?;
     mac.update(t.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
@@ -47,7 +64,7 @@ pub fn verify_signature(
     if valid {
         Ok(())
     } else {
-        Err("the signature does not match")
+        Err(format!("the {name} does not match"))
     }
 }
 
