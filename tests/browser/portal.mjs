@@ -430,6 +430,67 @@ if (process.env.DEMO_BASE_URL) {
   });
 }
 
+// The store's side: a partner link lands on the owner's site (served here in place of
+// brightloom.example), whose pages include the portal's /pc.js (the real script, fetched from
+// the portal under test). The click must be kept in a cookie of the store's own domain and
+// handed to a Stripe Payment Link, a marked form and a Shopify cart form.
+await step("a store page with /pc.js keeps the click and hands it to Stripe and forms", async () => {
+  const store = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_UA });
+  const landing = `<!doctype html><html lang="en"><head><title>Brightloom Coffee</title>
+    <script src="https://partners.brightloom.example/pc.js" defer></script></head><body>
+    <a id="buy" href="https://buy.stripe.com/test_8wM5kD3nB?prefilled_email=pat%40example.com">Subscribe</a>
+    <form id="signup" data-partner-center action="/subscribe" method="post"><input name="email"></form>
+    <form id="cart" action="/cart/add" method="post"><input name="id" value="41"></form>
+    <form id="search" action="/search"><input name="q"></form></body></html>`;
+  await store.route("https://brightloom.example/**", (route) =>
+    route.fulfill({ status: 200, contentType: "text/html", body: landing }));
+  let scriptHeaders = {};
+  await store.route("https://partners.brightloom.example/pc.js", async (route) => {
+    const response = await route.fetch({ url: `${base}/pc.js` });
+    scriptHeaders = response.headers();
+    await route.fulfill({ response });
+  });
+  const p = await store.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  // Playwright's routing does not see a navigation's redirect target, so the redirect is
+  // followed by hand, exactly as the browser would.
+  const redirect = await fetch(`${base}/r/abc123/home`, { redirect: "manual", headers: { "user-agent": BROWSER_UA } });
+  assert(redirect.status === 302, `the partner link redirects: ${redirect.status}`);
+  await p.goto(redirect.headers.get("location"));
+  assert(p.url().startsWith("https://brightloom.example/"), `the link lands on the store: ${p.url()}`);
+  const click = new URL(p.url()).searchParams.get("bl_click");
+  assert(/^[0-9a-f]{24}$/.test(click || ""), `the landing URL carries a click id: ${p.url()}`);
+  await p.waitForFunction(() => window.PartnerCenter && document.querySelector("#buy").href.includes("client_reference_id"));
+
+  const cookies = await store.cookies("https://brightloom.example/");
+  const kept = cookies.find((c) => c.name === "pc_ref");
+  assert(kept && decodeURIComponent(kept.value) === `${click}.abc123`, `the store's cookie holds the click: ${JSON.stringify(cookies)}`);
+  const days = (kept.expires - Date.now() / 1000) / 86400;
+  // The longest window of the programs (wholesale: 90 days); each sale is checked against its own.
+  assert(days > 89.9 && days <= 90, `kept for the 90-day cookie window: ${days.toFixed(2)} days`);
+  assert(kept.secure && kept.sameSite === "Lax", `a Secure, SameSite=Lax cookie: ${JSON.stringify(kept)}`);
+  assert((await store.cookies("https://partners.brightloom.example/")).length === 0, "the portal set no cookie on the store's visitors");
+  assert(!("set-cookie" in scriptHeaders) && scriptHeaders["cross-origin-resource-policy"] === "cross-origin",
+    `/pc.js sets no cookie and may be loaded cross-origin: ${JSON.stringify(scriptHeaders)}`);
+
+  const buy = new URL(await p.locator("#buy").getAttribute("href"));
+  assert(buy.searchParams.get("client_reference_id") === `pc_${click}`, `the Payment Link gains client_reference_id: ${buy}`);
+  assert(buy.searchParams.get("prefilled_email") === "pat@example.com", "the link's own parameters stay");
+  const hidden = (form, name) => p.locator(`${form} input[type=hidden][name="${name}"]`).inputValue();
+  assert(await hidden("#signup", "bl_click") === click && await hidden("#signup", "bl_ref") === "abc123", "the marked form gains the hidden inputs");
+  assert(await hidden("#cart", "attributes[bl_click]") === click, "the cart form gains the click as a cart attribute");
+  assert(await p.locator("#search input[type=hidden]").count() === 0, "other forms are left alone");
+  assert(await p.evaluate(() => window.PartnerCenter.clickId()) === click, "PartnerCenter.clickId() for custom checkouts");
+
+  // A later page of the store, without the parameters, still knows the click.
+  await p.goto("https://brightloom.example/pricing");
+  await p.waitForFunction(() => window.PartnerCenter);
+  assert(await p.evaluate(() => window.PartnerCenter.clickId()) === click, "the click is remembered on later pages");
+  assert(errors.length === 0, `script errors: ${errors.join("; ")}`);
+  await store.close();
+});
+
 await browser.close();
 console.log(`${results.length} browser steps, ${failures} failed; screenshots in ${artifacts}`);
 process.exit(failures ? 1 : 0);

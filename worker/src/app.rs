@@ -160,6 +160,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         }
         p if p.starts_with("/api/") => Ok(json_error(StatusCode::NOT_FOUND, "no such API route")),
         p if get && p.starts_with("/assets/") => portal::asset(ctx, req).await,
+        "/pc.js" if get => portal::tracking_script(ctx).await,
         _ if get => ctx.not_found().await,
         _ => Ok(http_util::text(
             StatusCode::METHOD_NOT_ALLOWED,

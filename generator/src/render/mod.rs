@@ -189,7 +189,8 @@ impl<'a> Renderer<'a> {
             written.files += 1;
         }
         Self::write(sink, "assets/brand.css", brand_css(self.content).as_bytes())?;
-        written.files += 1;
+        Self::write(sink, "pc.js", tracking_script(self.content).as_bytes())?;
+        written.files += 2;
         let copies = self
             .content
             .site
@@ -332,4 +333,21 @@ fn brand_css(content: &Content) -> String {
         content.site.branding.primary_color.as_str(),
         content.site.branding.accent_color.as_str()
     )
+}
+
+/// `/pc.js`, the store's tracking script, with this portal's link parameters and the longest
+/// cookie window of its programs (each program's own window is checked when a sale comes).
+fn tracking_script(content: &Content) -> String {
+    let params = &content.site.link_params;
+    let days = content
+        .programs
+        .iter()
+        .map(|p| p.commission.cookie_days)
+        .max()
+        .unwrap_or(30);
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    include_str!("pc.js")
+        .replace("__CLICK_PARAM__", &quoted(&params.click_id))
+        .replace("__PARTNER_PARAM__", &quoted(&params.partner))
+        .replace("__COOKIE_DAYS__", &days.to_string())
 }

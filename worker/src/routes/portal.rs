@@ -184,6 +184,23 @@ pub async fn asset<P: Platform>(
     Ok(response)
 }
 
+/// `GET /pc.js`: the tracking script for the owner's store, loadable from any site.
+pub async fn tracking_script<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Response, PlatformError> {
+    let mut response = ctx.asset_or_404("pc.js").await?;
+    if response.status() == StatusCode::OK {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        );
+        headers.insert(
+            "cross-origin-resource-policy",
+            HeaderValue::from_static("cross-origin"),
+        );
+    }
+    Ok(response)
+}
+
 /// `GET /login/`, `/forgot/`: public pages with the CSRF token and any notice.
 pub async fn public_page<P: Platform>(
     ctx: &Ctx<'_, P>,
