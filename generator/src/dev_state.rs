@@ -14,6 +14,17 @@ pub const SECRET_NAMES: &[&str] = &[
     "SHOPIFY_WEBHOOK_SECRET",
 ];
 
+/// Settings `serve` takes from its environment as they are, as the worker takes wrangler
+/// vars (mail: see the README's "Mail").
+pub const SETTING_NAMES: &[&str] = &[
+    "MAIL_PROVIDER",
+    "MAIL_FROM",
+    "MAIL_REPLY_TO",
+    "MAIL_API_KEY",
+    "MAIL_DOMAIN",
+    "MAIL_API_BASE",
+];
+
 #[derive(Debug, Clone)]
 pub struct DevState {
     pub dir: PathBuf,

@@ -209,6 +209,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let base_url = format!("http://127.0.0.1:{}", options.port);
     let mut env = secrets.clone();
     env.insert("PORTAL_URL".into(), base_url.clone());
+    for name in crate::dev_state::SETTING_NAMES {
+        if let Ok(value) = std::env::var(name) {
+            env.insert((*name).to_owned(), value);
+        }
+    }
     first_run_sign_ins(&options.content, &db, &secrets["SESSION_SECRET"], &base_url)?;
 
     let shared = Arc::new(NativeState {

@@ -33,3 +33,20 @@ secret() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.a
 # Every statement the scenarios and the load made the app run, planned by SQLite: none reads a
 # table that grows with the program whole.
 "$BIN_DIR"/pc-e2e plans --sqlite "$state/state/partner-center.sqlite" --statements "$state/statements.log"
+
+# Mail: each provider's adapter against a local fake of its endpoint (serve restarted with the
+# provider's settings on the same state).
+. tests/lib/mail-cases.sh
+stop_group "$pgid"
+while read -r provider code email; do
+  fake=$(free_port)
+  port=$(free_port)
+  mapfile -t settings < <(mail_settings "$provider" "$fake")
+  env "${settings[@]}" setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" \
+    --port "$port" --no-demo-history >"$log" 2>&1 &
+  pgid=$!
+  wait_for_url "http://127.0.0.1:$port/login/" 60 || { cat "$log"; exit 1; }
+  mail_check "$provider" "$code" "$email" "$fake" --base-url "http://127.0.0.1:$port" \
+    --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; tail -30 "$log"; exit 1; }
+  stop_group "$pgid"
+done <<<"$MAIL_CASES"

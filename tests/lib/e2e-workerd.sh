@@ -30,4 +30,24 @@ start_workerd "$state"
 # reaches D1 through the click Queue's batches, and every event is stored once.
 "$BIN_DIR"/pc-e2e load --base-url "$WORKERD_URL" --events-secret "$WORKERD_EVENTS_SECRET" \
   --wrangler-persist "$WORKERD_PERSIST" --redirects 20000 --events 2000 --threads 16 ||
-  { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }
+  { echo "--- wrangler log"; tail -20 "$state/wrangler.log"; grep -iE "fail|error|drop" "$state/wrangler.log" | tail -30; exit 1; }
+
+# Mail in workerd: each provider's adapter against a local fake of its endpoint (wrangler dev
+# restarted with the provider's settings on the same state), then Cloudflare's Email Service
+# through the `send_email` binding as wrangler dev runs it (it logs the message and writes its
+# parts to files).
+. tests/lib/mail-cases.sh
+while read -r provider code email; do
+  fake=$(free_port)
+  vars=()
+  while IFS= read -r setting; do vars+=(--var "${setting/=/:}"); done < <(mail_settings "$provider" "$fake")
+  stop_workerd "$state"
+  run_workerd "$state" "${vars[@]}"
+  mail_check "$provider" "$code" "$email" "$fake" --base-url "$WORKERD_URL" --wrangler-persist "$WORKERD_PERSIST" ||
+    { echo "--- wrangler log"; tail -30 "$state/wrangler.log"; exit 1; }
+done <<<"$MAIL_CASES"
+stop_workerd "$state"
+run_workerd "$state" --var "MAIL_PROVIDER:cloudflare" --var "MAIL_FROM:$MAIL_TEST_FROM" --var "MAIL_REPLY_TO:$MAIL_TEST_REPLY_TO"
+"$BIN_DIR"/pc-e2e mail --provider cloudflare --code tess42 --to tess@brewdiaries.example --base-url "$WORKERD_URL" \
+  --wrangler-persist "$WORKERD_PERSIST" --wrangler-log "$state/wrangler.log" ||
+  { echo "--- wrangler log"; tail -30 "$state/wrangler.log"; exit 1; }

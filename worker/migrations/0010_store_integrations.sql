@@ -22,3 +22,6 @@ CREATE TABLE refund_observations (
   PRIMARY KEY (source, ref)
 );
 CREATE INDEX refund_observations_by_payment ON refund_observations (payment);
+
+-- Mail that a provider did not take stays in the outbox with the reason (nothing is lost).
+ALTER TABLE outbox ADD COLUMN failure TEXT;

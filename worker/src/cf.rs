@@ -3,7 +3,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use worker::{Context, Env, Fetch, Headers, MessageBatch, Method, RequestInit, event};
+use worker::{Context, Env, Fetch, Headers, MessageBatch, MessageExt, Method, RequestInit, event};
 
 use crate::clicks::ClickRecord;
 
@@ -197,42 +197,41 @@ impl Platform for CfPlatform {
             .map_err(|e| PlatformError(format!("WebCrypto PBKDF2: {e:?}")))
     }
 
-    async fn send_mail(&self, mail: Mail) -> Result<(), PlatformError> {
-        if let Some(api) = self.env("MAIL_API_URL") {
-            let body =
-                serde_json::json!({ "to": mail.to, "subject": mail.subject, "text": mail.body });
-            let headers = Headers::new();
-            headers
-                .set("content-type", "application/json")
-                .map_err(err)?;
-            if let Some(token) = self.env("MAIL_API_TOKEN") {
-                headers
-                    .set("authorization", &format!("Bearer {token}"))
-                    .map_err(err)?;
-            }
-            let mut init = RequestInit::new();
-            init.with_method(Method::Post)
-                .with_headers(headers)
-                .with_body(Some(JsValue::from_str(&body.to_string())));
-            let request = worker::Request::new_with_init(&api, &init).map_err(err)?;
-            let response = Fetch::Request(request).send().await.map_err(err)?;
-            if response.status_code() >= 300 {
-                return Err(PlatformError(format!(
-                    "mail API answered {}",
-                    response.status_code()
-                )));
-            }
-            return Ok(());
+    async fn http_post(&self, call: crate::mail::HttpCall) -> Result<(u16, String), PlatformError> {
+        let headers = Headers::new();
+        for (name, value) in &call.headers {
+            headers.set(name, value).map_err(err)?;
         }
-        let now = self.now_ms() / 1000;
-        self.execute(crate::store::outbox(
-            &mail.to,
-            &mail.subject,
-            &mail.body,
-            now,
-        ))
-        .await
-        .map(drop)
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(js_sys::Uint8Array::from(&call.body[..]).into()));
+        let request = worker::Request::new_with_init(&call.url, &init).map_err(err)?;
+        let mut response = Fetch::Request(request).send().await.map_err(err)?;
+        let text = response.text().await.unwrap_or_default();
+        Ok((response.status_code(), text))
+    }
+
+    async fn send_email_binding(
+        &self,
+        binding: &str,
+        from: &str,
+        reply_to: Option<&str>,
+        mail: &Mail,
+        html: &str,
+    ) -> Result<(), PlatformError> {
+        let sender = self.env.send_email(binding).map_err(err)?;
+        let message = worker::SendEmailBuilder::new(from, &mail.to, &mail.subject);
+        message.set_text(&mail.body);
+        message.set_html(html);
+        if let Some(reply_to) = reply_to {
+            message.set_reply_to(reply_to);
+        }
+        sender
+            .send_with_builder(&message)
+            .await
+            .map(drop)
+            .map_err(|e| PlatformError(format!("{e:?}")))
     }
 
     fn now_ms(&self) -> i64 {
@@ -306,17 +305,36 @@ async fn write_batch(env: &Env, statements: &[Statement]) -> worker::Result<()> 
 /// batch is delivered again (rows are idempotent inserts).
 #[event(queue)]
 async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> worker::Result<()> {
-    let statements: Vec<Statement> = batch
-        .messages()?
-        .iter()
-        .map(|m| m.body().statement())
-        .collect();
-    if let Err(e) = write_batch(&env, &statements).await {
-        worker::console_error!("click batch of {} failed, retrying: {e}", statements.len());
-        batch.retry_all();
-        return Ok(());
+    let messages = batch.messages()?;
+    let statements: Vec<Statement> = messages.iter().map(|m| m.body().statement()).collect();
+    // A busy database is retried here first (the rows are INSERT OR IGNORE: a repeat writes
+    // nothing twice); then each message on its own, so one bad row cannot hold back the others;
+    // what still fails goes back to the Queue for a later delivery.
+    for attempt in 0..3u32 {
+        match write_batch(&env, &statements).await {
+            Ok(()) => {
+                batch.ack_all();
+                return Ok(());
+            }
+            Err(e) => {
+                worker::console_error!(
+                    "click batch of {} failed (attempt {}): {e}",
+                    statements.len(),
+                    attempt + 1
+                );
+                worker::Delay::from(std::time::Duration::from_millis(50 << attempt)).await;
+            }
+        }
     }
-    batch.ack_all();
+    for message in &messages {
+        match write_batch(&env, &[message.body().statement()]).await {
+            Ok(()) => message.ack(),
+            Err(e) => {
+                worker::console_error!("click row failed, back to the queue: {e}");
+                message.retry();
+            }
+        }
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ pub mod app;
 pub mod clicks;
 pub mod config;
 pub mod http_util;
+pub mod mail;
 pub mod platform;
 pub mod routes;
 pub mod security;

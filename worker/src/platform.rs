@@ -99,8 +99,19 @@ pub trait Platform {
         salt: &[u8],
         iterations: u32,
     ) -> Result<[u8; 32], PlatformError>;
-    /// Sends (or, in development, records and prints) an e-mail.
-    async fn send_mail(&self, mail: Mail) -> Result<(), PlatformError>;
+    /// POSTs to a mail provider's API: the status and the answer's text.
+    async fn http_post(&self, call: crate::mail::HttpCall) -> Result<(u16, String), PlatformError>;
+    /// Sends through Cloudflare's Email Service (`send_email` binding `binding`).
+    async fn send_email_binding(
+        &self,
+        binding: &str,
+        from: &str,
+        reply_to: Option<&str>,
+        mail: &Mail,
+        html: &str,
+    ) -> Result<(), PlatformError>;
+    /// A mail kept in the outbox in development (`serve` prints it).
+    fn mail_recorded(&self, _mail: &Mail) {}
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> i64;
     /// Cryptographically secure random bytes.

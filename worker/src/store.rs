@@ -231,10 +231,17 @@ pub async fn save_profile(
         .map(drop)
 }
 
-/// Records an e-mail in the outbox (development, or no mail API configured).
-pub fn outbox(to: &str, subject: &str, body: &str, now: i64) -> Statement {
+/// Records an e-mail in the outbox: in development (`MAIL_PROVIDER` outbox), or with the
+/// reason it could not be sent.
+pub fn outbox(to: &str, subject: &str, body: &str, failure: Option<&str>, now: i64) -> Statement {
     Statement::new(
-        "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
-        vec![to.into(), subject.into(), body.into(), now.into()],
+        "INSERT INTO outbox (recipient, subject, body, failure, created_at) VALUES (?, ?, ?, ?, ?)",
+        vec![
+            to.into(),
+            subject.into(),
+            body.into(),
+            failure.into(),
+            now.into(),
+        ],
     )
 }

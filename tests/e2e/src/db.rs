@@ -6,6 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
+#[derive(Debug)]
 pub enum Db {
     Sqlite(PathBuf),
     Wrangler(PathBuf),

@@ -112,7 +112,8 @@ pub fn run(options: &LoadOptions) -> Result<(), String> {
             .iter()
             .filter_map(|r| r["id"].as_str().map(str::to_owned))
             .collect();
-        if ids.is_subset(&stored) || wait.elapsed() > Duration::from_mins(1) {
+        // The condition is the rows; the limit only ends a failing run.
+        if ids.is_subset(&stored) || wait.elapsed() > Duration::from_mins(5) {
             break stored;
         }
         std::thread::sleep(Duration::from_millis(250));

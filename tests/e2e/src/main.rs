@@ -14,6 +14,7 @@
 mod client;
 mod db;
 mod load;
+mod mail;
 mod plans;
 mod scenarios;
 
@@ -112,7 +113,7 @@ fn parse_args() -> Result<World, String> {
     let value = flag;
     let base = value("--base-url").ok_or("--base-url is required")?;
     let secret = value("--session-secret").unwrap_or_default();
-    let events_secret = value("--events-secret").ok_or("--events-secret is required")?;
+    let events_secret = value("--events-secret").unwrap_or_default();
     let owner_token = value("--owner-token").unwrap_or_default();
     let stripe_secret = value("--stripe-secret").unwrap_or_default();
     let shopify_secret = value("--shopify-secret").unwrap_or_default();
@@ -169,6 +170,33 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 println!("load: FAILED: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if std::env::args().nth(1).as_deref() == Some("mail") {
+        // `pc-e2e mail --provider P --listen ADDR --code C --to E --from F --reply-to R --key K
+        //  [--domain D] [--fail] [--wrangler-log FILE] (--sqlite DB | --wrangler-persist DIR)`
+        let text = |name: &str| flag(name).unwrap_or_default();
+        return match parse_args().and_then(|w| {
+            mail::run(&mail::MailOptions {
+                base: w.base,
+                db: w.db,
+                provider: text("--provider"),
+                listen: text("--listen"),
+                code: text("--code"),
+                to: text("--to"),
+                from: text("--from"),
+                reply_to: text("--reply-to"),
+                key: text("--key"),
+                domain: text("--domain"),
+                fail: std::env::args().any(|a| a == "--fail"),
+                wrangler_log: flag("--wrangler-log").map(Into::into),
+            })
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                println!("mail: FAILED: {e}");
                 ExitCode::FAILURE
             }
         };

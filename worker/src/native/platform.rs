@@ -127,19 +127,44 @@ impl Platform for RequestPlatform<'_> {
         Ok(pc_core::password::derive(password, salt, iterations))
     }
 
-    async fn send_mail(&self, mail: Mail) -> Result<(), PlatformError> {
-        let now = self.now_ms() / 1000;
-        self.state
-            .db
-            .execute(&crate::store::outbox(
-                &mail.to,
-                &mail.subject,
-                &mail.body,
-                now,
-            ))
-            .map_err(err)?;
-        (self.state.mail_log)(&mail);
-        Ok(())
+    async fn http_post(&self, call: crate::mail::HttpCall) -> Result<(u16, String), PlatformError> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(20)))
+            .build()
+            .into();
+        let mut request = agent.post(&call.url);
+        for (name, value) in &call.headers {
+            request = request.header(*name, value);
+        }
+        let mut response = request
+            .send(&call.body[..])
+            .map_err(|e| PlatformError(format!("POST {}: {e}", call.url)))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        Ok((status, text))
+    }
+
+    async fn send_email_binding(
+        &self,
+        binding: &str,
+        _from: &str,
+        _reply_to: Option<&str>,
+        _mail: &Mail,
+        _html: &str,
+    ) -> Result<(), PlatformError> {
+        Err(PlatformError(format!(
+            "the send_email binding {binding} exists only in Workers; use another MAIL_PROVIDER with serve"
+        )))
+    }
+
+    fn mail_recorded(&self, mail: &Mail) {
+        (self.state.mail_log)(mail);
     }
 
     fn now_ms(&self) -> i64 {

@@ -143,13 +143,15 @@ pub async fn decide<P: Platform>(
             String::from("Hello {{ name }},\n\nYour application was reviewed.\n"),
         ),
     };
-    ctx.platform
-        .send_mail(Mail {
+    crate::mail::send(
+        ctx.platform,
+        Mail {
             to: get("email"),
             subject,
             body: fill(&template, &values),
-        })
-        .await?;
+        },
+    )
+    .await?;
     Ok(json_response(
         StatusCode::OK,
         &json!({ "code": code, "status": if approve { "approved" } else { "rejected" } }),

@@ -335,8 +335,7 @@ pub async fn apply<P: Platform>(
         .is_empty();
     let phc = hash_password(ctx, password).await?;
     if known {
-        ctx.platform
-            .send_mail(Mail {
+        crate::mail::send(ctx.platform, Mail {
                 to: email.clone(),
                 subject: format!("Your application to {}", config.portal_name),
                 body: format!(
@@ -370,8 +369,7 @@ pub async fn apply<P: Platform>(
             // Taken between the check and the insert.
             return refuse(StatusCode::CONFLICT, "That partner code is taken. Choose another, or leave it empty and we will make one.").await;
         }
-        ctx.platform
-            .send_mail(Mail {
+        crate::mail::send(ctx.platform, Mail {
                 to: email.clone(),
                 subject: format!("We received your application to {}", config.portal_name),
                 body: format!(

@@ -114,8 +114,7 @@ async fn send_reset_link<P: Platform>(
             .or_else(|| http_util::origin(req))
             .unwrap_or_default();
         let url = link_url(&base, &link.sign(&ctx.config.keys));
-        ctx.platform
-            .send_mail(Mail {
+        crate::mail::send(ctx.platform, Mail {
                 to: auth.email.clone(),
                 subject: "Set a new password for your partner account".into(),
                 body: format!(

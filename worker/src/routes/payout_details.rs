@@ -234,8 +234,7 @@ pub async fn put<P: Platform>(
         )])
         .await?;
     // Told to the address on file: if this was not the partner, they hear before it applies.
-    ctx.platform
-        .send_mail(Mail {
+    crate::mail::send(ctx.platform, Mail {
             to: auth.email.clone(),
             subject: "Your payout details were changed".into(),
             body: format!(
