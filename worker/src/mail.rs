@@ -82,6 +82,12 @@ impl MailSettings {
     pub fn from_platform(platform: &impl Platform) -> Result<MailSettings, String> {
         let env = |name: &str| platform.env(name).filter(|v| !v.trim().is_empty());
         let provider_name = env("MAIL_PROVIDER").unwrap_or_default();
+        if provider_name.is_empty() && env("MAIL_API_URL").is_some() {
+            return Err(
+                "MAIL_API_URL is no longer read: set MAIL_PROVIDER and its settings (README \"Mail\")"
+                    .into(),
+            );
+        }
         let provider = Provider::parse(&provider_name).ok_or_else(|| {
             format!(
                 "MAIL_PROVIDER {provider_name:?} is not one of outbox, cloudflare, resend, postmark, sendgrid, mailgun"
