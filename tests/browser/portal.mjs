@@ -361,6 +361,21 @@ await step("download a CSV and check its rows", async () => {
   assert(Math.abs(sum - 32) < 0.001, `the CSV's commissions add up to ${sum} (20% of $150.00 in sales, $2.00 for the lead)`);
 });
 
+await step("payout details change from My Profile (a JSON change with the page's token)", async () => {
+  await page.goto(`${base}/portal/profile/`);
+  const box = page.locator("[data-payout]");
+  await box.waitFor();
+  await box.getByLabel("Account (e-mail address, IBAN or account number)").fill("alex.payouts@riverareviews.example");
+  await box.getByLabel("Your current password").fill(process.env.PASSWORD);
+  await box.getByRole("button", { name: "Change payout details" }).click();
+  const notice = box.locator("[data-payout-notice]");
+  await notice.waitFor();
+  const text = await notice.textContent();
+  assert(text.startsWith("Saved."), `the change is accepted: ${text}`);
+  assert(await box.locator("[data-payout-pending]").isVisible(), "the pending change is shown");
+  assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
+});
+
 await step("sign out", async () => {
   await Promise.all([page.waitForURL(/\/login\/\?status=signedout/), page.getByRole("button", { name: "Sign out" }).click()]);
   await page.getByText("You are signed out.").waitFor();

@@ -94,6 +94,15 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             None => Ok(see_other("/login/")),
         },
         p if get && p.starts_with("/portal/") => portal::page(ctx, req).await,
+        p if p.starts_with("/api/v1/me/")
+            && is_state_changing(req.method())
+            && !security::json_change_allowed(req) =>
+        {
+            Ok(json_error(
+                StatusCode::FORBIDDEN,
+                "a change needs the portal's own page: the same origin and its X-CSRF-Token",
+            ))
+        }
         "/api/v1/me/payout" => {
             let Some((session, _)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));

@@ -137,6 +137,12 @@
 
   // My Profile: payout details (masked), a change waiting out its cooling-off period, and the
   // form to change them (with the current password).
+  // The page's CSRF token (the worker fills it into every form): JSON changes send it back.
+  function csrfToken() {
+    var input = document.querySelector("[data-csrf]");
+    return input ? input.value : "";
+  }
+
   function payoutDetails() {
     var box = document.querySelector("[data-payout]");
     if (!box || !window.fetch) return;
@@ -159,7 +165,7 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var body = JSON.stringify({ method: form.elements.method.value, details: form.elements.details.value, password: form.elements.password.value });
-      fetch("/api/v1/me/payout", { method: "PUT", credentials: "same-origin", headers: { "content-type": "application/json" }, body: body })
+      fetch("/api/v1/me/payout", { method: "PUT", credentials: "same-origin", headers: { "content-type": "application/json", "x-csrf-token": csrfToken() }, body: body })
         .then(function (r) { return r.json().then(function (v) { return { ok: r.ok, v: v }; }); })
         .then(function (res) {
           notice.hidden = false;

@@ -56,7 +56,6 @@ fn check_export(name: &str, body: &str, money: &[&str]) -> Outcome {
 pub fn no_formulas_in_exports(world: &World) -> Outcome {
     let run = now() % 1_000_000;
     let mut me = as_partner(world, "tess42")?;
-    let origin = world.base.clone();
     // The partner's own fields, each starting with a formula character.
     let profile = json!({
         "name": "=HYPERLINK(\"http://evil.example\",\"x\")",
@@ -65,13 +64,7 @@ pub fn no_formulas_in_exports(world: &World) -> Outcome {
         "phone": "+1 (503) 555-0100",
         "address": "-2+3",
     });
-    let put = me.send(
-        "PUT",
-        "/api/v1/me/profile",
-        "application/json",
-        profile.to_string().as_bytes(),
-        &[("origin", &origin)],
-    )?;
+    let put = me.put_json("/api/v1/me/profile", profile.to_string().as_bytes())?;
     ensure!(put.status == 200, "profile: {} {}", put.status, put.body);
     // A click with a sub-id starting with `-`, a sale through it, a partial refund, and leads
     // whose customers' addresses start with each formula character.
@@ -195,12 +188,6 @@ pub fn no_formulas_in_exports(world: &World) -> Outcome {
     );
     // Put the profile back for the scenarios that follow.
     let restore = json!({ "name": "Tess Adams", "email": "tess@brewdiaries.example" });
-    me.send(
-        "PUT",
-        "/api/v1/me/profile",
-        "application/json",
-        restore.to_string().as_bytes(),
-        &[("origin", &origin)],
-    )?;
+    me.put_json("/api/v1/me/profile", restore.to_string().as_bytes())?;
     Ok(())
 }

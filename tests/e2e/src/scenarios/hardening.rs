@@ -97,12 +97,13 @@ pub fn csrf_and_origin(world: &World) -> Outcome {
         &[("origin", "https://evil.example")],
     )?;
     ensure!(put.status == 403, "cross-site PUT: {}", put.status);
+    let signed_token = signed.cookies.get(CSRF).cloned().unwrap_or_default();
     let text = signed.send(
         "PUT",
         "/api/v1/me/profile",
         "text/plain",
         br#"{"name":"x","email":"a@b.example"}"#,
-        &[("origin", &base)],
+        &[("origin", &base), ("x-csrf-token", &signed_token)],
     )?;
     ensure!(
         text.status == 415,
@@ -213,5 +214,83 @@ pub fn bad_input(world: &World) -> Outcome {
             >= 400,
         "DELETE"
     );
+    Ok(())
+}
+
+/// Every cookie-authenticated JSON change (the `/api/v1/me/` routes that accept PUT) needs the
+/// same-origin proof and the page's token; without either, nothing changes.
+pub fn json_changes_need_origin_and_token(world: &World) -> Outcome {
+    let mut signed = abc123(world, false)?;
+    let token = signed.cookies.get(CSRF).cloned().ok_or("the CSRF cookie")?;
+    let base = world.base.clone();
+    let routes: [(&str, String); 2] = [
+        (
+            "/api/v1/me/profile",
+            r#"{"name":"Changed By Forgery","email":"forged@evil.example"}"#.to_owned(),
+        ),
+        (
+            "/api/v1/me/payout",
+            format!(
+                r#"{{"method":"PayPal","details":"forged@evil.example","password":"{ABC123_PASSWORD}"}}"#
+            ),
+        ),
+    ];
+    for (route, body) in &routes {
+        let before = signed.get(route)?.body;
+        let json = "application/json";
+        let attempts: [(&str, Vec<(&str, &str)>); 5] = [
+            (
+                "no Origin, no Sec-Fetch-Site",
+                vec![("x-csrf-token", &token)],
+            ),
+            (
+                "another Origin",
+                vec![("origin", "https://evil.example"), ("x-csrf-token", &token)],
+            ),
+            (
+                "Sec-Fetch-Site cross-site",
+                vec![("sec-fetch-site", "cross-site"), ("x-csrf-token", &token)],
+            ),
+            ("the same Origin without the token", vec![("origin", &base)]),
+            (
+                "the same Origin with another token",
+                vec![
+                    ("origin", &base),
+                    (
+                        "x-csrf-token",
+                        "0000000000000000000000000000000000000000000000000000000000000000",
+                    ),
+                ],
+            ),
+        ];
+        for (what, headers) in &attempts {
+            let reply = signed.send("PUT", route, json, body.as_bytes(), headers)?;
+            ensure!(
+                reply.status == 403,
+                "PUT {route} with {what}: {} {}",
+                reply.status,
+                reply.body
+            );
+        }
+        ensure!(
+            signed.get(route)?.body == before,
+            "PUT {route}: a refused change changed something"
+        );
+        // Sec-Fetch-Site same-origin (a browser that sends no Origin) with the token passes the
+        // check and reaches the route's own validation.
+        let reply = signed.send(
+            "PUT",
+            route,
+            json,
+            b"{}",
+            &[("sec-fetch-site", "same-origin"), ("x-csrf-token", &token)],
+        )?;
+        ensure!(
+            reply.status == 400 || reply.status == 422,
+            "PUT {route} from the portal's page reaches the route: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
     Ok(())
 }

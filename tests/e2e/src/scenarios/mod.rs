@@ -75,6 +75,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         hardening::csrf_and_origin,
     ),
     (
+        "JSON changes need the same origin and the CSRF token, route by route",
+        hardening::json_changes_need_origin_and_token,
+    ),
+    (
         "every response carries the security headers",
         hardening::security_headers,
     ),

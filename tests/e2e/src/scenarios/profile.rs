@@ -5,7 +5,6 @@ use crate::{Outcome, World, ensure};
 
 pub fn update_persists(world: &World) -> Outcome {
     let mut client = abc123(world, false)?;
-    let origin = world.base.clone();
     let update = serde_json::json!({
         "name": "Alex R. Rivera",
         "company": "Rivera <Reviews> & Co",
@@ -13,13 +12,7 @@ pub fn update_persists(world: &World) -> Outcome {
         "phone": "+1 (503) 555-0199",
         "address": "<script>alert('x')</script>\n1200 SE Morrison St",
     });
-    let put = client.send(
-        "PUT",
-        "/api/v1/me/profile",
-        "application/json",
-        update.to_string().as_bytes(),
-        &[("origin", &origin)],
-    )?;
+    let put = client.put_json("/api/v1/me/profile", update.to_string().as_bytes())?;
     ensure!(put.status == 200, "PUT: {} {}", put.status, put.body);
     let got: serde_json::Value =
         serde_json::from_str(&client.get("/api/v1/me/profile")?.body).map_err(|e| e.to_string())?;
@@ -45,21 +38,9 @@ pub fn update_persists(world: &World) -> Outcome {
     );
 
     // Invalid input is refused and changes nothing.
-    let bad = client.send(
-        "PUT",
-        "/api/v1/me/profile",
-        "application/json",
-        br#"{"name": "", "email": "nope"}"#,
-        &[("origin", &origin)],
-    )?;
+    let bad = client.put_json("/api/v1/me/profile", br#"{"name": "", "email": "nope"}"#)?;
     ensure!(bad.status == 422, "invalid: {}", bad.status);
-    let malformed = client.send(
-        "PUT",
-        "/api/v1/me/profile",
-        "application/json",
-        b"{not json",
-        &[("origin", &origin)],
-    )?;
+    let malformed = client.put_json("/api/v1/me/profile", b"{not json")?;
     ensure!(
         malformed.status == 400,
         "malformed JSON: {}",
@@ -109,7 +90,6 @@ pub fn update_persists(world: &World) -> Outcome {
 pub fn payout_details_are_guarded(world: &World) -> Outcome {
     let password = "sam-payout-password-1";
     let mut sam = super::set_password(world, "sam314", password)?;
-    let origin = world.base.clone();
     let before: serde_json::Value =
         serde_json::from_str(&sam.get("/api/v1/me/payout")?.body).map_err(|e| e.to_string())?;
     ensure!(
@@ -117,13 +97,7 @@ pub fn payout_details_are_guarded(world: &World) -> Outcome {
         "the content's details: {before}"
     );
     let put = |client: &mut crate::client::Client, body: serde_json::Value| {
-        client.send(
-            "PUT",
-            "/api/v1/me/payout",
-            "application/json",
-            body.to_string().as_bytes(),
-            &[("origin", &origin)],
-        )
+        client.put_json("/api/v1/me/payout", body.to_string().as_bytes())
     };
     let change = |pw: &str| serde_json::json!({ "method": "PayPal", "details": "thief@evil.example", "password": pw });
     for wrong in ["", "not-the-password"] {
@@ -207,7 +181,6 @@ pub fn payout_details_are_guarded(world: &World) -> Outcome {
 /// the partner's YAML (keeping the rest of the file), and the deploy marks it applied.
 pub fn profile_changes_reach_git(world: &World) -> Outcome {
     let mut priya = super::reports::as_partner(world, "cafe01")?;
-    let origin = world.base.clone();
     let update = serde_json::json!({
         "name": "Priya N. Nair",
         "company": "Corner Cup Café",
@@ -215,13 +188,7 @@ pub fn profile_changes_reach_git(world: &World) -> Outcome {
         "phone": "+1 (206) 555-0199",
         "address": "1 Main St\nSeattle, WA 98101\nUSA",
     });
-    let put = priya.send(
-        "PUT",
-        "/api/v1/me/profile",
-        "application/json",
-        update.to_string().as_bytes(),
-        &[("origin", &origin)],
-    )?;
+    let put = priya.put_json("/api/v1/me/profile", update.to_string().as_bytes())?;
     ensure!(put.status == 200, "PUT: {} {}", put.status, put.body);
     let listed = super::signup::cli(world, &["profiles"])?;
     ensure!(
