@@ -9,9 +9,10 @@ mod password;
 mod profile;
 mod reports;
 pub mod scale;
+mod shopify;
 mod sign_in;
 mod signup;
-mod stores;
+mod stripe;
 mod tracking;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -124,15 +125,15 @@ pub const ALL: &[(&str, Scenario)] = &[
     ),
     (
         "Stripe: a Payment Link subscription from a click, renewals, a partial refund, replays, bad signatures",
-        stores::stripe_payment_link_subscription,
+        stripe::stripe_payment_link_subscription,
     ),
     (
         "Stripe: a one-time checkout with a partner's coupon, fully refunded",
-        stores::stripe_one_time_checkout_with_coupon,
+        stripe::stripe_one_time_checkout_with_coupon,
     ),
     (
         "Shopify: a partner's discount code, a refund, a click in the cart, a store coupon",
-        stores::shopify_orders_and_refunds,
+        shopify::shopify_orders_and_refunds,
     ),
     (
         "report figures match an independent calculation over 200+ events",
