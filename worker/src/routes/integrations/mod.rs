@@ -168,6 +168,13 @@ pub enum Observed {
     Single(i64),
 }
 
+/// One refund observation, written only if the payment's recorded refunds are still what they
+/// were when it was computed (parameters: source, ref, payment, amount, payment, the recorded
+/// sum read, the refund recorded now, event id).
+const OBSERVE_REFUND: &str = "INSERT INTO refund_observations (source, ref, payment, amount_minor, recorded_minor, event_id) \
+     VALUES (?, ?, ?, ?, CASE WHEN (SELECT coalesce(sum(recorded_minor), 0) FROM refund_observations \
+     WHERE payment = ?) = ? THEN ? END, ?)";
+
 /// The refund to record for a new observation: what the observations now prove was refunded
 /// on `payment` (the larger of the highest running total and the sum of single refunds) less
 /// what is already recorded. Returns the amount (maybe 0) and the observation's row.
@@ -208,15 +215,21 @@ pub async fn refund_delta<P: Platform>(
     let amount = match observed {
         Observed::Cumulative(a) | Observed::Single(a) => a,
     };
-    let delta = (running.max(singles) - int("recorded")).max(0);
+    let recorded = int("recorded");
+    let delta = (running.max(singles) - recorded).max(0);
+    // The row is written only if nothing was recorded for the payment since it was read:
+    // otherwise `recorded_minor` is NULL, the NOT NULL constraint fails the whole batch (the
+    // refund with it), and the store's retry computes again. Two events of one refund arriving
+    // together can then never both be counted.
     let row = Statement::new(
-        "INSERT INTO refund_observations (source, ref, payment, amount_minor, recorded_minor, event_id) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+        OBSERVE_REFUND,
         vec![
             source.into(),
             reference.into(),
             payment.into(),
             amount.into(),
+            payment.into(),
+            recorded.into(),
             delta.into(),
             event_id.into(),
         ],
@@ -332,5 +345,35 @@ pub fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
 impl From<&str> for Action {
     fn from(why: &str) -> Self {
         Action::Ignore(why.to_owned())
+    }
+}
+
+#[cfg(all(test, feature = "native"))]
+mod tests {
+    use super::OBSERVE_REFUND;
+
+    #[test]
+    fn an_observation_computed_on_stale_totals_fails_its_batch() {
+        let db = rusqlite::Connection::open_in_memory().unwrap();
+        db.execute_batch(
+            "CREATE TABLE outbox (id INTEGER PRIMARY KEY, recipient TEXT, subject TEXT, body TEXT, created_at INTEGER);",
+        )
+        .unwrap();
+        db.execute_batch(include_str!(
+            "../../../migrations/0010_store_integrations.sql"
+        ))
+        .unwrap();
+        let observe = |r: &str, read: i64, delta: i64| {
+            db.execute(
+                OBSERVE_REFUND,
+                rusqlite::params!["charge", r, "pi_1", 1450, "pi_1", read, delta, r],
+            )
+        };
+        // charge.refunded and refund.created of one refund, both computed on an empty history:
+        // the first is recorded, the second fails (its batch, refund included, rolls back).
+        assert!(observe("evt_a", 0, 1450).is_ok());
+        assert!(observe("evt_b", 0, 1450).is_err());
+        // Computed again on the current totals, it records nothing more.
+        assert!(observe("evt_b", 1450, 0).is_ok());
     }
 }
