@@ -34,6 +34,12 @@ secret() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.a
 # table that grows with the program whole.
 "$BIN_DIR"/pc-e2e plans --sqlite "$state/state/partner-center.sqlite" --statements "$state/statements.log"
 
+# Crash safety: serve killed with SIGKILL in the middle of redirects and events, started again
+# on the same state; what was not acknowledged is sent again; every acknowledged click and every
+# event must be stored exactly once.
+"$BIN_DIR"/pc-e2e crash --cli "$BIN_DIR/partner-center" --content "$state/content" --state "$state/crash" ||
+  { echo "--- serve log"; tail -30 "$state/crash.log"; exit 1; }
+
 # Mail: each provider's adapter against a local fake of its endpoint (serve restarted with the
 # provider's settings on the same state).
 . tests/lib/mail-cases.sh

@@ -12,6 +12,7 @@
 #![allow(unreachable_pub, missing_debug_implementations)]
 
 mod client;
+mod crash;
 mod db;
 mod load;
 mod mail;
@@ -170,6 +171,24 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 println!("load: FAILED: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if std::env::args().nth(1).as_deref() == Some("crash") {
+        let path = |name: &str| flag(name).map(std::path::PathBuf::from).unwrap_or_default();
+        let number =
+            |name: &str, default: usize| flag(name).and_then(|v| v.parse().ok()).unwrap_or(default);
+        return match crash::run(&crash::CrashOptions {
+            cli: path("--cli"),
+            content: path("--content"),
+            state: path("--state"),
+            redirects: number("--redirects", 6000),
+            events: number("--events", 600),
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                println!("crash: FAILED: {e}");
                 ExitCode::FAILURE
             }
         };

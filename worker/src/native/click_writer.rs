@@ -1,10 +1,12 @@
 //! The native backend's stand-in for the edge's click Queue: request threads hand over click
-//! rows and return; one writer thread, on its own connection, commits whatever has arrived in
-//! one transaction (up to [`BATCH`] rows), so a burst of redirects costs a few commits instead
-//! of one per click. Dropping the writer writes what is still waiting.
+//! rows; one writer thread, on its own connection, commits whatever has arrived in one
+//! transaction (up to [`BATCH`] rows), so a burst of redirects costs a few commits instead of
+//! one per click (group commit). A request thread waits for its row's commit before the
+//! redirect is answered: a click the visitor was sent on with is on disk, even if the process
+//! is killed the next instant. Dropping the writer writes what is still waiting.
 
 use std::path::Path;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params_from_iter};
@@ -15,15 +17,18 @@ use crate::clicks::ClickRecord;
 /// The most rows one transaction takes (a Queue batch is at most 100; SQLite takes more).
 const BATCH: usize = 500;
 
+/// A row and who waits for its commit.
+type Pending = (ClickRecord, SyncSender<()>);
+
 #[derive(Debug)]
 pub(super) struct ClickWriter {
-    sender: Option<Sender<ClickRecord>>,
+    sender: Option<Sender<Pending>>,
     thread: Option<JoinHandle<()>>,
 }
 
-fn write(conn: &mut Connection, batch: &[ClickRecord]) -> rusqlite::Result<()> {
+fn write(conn: &mut Connection, batch: &[Pending]) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    for click in batch {
+    for (click, _) in batch {
         let statement = click.statement();
         tx.prepare_cached(statement.sql)?
             .execute(params_from_iter(bind(&statement.params)))?;
@@ -31,7 +36,7 @@ fn write(conn: &mut Connection, batch: &[ClickRecord]) -> rusqlite::Result<()> {
     tx.commit()
 }
 
-fn run(mut conn: Connection, receiver: &Receiver<ClickRecord>) {
+fn run(mut conn: Connection, receiver: &Receiver<Pending>) {
     let mut batch = Vec::with_capacity(BATCH);
     // Blocks for the first row; then takes what else has already arrived.
     while let Ok(first) = receiver.recv() {
@@ -55,7 +60,10 @@ fn run(mut conn: Connection, receiver: &Receiver<ClickRecord>) {
                 }
             }
         }
-        batch.clear();
+        // Committed (or reported lost): the request threads may answer now.
+        for (_, done) in batch.drain(..) {
+            let _ = done.send(());
+        }
     }
 }
 
@@ -75,11 +83,17 @@ impl ClickWriter {
         })
     }
 
+    /// Hands `click` to the writer and waits until its transaction is committed.
     pub(super) fn send(&self, click: ClickRecord) {
-        if let Some(sender) = &self.sender
-            && let Err(e) = sender.send(click)
-        {
-            eprintln!("click row lost: the writer has stopped ({e})");
+        let (done, committed) = sync_channel(1);
+        match &self.sender {
+            Some(sender) => match sender.send((click, done)) {
+                Ok(()) => {
+                    let _ = committed.recv();
+                }
+                Err(e) => eprintln!("click row lost: the writer has stopped ({e})"),
+            },
+            None => eprintln!("click row lost: the writer has stopped"),
         }
     }
 }
