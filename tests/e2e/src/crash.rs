@@ -173,14 +173,6 @@ fn load(
         .unwrap_or_default()
 }
 
-fn count(db: &Db, sql: &str) -> Result<i64, String> {
-    Ok(db
-        .query(sql)?
-        .first()
-        .and_then(|r| r.as_object()?.values().next()?.as_i64())
-        .unwrap_or(0))
-}
-
 pub fn run(o: &CrashOptions) -> Result<(), String> {
     let (child, base) = start(o)?;
     let serve = Arc::new(Mutex::new(child));
@@ -248,10 +240,7 @@ pub fn run(o: &CrashOptions) -> Result<(), String> {
             .map(|id| format!("'{id}'"))
             .collect::<Vec<_>>()
             .join(",");
-        stored += count(
-            &db,
-            &format!("SELECT count(*) FROM clicks WHERE id IN ({list})"),
-        )?;
+        stored += db.count(&format!("SELECT count(*) FROM clicks WHERE id IN ({list})"))?;
     }
     ensure!(
         stored == i64::try_from(clicks.len()).unwrap_or(0),
@@ -260,16 +249,12 @@ pub fn run(o: &CrashOptions) -> Result<(), String> {
         clicks.len()
     );
     let prefix = format!("crash-{run_id}-");
-    let events = count(
-        &db,
-        &format!("SELECT count(*) FROM events WHERE id LIKE '{prefix}%'"),
-    )?;
-    let credits = count(
-        &db,
-        &format!(
-            "SELECT count(*) FROM ledger WHERE event_id LIKE '{prefix}%' AND kind = 'commission'"
-        ),
-    )?;
+    let events = db.count(&format!(
+        "SELECT count(*) FROM events WHERE id LIKE '{prefix}%'"
+    ))?;
+    let credits = db.count(&format!(
+        "SELECT count(*) FROM ledger WHERE event_id LIKE '{prefix}%' AND kind = 'commission'"
+    ))?;
     let n = i64::try_from(o.events).unwrap_or(0);
     ensure!(events == n, "{events} of {n} events stored");
     ensure!(

@@ -81,6 +81,15 @@ impl Db {
         }
     }
 
+    /// The first column of the first row as a number (a `count(*)`, a sum), 0 if none.
+    pub fn count(&self, sql: &str) -> Result<i64, String> {
+        Ok(self
+            .query(sql)?
+            .first()
+            .and_then(|r| r.as_object()?.values().next()?.as_i64())
+            .unwrap_or(0))
+    }
+
     pub fn execute(&self, sql: &str) -> Result<(), String> {
         self.query(sql).map(drop)
     }

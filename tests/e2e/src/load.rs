@@ -35,14 +35,6 @@ pub struct LoadOptions {
     pub threads: usize,
 }
 
-fn count(db: &Db, sql: &str) -> Result<i64, String> {
-    Ok(db
-        .query(sql)?
-        .first()
-        .and_then(|r| r.as_object()?.values().next()?.as_i64())
-        .unwrap_or(0))
-}
-
 /// Runs the load; prints the figures; an error if anything was lost or doubled.
 pub fn run(options: &LoadOptions) -> Result<(), String> {
     let run_id = format!("load{}", now());
@@ -132,20 +124,15 @@ pub fn run(options: &LoadOptions) -> Result<(), String> {
             ids.len()
         ));
     }
-    let events = count(
-        &options.db,
-        &format!("SELECT count(*) AS n FROM events WHERE id LIKE '{run_id}-%'"),
-    )?;
-    let credits = count(
-        &options.db,
-        &format!("SELECT count(*) AS n FROM ledger WHERE event_id LIKE '{run_id}-%'"),
-    )?;
-    let credited = count(
-        &options.db,
-        &format!(
-            "SELECT coalesce(sum(amount_minor), 0) AS s FROM ledger WHERE event_id LIKE '{run_id}-%'"
-        ),
-    )?;
+    let events = options.db.count(&format!(
+        "SELECT count(*) AS n FROM events WHERE id LIKE '{run_id}-%'"
+    ))?;
+    let credits = options.db.count(&format!(
+        "SELECT count(*) AS n FROM ledger WHERE event_id LIKE '{run_id}-%'"
+    ))?;
+    let credited = options.db.count(&format!(
+        "SELECT coalesce(sum(amount_minor), 0) AS s FROM ledger WHERE event_id LIKE '{run_id}-%'"
+    ))?;
     println!(
         "load: {} clicks stored, {events} events stored, {credits} credits (sum {credited})",
         ids.len()

@@ -30,13 +30,7 @@ fn param(url: &str, name: &str) -> Option<String> {
 }
 
 pub(super) fn count(world: &World, sql: &str) -> Result<i64, String> {
-    let rows = world.db.query(sql)?;
-    Ok(rows
-        .first()
-        .and_then(|r| r.as_object())
-        .and_then(|o| o.values().next())
-        .and_then(Value::as_i64)
-        .unwrap_or(0))
+    world.db.count(sql)
 }
 
 /// Clicks are written after the response: wait (briefly) until the row is there.
