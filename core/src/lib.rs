@@ -3,6 +3,7 @@
 //! Everything here is plain data and arithmetic: no I/O, no clock (time is passed in), so the
 //! crate builds for native targets and for `wasm32-unknown-unknown` alike.
 
+pub mod application;
 pub mod commission;
 pub mod csv_cell;
 pub mod engine;
@@ -10,6 +11,7 @@ pub mod html;
 pub mod ids;
 pub mod ledger;
 pub mod money;
+pub mod owner;
 pub mod page_bundle;
 pub mod password;
 pub mod percent;
@@ -18,5 +20,6 @@ pub mod token;
 pub use commission::{Attribution, CommissionStructure, ProductOverride, Rate, Subscription, Tier};
 pub use ids::{IdError, PartnerCode, ProgramId, Slug};
 pub use money::{Amount, Currency, Decimal, Money, MoneyError, SignedAmount};
+pub use owner::{OwnerLink, OwnerRole, OwnerSession, Unsubscribe};
 pub use percent::{Percent, PercentError};
 pub use token::{PasswordLink, Session, SigningKeys, TokenError};

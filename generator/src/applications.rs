@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApplicationsError {
@@ -23,19 +23,7 @@ pub enum ApplicationsError {
     },
 }
 
-/// One pending application, as the worker lists it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Application {
-    pub code: String,
-    pub name: String,
-    pub email: String,
-    pub company: Option<String>,
-    pub website: Option<String>,
-    pub phone: Option<String>,
-    pub promotion: Option<String>,
-    pub programs: Vec<String>,
-    pub created_at: i64,
-}
+pub use pc_core::application::{Application, partner_yaml};
 
 /// Talks to a portal's owner API.
 #[derive(Debug)]
@@ -143,46 +131,6 @@ impl OwnerApi {
     }
 }
 
-#[derive(Serialize)]
-struct PartnerYaml<'a> {
-    code: &'a str,
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    company: Option<&'a str>,
-    email: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    phone: Option<&'a str>,
-    programs: &'a [String],
-}
-
-/// The partner file for an application: the fields a partner has, the rest as comments.
-pub fn partner_yaml(app: &Application) -> String {
-    let fields = serde_yaml::to_string(&PartnerYaml {
-        code: &app.code,
-        name: &app.name,
-        company: app.company.as_deref(),
-        email: &app.email,
-        phone: app.phone.as_deref(),
-        programs: &app.programs,
-    })
-    .unwrap_or_default();
-    let comment = |label: &str, value: &Option<String>| {
-        value.as_ref().map_or_else(String::new, |v| {
-            let one_line: String = v
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            format!("# {label}: {one_line}\n")
-        })
-    };
-    format!(
-        "# Approved from an application (partner-center applications approve {}).\n{}{}{fields}",
-        app.code,
-        comment("Website", &app.website),
-        comment("How they promote", &app.promotion),
-    )
-}
-
 /// Writes `content/partners/<code>.yaml` (never over an existing file).
 pub fn write_partner(content: &Path, app: &Application) -> Result<PathBuf, ApplicationsError> {
     let path = content.join("partners").join(format!("{}.yaml", app.code));
@@ -196,34 +144,4 @@ pub fn write_partner(content: &Path, app: &Application) -> Result<PathBuf, Appli
     std::fs::create_dir_all(content.join("partners")).map_err(io)?;
     std::fs::write(&path, partner_yaml(app)).map_err(io)?;
     Ok(path)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_yaml_keeps_typed_text_as_data() {
-        let app = Application {
-            code: "new001".into(),
-            name: "Jo: \"quotes\" # not a comment".into(),
-            email: "jo@example.com".into(),
-            company: None,
-            website: Some("https://jo.example\nprograms: [evil]".into()),
-            phone: None,
-            promotion: Some("Newsletter".into()),
-            programs: vec!["coffee-club".into()],
-            created_at: 0,
-        };
-        let yaml = partner_yaml(&app);
-        let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-        assert_eq!(value["name"], "Jo: \"quotes\" # not a comment");
-        assert_eq!(value["programs"][0], "coffee-club");
-        assert_eq!(
-            value["programs"].as_sequence().unwrap().len(),
-            1,
-            "a comment cannot add fields"
-        );
-        assert!(yaml.contains("# Website: https://jo.example programs: [evil]"));
-    }
 }

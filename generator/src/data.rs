@@ -56,6 +56,10 @@ struct SiteConfig<'a> {
     payout_cooling_off_hours: u32,
     click_param: &'a str,
     partner_param: &'a str,
+    /// Which e-mails the portal sends (the owner's switches; partners have their own).
+    notifications: crate::content::Notifications,
+    /// For links in e-mails (unsubscribe, the console).
+    portal_url: &'a str,
 }
 
 /// `config:signup`: what `POST /join` accepts and the e-mails the owner's decisions send.
@@ -72,7 +76,7 @@ struct SignupConfig<'a> {
 /// What one unit puts in place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
-    /// `site`, `program:<id>`, `link:<slug>`, `partner:<code>`, `payout:<ref>`,
+    /// `site`, `program:<id>`, `link:<slug>`, `partner:<code>`, `owner:<email>`, `payout:<ref>`,
     /// `adjustment:<id>`, `pages:<code>`.
     pub id: String,
     /// Of the statements (before the build id is filled in), KV entries and page bundle.
@@ -128,6 +132,7 @@ pub fn removal_sql(id: &str) -> String {
              DELETE FROM partner_programs WHERE partner = {key};\n\
              DELETE FROM coupons WHERE partner = {key};\n"
         ),
+        "owner" => format!("UPDATE owners SET role = 'removed' WHERE email = {key};\n"),
         _ => String::new(),
     }
 }
@@ -144,6 +149,8 @@ fn site_unit(content: &Content) -> Unit {
                 payout_cooling_off_hours: content.site.payout_cooling_off_hours,
                 click_param: &content.site.link_params.click_id,
                 partner_param: &content.site.link_params.partner,
+                notifications: content.site.notifications,
+                portal_url: content.site.portal_url.as_str().trim_end_matches('/'),
             })
             .unwrap_or_default(),
         },
@@ -299,6 +306,16 @@ pub fn units(content: &Content) -> Vec<Unit> {
             sql,
             partner_links(content, p),
         ));
+    }
+    for o in &content.owners {
+        let email = sql_text(&o.email);
+        let sql = format!(
+            "INSERT INTO owners (email, name, role, build_id) VALUES ({email}, {}, {}, {b}) \
+             ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role, build_id = excluded.build_id;\n",
+            sql_text(&o.name),
+            sql_text(o.role.as_str()),
+        );
+        units.push(Unit::new(format!("owner:{}", o.email), sql, Vec::new()));
     }
     // Payouts and adjustments are ledger lines: inserted once, never changed by a deploy.
     for payout in &content.payouts {

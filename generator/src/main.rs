@@ -54,7 +54,11 @@ enum Command {
     },
     /// Print a one-time set-password link for a partner (valid for 7 days).
     Invite {
+        /// The partner's code; with --owner, the owner's e-mail (as in owners.yaml).
         code: String,
+        /// Invite an owner of the console (`/owner/`) instead of a partner.
+        #[arg(long)]
+        owner: bool,
         /// The portal's address (the deployed worker, or a local `serve`).
         #[arg(long, default_value = "http://127.0.0.1:8787")]
         base_url: String,
@@ -300,10 +304,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Invite {
             code,
+            owner,
             base_url,
             state,
             content,
         } => {
+            let secret = match std::env::var("SESSION_SECRET") {
+                Ok(secret) => secret,
+                Err(_) => pc_generator::dev_state::DevState::new(&state)?
+                    .secrets()?
+                    .remove("SESSION_SECRET")
+                    .unwrap_or_default(),
+            };
+            let now = pc_generator::serve::unix_now();
+            if owner {
+                let email = code.trim().to_ascii_lowercase();
+                if content.is_dir() {
+                    let loaded = pc_generator::content::load(&content).map_err(|_| {
+                        anyhow::anyhow!("the content has errors; run `partner-center check`")
+                    })?;
+                    anyhow::ensure!(
+                        loaded.owners.iter().any(|o| o.email == email),
+                        "there is no owner {email} in {}/owners.yaml",
+                        content.display()
+                    );
+                }
+                println!(
+                    "{}",
+                    pc_generator::serve::owner_invite_link(&secret, &email, &base_url, now)?
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let code = pc_core::PartnerCode::parse(&code)?;
             if content.is_dir() {
                 let loaded = pc_generator::content::load(&content).map_err(|_| {
@@ -315,14 +346,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     content.display()
                 );
             }
-            let secret = match std::env::var("SESSION_SECRET") {
-                Ok(secret) => secret,
-                Err(_) => pc_generator::dev_state::DevState::new(&state)?
-                    .secrets()?
-                    .remove("SESSION_SECRET")
-                    .unwrap_or_default(),
-            };
-            let now = pc_generator::serve::unix_now();
             println!(
                 "{}",
                 pc_generator::serve::invite_link(&secret, &code, &base_url, now)?

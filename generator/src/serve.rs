@@ -76,6 +76,28 @@ pub fn invite_link(
     ))
 }
 
+/// A one-time set-password link for the owner with `email` (lowercase), valid for a week.
+pub fn owner_invite_link(
+    secret: &str,
+    email: &str,
+    base_url: &str,
+    now: i64,
+) -> Result<String, ServeError> {
+    let keys = SigningKeys::new(secret, None).map_err(ServeError::Secret)?;
+    let mut nonce = [0u8; 16];
+    getrandom::getrandom(&mut nonce).map_err(std::io::Error::other)?;
+    let link = pc_core::OwnerLink {
+        email: email.to_owned(),
+        nonce: hex::encode(nonce),
+        expires_at: now + INVITE_SECONDS,
+    };
+    Ok(format!(
+        "{}/owner/reset/?token={}",
+        base_url.trim_end_matches('/'),
+        link.sign(&keys)
+    ))
+}
+
 pub fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -158,6 +180,19 @@ fn first_run_sign_ins(
             );
         }
     }
+    if !content.owners.is_empty() {
+        println!(
+            "\nThe owner's console, {base_url}/owner/: set-password links (7 days, single use):"
+        );
+        for o in &content.owners {
+            println!(
+                "  {:<28} {:<6} {}",
+                o.email,
+                o.role.as_str(),
+                owner_invite_link(secret, &o.email, base_url, now)?
+            );
+        }
+    }
     Ok(())
 }
 
@@ -237,6 +272,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
             &secrets["EVENTS_SECRET"],
         )?;
     }
+    let _schedule = pc_worker::native::start_schedule(Arc::clone(&shared));
     println!("\nPartner Center is running at {base_url}/ (Ctrl-C to stop)");
 
     let theme_dir = options.content.parent().map(|p| p.join("themes"));

@@ -46,7 +46,7 @@ run_workerd() {
     --inspector-port 0 --persist-to "$WORKERD_PERSIST" --var "SESSION_SECRET:$WORKERD_SECRET" \
     --var "EVENTS_SECRET:$WORKERD_EVENTS_SECRET" --var "OWNER_TOKEN:$WORKERD_OWNER_TOKEN" \
     --var "STRIPE_WEBHOOK_SECRET:$WORKERD_STRIPE_SECRET" --var "SHOPIFY_WEBHOOK_SECRET:$WORKERD_SHOPIFY_SECRET" \
-    --var "PORTAL_URL:$WORKERD_URL" "$@" >>"$state/wrangler.log" 2>&1 &
+    --var "PORTAL_URL:$WORKERD_URL" --test-scheduled "$@" >>"$state/wrangler.log" 2>&1 &
   WORKERD_PGID=$!
   echo "$WORKERD_PGID" >"$state/workerd.pgid"
   if ! wait_for_url "$WORKERD_URL/login/" 90; then

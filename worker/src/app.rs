@@ -6,8 +6,9 @@ use http::{Method, StatusCode};
 use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
+use crate::routes::owner::{self, applications, console, overview, payouts, session, view_as};
 use crate::routes::{
-    Ctx, applications, auth, csrf_token, events, integrations, join, ledger, password,
+    Ctx, auth, csrf_token, events, integrations, join, ledger, notifications, password,
     payout_details, portal, profile, redirect, reports, set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
@@ -63,6 +64,23 @@ pub async fn handle<P: Platform>(platform: &P, req: Request) -> Response {
     response
 }
 
+/// A scheduled run (the worker's cron trigger, `serve`'s timer): notifications.
+pub async fn scheduled<P: Platform>(
+    platform: &P,
+    cron: &str,
+) -> Result<crate::notify::Sent, String> {
+    let config = Config::from_platform(platform).map_err(|e| e.to_string())?;
+    let ctx = Ctx {
+        platform,
+        config: &config,
+        now: platform.now_ms() / 1000,
+        csrf: String::new(),
+    };
+    crate::notify::scheduled(&ctx, crate::notify::Run::of_cron(cron))
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// The route table.
 async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
     if is_state_changing(req.method()) && req.body().len() > MAX_BODY {
@@ -81,7 +99,12 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/integrations/stripe" if post => integrations::stripe::receive(ctx, req).await,
         "/api/v1/integrations/shopify" if post => integrations::shopify::receive(ctx, req).await,
         "/api/v1/build" if get => build_info(ctx).await,
-        "/login" | "/forgot" | "/reset" | "/portal" if get => Ok(with_slash(req)),
+        "/login" | "/forgot" | "/reset" | "/portal" | "/unsubscribe" | "/owner"
+        | "/owner/login" | "/owner/reset"
+            if get =>
+        {
+            Ok(with_slash(req))
+        }
         "/login/" if get => portal::public_page(ctx, req, "login/index.html").await,
         "/login" | "/login/" if post => auth::login(ctx, req).await,
         "/logout" if post => auth::logout(ctx, req).await,
@@ -89,6 +112,16 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/forgot" | "/forgot/" if post => password::forgot(ctx, req).await,
         "/reset/" if get => password::reset_form(ctx, req).await,
         "/reset" | "/reset/" if post => password::reset(ctx, req).await,
+        "/portal/notifications" if post => notifications::save(ctx, req).await,
+        "/unsubscribe/" if get => notifications::form_page(ctx, req).await,
+        "/unsubscribe" | "/unsubscribe/" if post => notifications::confirm(ctx, req).await,
+        "/owner/login/" if get => session::login_form(ctx, req).await,
+        "/owner/login" | "/owner/login/" if post => session::login(ctx, req).await,
+        "/owner/logout" if post => session::logout(ctx, req).await,
+        "/owner/reset/" if get => session::reset_form(ctx, req).await,
+        "/owner/reset" | "/owner/reset/" if post => session::reset(ctx, req).await,
+        p if get && p.starts_with("/owner/as/") => view_as::page(ctx, req).await,
+        p if get && p.starts_with("/owner/") => console::page(ctx, req).await,
         "/portal/profile" if post => match auth::signed_in(ctx, req).await? {
             Some((session, _)) => profile::post_form(ctx, req, session.partner.as_str()).await,
             None => Ok(see_other("/login/")),
@@ -128,7 +161,28 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/join" if get => Ok(with_slash(req)),
         "/join/" if get => join::form_page(ctx).await,
         "/join" | "/join/" if post => join::apply(ctx, req).await,
-        "/api/v1/owner/payable" if get => ledger::owner_payable(ctx, req).await,
+        p if p.starts_with("/api/v1/owner/")
+            && is_state_changing(req.method())
+            && req.headers().get(http::header::AUTHORIZATION).is_none()
+            && !security::json_change_allowed(req) =>
+        {
+            Ok(json_error(
+                StatusCode::FORBIDDEN,
+                "a change needs the console's own page: the same origin and its X-CSRF-Token",
+            ))
+        }
+        "/api/v1/owner/payable" if get => payouts::owner_payable(ctx, req).await,
+        "/api/v1/owner/overview" if get => overview::overview(ctx, req).await,
+        "/api/v1/owner/partners" if get => overview::partners(ctx, req).await,
+        "/api/v1/owner/activity" if get => console::activity(ctx, req).await,
+        "/api/v1/owner/scheduled" if post => owner::run_scheduled(ctx, req).await,
+        p if get && p.starts_with("/api/v1/owner/partners/") => {
+            match pc_core::PartnerCode::parse(&p["/api/v1/owner/partners/".len()..]) {
+                Ok(code) => console::partner(ctx, req, code.as_str()).await,
+                Err(_) => Ok(json_error(StatusCode::NOT_FOUND, "no such partner")),
+            }
+        }
+        p if p.starts_with("/api/v1/owner/as/") => view_as::api(ctx, req).await,
         "/api/v1/owner/applications" if get => applications::list(ctx, req).await,
         "/api/v1/owner/profiles" if get => profile::pending_for_owner(ctx, req).await,
         p if post && p.starts_with("/api/v1/owner/applications/") => {

@@ -12,7 +12,18 @@ use crate::platform::{Asset, Mail, Platform, PlatformError, Row, SqlValue, State
 
 struct CfPlatform {
     env: Env,
-    ctx: Context,
+    /// The request's context (None in a scheduled run, which awaits all its work itself).
+    ctx: Option<Context>,
+}
+
+impl CfPlatform {
+    /// Runs `work` after the answer (the request's `waitUntil`), or now in the background.
+    fn after(&self, work: impl std::future::Future<Output = ()> + 'static) {
+        match &self.ctx {
+            Some(ctx) => ctx.wait_until(work),
+            None => wasm_bindgen_futures::spawn_local(work),
+        }
+    }
 }
 
 fn err(e: impl std::fmt::Display) -> PlatformError {
@@ -138,7 +149,7 @@ impl Platform for CfPlatform {
 
     fn defer(&self, statements: Vec<Statement>) {
         let env = self.env.clone();
-        self.ctx.wait_until(async move {
+        self.after(async move {
             if let Err(e) = write_batch(&env, &statements).await {
                 worker::console_error!("deferred write failed: {e}");
             }
@@ -147,7 +158,7 @@ impl Platform for CfPlatform {
 
     fn record_click(&self, click: ClickRecord) {
         let env = self.env.clone();
-        self.ctx.wait_until(async move {
+        self.after(async move {
             // The Queue batches clicks into D1 (see `queue` below). Without a `CLICKS` binding
             // (or if the send fails) the row is written straight away, so it is never lost.
             let sent = match env.queue("CLICKS") {
@@ -340,7 +351,10 @@ async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> wor
 
 #[event(fetch)]
 async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
-    let platform = CfPlatform { env, ctx };
+    let platform = CfPlatform {
+        env,
+        ctx: Some(ctx),
+    };
     let response = if let Some(request) = to_http(req).await? {
         crate::handle(&platform, request).await
     } else {
@@ -352,4 +366,15 @@ async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<w
         r
     };
     from_http(response)
+}
+
+/// The cron triggers (`wrangler.toml` `[triggers]`; `/__scheduled?cron=…` under `wrangler dev
+/// --test-scheduled`): notifications.
+#[event(scheduled)]
+async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    let platform = CfPlatform { env, ctx: None };
+    match crate::app::scheduled(&platform, &event.cron()).await {
+        Ok(sent) => worker::console_log!("scheduled {}: {sent:?}", event.cron()),
+        Err(e) => worker::console_error!("scheduled {} failed: {e}", event.cron()),
+    }
 }

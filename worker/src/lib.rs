@@ -7,6 +7,7 @@ pub mod clicks;
 pub mod config;
 pub mod http_util;
 pub mod mail;
+pub mod notify;
 pub mod platform;
 pub mod routes;
 pub mod security;
@@ -54,6 +55,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0010_store_integrations.sql",
         include_str!("../migrations/0010_store_integrations.sql"),
+    ),
+    (
+        "0011_owner_console.sql",
+        include_str!("../migrations/0011_owner_console.sql"),
     ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};

@@ -5,7 +5,7 @@ use pc_core::{Amount, CommissionStructure, Currency, PartnerCode, ProgramId, Sig
 use serde::Deserialize;
 
 use super::values::{Color, EmailAddress, WebUrl};
-use super::{Menu, PartnerStatus, PayoutDetails};
+use super::{Menu, Notifications, PartnerStatus, PayoutDetails};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +37,9 @@ pub(super) struct SiteFile {
     /// Hours before a partner's new payout details apply to payouts (default 72).
     #[serde(default)]
     pub payout_cooling_off_hours: Option<u32>,
+    /// Which e-mails the portal sends (all on by default).
+    #[serde(default)]
+    pub notifications: Notifications,
 }
 
 /// The partner application form (`/join`).

@@ -61,6 +61,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
     let welcome = loader.welcome();
     let payouts = loader.payouts(currency);
     let adjustments = loader.adjustments(currency);
+    let owners = loader.owners();
 
     let mut check = Checker {
         errors: std::mem::take(&mut loader.errors),
@@ -124,11 +125,16 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
         pages: pages.into_iter().map(|p| p.value).collect(),
         payouts: payouts.into_iter().flat_map(|p| p.value).collect(),
         adjustments: adjustments.into_iter().flat_map(|p| p.value).collect(),
+        owners,
     };
     diagnostics.into_result(content)
 }
 
 impl Loader<'_> {
+    pub(super) fn root(&self) -> &Path {
+        self.root
+    }
+
     /// `programs/coffee-club.yaml:6`: where a byte of `file` is, relative to the content
     /// folder (what ledger lines cite as their source).
     pub(super) fn cite(&self, file: &SourceFile, offset: usize) -> String {
@@ -338,6 +344,7 @@ impl Loader<'_> {
                     .filter(|m| !m.is_empty())
                     .unwrap_or_else(|| vec!["PayPal".into(), "Bank transfer".into()]),
                 payout_cooling_off_hours: raw.payout_cooling_off_hours.unwrap_or(72),
+                notifications: raw.notifications,
                 signup,
             },
             file,

@@ -6,6 +6,7 @@
 mod files;
 pub mod ledger_lock;
 mod load;
+mod owners;
 pub mod placeholders;
 mod records;
 pub mod source;
@@ -33,6 +34,17 @@ pub struct Content {
     pub pages: Vec<ResourcePage>,
     pub payouts: Vec<Payout>,
     pub adjustments: Vec<Adjustment>,
+    /// From `owners.yaml`: who can open the owner's console.
+    pub owners: Vec<Owner>,
+}
+
+/// An owner of the program, who signs in at `/owner/`.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    pub name: String,
+    /// Lowercase.
+    pub email: String,
+    pub role: pc_core::OwnerRole,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +69,34 @@ pub struct Site {
     pub payout_methods: Vec<String>,
     /// Hours before new payout details apply (default 72).
     pub payout_cooling_off_hours: u32,
+    /// Which e-mails the portal sends.
+    pub notifications: Notifications,
+}
+
+/// The e-mails the portal sends on its own, each switchable by the owner (partners switch
+/// theirs off in My Profile).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Notifications {
+    /// The owners, about new applications (a digest when several arrive together).
+    pub new_applications: bool,
+    /// Applicants, when their application is approved or rejected.
+    pub decisions: bool,
+    /// Partners: a daily digest of commissions credited.
+    pub commissions: bool,
+    /// Partners: a payout recorded.
+    pub payouts: bool,
+}
+
+impl Default for Notifications {
+    fn default() -> Self {
+        Notifications {
+            new_applications: true,
+            decisions: true,
+            commissions: true,
+            payouts: true,
+        }
+    }
 }
 
 /// Fields an application may be required to fill in (name, e-mail and password always are).

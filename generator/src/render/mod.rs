@@ -107,6 +107,7 @@ impl<'a> Renderer<'a> {
                 "css": asset("style.css"),
                 "js": asset("portal.js"),
                 "reports_js": asset("reports.js"),
+                "owner_js": asset("owner.js"),
                 "brand_css": format!("/assets/brand.css?v={}", fingerprint(brand.as_bytes())),
             }),
         );
@@ -166,6 +167,21 @@ impl<'a> Renderer<'a> {
             ),
             ("404.html", "public/404.html", "Page not found"),
             ("join/index.html", "public/join.html", "Become a partner"),
+            (
+                "unsubscribe/index.html",
+                "public/unsubscribe.html",
+                "E-mail notifications",
+            ),
+            (
+                "owner/login/index.html",
+                "owner/login.html",
+                "Owner's console: sign in",
+            ),
+            (
+                "owner/reset/index.html",
+                "owner/reset.html",
+                "Owner's console: choose a password",
+            ),
         ] {
             let mut context = self.base.clone();
             let signup = &self.content.site.signup;
@@ -184,6 +200,7 @@ impl<'a> Renderer<'a> {
             Self::write(sink, path, html.as_bytes())?;
             written.pages += 1;
         }
+        written += self.render_console(sink)?;
         for (name, bytes) in &self.theme.statics {
             Self::write(sink, &format!("assets/{name}"), bytes)?;
             written.files += 1;
@@ -213,6 +230,76 @@ impl<'a> Renderer<'a> {
             written.files += 1;
         }
         written.files += written.pages;
+        Ok(written)
+    }
+
+    /// The owner's console: the same pages for every owner (the worker serves them behind the
+    /// owner's session; `owner.js` fills them from the owner API).
+    fn render_console(&self, sink: &dyn Sink) -> Result<Written, RenderError> {
+        let pages = [
+            (
+                "owner/index.html",
+                "owner/overview.html",
+                "overview",
+                "overview",
+                "Program overview",
+            ),
+            (
+                "owner/partners/index.html",
+                "owner/partners.html",
+                "partners",
+                "partners",
+                "Partners",
+            ),
+            (
+                "owner/partner/index.html",
+                "owner/partner.html",
+                "partner",
+                "partners",
+                "Partner",
+            ),
+            (
+                "owner/applications/index.html",
+                "owner/applications.html",
+                "applications",
+                "applications",
+                "Applications",
+            ),
+            (
+                "owner/payouts/index.html",
+                "owner/payouts.html",
+                "payouts",
+                "payouts",
+                "Payouts",
+            ),
+            (
+                "owner/activity/index.html",
+                "owner/activity.html",
+                "activity",
+                "activity",
+                "Activity",
+            ),
+        ];
+        let menu: Vec<serde_json::Value> = pages
+            .iter()
+            .filter(|(_, _, id, _, _)| *id != "partner")
+            .map(|(path, _, id, _, title)| {
+                serde_json::json!({ "id": id, "title": title, "href": format!("/{}", path.trim_end_matches("index.html")) })
+            })
+            .collect();
+        let mut written = Written::default();
+        for (path, template, id, section, title) in pages {
+            let mut context = self.base.clone();
+            context.insert(
+                "console",
+                &serde_json::json!({ "id": id, "section": section }),
+            );
+            context.insert("console_menu", &menu);
+            context.insert("page", &serde_json::json!({ "id": id, "title": title }));
+            let html = self.render(template, &context)?;
+            Self::write(sink, path, html.as_bytes())?;
+            written.pages += 1;
+        }
         Ok(written)
     }
 

@@ -50,6 +50,7 @@ pub struct Client {
 
 pub const SESSION: &str = "__Host-pc_session";
 pub const CSRF: &str = "__Host-pc_csrf";
+pub const OWNER: &str = "__Host-pc_owner";
 
 impl Client {
     pub fn new(base: &str) -> Client {
@@ -164,6 +165,22 @@ impl Client {
         let origin = self.base.clone();
         self.send(
             "PUT",
+            path,
+            "application/json",
+            body,
+            &[("origin", &origin), ("x-csrf-token", &token)],
+        )
+    }
+
+    /// A JSON `POST` as the console's pages make it (same Origin, `X-CSRF-Token`).
+    pub fn post_json(&mut self, path: &str, body: &[u8]) -> Result<Reply, String> {
+        if !self.cookies.contains_key(CSRF) {
+            self.get("/login/")?;
+        }
+        let token = self.cookies.get(CSRF).cloned().unwrap_or_default();
+        let origin = self.base.clone();
+        self.send(
+            "POST",
             path,
             "application/json",
             body,

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 /// Tables whose size does not grow with partners or traffic.
-const SMALL: &[&str] = &["programs", "links", "deploy_units", "_migrations"];
+const SMALL: &[&str] = &["programs", "links", "deploy_units", "_migrations", "owners"];
 
 /// Statements that read the whole program on purpose, with why.
 const WHOLE_PROGRAM: &[(&str, &str)] = &[
@@ -22,6 +22,14 @@ const WHOLE_PROGRAM: &[(&str, &str)] = &[
     (
         "SELECT p.code AS code, coalesce(u.name, p.name) AS name,",
         "the owner's payable list: every partner's payout details",
+    ),
+    (
+        "SELECT status, count(*) AS n FROM partners GROUP BY status",
+        "the console's overview: how many partners, by status",
+    ),
+    (
+        "SELECT owner, action, subject, at FROM owner_audit ORDER BY id DESC LIMIT 200",
+        "the console's activity log: the newest 200 lines, read from the end",
     ),
     (
         "SELECT u.partner AS code, u.name AS name,",

@@ -3,6 +3,8 @@
 // the worker fills in their CSRF token, set-password token and notices.
 (function () {
   "use strict";
+  // The API the page reads: the partner's own, or (viewed by an owner) the view-as API.
+  var API = document.body.getAttribute("data-api") || "/api/v1/me/";
 
   function copyFrom(id, button) {
     var field = document.getElementById(id);
@@ -161,11 +163,11 @@
         v.cooling_off_hours + " hours.";
       box.hidden = false;
     }
-    fetch("/api/v1/me/payout", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
+    fetch(API + "payout", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var body = JSON.stringify({ method: form.elements.method.value, details: form.elements.details.value, password: form.elements.password.value });
-      fetch("/api/v1/me/payout", { method: "PUT", credentials: "same-origin", headers: { "content-type": "application/json", "x-csrf-token": csrfToken() }, body: body })
+      fetch(API + "payout", { method: "PUT", credentials: "same-origin", headers: { "content-type": "application/json", "x-csrf-token": csrfToken() }, body: body })
         .then(function (r) { return r.json().then(function (v) { return { ok: r.ok, v: v }; }); })
         .then(function (res) {
           notice.hidden = false;

@@ -3,6 +3,8 @@
 // inline script (the page's CSP forbids it).
 (function () {
   "use strict";
+  // The API the page reads: the partner's own, or (viewed by an owner) the view-as API.
+  var API = document.body.getAttribute("data-api") || "/api/v1/me/";
 
   var LABELS = {
     date: "Date", program: "Program", kind: "Entry", level: "Earned on", rule: "Rule", order: "Order",
@@ -48,7 +50,8 @@
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } }).then(function (r) {
-      if (r.status === 401) { window.location.href = "/login/?next=" + encodeURIComponent(window.location.pathname); throw new Error("signed out"); }
+      if (r.status === 401) { if (document.body.hasAttribute("data-view-as")) { window.location.href = "/owner/login/"; throw new Error("signed out"); }
+      window.location.href = "/login/?next=" + encodeURIComponent(window.location.pathname); throw new Error("signed out"); }
       return r.json().then(function (body) { if (!r.ok) throw new Error(body.error || ("HTTP " + r.status)); return body; });
     });
   }
@@ -286,7 +289,7 @@
     var box = root.querySelector("[data-explain]");
     var list = box.querySelector("dl");
     list.textContent = "";
-    getJSON("/api/v1/me/ledger/" + encodeURIComponent(id)).then(function (x) {
+    getJSON(API + "ledger/" + encodeURIComponent(id)).then(function (x) {
       var cur = x.currency;
       var add = function (term, value) {
         if (value === null || value === undefined || value === "") return;
@@ -417,13 +420,13 @@
 
     function refresh() {
       var q = "from=" + encodeURIComponent(form.elements.from.value) + "&to=" + encodeURIComponent(form.elements.to.value);
-      root.querySelector("[data-csv]").setAttribute("href", "/api/v1/me/" + report + "?format=csv&" + q);
+      root.querySelector("[data-csv]").setAttribute("href", API + report + "?format=csv&" + q);
       history.replaceState(null, "", "?" + q);
       error.hidden = true;
       root.setAttribute("aria-busy", "true");
       Promise.all([
-        getJSON("/api/v1/me/summary?" + q),
-        getJSON("/api/v1/me/" + report + "?per_page=500&" + q)
+        getJSON(API + "summary?" + q),
+        getJSON(API + report + "?per_page=500&" + q)
       ]).then(function (results) {
         renderSummary(root, results[0]);
         last = results[0];
@@ -468,8 +471,8 @@
     var lastEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
     var today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     Promise.all([
-      getJSON("/api/v1/me/summary?from=" + iso(first) + "&to=" + iso(today)),
-      getJSON("/api/v1/me/summary?from=" + iso(lastFirst) + "&to=" + iso(lastEnd))
+      getJSON(API + "summary?from=" + iso(first) + "&to=" + iso(today)),
+      getJSON(API + "summary?from=" + iso(lastFirst) + "&to=" + iso(lastEnd))
     ]).then(function (r) {
       var s = r[0], prev = r[1], cur = s.currency;
       var box = root.querySelector("[data-dash-cards]");

@@ -378,6 +378,7 @@ pub async fn apply<P: Platform>(
                 ),
             })
             .await?;
+        crate::notify::application_received(ctx, &code).await?;
     }
     let thanks = format!(
         "Thank you, {name}! Your application is in. Your partner code will be {code}. We will e-mail {email} when it is reviewed."

@@ -1,6 +1,6 @@
 //! The partner's ledger as `core` reads it: My Ledger, the Commissions report, the explain
-//! view of one line (`GET /api/v1/me/ledger/<id>`), the balance cards, and the owner's
-//! payable balances. Statuses and balances come from [`pc_core::ledger::statement`] only.
+//! view of one line (`GET /api/v1/me/ledger/<id>`), the balance cards, and every partner's
+//! balance for the owner. Statuses and balances come from [`pc_core::ledger::statement`] only.
 
 use http::StatusCode;
 use pc_core::ledger::{self, Entry, EntryKind, Facts, Level, Line, Statement};
@@ -381,26 +381,11 @@ fn date_time(t: i64) -> String {
         .unwrap_or_default()
 }
 
-/// `GET /api/v1/owner/payable` with `Authorization: Bearer <OWNER_TOKEN>`: every partner
-/// with money payable, pending or owed back, by `core`'s statement.
-pub async fn owner_payable<P: Platform>(
+/// Every partner's balance now, by `core`'s statement (partners without ledger lines are
+/// left out), with the ids of their lines: the owner's payable list, overview and table.
+pub async fn all_balances<P: Platform>(
     ctx: &Ctx<'_, P>,
-    req: &crate::Request,
-) -> Result<crate::Response, PlatformError> {
-    if let Some(refusal) = super::owner::owner_refusal(ctx, req) {
-        return Ok(refusal);
-    }
-    let csv = match crate::http_util::field(&crate::http_util::query(req), "format") {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Ok(json_error(
-                StatusCode::BAD_REQUEST,
-                "`format` is json or csv",
-            ));
-        }
-    };
-    let currency = currency(ctx).await?;
+) -> Result<Vec<(String, ledger::Balance, Vec<String>)>, PlatformError> {
     let all = rows(
         ctx,
         "SELECT l.partner AS partner, l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, \
@@ -409,86 +394,13 @@ pub async fn owner_payable<P: Platform>(
         vec![],
     )
     .await?;
-    let people = rows(
-        ctx,
-        "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status, \
-         p.payout_method AS method, p.payout_details AS details \
-         FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code",
-        vec![],
-    )
-    .await?;
-    let mut found: Vec<(i64, String, Vec<Value>)> = Vec::new();
-    for chunk in all.chunk_by(|a, b| text(a, "partner") == text(b, "partner")) {
-        let code = text(&chunk[0], "partner");
-        let entries: Vec<Entry> = chunk.iter().filter_map(entry_of).collect();
-        let b = ledger::statement(&entries, ctx.now).balance;
-        if b.payable == 0 && b.pending == 0 && b.owed_back == 0 {
-            continue;
-        }
-        // The payouts the ledger has (`payouts plan` leaves them out of a new plan).
-        let references: Vec<&str> = entries
-            .iter()
-            .filter_map(|e| e.id.strip_prefix("payout:"))
-            .collect();
-        let person = people.iter().find(|p| text(p, "code") == code);
-        let field = |k: &str| person.map(|p| text(p, k)).unwrap_or_default();
-        // Where to pay: the details that apply now (a partner's change waits out its
-        // cooling-off period), when they changed, and a change still waiting.
-        let pay = super::payout_details::effective(ctx, &code).await?;
-        let pending = pay
-            .pending
-            .as_ref()
-            .map_or_else(String::new, |(method, _, at)| {
-                format!("{method} from {}", date_of(*at))
-            });
-        found.push((
-            b.payable,
-            code.clone(),
-            vec![
-                code.into(),
-                field("name").into(),
-                field("email").into(),
-                field("status").into(),
-                pay.method.into(),
-                pay.details.into(),
-                pay.changed_at.map_or_else(String::new, date_of).into(),
-                pending.into(),
-                money(b.payable, currency).into(),
-                money(b.pending, currency).into(),
-                money(b.owed_back, currency).into(),
-                currency.code().into(),
-                references.join(" ").into(),
-            ],
-        ));
-    }
-    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let table = Table {
-        columns: &[
-            "partner",
-            "name",
-            "email",
-            "status",
-            "payout_method",
-            "payout_details",
-            "payout_details_changed",
-            "payout_change_pending",
-            "payable",
-            "pending",
-            "owed_back",
-            "currency",
-            "payout_references",
-        ],
-        total_rows: found.len() as i64,
-        rows: found.into_iter().map(|(_, _, row)| row).collect(),
-        totals: json!({}),
-    };
-    let today = ctx.now - ctx.now.rem_euclid(86_400);
-    let range = Range {
-        from: today,
-        until: today + 86_400,
-        page: 1,
-        per_page: super::reports::MAX_PER_PAGE,
-        csv,
-    };
-    Ok(super::reports::respond("payable", &range, currency, table))
+    Ok(all
+        .chunk_by(|a, b| text(a, "partner") == text(b, "partner"))
+        .map(|chunk| {
+            let entries: Vec<Entry> = chunk.iter().filter_map(entry_of).collect();
+            let balance = ledger::statement(&entries, ctx.now).balance;
+            let ids = entries.into_iter().map(|e| e.id).collect();
+            (text(&chunk[0], "partner"), balance, ids)
+        })
+        .collect())
 }

@@ -1,11 +1,11 @@
 //! Route handlers, one module per concern. The route table is in [`crate::app`].
 
-pub mod applications;
 pub mod auth;
 pub mod events;
 pub mod integrations;
 pub mod join;
 pub mod ledger;
+pub mod notifications;
 pub mod owner;
 pub mod password;
 pub mod payout_details;
@@ -48,6 +48,9 @@ pub enum Notice {
     Invalid,
     FormExpired,
     Pending,
+    OwnerFailed,
+    OwnerLinkExpired,
+    Unsubscribed,
 }
 
 impl Notice {
@@ -85,6 +88,18 @@ impl Notice {
                 true,
             ),
             Notice::FormExpired => ("The form expired. Please try again.", true),
+            Notice::OwnerFailed => (
+                "The e-mail address or password is not right. An owner without a password asks for an invite link (partner-center invite --owner).",
+                true,
+            ),
+            Notice::OwnerLinkExpired => (
+                "That link has expired or was already used. Ask for a new one: partner-center invite --owner <e-mail>.",
+                true,
+            ),
+            Notice::Unsubscribed => (
+                "Done: you will not get these e-mails any more. Switch them back on in My Profile.",
+                false,
+            ),
             Notice::Pending => (
                 "Your application is being reviewed. We will e-mail you as soon as it is approved.",
                 false,

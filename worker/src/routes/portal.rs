@@ -78,8 +78,22 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
         return Ok(private(ctx.not_found().await?));
     }
     let notice = field(&query(req), "status").and_then(Notice::from_status);
-    let Some(body) = partner_page(ctx, code, rest).await? else {
-        return Ok(private(ctx.not_found().await?));
+    match own_page(ctx, code, rest, notice).await? {
+        Some(response) => Ok(private(response)),
+        None => Ok(private(ctx.not_found().await?)),
+    }
+}
+
+/// The page at `place` of `code`'s portal as that partner sees it (their pending profile
+/// change shown in My Profile); None if there is no such page.
+pub async fn own_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    place: &str,
+    notice: Option<Notice>,
+) -> Result<Option<Response>, PlatformError> {
+    let Some(body) = partner_page(ctx, code, place).await? else {
+        return Ok(None);
     };
     let mut response = ctx.render(&body, StatusCode::OK, notice, &[]);
     if is_profile(&body)
@@ -89,7 +103,13 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
         let html = String::from_utf8_lossy(response.body()).into_owned();
         *response.body_mut() = fill_profile(&html, &update).into_bytes();
     }
-    Ok(private(response))
+    if is_profile(&body) {
+        let html = String::from_utf8_lossy(response.body()).into_owned();
+        *response.body_mut() = super::notifications::fill_switches(ctx, code, &html)
+            .await?
+            .into_bytes();
+    }
+    Ok(Some(response))
 }
 
 /// Whether a page is My Profile (which may also be the front page).
@@ -99,7 +119,7 @@ fn is_profile(body: &[u8]) -> bool {
 }
 
 /// Portal pages are the partner's own: never cached by anyone.
-fn private(mut response: Response) -> Response {
+pub fn private(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),

@@ -5,6 +5,8 @@ mod access;
 mod csv;
 mod hardening;
 mod ledger;
+mod notifications;
+mod owner;
 mod password;
 mod profile;
 mod reports;
@@ -164,12 +166,32 @@ pub const ALL: &[(&str, Scenario)] = &[
         ledger::lifecycle,
     ),
     (
+        "a new application e-mails the owner; a viewer cannot decide; an admin's approval becomes a partner",
+        owner::a_viewer_cannot_decide_applications,
+    ),
+    (
         "apply at /join, pending sign-in, approve through git, sign in",
         signup::apply_and_approve_through_git,
     ),
     (
         "a rejected applicant cannot sign in; a closed sign-up refuses",
         signup::rejected_and_closed,
+    ),
+    (
+        "owners sign in to their own console; owner and partner sessions never cross",
+        owner::owners_have_their_own_session,
+    ),
+    (
+        "the console's overview is the sum of the partners' own summaries; one CSV row per partner",
+        owner::the_overview_is_the_sum_of_the_partners,
+    ),
+    (
+        "view as partner shows exactly what the partner sees, changes nothing, and is logged",
+        owner::view_as_shows_what_the_partner_sees,
+    ),
+    (
+        "commissions reach the partner in the next daily digest, not while switched off; unsubscribe works",
+        notifications::commission_digests,
     ),
 ];
 

@@ -7,7 +7,7 @@ use super::{keys, now};
 use crate::client::{Client, Reply};
 use crate::{Outcome, World, ensure};
 
-const PASSWORD: &str = "my-own-password-42";
+pub(super) const PASSWORD: &str = "my-own-password-42";
 
 /// A join form submission; `age` seconds since the form was served (a forged, signed token).
 fn apply(
@@ -21,6 +21,17 @@ fn apply(
     let mut all = vec![("form_age", token.as_str())];
     all.extend_from_slice(fields);
     client.form("/join", &all)
+}
+
+/// Applies as `code` with `email` and `name` (a form served 30 seconds ago).
+pub(super) fn apply_as(
+    world: &World,
+    client: &mut Client,
+    code: &str,
+    email: &str,
+    name: &str,
+) -> Result<Reply, String> {
+    apply(world, client, 30, &application(code, email, name))
 }
 
 fn application<'a>(code: &'a str, email: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -201,7 +212,7 @@ pub fn apply_and_approve_through_git(world: &World) -> Outcome {
     let yaml =
         std::fs::read_to_string(&yaml_path).map_err(|e| format!("{}: {e}", yaml_path.display()))?;
     ensure!(
-        yaml.contains("code: nia001") && yaml.contains("coffee-club"),
+        yaml.contains("code: \"nia001\"") && yaml.contains("coffee-club"),
         "{yaml}"
     );
     let check = Command::new(&world.cli)

@@ -10,7 +10,7 @@ use crate::platform::{Platform, PlatformError, Row};
 use crate::routes::Ctx;
 
 /// Earnings per click in minor units, rounded half away from zero (0 without clicks).
-fn per_click(earned: i64, clicks: i64) -> i64 {
+pub fn per_click(earned: i64, clicks: i64) -> i64 {
     if clicks <= 0 {
         return 0;
     }

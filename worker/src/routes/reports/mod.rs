@@ -4,7 +4,7 @@
 //!
 //! Every query is scoped by the partner code from the session; no parameter can change it.
 
-mod analytics;
+pub mod analytics;
 mod lists;
 mod range;
 mod summary;

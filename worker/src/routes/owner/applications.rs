@@ -9,16 +9,16 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::Ctx;
-use super::join::signup_config;
-use super::owner::owner_refusal;
+use super::{Need, access, audit};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Mail, Platform, PlatformError, Statement};
+use crate::routes::Ctx;
+use crate::routes::join::signup_config;
 use crate::{Request, Response};
 
 /// `GET /api/v1/owner/applications`: the pending applications.
 pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
-    if let Some(refusal) = owner_refusal(ctx, req) {
+    if let Err(refusal) = access(ctx, req, Need::Read).await? {
         return Ok(refusal);
     }
     let rows = ctx
@@ -69,13 +69,15 @@ pub async fn decide<P: Platform>(
     code: &str,
     approve: bool,
 ) -> Result<Response, PlatformError> {
-    if let Some(refusal) = owner_refusal(ctx, req) {
-        return Ok(refusal);
-    }
+    let who = match access(ctx, req, Need::Admin).await? {
+        Ok(who) => who,
+        Err(refusal) => return Ok(refusal),
+    };
     let rows = ctx
         .platform
         .query(Statement::new(
-            "SELECT name, email, password_hash FROM applications WHERE code = ? AND status = 'pending'",
+            "SELECT code, name, email, company, website, phone, promotion, programs, password_hash FROM applications \
+             WHERE code = ? AND status = 'pending'",
             vec![code.into()],
         ))
         .await?;
@@ -121,6 +123,16 @@ pub async fn decide<P: Platform>(
             code.into(),
         ],
     )];
+    statements.push(audit(
+        who.who(),
+        if approve {
+            "approved the application of"
+        } else {
+            "rejected the application of"
+        },
+        Some(code),
+        ctx.now,
+    ));
     if approve {
         statements.push(Statement::new(
             "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, ?, 0, ?) \
@@ -129,6 +141,8 @@ pub async fn decide<P: Platform>(
         ));
     }
     ctx.platform.batch(statements).await?;
+    let applicant = application_of(&row);
+    let decisions_on = crate::notify::switches(ctx.platform).await?.decisions;
     let (subject, template) = match (&config, approve) {
         (Some(c), true) => (
             format!("Welcome to {portal_name}"),
@@ -143,19 +157,52 @@ pub async fn decide<P: Platform>(
             String::from("Hello {{ name }},\n\nYour application was reviewed.\n"),
         ),
     };
-    crate::mail::send(
-        ctx.platform,
-        Mail {
-            to: get("email"),
-            subject,
-            body: fill(&template, &values),
-        },
-    )
-    .await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "code": code, "status": if approve { "approved" } else { "rejected" } }),
-    ))
+    if decisions_on {
+        crate::mail::send(
+            ctx.platform,
+            Mail {
+                to: get("email"),
+                subject,
+                body: fill(&template, &values),
+            },
+        )
+        .await?;
+    }
+    let mut answer =
+        json!({ "code": code, "status": if approve { "approved" } else { "rejected" } });
+    if approve {
+        // What makes the approval real: the partner's file in the content repository.
+        let yaml = pc_core::application::partner_yaml(&applicant);
+        answer["file"] = json!(format!("content/partners/{code}.yaml"));
+        answer["yaml"] = json!(yaml);
+        answer["command"] = json!(format!(
+            "git add content/partners/{code}.yaml && git commit -m \"Approve partner {code}\" && git push"
+        ));
+    }
+    Ok(json_response(StatusCode::OK, &answer))
+}
+
+/// An application row as `core` reads it (programs are stored as a JSON list).
+fn application_of(row: &crate::platform::Row) -> pc_core::application::Application {
+    let opt = |k: &str| {
+        row.get(k)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    pc_core::application::Application {
+        code: opt("code").unwrap_or_default(),
+        name: opt("name").unwrap_or_default(),
+        email: opt("email").unwrap_or_default(),
+        company: opt("company"),
+        website: opt("website"),
+        phone: opt("phone"),
+        promotion: opt("promotion"),
+        programs: opt("programs")
+            .and_then(|p| serde_json::from_str(&p).ok())
+            .unwrap_or_default(),
+        created_at: 0,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,104 @@
+//! The partner file an approved application becomes (`content/partners/<code>.yaml`): the
+//! same text whether the CLI writes it or the owner's console shows it to commit.
+
+use std::fmt::Write as _;
+
+/// What an applicant gave.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Application {
+    pub code: String,
+    pub name: String,
+    pub email: String,
+    pub company: Option<String>,
+    pub website: Option<String>,
+    pub phone: Option<String>,
+    pub promotion: Option<String>,
+    pub programs: Vec<String>,
+    #[serde(default)]
+    pub created_at: i64,
+}
+
+/// A YAML double-quoted scalar: whatever the applicant typed stays one string.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c) & 0xffff);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One line, for a comment.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// The partner file: the fields a partner has, the rest as comments.
+pub fn partner_yaml(app: &Application) -> String {
+    let mut out = format!(
+        "# Approved from an application (partner-center applications approve {}).\n",
+        one_line(&app.code)
+    );
+    if let Some(website) = &app.website {
+        let _ = writeln!(out, "# Website: {}", one_line(website));
+    }
+    if let Some(promotion) = &app.promotion {
+        let _ = writeln!(out, "# How they promote: {}", one_line(promotion));
+    }
+    let _ = writeln!(out, "code: {}", quoted(&app.code));
+    let _ = writeln!(out, "name: {}", quoted(&app.name));
+    if let Some(company) = &app.company {
+        let _ = writeln!(out, "company: {}", quoted(company));
+    }
+    let _ = writeln!(out, "email: {}", quoted(&app.email));
+    if let Some(phone) = &app.phone {
+        let _ = writeln!(out, "phone: {}", quoted(phone));
+    }
+    out.push_str("programs:\n");
+    for program in &app.programs {
+        let _ = writeln!(out, "  - {}", quoted(program));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_yaml_keeps_typed_text_as_data() {
+        let app = Application {
+            code: "new001".into(),
+            name: "Jo: \"quotes\" # not a comment \\ \u{7}".into(),
+            email: "jo@example.com".into(),
+            company: None,
+            website: Some("https://jo.example\nprograms: [evil]".into()),
+            phone: None,
+            promotion: Some("Newsletter".into()),
+            programs: vec!["coffee-club".into()],
+            created_at: 0,
+        };
+        let yaml = partner_yaml(&app);
+        let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(value["name"], "Jo: \"quotes\" # not a comment \\ \u{7}");
+        assert_eq!(value["code"], "new001");
+        assert_eq!(value["programs"][0], "coffee-club");
+        assert_eq!(
+            value["programs"].as_sequence().unwrap().len(),
+            1,
+            "a comment cannot add fields"
+        );
+        assert!(value.get("company").is_none());
+        assert!(yaml.contains("# Website: https://jo.example programs: [evil]"));
+    }
+}

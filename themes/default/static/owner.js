@@ -1,0 +1,241 @@
+// The owner's console: fills each page from the owner API (/api/v1/owner/…). No framework;
+// no inline script (the CSP forbids it). Money comes as decimal strings and is only formatted.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-console]");
+  if (!root) return;
+  var page = root.getAttribute("data-console");
+  var role = root.getAttribute("data-role");
+  var errorBox = document.querySelector("[data-console-error]");
+  var currency = "USD";
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function iso(d) { return d.toISOString().slice(0, 10); }
+  function money(text) {
+    var n = Number(text);
+    if (!isFinite(n)) return text;
+    try { return new Intl.NumberFormat(undefined, { style: "currency", currency: currency }).format(n); }
+    catch (e) { return text + " " + currency; }
+  }
+  function count(n) { return Number(n).toLocaleString(); }
+  function csrf() { var i = document.querySelector("[data-csrf]"); return i ? i.value : ""; }
+  function fail(message) { errorBox.textContent = message; errorBox.hidden = false; }
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } }).then(function (r) {
+      if (r.status === 401) { window.location.href = "/owner/login/?next=" + encodeURIComponent(window.location.pathname); throw new Error("signed out"); }
+      return r.json().then(function (body) { if (!r.ok) throw new Error(body.error || ("HTTP " + r.status)); if (body.currency) currency = body.currency; return body; });
+    });
+  }
+  function postJSON(url, body) {
+    return fetch(url, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json", "x-csrf-token": csrf() }, body: JSON.stringify(body || {}) })
+      .then(function (r) { return r.json().then(function (v) { if (!r.ok) throw new Error(v.error || ("HTTP " + r.status)); return v; }); });
+  }
+  function stat(box, label, value, hint) {
+    var c = el("div", { "class": "stat" });
+    c.appendChild(el("span", { "class": "stat-label" }, label));
+    c.appendChild(el("strong", { "class": "stat-value" }, value));
+    if (hint) c.appendChild(el("span", { "class": "stat-hint" }, hint));
+    box.appendChild(c);
+  }
+  // A table: columns [key, label, kind] with kind "money", "num" or text.
+  function fillTable(table, columns, rows, onHead) {
+    var head = table.querySelector("thead"), body = table.querySelector("tbody");
+    head.textContent = ""; body.textContent = "";
+    var tr = el("tr");
+    columns.forEach(function (c) {
+      var th = el("th", { scope: "col", "class": c[2] ? "num" : "" });
+      if (onHead) {
+        var b = el("button", { type: "button", "class": "sort", "data-sort": c[0] }, c[1]);
+        b.addEventListener("click", function () { onHead(c[0]); });
+        th.appendChild(b);
+        th.setAttribute("aria-sort", onHead.sorted === c[0] ? (onHead.desc ? "descending" : "ascending") : "none");
+      } else {
+        th.textContent = c[1];
+      }
+      tr.appendChild(th);
+    });
+    head.appendChild(tr);
+    rows.forEach(function (r) {
+      var row = el("tr");
+      columns.forEach(function (c) {
+        var v = r[c[0]];
+        var cell = el(c === columns[0] ? "th" : "td", c === columns[0] ? { scope: "row" } : { "class": c[2] ? "num" : "" });
+        if (c[3]) cell.appendChild(c[3](r));
+        else cell.textContent = v === null || v === undefined ? "" : (c[2] === "money" ? money(v) : c[2] === "num" ? count(v) : v);
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+  }
+  function presetRange(value) {
+    var now = new Date();
+    var today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    var from = new Date(today), to = new Date(today);
+    if (value === "month") { from.setUTCDate(1); }
+    else if (value === "last-month") { from = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1)); to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 0)); }
+    else if (value === "year") { from = new Date(Date.UTC(today.getUTCFullYear(), 0, 1)); }
+    else { from.setUTCDate(from.getUTCDate() - (parseInt(value, 10) || 30) + 1); }
+    return { from: iso(from), to: iso(to) };
+  }
+  // The date range form: calls `load(query)` now and on every change.
+  function range(load) {
+    var form = document.querySelector("[data-range]");
+    var preset = form.querySelector("[data-preset]");
+    function apply(v) { var r = presetRange(v); form.from.value = r.from; form.to.value = r.to; }
+    apply(preset.value);
+    function go() { load("from=" + form.from.value + "&to=" + form.to.value); }
+    preset.addEventListener("change", function () { if (preset.value) { apply(preset.value); go(); } });
+    form.addEventListener("submit", function (e) { e.preventDefault(); preset.value = ""; go(); });
+    go();
+  }
+  function partnerLink(r) { return el("a", { href: "/owner/partners/" + encodeURIComponent(r.partner) + "/" }, r.partner); }
+
+  var pages = {
+    overview: function () {
+      range(function (q) {
+        getJSON("/api/v1/owner/overview?" + q).then(function (o) {
+          var t = document.querySelector("[data-totals]"), b = document.querySelector("[data-balances]");
+          t.textContent = ""; b.textContent = "";
+          var s = o.in_range;
+          stat(t, "Clicks", count(s.clicks), count(s.filtered_clicks) + " filtered (bots, prefetches)");
+          stat(t, "Leads", count(s.leads));
+          stat(t, "Sales", count(s.sales), count(s.subscription_payments) + " subscription payments");
+          stat(t, "Revenue attributed", money(s.revenue), "less " + count(s.refunds) + " refunds");
+          stat(t, "Commissions earned", money(s.earned), money(s.earnings_per_click) + " per click");
+          stat(b, "Payable now", money(o.balances.payable));
+          stat(b, "Pending (in hold)", money(o.balances.pending));
+          stat(b, "Paid to date", money(o.balances.paid_to_date));
+          stat(b, "Applications waiting", count(o.pending_applications));
+          fillTable(document.querySelector("[data-by-day]"), [["date", "Date"], ["clicks", "Clicks", "num"], ["sales", "Sales", "num"], ["earned", "Commissions", "money"]], o.by_day.slice().reverse());
+          fillTable(document.querySelector("[data-by-program]"), [["name", "Program"], ["clicks", "Clicks", "num"], ["sales", "Sales", "num"], ["sales_amount", "Sales amount", "money"], ["earned", "Commissions", "money"]], o.by_program);
+        }).catch(function (e) { fail(e.message); });
+      });
+    },
+    partners: function () {
+      var state = { q: "", sort: "earned", desc: true, page: 1, range: "" };
+      var table = document.querySelector("[data-partners]");
+      var csv = document.querySelector("[data-csv]");
+      var pager = document.querySelector("[data-pager]");
+      function onHead(key) {
+        if (state.sort === key) state.desc = !state.desc; else { state.sort = key; state.desc = ["partner", "name", "email", "status"].indexOf(key) < 0; }
+        state.page = 1; load();
+      }
+      function load() {
+        var q = state.range + "&q=" + encodeURIComponent(state.q) + "&sort=" + state.sort + "&dir=" + (state.desc ? "desc" : "asc");
+        csv.setAttribute("href", "/api/v1/owner/partners?format=csv&" + q);
+        getJSON("/api/v1/owner/partners?per_page=50&page=" + state.page + "&" + q).then(function (r) {
+          onHead.sorted = state.sort; onHead.desc = state.desc;
+          fillTable(table, [["partner", "Partner", null, partnerLink], ["name", "Name"], ["status", "Status"], ["clicks", "Clicks", "num"], ["sales", "Sales", "num"], ["revenue", "Revenue", "money"], ["earned", "Earned", "money"], ["epc", "EPC", "money"], ["payable", "Payable", "money"], ["balance", "Balance", "money"]], r.rows, onHead);
+          document.querySelector("[data-count]").textContent = "(" + count(r.total_rows) + ")";
+          var pages = Math.max(1, Math.ceil(r.total_rows / 50));
+          pager.hidden = pages < 2;
+          pager.querySelector("[data-page-label]").textContent = "Page " + state.page + " of " + pages;
+          pager.querySelector("[data-prev]").disabled = state.page <= 1;
+          pager.querySelector("[data-next]").disabled = state.page >= pages;
+        }).catch(function (e) { fail(e.message); });
+      }
+      pager.querySelector("[data-prev]").addEventListener("click", function () { state.page -= 1; load(); });
+      pager.querySelector("[data-next]").addEventListener("click", function () { state.page += 1; load(); });
+      document.querySelector("[data-search]").addEventListener("submit", function (e) { e.preventDefault(); state.q = e.target.q.value; state.page = 1; load(); });
+      range(function (q) { state.range = q; state.page = 1; load(); });
+    },
+    partner: function () {
+      var code = document.querySelector("[data-partner-code]").getAttribute("data-partner-code");
+      document.querySelector("[data-view-as]").setAttribute("href", "/owner/as/" + code + "/");
+      getJSON("/api/v1/owner/partners/" + code).then(function (d) {
+        var p = d.partner;
+        document.querySelector("[data-console-title]").textContent = p.name + " (" + p.code + ")";
+        var dl = document.querySelector("[data-details]");
+        [["E-mail", p.email], ["Company", p.company], ["Phone", p.phone], ["Status", p.status], ["Referred by", p.parent],
+         ["Programs", d.programs.map(function (x) { return x.name; }).join(", ")],
+         ["Payout", d.payout.method ? d.payout.method + (d.payout.details ? ": " + d.payout.details : "") : "not given"]].forEach(function (x) {
+          dl.appendChild(el("dt", {}, x[0])); dl.appendChild(el("dd", {}, x[1] || "—"));
+        });
+        fillTable(document.querySelector("[data-links]"), [["slug", "Link"], ["path", "Address"], ["target", "Goes to"]], d.links);
+        var ul = document.querySelector("[data-activity]");
+        if (!d.activity.length) ul.appendChild(el("li", {}, "Nothing yet."));
+        d.activity.forEach(function (a) { ul.appendChild(el("li", {}, new Date(a.at * 1000).toLocaleString() + " — " + a.owner + " " + a.action)); });
+      }).catch(function (e) { fail(e.message); });
+      getJSON("/api/v1/owner/as/" + code + "/summary").then(function (s) {
+        var b = document.querySelector("[data-balances]");
+        stat(b, "Payable", money(s.payable)); stat(b, "Pending", money(s.pending));
+        stat(b, "Paid to date", money(s.paid_to_date)); stat(b, "Earned to date", money(s.earned_to_date));
+      }).catch(function (e) { fail(e.message); });
+      getJSON("/api/v1/owner/as/" + code + "/ledger?per_page=500&from=2000-01-01").then(function (r) {
+        fillTable(document.querySelector("[data-ledger]"), [["date", "Date"], ["entry", "Entry"], ["detail", "Detail"], ["amount", "Amount", "money"], ["status", "Status"], ["balance", "Balance", "money"]], r.rows);
+      }).catch(function (e) { fail(e.message); });
+    },
+    applications: function () {
+      var box = document.querySelector("[data-applications]");
+      getJSON("/api/v1/owner/applications").then(function (r) {
+        document.querySelector("[data-empty]").hidden = r.applications.length > 0;
+        r.applications.forEach(function (a) {
+          var card = el("section", { "class": "card application", "data-application": a.code });
+          card.appendChild(el("h2", {}, a.name + " — " + a.code));
+          var dl = el("dl", { "class": "details" });
+          [["E-mail", a.email], ["Company", a.company], ["Website", a.website], ["Phone", a.phone], ["How they promote", a.promotion],
+           ["Programs", (a.programs || []).join(", ")], ["Applied", new Date(a.created_at * 1000).toLocaleString()]].forEach(function (x) {
+            dl.appendChild(el("dt", {}, x[0])); dl.appendChild(el("dd", {}, x[1] || "—"));
+          });
+          card.appendChild(dl);
+          var out = el("div", { "class": "stack", "aria-live": "polite" });
+          if (role === "admin") {
+            var form = el("form", { "class": "stack" });
+            var id = "reason-" + a.code;
+            var field = el("div", { "class": "field" });
+            field.appendChild(el("label", { "for": id }, "Reason, if you reject (the applicant reads it)"));
+            field.appendChild(el("textarea", { id: id, name: "reason", rows: "2", maxlength: "1000" }));
+            form.appendChild(field);
+            var approve = el("button", { type: "button", "class": "button primary", "data-approve": a.code }, "Approve");
+            var reject = el("button", { type: "button", "class": "button secondary", "data-reject": a.code }, "Reject");
+            var row = el("p", { "class": "actions" }); row.appendChild(approve); row.appendChild(reject); form.appendChild(row);
+            card.appendChild(form);
+            var decide = function (action) {
+              approve.disabled = reject.disabled = true;
+              postJSON("/api/v1/owner/applications/" + a.code + "/" + action, { reason: form.reason.value }).then(function (v) {
+                form.remove();
+                if (v.status === "approved") {
+                  out.appendChild(el("p", { "class": "notice" }, "Approved. Commit this file as " + v.file + ", then deploy:"));
+                  out.appendChild(el("pre", { "class": "code", "data-yaml": "" }, v.yaml));
+                  out.appendChild(el("pre", { "class": "code" }, v.command));
+                } else {
+                  out.appendChild(el("p", { "class": "notice" }, "Rejected; the applicant was e-mailed."));
+                }
+              }).catch(function (e) { approve.disabled = reject.disabled = false; fail(e.message); });
+            };
+            approve.addEventListener("click", function () { decide("approve"); });
+            reject.addEventListener("click", function () { decide("reject"); });
+          } else {
+            out.appendChild(el("p", { "class": "muted" }, "Only an admin can approve or reject."));
+          }
+          card.appendChild(out);
+          box.appendChild(card);
+        });
+      }).catch(function (e) { fail(e.message); });
+    },
+    payouts: function () {
+      getJSON("/api/v1/owner/payable").then(function (r) {
+        document.querySelector("[data-empty]").hidden = r.rows.length > 0;
+        var sum = function (k) { return r.rows.reduce(function (t, x) { return t + Math.round(Number(x[k]) * 100); }, 0) / 100; };
+        var t = document.querySelector("[data-totals]");
+        stat(t, "Payable now", money(sum("payable")), r.rows.filter(function (x) { return Number(x.payable) > 0; }).length + " partners");
+        stat(t, "Pending", money(sum("pending")));
+        stat(t, "Owed back", money(sum("owed_back")));
+        fillTable(document.querySelector("[data-payable]"), [["partner", "Partner", null, partnerLink], ["name", "Name"], ["payout_method", "Method"], ["payout_details", "Pay to"], ["payable", "Payable", "money"], ["pending", "Pending", "money"], ["owed_back", "Owed back", "money"]], r.rows);
+      }).catch(function (e) { fail(e.message); });
+    },
+    activity: function () {
+      getJSON("/api/v1/owner/activity").then(function (r) {
+        r.activity.forEach(function (a) { a.when = new Date(a.at * 1000).toLocaleString(); });
+        fillTable(document.querySelector("[data-activity-log]"), [["when", "When"], ["owner", "Who"], ["action", "Did"], ["subject", "About"]], r.activity);
+      }).catch(function (e) { fail(e.message); });
+    }
+  };
+  if (pages[page]) pages[page]();
+})();

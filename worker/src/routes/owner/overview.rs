@@ -1,0 +1,395 @@
+//! The program at a glance (`GET /api/v1/owner/overview`) and every partner in one table
+//! (`GET /api/v1/owner/partners`, JSON or CSV). The figures are the partners' own report
+//! figures summed: the same queries' scope (attributed rows, the same range), the same
+//! balances from `core`'s statement.
+
+use std::collections::HashMap;
+
+use http::StatusCode;
+use pc_core::ledger::Balance;
+use serde_json::{Value, json};
+
+use super::{Need, access};
+use crate::http_util::{field, json as json_response, json_error, query};
+use crate::platform::{Platform, PlatformError, Row};
+use crate::routes::Ctx;
+use crate::routes::ledger::all_balances;
+use crate::routes::reports::analytics::per_click;
+use crate::routes::reports::{Range, Table, currency, date_of, int, money, respond, rows, text};
+use crate::{Request, Response};
+
+const DAY: i64 = 86_400;
+
+/// Counts and sums per partner in a range.
+#[derive(Debug, Default, Clone, Copy)]
+struct Activity {
+    clicks: i64,
+    filtered: i64,
+    leads: i64,
+    sales: i64,
+    subscription_payments: i64,
+    refunds: i64,
+    /// Sales and subscription payments, less refunds (minor units).
+    revenue: i64,
+    /// Commissions, clawbacks and adjustments dated in the range.
+    earned: i64,
+}
+
+async fn activity<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    range: &Range,
+) -> Result<HashMap<String, Activity>, PlatformError> {
+    let scope = || vec![range.from.into(), range.until.into()];
+    let mut by_partner: HashMap<String, Activity> = HashMap::new();
+    for r in rows(
+        ctx,
+        "SELECT partner, count(*) AS n FROM clicks WHERE created_at >= ? AND created_at < ? GROUP BY partner",
+        scope(),
+    )
+    .await?
+    {
+        by_partner.entry(text(&r, "partner")).or_default().clicks = int(&r, "n");
+    }
+    for r in rows(
+        ctx,
+        "SELECT partner, count(*) AS n FROM filtered_clicks WHERE created_at >= ? AND created_at < ? GROUP BY partner",
+        scope(),
+    )
+    .await?
+    {
+        by_partner.entry(text(&r, "partner")).or_default().filtered = int(&r, "n");
+    }
+    for r in rows(
+        ctx,
+        "SELECT partner, type, count(*) AS n, coalesce(sum(amount_minor), 0) AS amount FROM events \
+         WHERE partner IS NOT NULL AND occurred_at >= ? AND occurred_at < ? GROUP BY partner, type",
+        scope(),
+    )
+    .await?
+    {
+        let a = by_partner.entry(text(&r, "partner")).or_default();
+        let (n, amount) = (int(&r, "n"), int(&r, "amount"));
+        match text(&r, "type").as_str() {
+            "lead" => a.leads = n,
+            "sale" => {
+                a.sales = n;
+                a.revenue += amount;
+            }
+            "subscription_payment" => {
+                a.subscription_payments = n;
+                a.revenue += amount;
+            }
+            "refund" => {
+                a.refunds = n;
+                a.revenue -= amount;
+            }
+            _ => {}
+        }
+    }
+    for r in rows(
+        ctx,
+        "SELECT partner, sum(amount_minor) AS amount FROM ledger WHERE kind IN ('commission', 'clawback', 'adjustment') \
+         AND occurred_at >= ? AND occurred_at < ? GROUP BY partner",
+        scope(),
+    )
+    .await?
+    {
+        by_partner.entry(text(&r, "partner")).or_default().earned = int(&r, "amount");
+    }
+    Ok(by_partner)
+}
+
+/// `GET /api/v1/owner/overview?from&to`: totals, by day and by program.
+pub async fn overview<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    if let Err(refusal) = access(ctx, req, Need::Read).await? {
+        return Ok(refusal);
+    }
+    let range = match Range::parse(req, ctx.now) {
+        Ok(r) => r,
+        Err(message) => return Ok(json_error(StatusCode::BAD_REQUEST, &message)),
+    };
+    let currency = currency(ctx).await?;
+    let total = activity(ctx, &range)
+        .await?
+        .into_values()
+        .fold(Activity::default(), |mut t, a| {
+            t.clicks += a.clicks;
+            t.filtered += a.filtered;
+            t.leads += a.leads;
+            t.sales += a.sales;
+            t.subscription_payments += a.subscription_payments;
+            t.refunds += a.refunds;
+            t.revenue += a.revenue;
+            t.earned += a.earned;
+            t
+        });
+    let balances = all_balances(ctx).await?;
+    let sum = |f: fn(&Balance) -> i64| balances.iter().map(|(_, b, _)| f(b)).sum::<i64>();
+    let partners = rows(
+        ctx,
+        "SELECT status, count(*) AS n FROM partners GROUP BY status",
+        vec![],
+    )
+    .await?;
+    let pending_applications = rows(
+        ctx,
+        "SELECT count(*) AS n FROM applications WHERE status = 'pending'",
+        vec![],
+    )
+    .await?
+    .first()
+    .map_or(0, |r| int(r, "n"));
+    let scope = || vec![range.from.into(), range.until.into()];
+    let clicks_by_day = rows(
+        ctx,
+        "SELECT created_at / 86400 AS day, count(*) AS n FROM clicks WHERE created_at >= ? AND created_at < ? GROUP BY day",
+        scope(),
+    )
+    .await?;
+    let sales_by_day = rows(
+        ctx,
+        "SELECT occurred_at / 86400 AS day, count(*) AS n, coalesce(sum(amount_minor), 0) AS amount FROM events \
+         WHERE partner IS NOT NULL AND type = 'sale' AND occurred_at >= ? AND occurred_at < ? GROUP BY day",
+        scope(),
+    )
+    .await?;
+    let earned_by_day = rows(
+        ctx,
+        "SELECT occurred_at / 86400 AS day, sum(amount_minor) AS amount FROM ledger \
+         WHERE kind IN ('commission', 'clawback', 'adjustment') AND occurred_at >= ? AND occurred_at < ? GROUP BY day",
+        scope(),
+    )
+    .await?;
+    let on = |found: &[Row], day: i64, key: &str| {
+        found
+            .iter()
+            .find(|r| int(r, "day") == day)
+            .map_or(0, |r| int(r, key))
+    };
+    let mut by_day = Vec::new();
+    let mut day = range.from / DAY;
+    while day * DAY < range.until {
+        by_day.push(json!({
+            "date": date_of(day * DAY),
+            "clicks": on(&clicks_by_day, day, "n"),
+            "sales": on(&sales_by_day, day, "n"),
+            "earned": money(on(&earned_by_day, day, "amount"), currency),
+        }));
+        day += 1;
+    }
+    let by_program = program_rows(ctx, &range, currency).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "report": "overview",
+            "from": date_of(range.from),
+            "to": date_of(range.until - DAY),
+            "currency": currency.code(),
+            "in_range": {
+                "clicks": total.clicks,
+                "filtered_clicks": total.filtered,
+                "leads": total.leads,
+                "sales": total.sales,
+                "subscription_payments": total.subscription_payments,
+                "refunds": total.refunds,
+                "revenue": money(total.revenue, currency),
+                "earned": money(total.earned, currency),
+                "earnings_per_click": money(per_click(total.earned, total.clicks), currency),
+            },
+            "balances": {
+                "payable": money(sum(|b| b.payable), currency),
+                "pending": money(sum(|b| b.pending), currency),
+                "owed_back": money(sum(|b| b.owed_back), currency),
+                "paid_to_date": money(sum(|b| b.paid), currency),
+                "earned_to_date": money(sum(|b| b.earned), currency),
+            },
+            "partners": partners.iter().map(|r| (text(r, "status"), int(r, "n"))).collect::<HashMap<_, _>>(),
+            "pending_applications": pending_applications,
+            "by_day": by_day,
+            "by_program": by_program,
+        }),
+    ))
+}
+
+async fn program_rows<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    range: &Range,
+    currency: pc_core::Currency,
+) -> Result<Vec<Value>, PlatformError> {
+    let scope = || vec![range.from.into(), range.until.into()];
+    let clicks = rows(
+        ctx,
+        "SELECT program, count(*) AS n FROM clicks WHERE created_at >= ? AND created_at < ? GROUP BY program",
+        scope(),
+    )
+    .await?;
+    let sales = rows(
+        ctx,
+        "SELECT program, count(*) AS n, coalesce(sum(amount_minor), 0) AS amount FROM events \
+         WHERE partner IS NOT NULL AND type = 'sale' AND occurred_at >= ? AND occurred_at < ? GROUP BY program",
+        scope(),
+    )
+    .await?;
+    let earned = rows(
+        ctx,
+        "SELECT program, sum(amount_minor) AS amount FROM ledger WHERE kind IN ('commission', 'clawback') \
+         AND occurred_at >= ? AND occurred_at < ? GROUP BY program",
+        scope(),
+    )
+    .await?;
+    let programs = rows(
+        ctx,
+        "SELECT id, name FROM programs ORDER BY priority, id",
+        vec![],
+    )
+    .await?;
+    let of = |found: &[Row], id: &str, key: &str| {
+        found
+            .iter()
+            .find(|r| text(r, "program") == id)
+            .map_or(0, |r| int(r, key))
+    };
+    Ok(programs
+        .iter()
+        .map(|p| {
+            let id = text(p, "id");
+            json!({
+                "program": id, "name": text(p, "name"),
+                "clicks": of(&clicks, &id, "n"),
+                "sales": of(&sales, &id, "n"),
+                "sales_amount": money(of(&sales, &id, "amount"), currency),
+                "earned": money(of(&earned, &id, "amount"), currency),
+            })
+        })
+        .collect())
+}
+
+const PARTNER_COLUMNS: &[&str] = &[
+    "partner",
+    "name",
+    "email",
+    "status",
+    "clicks",
+    "leads",
+    "sales",
+    "revenue",
+    "earned",
+    "epc",
+    "payable",
+    "pending",
+    "paid_to_date",
+    "balance",
+];
+
+/// `GET /api/v1/owner/partners?from&to&q&sort&dir[&format=csv]`: one row per partner, with
+/// the range's activity and today's balance. `q` matches code, name or e-mail; `sort` is any
+/// column (default: earned, highest first).
+pub async fn partners<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    if let Err(refusal) = access(ctx, req, Need::Read).await? {
+        return Ok(refusal);
+    }
+    let range = match Range::parse(req, ctx.now) {
+        Ok(r) => r,
+        Err(message) => return Ok(json_error(StatusCode::BAD_REQUEST, &message)),
+    };
+    let q = query(req);
+    let search = field(&q, "q").unwrap_or("").trim().to_lowercase();
+    let sort = field(&q, "sort").unwrap_or("earned");
+    let Some(sort_at) = PARTNER_COLUMNS.iter().position(|c| *c == sort) else {
+        return Ok(json_error(
+            StatusCode::BAD_REQUEST,
+            &format!("`sort` is one of: {}", PARTNER_COLUMNS.join(", ")),
+        ));
+    };
+    let descending = match field(&q, "dir") {
+        None | Some("") => !matches!(sort, "partner" | "name" | "email" | "status"),
+        Some("desc") => true,
+        Some("asc") => false,
+        Some(_) => return Ok(json_error(StatusCode::BAD_REQUEST, "`dir` is asc or desc")),
+    };
+    let currency = currency(ctx).await?;
+    let activity = activity(ctx, &range).await?;
+    let balances: HashMap<String, Balance> = all_balances(ctx)
+        .await?
+        .into_iter()
+        .map(|(code, b, _)| (code, b))
+        .collect();
+    let people = rows(
+        ctx,
+        "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status \
+         FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.status != 'removed' ORDER BY p.code",
+        vec![],
+    )
+    .await?;
+    // Each row with its sort key (minor units or counts; text for the text columns).
+    let mut found: Vec<(Value, Vec<Value>)> = Vec::new();
+    for person in &people {
+        let code = text(person, "code");
+        let (name, email) = (text(person, "name"), text(person, "email"));
+        if !search.is_empty()
+            && ![&code, &name, &email]
+                .iter()
+                .any(|t| t.to_lowercase().contains(&search))
+        {
+            continue;
+        }
+        let a = activity.get(&code).copied().unwrap_or_default();
+        let b = balances.get(&code).copied().unwrap_or_default();
+        let epc = per_click(a.earned, a.clicks);
+        let numbers = [
+            a.clicks, a.leads, a.sales, a.revenue, a.earned, epc, b.payable, b.pending, b.paid,
+            b.balance,
+        ];
+        let mut row: Vec<Value> = vec![
+            code.into(),
+            name.into(),
+            email.into(),
+            text(person, "status").into(),
+            a.clicks.into(),
+            a.leads.into(),
+            a.sales.into(),
+        ];
+        row.extend(
+            numbers[3..]
+                .iter()
+                .map(|m| Value::from(money(*m, currency))),
+        );
+        let key = match sort_at {
+            0..4 => Value::from(row[sort_at].as_str().unwrap_or("").to_lowercase()),
+            _ => Value::from(numbers[sort_at - 4]),
+        };
+        found.push((key, row));
+    }
+    found.sort_by(|(a, ra), (b, rb)| {
+        let order = match (a.as_i64(), b.as_i64()) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => a.as_str().unwrap_or("").cmp(b.as_str().unwrap_or("")),
+        };
+        let order = if descending { order.reverse() } else { order };
+        order.then_with(|| ra[0].as_str().cmp(&rb[0].as_str()))
+    });
+    let total_rows = found.len() as i64;
+    let rows: Vec<Vec<Value>> = if range.csv {
+        found.into_iter().map(|(_, r)| r).collect()
+    } else {
+        found
+            .into_iter()
+            .skip(usize::try_from(range.offset()).unwrap_or(0))
+            .take(usize::try_from(range.per_page).unwrap_or(100))
+            .map(|(_, r)| r)
+            .collect()
+    };
+    let table = Table {
+        columns: PARTNER_COLUMNS,
+        rows,
+        total_rows,
+        totals: json!({}),
+    };
+    Ok(respond("partners", &range, currency, table))
+}

@@ -1,0 +1,200 @@
+//! Payouts, the owner's side: who is owed what and where to send it
+//! (`GET /api/v1/owner/payable`), as JSON, CSV, or the file a PayPal Payouts batch or a bank's
+//! transfer list takes. `partner-center payouts plan` records what was paid.
+
+use http::{HeaderValue, StatusCode, header};
+use pc_core::Currency;
+use serde_json::{Value, json};
+
+use super::{Need, access};
+use crate::http_util::{self, field, json_error, query};
+use crate::platform::{Platform, PlatformError};
+use crate::routes::Ctx;
+use crate::routes::ledger::all_balances;
+use crate::routes::reports::{Range, Table, currency, date_of, money, respond, rows, text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+    PayPal,
+    Bank,
+}
+
+/// `GET /api/v1/owner/payable` (an owner's session or the `OWNER_TOKEN` bearer): every partner
+/// with money payable, pending or owed back, by `core`'s statement.
+pub async fn owner_payable<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &crate::Request,
+) -> Result<crate::Response, PlatformError> {
+    if let Err(refusal) = access(ctx, req, Need::Read).await? {
+        return Ok(refusal);
+    }
+    let format = match field(&query(req), "format") {
+        None | Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("paypal") => Format::PayPal,
+        Some("bank") => Format::Bank,
+        Some(_) => {
+            return Ok(json_error(
+                StatusCode::BAD_REQUEST,
+                "`format` is json, csv, paypal (a PayPal Payouts batch) or bank (a transfer list)",
+            ));
+        }
+    };
+    let currency = currency(ctx).await?;
+    let balances = all_balances(ctx).await?;
+    let people = rows(
+        ctx,
+        "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status, \
+         p.payout_method AS method, p.payout_details AS details \
+         FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code",
+        vec![],
+    )
+    .await?;
+    let mut found: Vec<(i64, String, Vec<Value>)> = Vec::new();
+    for (code, b, ids) in balances {
+        if b.payable == 0 && b.pending == 0 && b.owed_back == 0 {
+            continue;
+        }
+        // The payouts the ledger has (`payouts plan` leaves them out of a new plan).
+        let references: Vec<&str> = ids
+            .iter()
+            .filter_map(|id| id.strip_prefix("payout:"))
+            .collect();
+        let person = people.iter().find(|p| text(p, "code") == code);
+        let field = |k: &str| person.map(|p| text(p, k)).unwrap_or_default();
+        // Where to pay: the details that apply now (a partner's change waits out its
+        // cooling-off period), when they changed, and a change still waiting.
+        let pay = crate::routes::payout_details::effective(ctx, &code).await?;
+        let pending = pay
+            .pending
+            .as_ref()
+            .map_or_else(String::new, |(method, _, at)| {
+                format!("{method} from {}", date_of(*at))
+            });
+        found.push((
+            b.payable,
+            code.clone(),
+            vec![
+                code.into(),
+                field("name").into(),
+                field("email").into(),
+                field("status").into(),
+                pay.method.into(),
+                pay.details.into(),
+                pay.changed_at.map_or_else(String::new, date_of).into(),
+                pending.into(),
+                money(b.payable, currency).into(),
+                money(b.pending, currency).into(),
+                money(b.owed_back, currency).into(),
+                currency.code().into(),
+                references.join(" ").into(),
+            ],
+        ));
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let table = Table {
+        columns: &[
+            "partner",
+            "name",
+            "email",
+            "status",
+            "payout_method",
+            "payout_details",
+            "payout_details_changed",
+            "payout_change_pending",
+            "payable",
+            "pending",
+            "owed_back",
+            "currency",
+            "payout_references",
+        ],
+        total_rows: found.len() as i64,
+        rows: found.into_iter().map(|(_, _, row)| row).collect(),
+        totals: json!({}),
+    };
+    let today = ctx.now - ctx.now.rem_euclid(86_400);
+    if matches!(format, Format::PayPal | Format::Bank) {
+        return Ok(batch(&table, format, &date_of(today), currency));
+    }
+    let range = Range {
+        from: today,
+        until: today + 86_400,
+        page: 1,
+        per_page: crate::routes::reports::MAX_PER_PAGE,
+        csv: format == Format::Csv,
+    };
+    Ok(respond("payable", &range, currency, table))
+}
+
+/// The payable partners paid by `format`'s method, as the file its batch takes: PayPal
+/// Payouts' upload (recipient, amount, currency, reference, note, wallet; no header) or a
+/// transfer list (name, account, amount, currency, reference). References are those
+/// `payouts plan` writes (`PO-<date>-<code>`).
+fn batch(table: &Table, format: Format, today: &str, currency: Currency) -> crate::Response {
+    let at = |name: &str| table.columns.iter().position(|c| *c == name).unwrap_or(0);
+    let cell = |row: &[Value], name: &str| row[at(name)].as_str().unwrap_or("").to_owned();
+    let paypal = format == Format::PayPal;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    if !paypal {
+        let _ = writer.write_record(["name", "account", "amount", "currency", "reference"]);
+    }
+    for row in &table.rows {
+        let method = cell(row, "payout_method").to_lowercase();
+        let payable = cell(row, "payable");
+        if payable.trim_start_matches(['0', '.']).is_empty() || method.contains("paypal") != paypal
+        {
+            continue;
+        }
+        let reference = format!("PO-{today}-{}", cell(row, "partner"));
+        let record: Vec<String> = if paypal {
+            let details = cell(row, "payout_details");
+            let to = if details.contains('@') {
+                details
+            } else {
+                cell(row, "email")
+            };
+            vec![
+                to,
+                payable,
+                currency.code().into(),
+                reference,
+                format!("Partner commissions to {today}"),
+                "PAYPAL".into(),
+            ]
+        } else {
+            vec![
+                cell(row, "name"),
+                cell(row, "payout_details"),
+                payable,
+                currency.code().into(),
+                reference,
+            ]
+        };
+        let record: Vec<String> = record
+            .iter()
+            .map(|c| pc_core::csv_cell::cell(c).into_owned())
+            .collect();
+        let _ = writer.write_record(&record);
+    }
+    let mut response = http_util::text(StatusCode::OK, "");
+    *response.body_mut() = writer.into_inner().unwrap_or_default();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    let name = format!(
+        "attachment; filename=\"{}-{today}.csv\"",
+        if paypal {
+            "paypal-payouts"
+        } else {
+            "bank-transfers"
+        }
+    );
+    if let Ok(v) = HeaderValue::from_str(&name) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
