@@ -7,7 +7,8 @@
 // Then, against a second `serve` on the demo with its sample history (DEMO_BASE_URL,
 // DEMO_PASSWORD), a newcomer's first look: balances that add up and explained lines.
 //
-// env: BASE_URL, PASSWORD (abc123's), EVENTS_SECRET, ARTIFACTS, DEMO_BASE_URL, DEMO_PASSWORD
+// env: BASE_URL, PASSWORD (abc123's), EVENTS_SECRET, ARTIFACTS, DEMO_BASE_URL, DEMO_PASSWORD,
+// OWNER_LINK (the demo admin's set-password link)
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
@@ -442,6 +443,79 @@ if (process.env.DEMO_BASE_URL) {
     const text = await box.innerText();
     assert(/order DEMO-/.test(text) && /programs\/coffee-club\.yaml:\d+/.test(text), `the explanation: ${text}`);
     assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
+  });
+}
+
+// The owner's console on the demo (with its history): the admin sets a password through the
+// invite link `serve` printed, reads every console page, sorts and searches the partners,
+// opens one partner and views the portal as them. Each page passes axe at 1280 and 390 px.
+if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
+  await step("the owner's console: overview, partners, one partner, view as partner, applications, payouts, activity", async () => {
+    const demo = process.env.DEMO_BASE_URL;
+    const owner = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const p = await owner.newPage();
+    const errors = [];
+    p.on("console", (m) => { if (m.type() === "error" && /Content Security Policy|Refused to/.test(m.text())) errors.push(m.text()); });
+    p.on("pageerror", (e) => errors.push(`script error: ${e.message}`));
+    const both = async (label, name) => {
+      await audit(p, `${label} at 1280 px`);
+      await p.setViewportSize({ width: 390, height: 844 });
+      await audit(p, `${label} at 390 px`);
+      await p.setViewportSize({ width: 1280, height: 900 });
+      await shoot(p, name);
+    };
+    await p.goto(`${demo}/owner/login/`);
+    await both("owner sign-in", "owner-login");
+    await p.goto(process.env.OWNER_LINK);
+    await p.getByLabel("New password", { exact: true }).fill("console-browser-2026");
+    await p.getByLabel("Repeat the new password").fill("console-browser-2026");
+    await p.getByRole("button", { name: "Set password and open the console" }).click();
+    await p.waitForURL(`${demo}/owner/`);
+    await p.locator("[data-totals] .stat").first().waitFor();
+    const stats = await p.locator("[data-totals] .stat").allInnerTexts();
+    const clicks = Number((stats.find((t) => t.startsWith("Clicks")) || "").split("\n")[1].replace(/[^0-9]/g, ""));
+    assert(clicks > 0, `the overview counts the demo's clicks: ${stats.join(" | ")}`);
+    assert(await p.locator("[data-by-program] tbody tr").count() >= 2, "the overview has a row per program");
+    await both("owner overview", "owner-overview");
+
+    await p.goto(`${demo}/owner/partners/`);
+    await p.locator("[data-partners] tbody tr").first().waitFor();
+    assert(await p.locator("[data-partners] tbody tr").count() === 7, "one row per demo partner");
+    await p.locator("[data-partners] button[data-sort=clicks]").click();
+    await p.locator('[data-partners] th[aria-sort="descending"] button[data-sort=clicks]').waitFor();
+    const column = await p.locator("[data-partners] tbody tr td:nth-child(4)").allInnerTexts();
+    const numbers = column.map((t) => Number(t.replace(/[^0-9]/g, "")));
+    assert(numbers.every((n, i) => i === 0 || numbers[i - 1] >= n), `sorted by clicks: ${numbers}`);
+    await p.getByLabel("Find a partner").fill("xyz");
+    await p.getByRole("button", { name: "Find" }).click();
+    await p.waitForFunction(() => document.querySelectorAll("[data-partners] tbody tr").length === 1);
+    await both("owner partners", "owner-partners");
+
+    await p.locator("[data-partners] tbody a", { hasText: "xyz789" }).click();
+    await p.waitForURL(`${demo}/owner/partners/xyz789/`);
+    await p.locator("[data-ledger] tbody tr").first().waitFor();
+    await p.locator("[data-links] tbody tr").first().waitFor();
+    await both("owner partner page", "owner-partner");
+
+    await p.getByRole("link", { name: "View as this partner" }).click();
+    await p.waitForURL(`${demo}/owner/as/xyz789/`);
+    await p.locator("[data-view-as-banner]").waitFor();
+    assert(await p.locator("form:not([inert])").count() === 0, "every form is inert when viewing as a partner");
+    await p.getByRole("link", { name: "Commissions", exact: true }).click();
+    await p.locator('[data-report][data-loaded="true"]').waitFor();
+    assert(p.url().startsWith(`${demo}/owner/as/xyz789/`), `links stay in view-as: ${p.url()}`);
+    await both("view as partner", "owner-view-as");
+
+    for (const [place, name] of [["applications", "owner-applications"], ["payouts", "owner-payouts"], ["activity", "owner-activity"]]) {
+      await p.goto(`${demo}/owner/${place}/`);
+      await p.waitForLoadState("networkidle");
+      await both(`owner ${place}`, name);
+    }
+    const log = await p.locator("[data-activity-log] tbody").innerText();
+    assert(/viewed as partner/.test(log) && /xyz789/.test(log), `the activity log shows the view: ${log.slice(0, 300)}`);
+    assert(await p.locator("[data-payable] tbody tr").count() >= 0, "payouts table");
+    assert(errors.length === 0, `CSP violations or script errors: ${errors.join("; ")}`);
+    await owner.close();
   });
 }
 

@@ -37,10 +37,11 @@ wait_for_line "$log" "is running at" "$pgid"
 wait_for_line "$demo_log" "is running at" "$demo_pgid"
 password=$(sed -n 's/.* as abc123 with password: //p' "$log" | head -1)
 demo_password=$(sed -n 's/.* as abc123 with password: //p' "$demo_log" | head -1)
+owner_link=$(sed -n 's/^ *olivia@brightloom.example *admin *//p' "$demo_log" | head -1)
 events=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["EVENTS_SECRET"])' "$state/state/secrets.json")
 rm -rf tests/artifacts/screenshots
 BASE_URL="http://127.0.0.1:$port" PASSWORD="$password" EVENTS_SECRET="$events" ARTIFACTS=tests/artifacts/screenshots \
-  DEMO_BASE_URL="http://127.0.0.1:$demo_port" DEMO_PASSWORD="$demo_password" \
+  DEMO_BASE_URL="http://127.0.0.1:$demo_port" DEMO_PASSWORD="$demo_password" OWNER_LINK="$owner_link" \
   node tests/browser/portal.mjs || { echo "--- serve log"; tail -30 "$log"; echo "--- demo log"; tail -30 "$demo_log"; exit 1; }
 
 # The README's screenshots come from this run: UPDATE_SCREENSHOTS=1 tests/lib/browser.sh

@@ -22,7 +22,8 @@ cp -r content "$out/content"
 site="$out/dist/site"
 # abc123's pages, out of their bundle in the page store.
 "$BIN_DIR"/partner-center pages abc123 --out "$out/dist" --to "$out/abc123" >/dev/null
-pages=$(find "$site/login" "$site/forgot" "$site/reset" "$site/join" "$site/404.html" "$out/abc123" -name '*.html' | wc -l)
+# The owner's console and the unsubscribe page are shared pages of the site.
+pages=$(find "$site/login" "$site/forgot" "$site/reset" "$site/join" "$site/404.html" "$site/owner" "$site/unsubscribe" "$out/abc123" -name '*.html' | wc -l)
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html \
-  "$site/login" "$site/forgot" "$site/reset" "$site/join" "$site/404.html" "$out/abc123"
+  "$site/login" "$site/forgot" "$site/reset" "$site/join" "$site/404.html" "$site/owner" "$site/unsubscribe" "$out/abc123"
 echo "vnu: $pages pages, no errors"

@@ -51,7 +51,9 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
 /// page's scripts pointed at the view-as API, every form inert.
 pub fn as_owner_sees(html: &str, code: &str, owner_name: &str) -> String {
     let base = format!("/owner/as/{code}/");
+    // The theme's escaping writes `/` as `&#x2F;` in attributes: the same character.
     let mut out = html
+        .replace("&#x2F;", "/")
         .replace("href=\"/portal/", &format!("href=\"{base}"))
         .replace("\"/api/v1/me/", &format!("\"/api/v1/owner/as/{code}/"))
         .replace("<form ", "<form inert ");
@@ -110,10 +112,11 @@ pub async fn api<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respons
 mod tests {
     #[test]
     fn the_owner_view_is_bannered_read_only_and_stays_in_view_as() {
-        let html = "<html><body class=\"portal\"><a href=\"/portal/links/\">Links</a><form method=\"post\" action=\"/logout\"></form></body></html>";
+        let html = "<html><body class=\"portal\"><a href=\"/portal/links/\">Links</a><a href=\"&#x2F;portal&#x2F;reports&#x2F;\">R</a><form method=\"post\" action=\"/logout\"></form></body></html>";
         let seen = super::as_owner_sees(html, "abc123", "Olivia <O>");
         assert!(seen.contains("<body class=\"portal\" data-api=\"/api/v1/owner/as/abc123/\" data-view-as><div class=\"view-as-banner\""));
         assert!(seen.contains("href=\"/owner/as/abc123/links/\""));
+        assert!(seen.contains("href=\"/owner/as/abc123/reports/\""));
         assert!(seen.contains("<form inert method=\"post\""));
         assert!(seen.contains("Olivia &lt;O&gt;"));
         assert!(!seen.contains("/portal/"));
