@@ -1,15 +1,15 @@
 //! Partner applications, the applicant's side: `GET/POST /join`, and what sign-in says to an
-//! applicant. The owner's side is in `applications.rs`.
+//! applicant. The owner's side is in `owner/applications.rs`.
 //!
 //! An application never creates or changes a partner: partners exist only in the owner's
 //! content. Approval moves the chosen password to `credentials`; the partner can sign in once
 //! the owner's commit (the partner's YAML) is deployed.
 
+mod applicants;
+
 use http::StatusCode;
 use pc_core::PartnerCode;
-use pc_core::password::{PasswordHash, check_new_password};
-use serde::Deserialize;
-use serde_json::Value;
+use pc_core::password::check_new_password;
 
 use super::auth::{client, hash_password};
 use super::{Ctx, Notice};
@@ -18,6 +18,8 @@ use crate::platform::{Mail, Platform, PlatformError, Statement};
 use crate::security::{csrf_ok, escape_html, same_origin};
 use crate::store::{self, Limit};
 use crate::{Request, Response};
+pub use applicants::{SignupConfig, application_status, signup_config};
+use applicants::{code_taken, generated_code};
 
 /// Attempts per client address an hour (typos and retries included).
 const JOIN_PER_CLIENT: Limit = Limit {
@@ -28,27 +30,6 @@ const JOIN_PER_CLIENT: Limit = Limit {
 const MIN_FORM_SECONDS: i64 = 3;
 const MAX_FORM_SECONDS: i64 = 24 * 3600;
 const FORM_AGE_PURPOSE: &str = "join-form";
-
-/// `config:signup`, written by the generator from site.yaml.
-#[derive(Debug, Deserialize)]
-pub struct SignupConfig {
-    pub open: bool,
-    pub programs: Vec<String>,
-    pub required: Vec<String>,
-    pub portal_name: String,
-    pub approval_email: String,
-    pub rejection_email: String,
-}
-
-pub async fn signup_config<P: Platform>(
-    ctx: &Ctx<'_, P>,
-) -> Result<Option<SignupConfig>, PlatformError> {
-    Ok(ctx
-        .platform
-        .kv_get("config:signup")
-        .await?
-        .and_then(|v| serde_json::from_str(&v).ok()))
-}
 
 /// What the applicant typed, put back into the form after a refusal (never the passwords).
 fn kept(typed: &[(String, String)]) -> Vec<(String, String)> {
@@ -122,35 +103,6 @@ async fn join_page<P: Platform>(
 /// `GET /join/`.
 pub async fn form_page<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Response, PlatformError> {
     join_page(ctx, StatusCode::OK, None, None, &[]).await
-}
-
-/// A partner code that is easy to read and type: three letters and three digits, without
-/// look-alikes (like the seed's `abc123`).
-fn generated_code(bytes: &[u8]) -> String {
-    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
-    const DIGITS: &[u8] = b"23456789";
-    (0..6)
-        .map(|i| {
-            let b = usize::from(bytes.get(i).copied().unwrap_or(0));
-            char::from(if i < 3 {
-                LETTERS[b % LETTERS.len()]
-            } else {
-                DIGITS[b % DIGITS.len()]
-            })
-        })
-        .collect()
-}
-
-async fn code_taken<P: Platform>(ctx: &Ctx<'_, P>, code: &str) -> Result<bool, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT 1 AS taken FROM partners WHERE code = ? UNION ALL \
-             SELECT 1 FROM applications WHERE code = ? AND status <> 'rejected'",
-            vec![code.into(), code.into()],
-        ))
-        .await?;
-    Ok(!rows.is_empty())
 }
 
 /// `POST /join`.
@@ -394,51 +346,4 @@ pub async fn apply<P: Platform>(
         *response.body_mut() = trimmed.into_bytes();
     }
     Ok(response)
-}
-
-/// The state of an application whose password matches, for the sign-in page.
-pub async fn application_status<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    code: &str,
-    password: &str,
-) -> Result<Option<String>, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT status, password_hash FROM applications WHERE code = ?",
-            vec![code.into()],
-        ))
-        .await?;
-    let Some(row) = rows.into_iter().next() else {
-        return Ok(None);
-    };
-    let status = row
-        .get("status")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let Some(hash) = row
-        .get("password_hash")
-        .and_then(Value::as_str)
-        .and_then(PasswordHash::parse)
-    else {
-        return Ok(None);
-    };
-    let derived = ctx
-        .platform
-        .pbkdf2_sha256(password.as_bytes(), &hash.salt, hash.iterations)
-        .await?;
-    Ok(hash.matches(&derived).then_some(status))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_codes_look_like_the_seed() {
-        let code = generated_code(&[0, 1, 2, 3, 4, 5]);
-        assert_eq!(code, "abc567");
-        assert!(PartnerCode::parse(&generated_code(&[255; 6])).is_ok());
-    }
 }
