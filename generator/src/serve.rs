@@ -63,11 +63,9 @@ pub fn invite_link(
     now: i64,
 ) -> Result<String, ServeError> {
     let keys = SigningKeys::new(secret, None).map_err(ServeError::Secret)?;
-    let mut nonce = [0u8; 16];
-    getrandom::getrandom(&mut nonce).map_err(std::io::Error::other)?;
     let link = PasswordLink {
         partner: code.clone(),
-        nonce: hex::encode(nonce),
+        nonce: link_nonce()?,
         expires_at: now + INVITE_SECONDS,
     };
     Ok(pc_worker::routes::password::link_url(
@@ -84,11 +82,9 @@ pub fn owner_invite_link(
     now: i64,
 ) -> Result<String, ServeError> {
     let keys = SigningKeys::new(secret, None).map_err(ServeError::Secret)?;
-    let mut nonce = [0u8; 16];
-    getrandom::getrandom(&mut nonce).map_err(std::io::Error::other)?;
     let link = pc_core::OwnerLink {
         email: email.to_owned(),
-        nonce: hex::encode(nonce),
+        nonce: link_nonce()?,
         expires_at: now + INVITE_SECONDS,
     };
     Ok(format!(
@@ -96,6 +92,13 @@ pub fn owner_invite_link(
         base_url.trim_end_matches('/'),
         link.sign(&keys)
     ))
+}
+
+/// A set-password link's single-use nonce: 16 random bytes, hex.
+fn link_nonce() -> Result<String, ServeError> {
+    let mut nonce = [0u8; 16];
+    getrandom::getrandom(&mut nonce).map_err(std::io::Error::other)?;
+    Ok(hex::encode(nonce))
 }
 
 pub fn unix_now() -> i64 {

@@ -179,7 +179,7 @@ impl<'a> Renderer<'a> {
             ),
             (
                 "owner/reset/index.html",
-                "owner/reset.html",
+                "public/reset.html",
                 "Owner's console: choose a password",
             ),
         ] {
@@ -196,6 +196,11 @@ impl<'a> Renderer<'a> {
                 "page",
                 &serde_json::json!({ "id": "public", "title": title }),
             );
+            if path.starts_with("owner/") {
+                // The owners' set-password form posts to their own route.
+                context.insert("reset_action", "/owner/reset");
+                context.insert("reset_button", "Set password and open the console");
+            }
             let html = self.render(template, &context)?;
             Self::write(sink, path, html.as_bytes())?;
             written.pages += 1;

@@ -167,8 +167,11 @@
         stat(b, "Payable", money(s.payable)); stat(b, "Pending", money(s.pending));
         stat(b, "Paid to date", money(s.paid_to_date)); stat(b, "Earned to date", money(s.earned_to_date));
       }).catch(function (e) { fail(e.message); });
-      getJSON("/api/v1/owner/as/" + code + "/ledger?per_page=500&from=" + iso(new Date(Date.now() - 3 * 365 * 86400000))).then(function (r) {
-        fillTable(document.querySelector("[data-ledger]"), [["date", "Date"], ["entry", "Entry"], ["detail", "Detail"], ["amount", "Amount", "money"], ["status", "Status"], ["balance", "Balance", "money"]], r.rows);
+      var since = "from=" + iso(new Date(Date.now() - 3 * 365 * 86400000));
+      document.querySelector("[data-ledger-csv]").setAttribute("href", "/api/v1/owner/as/" + code + "/ledger?format=csv&" + since);
+      getJSON("/api/v1/owner/as/" + code + "/ledger?per_page=500&" + since).then(function (r) {
+        // The newest 50 lines first; the whole ledger is the CSV.
+        fillTable(document.querySelector("[data-ledger]"), [["date", "Date"], ["entry", "Entry"], ["detail", "Detail"], ["amount", "Amount", "money"], ["status", "Status"], ["balance", "Balance", "money"]], r.rows.slice().reverse().slice(0, 50));
       }).catch(function (e) { fail(e.message); });
     },
     applications: function () {

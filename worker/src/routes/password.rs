@@ -153,8 +153,19 @@ async fn reset_page<P: Platform>(
     notice: Option<Notice>,
     token: &str,
 ) -> Result<Response, PlatformError> {
+    set_password_page(ctx, "reset/index.html", status, notice, token).await
+}
+
+/// A set-password page (`file`: the partners' or the owners') with the link's token filled in.
+pub async fn set_password_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    file: &str,
+    status: StatusCode,
+    notice: Option<Notice>,
+    token: &str,
+) -> Result<Response, PlatformError> {
     ctx.page(
-        "reset/index.html",
+        file,
         status,
         notice,
         &[(

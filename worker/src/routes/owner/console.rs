@@ -6,7 +6,7 @@ use pc_core::PartnerCode;
 use serde_json::{Value, json};
 
 use super::{Need, access, signed_in_owner};
-use crate::http_util::{self, json as json_response, json_error, see_other};
+use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError, Statement};
 use crate::routes::portal::private;
 use crate::routes::reports::{date_of, int, text};
@@ -36,10 +36,7 @@ fn page_of(path: &str) -> Option<(&'static str, Option<PartnerCode>)> {
 pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
     let path = req.uri().path();
     let Some(owner) = signed_in_owner(ctx, req).await? else {
-        return Ok(see_other(&format!(
-            "/owner/login/?next={}",
-            http_util::encode(path)
-        )));
+        return Ok(super::to_owner_login(path));
     };
     let Some((file, code)) = page_of(path) else {
         return Ok(private(ctx.not_found().await?));

@@ -150,6 +150,14 @@ pub async fn access<P: Platform>(
     Ok(Ok(Access::Owner(owner)))
 }
 
+/// To the owner's sign-in, and back to `path` after it.
+pub fn to_owner_login(path: &str) -> Response {
+    crate::http_util::see_other(&format!(
+        "/owner/login/?next={}",
+        crate::http_util::encode(path)
+    ))
+}
+
 /// A line of the console's activity log.
 pub fn audit(who: &str, action: &str, subject: Option<&str>, now: i64) -> Statement {
     Statement::new(

@@ -2,16 +2,18 @@
 //! (`GET /api/v1/owner/payable`), as JSON, CSV, or the file a PayPal Payouts batch or a bank's
 //! transfer list takes. `partner-center payouts plan` records what was paid.
 
-use http::{HeaderValue, StatusCode, header};
+use http::StatusCode;
 use pc_core::Currency;
 use serde_json::{Value, json};
 
 use super::{Need, access};
-use crate::http_util::{self, field, json_error, query};
+use crate::http_util::{field, json_error, query};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
 use crate::routes::ledger::all_balances;
-use crate::routes::reports::{Range, Table, currency, date_of, money, respond, rows, text};
+use crate::routes::reports::{
+    Range, Table, csv_download, currency, date_of, money, respond, rows, text,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -178,23 +180,13 @@ fn batch(table: &Table, format: Format, today: &str, currency: Currency) -> crat
             .collect();
         let _ = writer.write_record(&record);
     }
-    let mut response = http_util::text(StatusCode::OK, "");
-    *response.body_mut() = writer.into_inner().unwrap_or_default();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
     let name = format!(
-        "attachment; filename=\"{}-{today}.csv\"",
+        "{}-{today}.csv",
         if paypal {
             "paypal-payouts"
         } else {
             "bank-transfers"
         }
     );
-    if let Ok(v) = HeaderValue::from_str(&name) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
+    csv_download(writer.into_inner().unwrap_or_default(), &name)
 }

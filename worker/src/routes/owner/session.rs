@@ -177,16 +177,8 @@ async fn reset_page<P: Platform>(
     notice: Option<Notice>,
     token: &str,
 ) -> Result<Response, PlatformError> {
-    ctx.page(
-        "owner/reset/index.html",
-        status,
-        notice,
-        &[(
-            r#"value="" data-reset-token"#.to_owned(),
-            format!(r#"value="{}" data-reset-token"#, escape_html(token)),
-        )],
-    )
-    .await
+    crate::routes::password::set_password_page(ctx, "owner/reset/index.html", status, notice, token)
+        .await
 }
 
 /// `GET /owner/reset/?token=…`.

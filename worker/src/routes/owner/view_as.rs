@@ -7,7 +7,7 @@ use http::{Method, StatusCode};
 use pc_core::PartnerCode;
 
 use super::{Need, access, audit, signed_in_owner};
-use crate::http_util::{self, json_error, see_other};
+use crate::http_util::{self, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::portal::{is_page_place, own_page, private};
 use crate::routes::{Ctx, ledger, payout_details, profile, reports};
@@ -18,10 +18,7 @@ use crate::{Request, Response};
 pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
     let path = req.uri().path();
     let Some(owner) = signed_in_owner(ctx, req).await? else {
-        return Ok(see_other(&format!(
-            "/owner/login/?next={}",
-            http_util::encode(path)
-        )));
+        return Ok(super::to_owner_login(path));
     };
     let rest = path.strip_prefix("/owner/as/").unwrap_or("");
     let (code, place) = rest.split_once('/').unwrap_or((rest, ""));

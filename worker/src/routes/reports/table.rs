@@ -55,6 +55,21 @@ pub struct Table {
     pub totals: Value,
 }
 
+/// A CSV file to download as `name`.
+pub fn csv_download(body: Vec<u8>, name: &str) -> Response {
+    let mut response = http_util::text(StatusCode::OK, "");
+    *response.body_mut() = body;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
 pub fn respond(report: &str, range: &Range, currency: Currency, table: Table) -> Response {
     if range.csv {
         let mut writer = csv::Writer::from_writer(Vec::new());
@@ -71,23 +86,12 @@ pub fn respond(report: &str, range: &Range, currency: Currency, table: Table) ->
                 .collect();
             let _ = writer.write_record(&cells);
         }
-        let body = writer.into_inner().unwrap_or_default();
-        let mut response = http_util::text(StatusCode::OK, "");
-        *response.body_mut() = body;
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
         let name = format!(
-            "attachment; filename=\"{report}-{}-to-{}.csv\"",
+            "{report}-{}-to-{}.csv",
             date_of(range.from),
             date_of(range.until - DAY)
         );
-        if let Ok(v) = HeaderValue::from_str(&name) {
-            headers.insert(header::CONTENT_DISPOSITION, v);
-        }
-        return response;
+        return csv_download(writer.into_inner().unwrap_or_default(), &name);
     }
     let rows: Vec<Value> = table
         .rows
