@@ -14,8 +14,29 @@ use crate::routes::{
 use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
 
+/// The name of a header whose value is not text (bytes outside visible ASCII, space and tab).
+fn garbled_header(req: &Request) -> Option<&str> {
+    req.headers()
+        .iter()
+        .find(|(_, v)| {
+            !v.as_bytes()
+                .iter()
+                .all(|b| (0x20..0x7f).contains(b) || *b == b'\t')
+        })
+        .map(|(name, _)| name.as_str())
+}
+
 /// Handles one request.
 pub async fn handle<P: Platform>(platform: &P, req: Request) -> Response {
+    if let Some(name) = garbled_header(&req) {
+        // Nothing the portal sends or a browser writes: refused before anything reads it.
+        let mut response = http_util::text(
+            StatusCode::BAD_REQUEST,
+            &format!("Malformed request: the {name} header is not plain text."),
+        );
+        security::add_headers(&mut response);
+        return response;
+    }
     let mut response = match Config::from_platform(platform) {
         Ok(config) => {
             // Redirects and API calls have no forms: no CSRF token to read or make (the

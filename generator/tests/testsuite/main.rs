@@ -4,6 +4,7 @@ mod broken_content;
 mod build_output;
 mod cli;
 mod edge_data;
+mod fuzz;
 mod helpers;
 mod incremental;
 mod serve;

@@ -10,6 +10,18 @@ pub use database::{Database, DatabaseError, DeployBatch};
 pub use platform::{MailLog, NativeState};
 pub use server::{Server, ServerError};
 
+/// Answers one request with the app, its deferred writes done after (what the server does for
+/// each request; tests and the fuzzer call it directly).
+pub fn answer(state: &NativeState, req: crate::Request) -> crate::Response {
+    let platform = platform::RequestPlatform {
+        state,
+        deferred: std::cell::RefCell::default(),
+    };
+    let response = pollster::block_on(crate::handle(&platform, req));
+    platform.run_deferred();
+    response
+}
+
 /// Runs the scheduled work for `cron` (what the worker's cron trigger does), as `serve`'s timer.
 pub fn run_scheduled(state: &NativeState, cron: &str) -> Result<crate::notify::Sent, String> {
     let platform = platform::RequestPlatform {

@@ -55,6 +55,20 @@ fn sale(world: &World, order: &str) -> Outcome {
 pub fn commission_digests(world: &World) -> Outcome {
     // What was credited before this scenario is told first, so what follows is its own.
     run(world, DAILY)?;
+    // Payouts recorded by a deploy (the content's) are told once each, with their reference.
+    let told = mails_with(world, "reference PP-2026-10-mia456")?;
+    ensure!(
+        told.values().sum::<usize>() == 1 && told.keys().all(|to| to.contains('@')),
+        "the payout recorded for mia456 is e-mailed once: {told:?}"
+    );
+    run(world, FREQUENT)?;
+    ensure!(
+        mails_with(world, "reference PP-2026-10-mia456")?
+            .values()
+            .sum::<usize>()
+            == 1,
+        "a payout is told once"
+    );
     let tag = now();
     let (off, on) = (format!("DIGEST-OFF-{tag}"), format!("DIGEST-ON-{tag}"));
     let mut partner = abc123(world, false)?;
