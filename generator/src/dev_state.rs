@@ -23,6 +23,9 @@ pub const SETTING_NAMES: &[&str] = &[
     "MAIL_API_KEY",
     "MAIL_DOMAIN",
     "MAIL_API_BASE",
+    // Self-hosting: the public address (links in e-mails) and a reverse proxy in front.
+    "PORTAL_URL",
+    "TRUST_PROXY",
 ];
 
 #[derive(Debug, Clone)]

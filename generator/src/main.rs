@@ -45,6 +45,9 @@ enum Command {
         content: PathBuf,
         #[arg(long, default_value_t = 8787)]
         port: u16,
+        /// The address to listen on: 127.0.0.1, or 0.0.0.0 in a container.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
         /// Local state: database, build, development secrets.
         #[arg(long, default_value = ".partner-center")]
         state: PathBuf,
@@ -284,12 +287,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve {
             content,
             port,
+            host,
             state,
             no_demo_history,
         } => {
             let options = pc_generator::serve::ServeOptions {
                 content,
                 port,
+                host,
                 state,
                 threads: 8,
                 demo_history: !no_demo_history,

@@ -48,6 +48,8 @@ impl From<BuildError> for ServeError {
 pub struct ServeOptions {
     pub content: PathBuf,
     pub port: u16,
+    /// The address to listen on (127.0.0.1; 0.0.0.0 in a container).
+    pub host: String,
     pub state: PathBuf,
     /// Server threads.
     pub threads: usize,
@@ -262,9 +264,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
             println!("\n✉ mail to {}: {}\n{}", mail.to, mail.subject, mail.body);
         }),
     });
-    let _server = Server::start(
+    let server = Server::start(
         &shared,
-        &format!("127.0.0.1:{}", options.port),
+        &format!("{}:{}", options.host, options.port),
         options.threads,
     )?;
     if options.demo_history {
@@ -283,20 +285,29 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
         .chain(theme_dir)
         .collect();
     let mut seen = fingerprint(&watched);
-    loop {
-        std::thread::sleep(Duration::from_millis(700));
-        let now = fingerprint(&watched);
-        if now == seen {
-            continue;
-        }
-        seen = now;
-        match build_and_seed(&options.content, &state, &shared.db) {
-            Ok(summary) => println!("rebuilt {summary}"),
-            Err(ServeError::Content(d)) => {
-                eprint!("{}", d.render(false));
-                eprintln!("(still serving the previous build)");
+    let rebuilding = Arc::clone(&shared);
+    let content = options.content.clone();
+    let watch_state = state.clone();
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(700));
+            let now = fingerprint(&watched);
+            if now == seen {
+                continue;
             }
-            Err(e) => eprintln!("rebuild failed: {e} (still serving the previous build)"),
+            seen = now;
+            match build_and_seed(&content, &watch_state, &rebuilding.db) {
+                Ok(summary) => println!("rebuilt {summary}"),
+                Err(ServeError::Content(d)) => {
+                    eprint!("{}", d.render(false));
+                    eprintln!("(still serving the previous build)");
+                }
+                Err(e) => eprintln!("rebuild failed: {e} (still serving the previous build)"),
+            }
         }
-    }
+    });
+    // SIGINT or SIGTERM: stop taking connections, finish the requests in flight, exit.
+    server.stop_on_signal();
+    println!("stopped");
+    Ok(())
 }

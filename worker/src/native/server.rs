@@ -1,9 +1,17 @@
-//! A small threaded HTTP/1.1 server (tiny_http) that hands each request to the app.
+//! The native HTTP server: hyper (HTTP/1.1, keep-alive) on a tokio runtime of its own. Each
+//! request is read with a body limit, handed to the app on a blocking thread (the app's
+//! platform is synchronous SQLite), and answered before its deferred writes run, as
+//! `waitUntil` does at the edge. Malformed requests get hyper's 400; headers that are not text
+//! get the app's 400. [`Server::stop`] stops accepting and lets open requests finish.
 
-use std::io::Read;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::{TokioIo, TokioTimer};
 
 use super::platform::{NativeState, RequestPlatform};
 use crate::http_util::MAX_BODY;
@@ -15,11 +23,19 @@ pub struct ServerError {
     message: String,
 }
 
+/// How long a request's headers may take to arrive (slow-loris), and how long `stop` waits
+/// for open requests.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Request headers, all together.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
 /// A running server; dropping it does not stop it (call [`Server::stop`]).
 pub struct Server {
-    http: Arc<tiny_http::Server>,
-    threads: Vec<JoinHandle<()>>,
     addr: SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    thread: std::thread::JoinHandle<()>,
+    signals: tokio::sync::watch::Receiver<bool>,
 }
 
 impl std::fmt::Debug for Server {
@@ -31,36 +47,43 @@ impl std::fmt::Debug for Server {
 }
 
 impl Server {
-    /// Listens on `addr` with `threads` worker threads.
+    /// Listens on `addr`; `threads` is the number of threads that run the app (requests in
+    /// parallel), besides the runtime's own.
     pub fn start(
         state: &Arc<NativeState>,
         addr: &str,
         threads: usize,
     ) -> Result<Server, ServerError> {
-        let http = tiny_http::Server::http(addr).map_err(|e| ServerError {
+        let error = |e: &dyn std::fmt::Display| ServerError {
             addr: addr.to_owned(),
             message: e.to_string(),
-        })?;
-        let http = Arc::new(http);
-        let addr = http.server_addr().to_ip().ok_or_else(|| ServerError {
-            addr: addr.to_owned(),
-            message: "not an IP address".into(),
-        })?;
-        let threads = (0..threads.max(1))
-            .map(|_| {
-                let http = Arc::clone(&http);
-                let state = Arc::clone(state);
-                std::thread::spawn(move || {
-                    while let Ok(request) = http.recv() {
-                        serve_one(&state, addr, request);
-                    }
-                })
-            })
-            .collect();
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .max_blocking_threads(threads.max(1))
+            .enable_all()
+            .build()
+            .map_err(|e| error(&e))?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(addr))
+            .map_err(|e| error(&e))?;
+        let local = listener.local_addr().map_err(|e| error(&e))?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let (signalled, signals) = tokio::sync::watch::channel(false);
+        let state = Arc::clone(state);
+        let thread = std::thread::spawn(move || {
+            runtime.spawn(async move {
+                if shutdown_signal().await {
+                    let _ = signalled.send(true);
+                }
+            });
+            runtime.block_on(accept(listener, state, stopped));
+        });
         Ok(Server {
-            http,
-            threads,
-            addr,
+            addr: local,
+            stop,
+            thread,
+            signals,
         })
     }
 
@@ -68,83 +91,168 @@ impl Server {
         self.addr
     }
 
-    /// Stops accepting requests and waits for the threads.
+    /// Waits for SIGINT (Ctrl-C) or SIGTERM (systemd, a container runtime), then stops
+    /// gracefully.
+    pub fn stop_on_signal(mut self) {
+        let _ = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|rt| rt.block_on(self.signals.wait_for(|s| *s)).map(drop));
+        self.stop();
+    }
+
+    /// Stops accepting connections, lets the requests in flight finish (10 s at most), and
+    /// returns when the server is down.
     pub fn stop(self) {
-        self.http.unblock();
-        for _ in 1..self.threads.len() {
-            self.http.unblock();
-        }
-        for t in self.threads {
-            let _ = t.join();
-        }
+        let _ = self.stop.send(true);
+        let _ = self.thread.join();
     }
 }
 
-fn serve_one(state: &NativeState, addr: SocketAddr, mut request: tiny_http::Request) {
-    let peer = request
-        .remote_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let mut body = Vec::new();
-    let too_big = request
-        .as_reader()
-        .take(MAX_BODY as u64 + 1)
-        .read_to_end(&mut body)
-        .is_err();
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("host"))
-        .map_or_else(|| addr.to_string(), |h| h.value.as_str().to_owned());
-    let is_head = *request.method() == tiny_http::Method::Head;
-    let mut builder = http::Request::builder()
-        .method(request.method().as_str())
-        .uri(format!("http://{host}{}", request.url()));
-    for h in request.headers() {
-        let name = h.field.as_str().as_str();
-        // The client address is the peer's, whatever the request claims.
-        if !name.eq_ignore_ascii_case("cf-connecting-ip") {
-            builder = builder.header(name, h.value.as_str());
+/// True once SIGINT or SIGTERM arrives.
+async fn shutdown_signal() -> bool {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut interrupt), Ok(mut terminate)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return false;
+        };
+        tokio::select! {
+            _ = interrupt.recv() => true,
+            _ = terminate.recv() => true,
         }
     }
-    builder = builder.header("cf-connecting-ip", peer);
-    let response = match builder.body(body) {
-        Ok(req) if !too_big => {
-            let platform = RequestPlatform {
-                state,
-                deferred: std::cell::RefCell::default(),
-            };
-            let response = pollster::block_on(crate::handle(&platform, req));
-            respond(request, response, is_head);
-            platform.run_deferred();
-            return;
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.is_ok()
+    }
+}
+
+async fn accept(
+    listener: tokio::net::TcpListener,
+    state: Arc<NativeState>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stopped.changed() => break,
+        };
+        let Ok((stream, peer)) = accepted else {
+            // Out of file descriptors and the like: wait a moment rather than spin.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        let service = hyper::service::service_fn(move |req| answer(Arc::clone(&state), peer, req));
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .max_buf_size(MAX_HEADER_BYTES.max(8192))
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away mid-request is not an error of ours.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
+}
+
+fn plain(status: http::StatusCode, text: &str) -> http::Response<Full<Bytes>> {
+    let mut r = crate::http_util::text(status, text);
+    crate::security::add_headers(&mut r);
+    r.map(|b| Full::new(Bytes::from(b)))
+}
+
+/// One request: read (at most [`MAX_BODY`] + 1 bytes, so the app can say 413), answer on a
+/// blocking thread, then run what the app deferred.
+async fn answer(
+    state: Arc<NativeState>,
+    peer: SocketAddr,
+    req: hyper::Request<Incoming>,
+) -> Result<http::Response<Full<Bytes>>, Infallible> {
+    let (mut parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY + 1).collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            return Ok(plain(
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                "The request is too large.",
+            ));
         }
-        _ => {
-            let mut r = crate::http_util::text(http::StatusCode::BAD_REQUEST, "Malformed request.");
-            crate::security::add_headers(&mut r);
-            r
+        Err(_) => {
+            return Ok(plain(http::StatusCode::BAD_REQUEST, "Malformed request."));
         }
     };
-    respond(request, response, is_head);
-}
-
-fn respond(request: tiny_http::Request, response: crate::Response, is_head: bool) {
-    let status = response.status().as_u16();
-    let headers: Vec<tiny_http::Header> = response
-        .headers()
-        .iter()
-        .filter_map(|(name, value)| {
-            tiny_http::Header::from_bytes(name.as_str().as_bytes(), value.as_bytes()).ok()
+    // The app sees absolute URIs, as at the edge.
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty())
+        .map_or_else(|| "127.0.0.1".to_owned(), str::to_owned);
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", http::uri::PathAndQuery::as_str)
+        .to_owned();
+    let Ok(uri) = format!("http://{host}{path}").parse::<http::Uri>() else {
+        return Ok(plain(http::StatusCode::BAD_REQUEST, "Malformed request."));
+    };
+    parts.uri = uri;
+    // Behind a reverse proxy on this machine (`TRUST_PROXY=1`), the client is the address the
+    // proxy appended last to X-Forwarded-For; otherwise the peer, whatever the request claims.
+    let forwarded = state
+        .env
+        .get("TRUST_PROXY")
+        .is_some_and(|v| v == "1")
+        .then(|| {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
         })
-        .collect();
-    let body = if is_head {
-        Vec::new()
-    } else {
-        response.into_body()
-    };
-    let mut out = tiny_http::Response::from_data(body).with_status_code(status);
-    for h in headers {
-        out.add_header(h);
+        .flatten();
+    let client = forwarded.unwrap_or_else(|| peer.ip());
+    parts.headers.remove("cf-connecting-ip");
+    if let Ok(ip) = http::HeaderValue::from_str(&client.to_string()) {
+        parts.headers.insert("cf-connecting-ip", ip);
     }
-    let _ = request.respond(out);
+    let is_head = parts.method == http::Method::HEAD;
+    let request = crate::Request::from_parts(parts, body);
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    tokio::task::spawn_blocking(move || {
+        let platform = RequestPlatform {
+            state: &state,
+            deferred: std::cell::RefCell::default(),
+        };
+        let response = pollster::block_on(crate::handle(&platform, request));
+        let _ = sender.send(response);
+        platform.run_deferred();
+    });
+    let Ok(response) = receiver.await else {
+        return Ok(plain(
+            http::StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side. Please try again.",
+        ));
+    };
+    Ok(response.map(|body| {
+        if is_head {
+            Full::new(Bytes::new())
+        } else {
+            Full::new(Bytes::from(body))
+        }
+    }))
 }

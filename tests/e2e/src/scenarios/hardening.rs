@@ -294,3 +294,78 @@ pub fn json_changes_need_origin_and_token(world: &World) -> Outcome {
     }
     Ok(())
 }
+
+/// Sends `raw` over a new connection; the status code of the answer (None: no answer).
+fn raw_status(world: &World, raw: &[u8]) -> Result<Option<u16>, String> {
+    use std::io::{Read, Write};
+    let authority = world
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(&authority).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .map_err(|e| e.to_string())?;
+    stream.write_all(raw).map_err(|e| e.to_string())?;
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 1024];
+    // The status line is all that is needed.
+    while !answer.windows(2).any(|w| w == b"\r\n") {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let line = String::from_utf8_lossy(&answer);
+    Ok(line
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok()))
+}
+
+pub fn invalid_bytes_get_4xx(world: &World) -> Outcome {
+    let authority = world
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let cases: [(&str, Vec<u8>); 3] = [
+        (
+            "a Cookie header carrying bytes 0xFF 0xFE",
+            [
+                format!("GET /portal/ HTTP/1.1\r\nHost: {authority}\r\nCookie: __Host-pc_session=")
+                    .as_bytes(),
+                &[0xff, 0xfe],
+                b"\r\nConnection: close\r\n\r\n",
+            ]
+            .concat(),
+        ),
+        (
+            "a User-Agent with a byte 0x80",
+            [
+                format!("GET /r/abc123/home HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: Mozilla")
+                    .as_bytes(),
+                &[0x80],
+                b"\r\nConnection: close\r\n\r\n",
+            ]
+            .concat(),
+        ),
+        (
+            "a request line with a byte 0xFF",
+            [
+                b"GET /login/".as_slice(),
+                &[0xff],
+                format!(" HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").as_bytes(),
+            ]
+            .concat(),
+        ),
+    ];
+    for (what, raw) in cases {
+        let status = raw_status(world, &raw)?;
+        ensure!(
+            status.is_some_and(|s| (400..500).contains(&s)),
+            "{what}: answered {status:?}, not a 4xx"
+        );
+    }
+    Ok(())
+}

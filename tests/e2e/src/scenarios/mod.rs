@@ -90,6 +90,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         hardening::bad_input,
     ),
     (
+        "invalid bytes in a header or the request line get a 4xx, never a dropped connection",
+        hardening::invalid_bytes_get_4xx,
+    ),
+    (
         "a redirect link goes to its target with the click id and partner code",
         tracking::redirects,
     ),
