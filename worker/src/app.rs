@@ -15,13 +15,17 @@ use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
 
 /// The name of a header whose value is not text (bytes outside visible ASCII, space and tab).
+/// Cloudflare's own `cf-…` headers (a visitor's city may be spelled in UTF-8) are the edge's,
+/// not the client's, and the app reads none but the client address.
 fn garbled_header(req: &Request) -> Option<&str> {
     req.headers()
         .iter()
-        .find(|(_, v)| {
-            !v.as_bytes()
-                .iter()
-                .all(|b| (0x20..0x7f).contains(b) || *b == b'\t')
+        .find(|(name, v)| {
+            !name.as_str().starts_with("cf-")
+                && !v
+                    .as_bytes()
+                    .iter()
+                    .all(|b| (0x20..0x7f).contains(b) || *b == b'\t')
         })
         .map(|(name, _)| name.as_str())
 }

@@ -292,7 +292,10 @@ proptest! {
             // Not a request line any server would parse.
             return Ok(());
         };
-        let garbled = request.headers().values().any(|v| v.as_bytes().iter().any(|b| *b >= 0x80));
+        let garbled = request
+            .headers()
+            .iter()
+            .any(|(n, v)| !n.as_str().starts_with("cf-") && v.as_bytes().iter().any(|b| *b >= 0x80));
         let response = pc_worker::native::answer(&app().state, request);
         if garbled {
             prop_assert_eq!(response.status().as_u16(), 400, "bytes that are not text get a 400");
