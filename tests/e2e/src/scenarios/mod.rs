@@ -2,6 +2,7 @@
 //! the first one sets through an invite link.
 
 mod access;
+mod console;
 mod csv;
 mod hardening;
 mod ledger;
@@ -171,7 +172,7 @@ pub const ALL: &[(&str, Scenario)] = &[
     ),
     (
         "a new application e-mails the owner; a viewer cannot decide; an admin's approval becomes a partner",
-        owner::a_viewer_cannot_decide_applications,
+        console::a_viewer_cannot_decide_applications,
     ),
     (
         "apply at /join, pending sign-in, approve through git, sign in",
@@ -191,7 +192,7 @@ pub const ALL: &[(&str, Scenario)] = &[
     ),
     (
         "view as partner shows exactly what the partner sees, changes nothing, and is logged",
-        owner::view_as_shows_what_the_partner_sees,
+        console::view_as_shows_what_the_partner_sees,
     ),
     (
         "commissions reach the partner in the next daily digest, not while switched off; unsubscribe works",

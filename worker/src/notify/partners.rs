@@ -1,90 +1,18 @@
-//! E-mails the portal sends by itself: the owners on new applications (at once, or in a
-//! digest when several arrive within [`APPLICATION_QUIET_SECONDS`]); partners a daily digest of
-//! commissions credited and a note for each payout recorded. The owner switches each kind in
-//! `site.yaml` (`notifications:`), a partner theirs in My Profile or by the signed link in
-//! every such e-mail.
-//!
-//! Scheduled work runs from the worker's cron trigger ([`FREQUENT_CRON`], [`DAILY_CRON`]) and
-//! from a timer in `serve`. What was told is remembered by the ledger's rowid (a cursor per
-//! kind), moved on only after the mails went out: a crash in between sends again rather than
-//! never. Ledger lines from before this feature are never told (the migration starts the
-//! cursors at the end of the ledger).
+//! Partners hear of their new ledger lines: a digest of commissions, a note per payout; and
+//! their own switches for both.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use pc_core::{Currency, PartnerCode, Unsubscribe};
-use serde::Deserialize;
 
-use crate::platform::{Mail, Platform, PlatformError, Row, SqlValue, Statement};
+use super::portal_url;
+use crate::platform::{Mail, Platform, PlatformError, Row, Statement};
 use crate::routes::Ctx;
 use crate::routes::reports::{currency, date_of, int, money, text};
 
-/// Every 15 minutes: applications not yet told, payouts recorded.
-pub const FREQUENT_CRON: &str = "*/15 * * * *";
-/// Once a day, 08:00 UTC: the commissions digest (and everything the frequent run does).
-pub const DAILY_CRON: &str = "0 8 * * *";
-/// An application arriving this soon after the owners were told waits for the next digest.
-pub const APPLICATION_QUIET_SECONDS: i64 = 15 * 60;
 /// Ledger lines read per run and kind (the next run goes on from there).
 const BATCH: i64 = 5_000;
-
-/// The owner's switches from `site.yaml` (all on unless the owner turned one off).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(default)]
-pub struct Switches {
-    pub new_applications: bool,
-    pub decisions: bool,
-    pub commissions: bool,
-    pub payouts: bool,
-}
-
-impl Default for Switches {
-    fn default() -> Self {
-        Switches {
-            new_applications: true,
-            decisions: true,
-            commissions: true,
-            payouts: true,
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct SiteSettings {
-    #[serde(default)]
-    notifications: Switches,
-    #[serde(default)]
-    portal_url: Option<String>,
-}
-
-async fn site_settings(platform: &impl Platform) -> Result<SiteSettings, PlatformError> {
-    Ok(platform
-        .kv_get("config:site")
-        .await?
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default())
-}
-
-pub async fn switches(platform: &impl Platform) -> Result<Switches, PlatformError> {
-    Ok(site_settings(platform).await?.notifications)
-}
-
-/// The portal's address for links in e-mails: `PORTAL_URL`, else the content's.
-async fn portal_url<P: Platform>(ctx: &Ctx<'_, P>) -> Result<String, PlatformError> {
-    Ok(match &ctx.config.portal_url {
-        Some(url) => url.clone(),
-        None => site_settings(ctx.platform)
-            .await?
-            .portal_url
-            .unwrap_or_default()
-            .trim_end_matches('/')
-            .to_owned(),
-    })
-}
-
-/// The kinds of partner e-mail a partner can switch off.
-pub const PARTNER_KINDS: &[&str] = &["commissions", "payouts"];
 
 /// A partner's own switches (no row: both on).
 pub async fn partner_switches(
@@ -115,147 +43,8 @@ pub fn set_partner_switches(code: &str, commissions: bool, payouts: bool, now: i
     )
 }
 
-/// After `POST /join` stored an application: the owners hear of it now, unless they were told
-/// of another one a moment ago (then the next frequent run sends a digest).
-pub async fn application_received<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    code: &str,
-) -> Result<(), PlatformError> {
-    if !switches(ctx.platform).await?.new_applications {
-        return Ok(());
-    }
-    let recent = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT 1 AS told FROM applications WHERE notified_at >= ? LIMIT 1",
-            vec![(ctx.now - APPLICATION_QUIET_SECONDS).into()],
-        ))
-        .await?;
-    if recent.is_empty() {
-        tell_owners_of_applications(ctx, Some(code)).await?;
-    }
-    Ok(())
-}
-
-/// Sends the owners one e-mail about the pending applications not yet told (only `only`, if
-/// given) and marks them told.
-async fn tell_owners_of_applications<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    only: Option<&str>,
-) -> Result<usize, PlatformError> {
-    let apps = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT code, name, email, website, promotion, programs FROM applications \
-             WHERE status = 'pending' AND notified_at IS NULL AND (? IS NULL OR code = ?) ORDER BY created_at LIMIT 200",
-            vec![
-                only.map_or(SqlValue::Null, Into::into),
-                only.map_or(SqlValue::Null, Into::into),
-            ],
-        ))
-        .await?;
-    if apps.is_empty() {
-        return Ok(0);
-    }
-    let owners = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT email, name FROM owners WHERE role = 'admin' ORDER BY email",
-            vec![],
-        ))
-        .await?;
-    let url = portal_url(ctx).await?;
-    let subject = if apps.len() == 1 {
-        format!("New partner application: {}", text(&apps[0], "name"))
-    } else {
-        format!("{} new partner applications", apps.len())
-    };
-    let mut list = String::new();
-    for a in &apps {
-        let _ = writeln!(
-            list,
-            "- {} <{}>, code {}{}",
-            text(a, "name"),
-            text(a, "email"),
-            text(a, "code"),
-            Some(text(a, "website"))
-                .filter(|w| !w.is_empty())
-                .map_or_else(String::new, |w| format!(", {w}"))
-        );
-    }
-    for owner in &owners {
-        crate::mail::send(
-            ctx.platform,
-            Mail {
-                to: text(owner, "email"),
-                subject: subject.clone(),
-                body: format!(
-                    "Hello {},\n\n{}\n\n{list}\nReview them in the console: {url}/owner/applications/\n",
-                    text(owner, "name"),
-                    if apps.len() == 1 {
-                        "A new partner application is waiting for you:"
-                    } else {
-                        "New partner applications are waiting for you:"
-                    }
-                ),
-            },
-        )
-        .await?;
-    }
-    let mut told = Vec::new();
-    for a in &apps {
-        told.push(Statement::new(
-            "UPDATE applications SET notified_at = ? WHERE code = ?",
-            vec![ctx.now.into(), text(a, "code").into()],
-        ));
-    }
-    ctx.platform.batch(told).await?;
-    Ok(apps.len())
-}
-
-/// Which scheduled run this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Run {
-    Frequent,
-    Daily,
-}
-
-impl Run {
-    /// The run a cron expression stands for (the daily one, or any other: frequent).
-    pub fn of_cron(cron: &str) -> Run {
-        if cron.trim() == DAILY_CRON {
-            Run::Daily
-        } else {
-            Run::Frequent
-        }
-    }
-}
-
-/// What a scheduled run sent.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct Sent {
-    pub application_digests: usize,
-    pub commission_digests: usize,
-    pub payout_notes: usize,
-}
-
-/// The scheduled work.
-pub async fn scheduled<P: Platform>(ctx: &Ctx<'_, P>, run: Run) -> Result<Sent, PlatformError> {
-    let switches = switches(ctx.platform).await?;
-    let mut sent = Sent::default();
-    if switches.new_applications && tell_owners_of_applications(ctx, None).await? > 0 {
-        sent.application_digests = 1;
-    }
-    sent.payout_notes = tell_partners(ctx, Kind::Payouts, switches.payouts).await?;
-    if run == Run::Daily {
-        sent.commission_digests =
-            tell_partners(ctx, Kind::Commissions, switches.commissions).await?;
-    }
-    Ok(sent)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Commissions,
     Payouts,
 }
@@ -289,7 +78,7 @@ impl Kind {
 /// Tells each partner of their new ledger lines of `kind` (if the owner's switch and theirs
 /// are on), then moves the cursor past them either way: lines credited while a partner had
 /// the e-mails off are never sent later.
-async fn tell_partners<P: Platform>(
+pub(super) async fn tell_partners<P: Platform>(
     ctx: &Ctx<'_, P>,
     kind: Kind,
     owner_switch: bool,
@@ -449,7 +238,7 @@ fn signed(minor: i64, currency: Currency) -> String {
     }
 }
 
-/// `Value` of a kind name, for the unsubscribe page.
+/// What an unsubscribe link of `kind` stops, in words (None: no such kind).
 pub fn kind_words(kind: &str) -> Option<&'static str> {
     match kind {
         "commissions" => Some("the daily digest of your commissions"),

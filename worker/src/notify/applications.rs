@@ -1,0 +1,106 @@
+//! The owners hear of new applications: at once, or in one digest for several.
+
+use std::fmt::Write as _;
+
+use super::{APPLICATION_QUIET_SECONDS, portal_url, switches};
+use crate::platform::{Mail, Platform, PlatformError, SqlValue, Statement};
+use crate::routes::Ctx;
+use crate::routes::reports::text;
+
+/// After `POST /join` stored an application: the owners hear of it now, unless they were told
+/// of another one a moment ago (then the next frequent run sends a digest).
+pub async fn application_received<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+) -> Result<(), PlatformError> {
+    if !switches(ctx.platform).await?.new_applications {
+        return Ok(());
+    }
+    let recent = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT 1 AS told FROM applications WHERE notified_at >= ? LIMIT 1",
+            vec![(ctx.now - APPLICATION_QUIET_SECONDS).into()],
+        ))
+        .await?;
+    if recent.is_empty() {
+        tell_owners_of_applications(ctx, Some(code)).await?;
+    }
+    Ok(())
+}
+
+/// Sends the owners one e-mail about the pending applications not yet told (only `only`, if
+/// given) and marks them told.
+pub(super) async fn tell_owners_of_applications<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    only: Option<&str>,
+) -> Result<usize, PlatformError> {
+    let apps = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT code, name, email, website, promotion, programs FROM applications \
+             WHERE status = 'pending' AND notified_at IS NULL AND (? IS NULL OR code = ?) ORDER BY created_at LIMIT 200",
+            vec![
+                only.map_or(SqlValue::Null, Into::into),
+                only.map_or(SqlValue::Null, Into::into),
+            ],
+        ))
+        .await?;
+    if apps.is_empty() {
+        return Ok(0);
+    }
+    let owners = ctx
+        .platform
+        .query(Statement::new(
+            "SELECT email, name FROM owners WHERE role = 'admin' ORDER BY email",
+            vec![],
+        ))
+        .await?;
+    let url = portal_url(ctx).await?;
+    let subject = if apps.len() == 1 {
+        format!("New partner application: {}", text(&apps[0], "name"))
+    } else {
+        format!("{} new partner applications", apps.len())
+    };
+    let mut list = String::new();
+    for a in &apps {
+        let _ = writeln!(
+            list,
+            "- {} <{}>, code {}{}",
+            text(a, "name"),
+            text(a, "email"),
+            text(a, "code"),
+            Some(text(a, "website"))
+                .filter(|w| !w.is_empty())
+                .map_or_else(String::new, |w| format!(", {w}"))
+        );
+    }
+    for owner in &owners {
+        crate::mail::send(
+            ctx.platform,
+            Mail {
+                to: text(owner, "email"),
+                subject: subject.clone(),
+                body: format!(
+                    "Hello {},\n\n{}\n\n{list}\nReview them in the console: {url}/owner/applications/\n",
+                    text(owner, "name"),
+                    if apps.len() == 1 {
+                        "A new partner application is waiting for you:"
+                    } else {
+                        "New partner applications are waiting for you:"
+                    }
+                ),
+            },
+        )
+        .await?;
+    }
+    let mut told = Vec::new();
+    for a in &apps {
+        told.push(Statement::new(
+            "UPDATE applications SET notified_at = ? WHERE code = ?",
+            vec![ctx.now.into(), text(a, "code").into()],
+        ));
+    }
+    ctx.platform.batch(told).await?;
+    Ok(apps.len())
+}
