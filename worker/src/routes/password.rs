@@ -189,6 +189,18 @@ pub async fn reset_form<P: Platform>(
     reset_page(ctx, StatusCode::OK, None, token).await
 }
 
+/// The new password of a set-password form (partners' and owners'), or what is wrong with it.
+pub fn chosen_password(fields: &[(String, String)]) -> Result<&str, Notice> {
+    let password = field(fields, "password").unwrap_or("");
+    if let Err(WeakPassword::TooShort | WeakPassword::TooLong) = check_new_password(password) {
+        return Err(Notice::Weak);
+    }
+    if field(fields, "confirm") != Some(password) {
+        return Err(Notice::Mismatch);
+    }
+    Ok(password)
+}
+
 /// `POST /reset`: sets the password (once per link), ends other sessions, signs in.
 pub async fn reset<P: Platform>(
     ctx: &Ctx<'_, P>,
@@ -202,13 +214,10 @@ pub async fn reset<P: Platform>(
     let Some(link) = usable_link(ctx, token).await? else {
         return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Expired), "").await;
     };
-    let password = field(&fields, "password").unwrap_or("");
-    if let Err(WeakPassword::TooShort | WeakPassword::TooLong) = check_new_password(password) {
-        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Weak), token).await;
-    }
-    if field(&fields, "confirm") != Some(password) {
-        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Mismatch), token).await;
-    }
+    let password = match chosen_password(&fields) {
+        Ok(password) => password,
+        Err(notice) => return reset_page(ctx, StatusCode::BAD_REQUEST, Some(notice), token).await,
+    };
     let phc = hash_password(ctx, password).await?;
     let code = link.partner.as_str();
     // One transaction: the nonce is recorded and the password set, or neither (a second use

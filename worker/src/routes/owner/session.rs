@@ -2,7 +2,7 @@
 //! through an invite link (`/owner/reset/?token=…`, from `partner-center invite --owner`).
 
 use http::StatusCode;
-use pc_core::password::{MAX_PASSWORD_LEN, WeakPassword, check_new_password};
+use pc_core::password::MAX_PASSWORD_LEN;
 use pc_core::{OwnerLink, OwnerSession};
 
 use super::{OWNER_COOKIE, audit, owner_auth, signed_in_owner};
@@ -11,6 +11,7 @@ use crate::platform::{Platform, PlatformError, Statement};
 use crate::routes::auth::{
     LOGIN_PER_CLIENT, LOGIN_PER_CODE, client, hash_password, verify_password,
 };
+use crate::routes::password::chosen_password;
 use crate::routes::{Ctx, Notice};
 use crate::security::{csrf_ok, escape_html, host_cookie, same_origin};
 use crate::store;
@@ -220,13 +221,10 @@ pub async fn reset<P: Platform>(
         )
         .await;
     };
-    let password = field(&fields, "password").unwrap_or("");
-    if let Err(WeakPassword::TooShort | WeakPassword::TooLong) = check_new_password(password) {
-        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Weak), token).await;
-    }
-    if field(&fields, "confirm") != Some(password) {
-        return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Mismatch), token).await;
-    }
+    let password = match chosen_password(&fields) {
+        Ok(password) => password,
+        Err(notice) => return reset_page(ctx, StatusCode::BAD_REQUEST, Some(notice), token).await,
+    };
     let phc = hash_password(ctx, password).await?;
     let stored = ctx
         .platform
