@@ -16,6 +16,7 @@ pub mod page_bundle;
 pub mod password;
 pub mod percent;
 pub mod token;
+pub mod two_factor;
 
 pub use commission::{Attribution, CommissionStructure, ProductOverride, Rate, Subscription, Tier};
 pub use ids::{IdError, PartnerCode, ProgramId, Slug};

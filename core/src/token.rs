@@ -30,8 +30,9 @@ pub enum TokenError {
 /// The secret keys tokens are signed with.
 #[derive(Clone)]
 pub struct SigningKeys {
-    current: Vec<u8>,
-    previous: Option<Vec<u8>>,
+    /// The HMACs keyed once (the key's two hashed blocks), cloned for each signature.
+    current: HmacSha256,
+    previous: Option<HmacSha256>,
 }
 
 impl std::fmt::Debug for SigningKeys {
@@ -48,16 +49,17 @@ impl SigningKeys {
         if current.len() < MIN_SECRET_LEN {
             return Err("the signing secret must be at least 32 characters");
         }
+        let keyed = |secret: &str| {
+            HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length")
+        };
         Ok(SigningKeys {
-            current: current.as_bytes().to_vec(),
-            previous: previous
-                .filter(|p| p.len() >= MIN_SECRET_LEN)
-                .map(|p| p.as_bytes().to_vec()),
+            current: keyed(current),
+            previous: previous.filter(|p| p.len() >= MIN_SECRET_LEN).map(keyed),
         })
     }
 
-    fn mac(key: &[u8], purpose: &str, payload: &[u8]) -> HmacSha256 {
-        let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    fn mac(key: &HmacSha256, purpose: &str, payload: &[u8]) -> HmacSha256 {
+        let mut mac = key.clone();
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
         mac.update(payload);

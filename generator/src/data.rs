@@ -60,6 +60,8 @@ struct SiteConfig<'a> {
     notifications: crate::content::Notifications,
     /// For links in e-mails (unsubscribe, the console).
     portal_url: &'a str,
+    /// Every partner must use two-step sign-in.
+    require_two_factor: bool,
 }
 
 /// `config:signup`: what `POST /join` accepts and the e-mails the owner's decisions send.
@@ -151,6 +153,7 @@ fn site_unit(content: &Content) -> Unit {
                 partner_param: &content.site.link_params.partner,
                 notifications: content.site.notifications,
                 portal_url: content.site.portal_url.as_str().trim_end_matches('/'),
+                require_two_factor: content.site.require_two_factor,
             })
             .unwrap_or_default(),
         },

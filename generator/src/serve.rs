@@ -256,14 +256,14 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     }
     first_run_sign_ins(&options.content, &db, &secrets["SESSION_SECRET"], &base_url)?;
 
-    let shared = Arc::new(NativeState {
+    let shared = Arc::new(NativeState::new(
         db,
-        site: state.dist().join("site"),
+        state.dist().join("site"),
         env,
-        mail_log: Box::new(|mail| {
+        Box::new(|mail| {
             println!("\n✉ mail to {}: {}\n{}", mail.to, mail.subject, mail.body);
         }),
-    });
+    ));
     let server = Server::start(
         &shared,
         &format!("{}:{}", options.host, options.port),

@@ -3,13 +3,12 @@
 
 use http::{Method, StatusCode};
 
-use crate::config::Config;
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::owner::{self, applications, console, overview, payouts, session, view_as};
 use crate::routes::{
     Ctx, auth, csrf_token, events, integrations, join, ledger, notifications, password,
-    payout_details, portal, profile, redirect, reports, set_csrf_cookie,
+    payout_details, portal, profile, redirect, reports, set_csrf_cookie, two_factor,
 };
 use crate::security::{self, is_state_changing};
 use crate::{Request, Response};
@@ -41,7 +40,7 @@ pub async fn handle<P: Platform>(platform: &P, req: Request) -> Response {
         security::add_headers(&mut response);
         return response;
     }
-    let mut response = match Config::from_platform(platform) {
+    let mut response = match platform.config() {
         Ok(config) => {
             // Redirects and API calls have no forms: no CSRF token to read or make (the
             // redirect is the hot path).
@@ -94,7 +93,7 @@ pub async fn scheduled<P: Platform>(
     platform: &P,
     cron: &str,
 ) -> Result<crate::notify::Sent, String> {
-    let config = Config::from_platform(platform).map_err(|e| e.to_string())?;
+    let config = platform.config().map_err(|e| e.to_string())?;
     let ctx = Ctx {
         platform,
         config: &config,
@@ -117,6 +116,15 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
     let path = req.uri().path();
     let get = matches!(*req.method(), Method::GET | Method::HEAD);
     let post = *req.method() == Method::POST;
+    if is_state_changing(req.method())
+        && needs_origin_proof(path, req)
+        && !security::origin_proven(req)
+    {
+        return Ok(http_util::text(
+            StatusCode::FORBIDDEN,
+            "This change was not sent from the portal's own page (no same-origin proof). Reload the page and try again.",
+        ));
+    }
     match path {
         "/" if get => Ok(see_other("/portal/")),
         p if get && (p.starts_with("/r/") || p == "/r") => redirect::follow(ctx, req).await,
@@ -124,7 +132,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/integrations/stripe" if post => integrations::stripe::receive(ctx, req).await,
         "/api/v1/integrations/shopify" if post => integrations::shopify::receive(ctx, req).await,
         "/api/v1/build" if get => build_info(ctx).await,
-        "/login" | "/forgot" | "/reset" | "/portal" | "/unsubscribe" | "/owner"
+        "/login" | "/login/code" | "/forgot" | "/reset" | "/portal" | "/unsubscribe" | "/owner"
         | "/owner/login" | "/owner/reset"
             if get =>
         {
@@ -132,6 +140,8 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         }
         "/login/" if get => portal::public_page(ctx, req, "login/index.html").await,
         "/login" | "/login/" if post => auth::login(ctx, req).await,
+        "/login/code/" if get => two_factor::code_form(ctx, req).await,
+        "/login/code" | "/login/code/" if post => two_factor::login_code(ctx, req).await,
         "/logout" if post => auth::logout(ctx, req).await,
         "/forgot/" if get => portal::public_page(ctx, req, "forgot/index.html").await,
         "/forgot" | "/forgot/" if post => password::forgot(ctx, req).await,
@@ -171,6 +181,13 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
                 Method::PUT => payout_details::put(ctx, req, code).await,
                 _ => Ok(json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET or PUT")),
             }
+        }
+        p if p == "/api/v1/me/two-factor" || p.starts_with("/api/v1/me/two-factor/") => {
+            let Some((session, _)) = auth::signed_in(ctx, req).await? else {
+                return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
+            };
+            let action = p["/api/v1/me/two-factor".len()..].trim_start_matches('/');
+            two_factor::api(ctx, req, session.partner.as_str(), action).await
         }
         "/api/v1/me/profile" => {
             let Some((session, _)) = auth::signed_in(ctx, req).await? else {
@@ -229,22 +246,26 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             let id = percent_encoding::percent_decode_str(&p["/api/v1/me/ledger/".len()..])
                 .decode_utf8_lossy()
                 .into_owned();
-            match auth::signed_in(ctx, req).await? {
-                Some((session, _)) => ledger::explain(ctx, session.partner.as_str(), &id).await,
-                None => Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first")),
+            let Some((session, auth)) = auth::signed_in(ctx, req).await? else {
+                return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
+            };
+            if let Some(refused) = two_factor::unenrolled(ctx, &auth).await? {
+                return Ok(refused);
             }
+            ledger::explain(ctx, session.partner.as_str(), &id).await
         }
         p if get && p.starts_with("/api/v1/me/") => {
             let name = &p["/api/v1/me/".len()..];
             if !reports::REPORTS.contains(&name) {
                 return Ok(json_error(StatusCode::NOT_FOUND, "no such report"));
             }
-            match auth::signed_in(ctx, req).await? {
-                Some((session, _)) => {
-                    reports::report(ctx, req, session.partner.as_str(), name).await
-                }
-                None => Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first")),
+            let Some((session, auth)) = auth::signed_in(ctx, req).await? else {
+                return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
+            };
+            if let Some(refused) = two_factor::unenrolled(ctx, &auth).await? {
+                return Ok(refused);
             }
+            reports::report(ctx, req, session.partner.as_str(), name).await
         }
         p if p.starts_with("/api/") => Ok(json_error(StatusCode::NOT_FOUND, "no such API route")),
         p if get && p.starts_with("/assets/") => portal::asset(ctx, req).await,
@@ -255,6 +276,17 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             "Method not allowed.",
         )),
     }
+}
+
+/// Whether a change at `path` is a browser's (a form, a page's `fetch`), so needs the origin
+/// proof. Not: the signed machine-to-machine calls (events, store webhooks) and owner API
+/// calls with the bearer token.
+fn needs_origin_proof(path: &str, req: &Request) -> bool {
+    let machine = path == "/api/v1/events"
+        || path.starts_with("/api/v1/integrations/")
+        || (path.starts_with("/api/v1/owner/")
+            && req.headers().contains_key(http::header::AUTHORIZATION));
+    !machine
 }
 
 /// `GET /api/v1/build`: the build id that is live (KV `config:build`), so a deploy (or a

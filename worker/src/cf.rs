@@ -5,7 +5,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use worker::{Context, Env, Fetch, Headers, MessageBatch, MessageExt, Method, RequestInit, event};
 
+use std::sync::Arc;
+
 use crate::clicks::ClickRecord;
+use crate::config::{Config, ConfigError};
 
 use crate::http_util::MAX_BODY;
 use crate::platform::{Asset, Mail, Platform, PlatformError, Row, SqlValue, Statement};
@@ -265,6 +268,19 @@ impl Platform for CfPlatform {
 
     fn log_error(&self, message: &str) {
         worker::console_error!("{message}");
+    }
+
+    fn config(&self) -> Result<Arc<Config>, ConfigError> {
+        // An isolate's bindings and secrets are fixed for its life (a new secret or variable
+        // is a new deployment): read them at its first request, not at every one.
+        thread_local! {
+            static CONFIG: std::cell::OnceCell<Arc<Config>> = const { std::cell::OnceCell::new() };
+        }
+        if let Some(config) = CONFIG.with(|c| c.get().cloned()) {
+            return Ok(config);
+        }
+        let config = Arc::new(Config::from_platform(self)?);
+        Ok(CONFIG.with(|c| Arc::clone(c.get_or_init(|| config))))
     }
 }
 

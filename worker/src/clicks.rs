@@ -24,7 +24,7 @@ pub enum ClickRecord {
         created_at: i64,
     },
     Filtered {
-        /// Random, so a redelivered message inserts nothing new.
+        /// Made once per request (the millisecond and random bits), so a redelivered message inserts nothing new.
         id: i64,
         partner: String,
         slug: String,

@@ -60,6 +60,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_owner_console.sql",
         include_str!("../migrations/0011_owner_console.sql"),
     ),
+    (
+        "0012_two_factor.sql",
+        include_str!("../migrations/0012_two_factor.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::config::{Config, ConfigError};
+
 /// A failure of the platform (database, KV, assets): the app answers 500 and logs it.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -119,6 +121,14 @@ pub trait Platform {
     fn random_bytes(&self, n: usize) -> Vec<u8>;
     /// A secret or setting (`SESSION_SECRET`, `PORTAL_URL`, …).
     fn env(&self, name: &str) -> Option<String>;
+    /// The settings, from [`Platform::env`]. A backend whose environment cannot change while it
+    /// runs (a Workers isolate, a `serve` process) reads them once and keeps them.
+    fn config(&self) -> Result<std::sync::Arc<Config>, ConfigError>
+    where
+        Self: Sized,
+    {
+        Config::from_platform(self).map(std::sync::Arc::new)
+    }
     /// Logs an internal error (never a secret, password or token).
     fn log_error(&self, message: &str);
 }

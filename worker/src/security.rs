@@ -16,9 +16,32 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
-/// Adds the security headers every response carries.
+/// Adds the security headers every response carries. A redirect without a body is never
+/// rendered: it carries only what applies to it (the Referer the browser sends on, HTTPS,
+/// no sniffing, no caching), which keeps the hot path's answer small.
 pub fn add_headers(response: &mut Response) {
+    let bare_redirect = response.status().is_redirection() && response.body().is_empty();
     let headers = response.headers_mut();
+    if bare_redirect {
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("referrer-policy", "strict-origin-when-cross-origin"),
+            (
+                "strict-transport-security",
+                "max-age=31536000; includeSubDomains",
+            ),
+        ] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    } else {
+        add_page_headers(headers);
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+fn add_page_headers(headers: &mut http::HeaderMap) {
     for (name, value) in [
         ("content-security-policy", CONTENT_SECURITY_POLICY),
         ("x-content-type-options", "nosniff"),
@@ -36,35 +59,24 @@ pub fn add_headers(response: &mut Response) {
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
 }
 
-/// A state-changing request must come from the portal's own pages: `Origin` (or, without it,
-/// `Sec-Fetch-Site`) must say so. Clients that send neither (scripts, curl) pass this check and
-/// still need the CSRF token of a form or a JSON body (which browsers cannot send cross-site
-/// without a CORS preflight that the portal never grants).
-pub fn same_origin(req: &Request) -> bool {
-    if let Some(sent) = header_str(req, "origin") {
-        return origin(req).is_some_and(|own| own == sent);
-    }
-    match header_str(req, "sec-fetch-site") {
-        Some(site) => site == "same-origin" || site == "none",
-        None => true,
-    }
-}
-
-/// What a cookie-authenticated JSON change (`PUT /api/v1/me/…`) must carry: proof that the
-/// portal's own page sent it (`Origin` equal to the portal's, or without it
-/// `Sec-Fetch-Site: same-origin`; no proof is no pass) and the page's CSRF token in
-/// `X-CSRF-Token`. Checked in one place, before any handler runs.
-pub fn json_change_allowed(req: &Request) -> bool {
-    let proven = match header_str(req, "origin") {
+/// Whether a state-changing request proves it comes from the portal's own pages: `Origin`
+/// equal to the portal's, or (a browser that sends no Origin) `Sec-Fetch-Site: same-origin`.
+/// No proof is no pass: every browser sends one of them with a form or a `fetch` that changes
+/// something. Checked for every such request in one place (`app::route`), before any handler;
+/// the form's or page's CSRF token is checked besides (in the handler, or for JSON here).
+pub fn origin_proven(req: &Request) -> bool {
+    match header_str(req, "origin") {
         Some(sent) => origin(req).is_some_and(|own| own == sent),
         None => header_str(req, "sec-fetch-site") == Some("same-origin"),
-    };
-    proven && csrf_ok(req, header_str(req, "x-csrf-token"))
+    }
+}
+
+/// What a cookie-authenticated JSON change (`PUT /api/v1/me/…`) must carry besides the origin
+/// proof: the page's CSRF token in `X-CSRF-Token`.
+pub fn json_change_allowed(req: &Request) -> bool {
+    origin_proven(req) && csrf_ok(req, header_str(req, "x-csrf-token"))
 }
 
 /// Whether a form's `csrf` field equals the CSRF cookie (compared in constant time).
@@ -114,18 +126,26 @@ mod tests {
     }
 
     #[test]
-    fn same_origin_requires_a_matching_origin_header() {
-        assert!(same_origin(&request(&[(
+    fn a_change_must_prove_its_origin() {
+        assert!(origin_proven(&request(&[(
             "origin",
             "https://partners.example"
         )])));
-        assert!(!same_origin(&request(&[(
+        assert!(!origin_proven(&request(&[(
             "origin",
             "https://evil.example"
         )])));
-        assert!(!same_origin(&request(&[("origin", "null")])));
-        assert!(!same_origin(&request(&[("sec-fetch-site", "cross-site")])));
-        assert!(same_origin(&request(&[("sec-fetch-site", "same-origin")])));
+        assert!(!origin_proven(&request(&[("origin", "null")])));
+        assert!(!origin_proven(&request(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(origin_proven(&request(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!origin_proven(&request(&[("sec-fetch-site", "none")])));
+        assert!(!origin_proven(&request(&[])), "no proof is no pass");
     }
 
     #[test]

@@ -25,11 +25,17 @@ pub struct PartnerAuth {
     pub session_version: i64,
     pub email: String,
     pub name: String,
+    /// 1 when two-step sign-in is on.
+    pub two_factor: i64,
 }
 
 impl PartnerAuth {
     pub fn is_active(&self) -> bool {
         self.status == "active"
+    }
+
+    pub fn has_two_factor(&self) -> bool {
+        self.two_factor != 0
     }
 }
 
@@ -42,9 +48,11 @@ pub async fn partner_auth(
         Statement::new(
             "SELECT p.status AS status, c.password_hash AS password_hash, \
              coalesce(c.session_version, 0) AS session_version, \
-             coalesce(u.email, p.email) AS email, coalesce(u.name, p.name) AS name \
+             coalesce(u.email, p.email) AS email, coalesce(u.name, p.name) AS name, \
+             (t.enabled_at IS NOT NULL) AS two_factor \
              FROM partners p LEFT JOIN credentials c ON c.partner = p.code \
-             LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.code = ?",
+             LEFT JOIN profile_updates u ON u.partner = p.code \
+             LEFT JOIN two_factor t ON t.partner = p.code WHERE p.code = ?",
             vec![code.into()],
         ),
     )
@@ -244,4 +252,94 @@ pub fn outbox(to: &str, subject: &str, body: &str, failure: Option<&str>, now: i
             now.into(),
         ],
     )
+}
+
+/// A partner's two-step sign-in: the secret, whether it is confirmed, the last step used.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TwoFactor {
+    pub secret: String,
+    pub enabled_at: Option<i64>,
+    pub last_step: i64,
+    /// Recovery codes not used yet.
+    pub recovery_left: i64,
+}
+
+pub async fn two_factor(
+    platform: &impl Platform,
+    code: &str,
+) -> Result<Option<TwoFactor>, PlatformError> {
+    first(
+        platform,
+        Statement::new(
+            "SELECT secret, enabled_at, last_step, \
+             (SELECT count(*) FROM recovery_codes r WHERE r.partner = t.partner AND r.used_at IS NULL) AS recovery_left \
+             FROM two_factor t WHERE partner = ?",
+            vec![code.into()],
+        ),
+    )
+    .await
+}
+
+/// A new secret being set up (replacing one not yet confirmed; never a confirmed one).
+pub fn two_factor_setup(code: &str, secret: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO two_factor (partner, secret, enabled_at, last_step, created_at) VALUES (?, ?, NULL, 0, ?) \
+         ON CONFLICT (partner) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at \
+         WHERE two_factor.enabled_at IS NULL",
+        vec![code.into(), secret.into(), now.into()],
+    )
+}
+
+/// Records that a code of `step` was used: changes one row only if no later code was used
+/// before (so the same code, raced twice, passes once). `confirm` also turns it on.
+pub fn two_factor_use_step(code: &str, step: i64, confirm: bool, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE two_factor SET last_step = ?, enabled_at = CASE WHEN ? = 1 THEN coalesce(enabled_at, ?) ELSE enabled_at END \
+         WHERE partner = ? AND last_step < ? AND (enabled_at IS NOT NULL OR ? = 1)",
+        vec![
+            step.into(),
+            i64::from(confirm).into(),
+            now.into(),
+            code.into(),
+            step.into(),
+            i64::from(confirm).into(),
+        ],
+    )
+}
+
+/// Uses a recovery code: changes one row only the first time.
+pub fn use_recovery_code(code: &str, hash: &str, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE recovery_codes SET used_at = ? WHERE partner = ? AND code_hash = ? AND used_at IS NULL",
+        vec![now.into(), code.into(), hash.into()],
+    )
+}
+
+/// Replaces the partner's recovery codes with these (hashes).
+pub fn replace_recovery_codes(code: &str, hashes: &[String]) -> Vec<Statement> {
+    let mut statements = vec![Statement::new(
+        "DELETE FROM recovery_codes WHERE partner = ?",
+        vec![code.into()],
+    )];
+    statements.extend(hashes.iter().map(|hash| {
+        Statement::new(
+            "INSERT INTO recovery_codes (partner, code_hash) VALUES (?, ?)",
+            vec![code.into(), hash.as_str().into()],
+        )
+    }));
+    statements
+}
+
+/// Turns two-step sign-in off: the secret and the recovery codes go.
+pub fn two_factor_off(code: &str) -> Vec<Statement> {
+    vec![
+        Statement::new(
+            "DELETE FROM two_factor WHERE partner = ?",
+            vec![code.into()],
+        ),
+        Statement::new(
+            "DELETE FROM recovery_codes WHERE partner = ?",
+            vec![code.into()],
+        ),
+    ]
 }

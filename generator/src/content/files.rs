@@ -40,6 +40,10 @@ pub(super) struct SiteFile {
     /// Which e-mails the portal sends (all on by default).
     #[serde(default)]
     pub notifications: Notifications,
+    /// Every partner must turn on two-step sign-in (an authenticator app) before using the
+    /// portal (default false: each partner chooses in My Profile).
+    #[serde(default)]
+    pub require_two_factor: bool,
 }
 
 /// The partner application form (`/join`).

@@ -345,6 +345,7 @@ impl Loader<'_> {
                     .unwrap_or_else(|| vec!["PayPal".into(), "Bank transfer".into()]),
                 payout_cooling_off_hours: raw.payout_cooling_off_hours.unwrap_or(72),
                 notifications: raw.notifications,
+                require_two_factor: raw.require_two_factor,
                 signup,
             },
             file,

@@ -71,6 +71,8 @@ pub struct Site {
     pub payout_cooling_off_hours: u32,
     /// Which e-mails the portal sends.
     pub notifications: Notifications,
+    /// Whether every partner must use two-step sign-in.
+    pub require_two_factor: bool,
 }
 
 /// The e-mails the portal sends on its own, each switchable by the owner (partners switch

@@ -156,6 +156,11 @@ impl<'a> Renderer<'a> {
         for (path, template, title) in [
             ("login/index.html", "public/login.html", "Sign in"),
             (
+                "login/code/index.html",
+                "public/login-code.html",
+                "Sign in: your code",
+            ),
+            (
                 "forgot/index.html",
                 "public/forgot.html",
                 "Forgot your password?",

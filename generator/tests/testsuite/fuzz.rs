@@ -48,12 +48,12 @@ fn app() -> &'static App {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         App {
-            state: pc_worker::native::NativeState {
-                db: pc_worker::native::Database::open(&db_path).unwrap(),
-                site: out.join("site"),
+            state: pc_worker::native::NativeState::new(
+                pc_worker::native::Database::open(&db_path).unwrap(),
+                out.join("site"),
                 env,
-                mail_log: Box::new(|_| {}),
-            },
+                Box::new(|_| {}),
+            ),
             _dir: dir,
         }
     })

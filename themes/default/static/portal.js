@@ -166,7 +166,8 @@
     fetch(API + "payout", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var body = JSON.stringify({ method: form.elements.method.value, details: form.elements.details.value, password: form.elements.password.value });
+      var body = JSON.stringify({ method: form.elements.method.value, details: form.elements.details.value, password: form.elements.password.value,
+        two_factor_code: form.elements.two_factor_code.value || null });
       fetch(API + "payout", { method: "PUT", credentials: "same-origin", headers: { "content-type": "application/json", "x-csrf-token": csrfToken() }, body: body })
         .then(function (r) { return r.json().then(function (v) { return { ok: r.ok, v: v }; }); })
         .then(function (res) {
@@ -174,14 +175,94 @@
           notice.className = res.ok ? "notice" : "notice error";
           notice.textContent = res.ok ? "Saved. We e-mailed you about the change." : res.v.error;
           form.elements.password.value = "";
+          form.elements.two_factor_code.value = "";
           if (res.ok) show(res.v);
         });
     });
   }
 
+  // My Profile: two-step sign-in (turn on with a QR code and a first code; recovery codes shown
+  // once; new recovery codes or turn off with a code). The code fields of the profile and payout
+  // forms show when it is on.
+  function twoFactor() {
+    var box = document.querySelector("[data-two-factor]");
+    if (!box || !window.fetch) return;
+    var start = box.querySelector("[data-tf-start]");
+    var setupForm = box.querySelector("[data-tf-setup]");
+    var manage = box.querySelector("[data-tf-manage]");
+    var notice = box.querySelector("[data-tf-notice]");
+    var status = box.querySelector("[data-tf-status]");
+    function post(action, body) {
+      return fetch(API + "two-factor/" + action, { method: "POST", credentials: "same-origin",
+        headers: { "content-type": "application/json", "x-csrf-token": csrfToken() }, body: JSON.stringify(body || {}) })
+        .then(function (r) { return r.json().then(function (v) { return { ok: r.ok, v: v }; }); });
+    }
+    function say(text, error) {
+      notice.hidden = !text;
+      notice.className = error ? "notice error" : "notice";
+      notice.textContent = text || "";
+    }
+    function showCodes(codes) {
+      var list = box.querySelector("[data-tf-code-list]");
+      list.textContent = "";
+      codes.forEach(function (c) { var li = document.createElement("li"); li.textContent = c; list.appendChild(li); });
+      box.querySelector("[data-tf-codes]").hidden = false;
+    }
+    function show(v) {
+      start.hidden = v.enabled;
+      manage.hidden = !v.enabled;
+      setupForm.hidden = true;
+      box.querySelector("[data-tf-disable]").hidden = v.required;
+      status.textContent = v.enabled
+        ? "On: signing in asks for a code from your authenticator app. Recovery codes left: " + v.recovery_codes_left + "."
+        : (v.required ? "The partner program asks every partner to turn this on. " : "") +
+          "Besides your password, ask for a code from an authenticator app on your phone when you sign in and before your e-mail address or payout details change.";
+      document.querySelectorAll("[data-tf-field]").forEach(function (f) { f.hidden = !v.enabled; });
+      box.hidden = false;
+    }
+    function load() {
+      fetch(API + "two-factor", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
+    }
+    start.addEventListener("click", function () {
+      post("setup").then(function (res) {
+        if (!res.ok) { say(res.v.error, true); return; }
+        box.querySelector("[data-tf-qr]").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(res.v.qr_svg);
+        box.querySelector("[data-tf-secret]").textContent = res.v.secret.replace(/(.{4})/g, "$1 ").trim();
+        start.hidden = true;
+        setupForm.hidden = false;
+        say("");
+        setupForm.elements.code.focus();
+      });
+    });
+    setupForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      post("enable", { code: setupForm.elements.code.value }).then(function (res) {
+        setupForm.elements.code.value = "";
+        if (!res.ok) { say(res.v.error, true); return; }
+        say("Two-step sign-in is on.");
+        showCodes(res.v.recovery_codes);
+        load();
+      });
+    });
+    manage.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var action = e.submitter ? e.submitter.value : "recovery-codes";
+      post(action, { code: manage.elements.code.value }).then(function (res) {
+        manage.elements.code.value = "";
+        if (!res.ok) { say(res.v.error, true); return; }
+        box.querySelector("[data-tf-codes]").hidden = true;
+        if (res.v.recovery_codes) showCodes(res.v.recovery_codes);
+        say(action === "disable" ? "Two-step sign-in is off." : "New recovery codes: the old ones no longer work.");
+        load();
+      });
+    });
+    load();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     phoneMenu();
     payoutDetails();
+    twoFactor();
     qrDownloads();
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () { copyFrom(button.getAttribute("data-copy"), button); });

@@ -1,13 +1,16 @@
 //! The native backend's stand-in for the edge's click Queue: request threads hand over click
 //! rows; one writer thread, on its own connection, commits whatever has arrived in one
 //! transaction (up to [`BATCH`] rows), so a burst of redirects costs a few commits instead of
-//! one per click (group commit). A request thread waits for its row's commit before the
-//! redirect is answered: a click the visitor was sent on with is on disk, even if the process
-//! is killed the next instant. Dropping the writer writes what is still waiting.
+//! one per click (group commit). The redirect is answered only once its row's commit is done
+//! (the server awaits [`Committed`] without holding a thread): a click the visitor was sent on
+//! with is on disk, even if the process is killed the next instant. Dropping the writer writes
+//! what is still waiting.
 
 use std::path::Path;
-use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
+
+use tokio::sync::oneshot;
 
 use rusqlite::{Connection, params_from_iter};
 
@@ -18,7 +21,10 @@ use crate::clicks::ClickRecord;
 const BATCH: usize = 500;
 
 /// A row and who waits for its commit.
-type Pending = (ClickRecord, SyncSender<()>);
+type Pending = (ClickRecord, oneshot::Sender<()>);
+
+/// Resolves when the row is committed (or reported lost, in the log).
+pub(crate) type Committed = oneshot::Receiver<()>;
 
 #[derive(Debug)]
 pub(super) struct ClickWriter {
@@ -83,18 +89,18 @@ impl ClickWriter {
         })
     }
 
-    /// Hands `click` to the writer and waits until its transaction is committed.
-    pub(super) fn send(&self, click: ClickRecord) {
-        let (done, committed) = sync_channel(1);
+    /// Hands `click` to the writer; the answer resolves when its transaction is committed.
+    pub(super) fn send(&self, click: ClickRecord) -> Committed {
+        let (done, committed) = oneshot::channel();
         match &self.sender {
-            Some(sender) => match sender.send((click, done)) {
-                Ok(()) => {
-                    let _ = committed.recv();
+            Some(sender) => {
+                if let Err(e) = sender.send((click, done)) {
+                    eprintln!("click row lost: the writer has stopped ({e})");
                 }
-                Err(e) => eprintln!("click row lost: the writer has stopped ({e})"),
-            },
+            }
             None => eprintln!("click row lost: the writer has stopped"),
         }
+        committed
     }
 }
 

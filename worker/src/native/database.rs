@@ -1,7 +1,8 @@
 //! SQLite: the same migrations as D1, the generator's seed, and a table standing in for KV.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params_from_iter};
@@ -35,7 +36,21 @@ pub struct Database {
     /// Every distinct statement the app ran, appended to a file (see [`Database::log_statements`]).
     statement_log: Mutex<Option<StatementLog>>,
     clicks: super::click_writer::ClickWriter,
+    kv_cache: RwLock<KvCache>,
 }
+
+/// KV values read since the last deploy (only a deploy writes KV), so the redirect's read is a
+/// map lookup rather than a query on a connection whose page cache each click commit empties.
+/// Only values found are kept (an unknown key cannot grow it), and at most [`KV_CACHE_MAX`].
+#[derive(Debug, Default)]
+struct KvCache {
+    values: HashMap<String, String>,
+    /// Bumped by every deploy: a value read from SQLite before a deploy's commit is not kept
+    /// after it.
+    generation: u64,
+}
+
+const KV_CACHE_MAX: usize = 20_000;
 
 #[derive(Debug)]
 struct StatementLog {
@@ -86,6 +101,7 @@ impl Database {
             connection: Mutex::new(connection),
             statement_log: Mutex::new(None),
             clicks: super::click_writer::ClickWriter::start(path)?,
+            kv_cache: RwLock::default(),
         })
     }
 
@@ -157,15 +173,28 @@ impl Database {
             }
         }
         tx.commit()?;
+        let mut cache = self.kv_cache();
+        cache.values.clear();
+        cache.generation += 1;
         Ok(())
     }
 
-    /// A partner's page bundle.
-    /// Hands a click row to the writer thread (see [`super::click_writer`]).
-    pub fn record_click(&self, click: crate::clicks::ClickRecord) {
-        self.clicks.send(click);
+    fn kv_cache(&self) -> std::sync::RwLockWriteGuard<'_, KvCache> {
+        self.kv_cache
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Hands a click row to the writer thread (see [`super::click_writer`]); the answer
+    /// resolves once the row is committed.
+    pub(crate) fn record_click(
+        &self,
+        click: crate::clicks::ClickRecord,
+    ) -> super::click_writer::Committed {
+        self.clicks.send(click)
+    }
+
+    /// A partner's page bundle.
     pub fn page_bundle(&self, partner: &str) -> Result<Option<String>, DatabaseError> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached("SELECT bundle FROM _pages WHERE partner = ?")?;
@@ -177,6 +206,30 @@ impl Database {
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<String>, DatabaseError> {
+        let generation = {
+            let cache = self
+                .kv_cache
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(value) = cache.values.get(key) {
+                return Ok(Some(value.clone()));
+            }
+            cache.generation
+        };
+        let value = self.kv_read(key)?;
+        if let Some(value) = &value {
+            let mut cache = self.kv_cache();
+            if cache.generation == generation {
+                if cache.values.len() >= KV_CACHE_MAX {
+                    cache.values.clear();
+                }
+                cache.values.insert(key.to_owned(), value.clone());
+            }
+        }
+        Ok(value)
+    }
+
+    fn kv_read(&self, key: &str) -> Result<Option<String>, DatabaseError> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached("SELECT value FROM _kv WHERE key = ?")?;
         let mut rows = stmt.query([key])?;

@@ -13,21 +13,18 @@ pub use server::{Server, ServerError};
 /// Answers one request with the app, its deferred writes done after (what the server does for
 /// each request; tests and the fuzzer call it directly).
 pub fn answer(state: &NativeState, req: crate::Request) -> crate::Response {
-    let platform = platform::RequestPlatform {
-        state,
-        deferred: std::cell::RefCell::default(),
-    };
+    let platform = platform::RequestPlatform::new(state);
     let response = pollster::block_on(crate::handle(&platform, req));
+    for committed in platform.take_clicks() {
+        let _ = committed.blocking_recv();
+    }
     platform.run_deferred();
     response
 }
 
 /// Runs the scheduled work for `cron` (what the worker's cron trigger does), as `serve`'s timer.
 pub fn run_scheduled(state: &NativeState, cron: &str) -> Result<crate::notify::Sent, String> {
-    let platform = platform::RequestPlatform {
-        state,
-        deferred: std::cell::RefCell::default(),
-    };
+    let platform = platform::RequestPlatform::new(state);
     let sent = pollster::block_on(crate::app::scheduled(&platform, cron));
     platform.run_deferred();
     sent

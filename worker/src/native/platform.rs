@@ -3,6 +3,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::config::{Config, ConfigError};
 
 use crate::platform::{Asset, Mail, Platform, PlatformError, Row, Statement};
 
@@ -18,6 +21,36 @@ pub struct NativeState {
     pub site: PathBuf,
     pub env: HashMap<String, String>,
     pub mail_log: MailLog,
+    /// The settings from `env`, read at the first request.
+    config: OnceLock<Arc<Config>>,
+}
+
+impl NativeState {
+    pub fn new(
+        db: Database,
+        site: PathBuf,
+        env: HashMap<String, String>,
+        mail_log: MailLog,
+    ) -> Self {
+        NativeState {
+            db,
+            site,
+            env,
+            mail_log,
+            config: OnceLock::new(),
+        }
+    }
+}
+
+impl NativeState {
+    /// Runs deferred statements, each list in one transaction.
+    pub(super) fn run_deferred(&self, deferred: Vec<Vec<Statement>>) {
+        for statements in deferred {
+            if let Err(e) = self.db.batch(&statements) {
+                eprintln!("error: deferred write failed: {e}");
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for NativeState {
@@ -31,8 +64,10 @@ impl std::fmt::Debug for NativeState {
 /// One request's view of the platform: shared state plus the work deferred until after the
 /// response (as `wait_until` does on Workers).
 pub(super) struct RequestPlatform<'a> {
-    pub state: &'a NativeState,
-    pub deferred: RefCell<Vec<Vec<Statement>>>,
+    state: &'a NativeState,
+    deferred: RefCell<Vec<Vec<Statement>>>,
+    /// The click rows the request handed to the writer, whose commits its answer waits for.
+    clicks: RefCell<Vec<super::click_writer::Committed>>,
 }
 
 fn err(e: impl std::fmt::Display) -> PlatformError {
@@ -57,14 +92,33 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-impl RequestPlatform<'_> {
+impl<'a> RequestPlatform<'a> {
+    pub(super) fn new(state: &'a NativeState) -> Self {
+        RequestPlatform {
+            state,
+            deferred: RefCell::default(),
+            clicks: RefCell::default(),
+        }
+    }
+
+    /// The commits of the click rows recorded so far.
+    pub(super) fn take_clicks(&self) -> Vec<super::click_writer::Committed> {
+        self.clicks.take()
+    }
+
+    /// Whether the request deferred work for after its response.
+    pub(super) fn has_deferred(&self) -> bool {
+        !self.deferred.borrow().is_empty()
+    }
+
     /// Runs what the request deferred (after its response was sent).
     pub(super) fn run_deferred(&self) {
-        for statements in self.deferred.take() {
-            if let Err(e) = self.state.db.batch(&statements) {
-                self.log_error(&format!("deferred write failed: {e}"));
-            }
-        }
+        self.state.run_deferred(self.deferred.take());
+    }
+
+    /// What the request deferred, to run elsewhere.
+    pub(super) fn into_deferred(self) -> Vec<Vec<Statement>> {
+        self.deferred.into_inner()
     }
 }
 
@@ -90,7 +144,9 @@ impl Platform for RequestPlatform<'_> {
     }
 
     fn record_click(&self, click: crate::clicks::ClickRecord) {
-        self.state.db.record_click(click);
+        self.clicks
+            .borrow_mut()
+            .push(self.state.db.record_click(click));
     }
 
     fn defer(&self, statements: Vec<Statement>) {
@@ -181,6 +237,14 @@ impl Platform for RequestPlatform<'_> {
 
     fn env(&self, name: &str) -> Option<String> {
         self.state.env.get(name).cloned()
+    }
+
+    fn config(&self) -> Result<Arc<Config>, ConfigError> {
+        if let Some(config) = self.state.config.get() {
+            return Ok(Arc::clone(config));
+        }
+        let config = Arc::new(Config::from_platform(self)?);
+        Ok(Arc::clone(self.state.config.get_or_init(|| config)))
     }
 
     fn log_error(&self, message: &str) {

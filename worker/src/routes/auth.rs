@@ -7,7 +7,7 @@ use pc_core::{PartnerCode, Session};
 use super::{Ctx, Notice, safe_next};
 use crate::http_util::{self, cookie, field, form, see_other, set_cookie};
 use crate::platform::{Platform, PlatformError};
-use crate::security::{SESSION_COOKIE, csrf_ok, host_cookie, same_origin};
+use crate::security::{SESSION_COOKIE, csrf_ok, host_cookie};
 use crate::store::{self, Limit, PartnerAuth};
 use crate::{Request, Response};
 
@@ -148,7 +148,7 @@ pub async fn login<P: Platform>(
         .trim()
         .to_ascii_lowercase();
     let next = field(&fields, "next");
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return login_page(
             ctx,
             StatusCode::FORBIDDEN,
@@ -225,8 +225,17 @@ pub async fn login<P: Platform>(
         let upgraded = hash_password(ctx, password).await?;
         store::upgrade_hash(ctx.platform, code.as_str(), &upgraded, ctx.now).await?;
     }
-    let session = Session::new(code, auth.session_version, remember, ctx.now);
     let next = safe_next(next.filter(|n| !n.is_empty()));
+    if auth.has_two_factor() {
+        return Ok(super::two_factor::ask_for_code(
+            ctx,
+            &code,
+            auth.session_version,
+            remember,
+            next,
+        ));
+    }
+    let session = Session::new(code, auth.session_version, remember, ctx.now);
     let mut response = see_other(next);
     set_cookie(&mut response, &session_cookie(ctx, &session));
     Ok(response)
@@ -238,7 +247,7 @@ pub async fn logout<P: Platform>(
     req: &Request,
 ) -> Result<Response, PlatformError> {
     let fields = form(req).unwrap_or_default();
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return Ok(http_util::text(
             StatusCode::FORBIDDEN,
             "The form expired; reload the page and try again.",

@@ -13,6 +13,7 @@ pub mod portal;
 pub mod profile;
 pub mod redirect;
 pub mod reports;
+pub mod two_factor;
 
 use http::StatusCode;
 
@@ -51,6 +52,11 @@ pub enum Notice {
     OwnerFailed,
     OwnerLinkExpired,
     Unsubscribed,
+    CodeWrong,
+    CodeReused,
+    CodeExpired,
+    TwoFactorNeeded,
+    TwoFactorCode,
 }
 
 impl Notice {
@@ -100,6 +106,26 @@ impl Notice {
                 "Done: you will not get these e-mails any more. Switch them back on in My Profile.",
                 false,
             ),
+            Notice::CodeWrong => (
+                "That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your recovery codes.",
+                true,
+            ),
+            Notice::CodeReused => (
+                "That code was already used. Wait for the next one (a new code every 30 seconds).",
+                true,
+            ),
+            Notice::CodeExpired => (
+                "Signing in took too long. Enter your username and password again.",
+                true,
+            ),
+            Notice::TwoFactorNeeded => (
+                "The partner program asks every partner to turn on two-step sign-in. Set it up below to use the portal.",
+                true,
+            ),
+            Notice::TwoFactorCode => (
+                "To change your e-mail address, also enter a code from your authenticator app.",
+                true,
+            ),
             Notice::Pending => (
                 "Your application is being reviewed. We will e-mail you as soon as it is approved.",
                 false,
@@ -114,6 +140,9 @@ impl Notice {
             "signedout" => Notice::SignedOut,
             "invalid" => Notice::Invalid,
             "expired" => Notice::Expired,
+            "codeexpired" => Notice::CodeExpired,
+            "twofactorneeded" => Notice::TwoFactorNeeded,
+            "twofactorcode" => Notice::TwoFactorCode,
             _ => return None,
         })
     }

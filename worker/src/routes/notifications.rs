@@ -10,7 +10,7 @@ use super::{Ctx, Notice};
 use crate::http_util::{self, field, form, query, see_other};
 use crate::notify::{kind_words, partner_switches, set_partner_switches};
 use crate::platform::{Platform, PlatformError};
-use crate::security::{csrf_ok, escape_html, same_origin};
+use crate::security::{csrf_ok, escape_html};
 use crate::{Request, Response};
 
 /// `POST /portal/notifications`: the My Profile switches (an unchecked box is off).
@@ -19,7 +19,7 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
         return Ok(see_other("/login/"));
     };
     let fields = form(req).unwrap_or_default();
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return Ok(http_util::text(
             StatusCode::FORBIDDEN,
             "The form expired; reload the page and try again.",
@@ -113,7 +113,7 @@ pub async fn confirm<P: Platform>(
     let Some((u, words)) = verified(ctx, token) else {
         return unsubscribe_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Invalid), "", "").await;
     };
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return unsubscribe_page(
             ctx,
             StatusCode::FORBIDDEN,

@@ -9,7 +9,7 @@ use super::auth::{client, hash_password, session_cookie};
 use super::{Ctx, Notice};
 use crate::http_util::{self, field, form, query, see_other, set_cookie};
 use crate::platform::{Mail, Platform, PlatformError};
-use crate::security::{csrf_ok, escape_html, same_origin};
+use crate::security::{csrf_ok, escape_html};
 use crate::store::{self, Limit};
 use crate::{Request, Response};
 
@@ -33,7 +33,7 @@ pub async fn forgot<P: Platform>(
     req: &Request,
 ) -> Result<Response, PlatformError> {
     let fields = form(req).unwrap_or_default();
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return ctx
             .page(
                 "forgot/index.html",
@@ -208,7 +208,7 @@ pub async fn reset<P: Platform>(
 ) -> Result<Response, PlatformError> {
     let fields = form(req).unwrap_or_default();
     let token = field(&fields, "token").unwrap_or("");
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return reset_page(ctx, StatusCode::FORBIDDEN, Some(Notice::FormExpired), token).await;
     }
     let Some(link) = usable_link(ctx, token).await? else {
@@ -235,6 +235,16 @@ pub async fn reset<P: Platform>(
     let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
         return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Expired), "").await;
     };
+    if auth.has_two_factor() {
+        // A link from the mailbox is one factor: the code is still asked for.
+        return Ok(super::two_factor::ask_for_code(
+            ctx,
+            &link.partner,
+            auth.session_version,
+            false,
+            "/portal/",
+        ));
+    }
     let session = Session::new(link.partner, auth.session_version, false, ctx.now);
     let mut response = see_other("/portal/");
     set_cookie(&mut response, &session_cookie(ctx, &session));

@@ -150,9 +150,12 @@ struct Change {
     details: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    two_factor_code: Option<String>,
 }
 
-/// `PUT /api/v1/me/payout` with `{method, details, password}`.
+/// `PUT /api/v1/me/payout` with `{method, details, password}` (and `two_factor_code` when
+/// two-step sign-in is on).
 pub async fn put<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &Request,
@@ -212,6 +215,18 @@ pub async fn put<P: Platform>(
             StatusCode::FORBIDDEN,
             "enter your current password to change where you are paid",
         ));
+    }
+    // And, with two-step sign-in on, a fresh code from the app.
+    if let Some(refused) = super::two_factor::step_up(
+        ctx,
+        code,
+        auth.has_two_factor(),
+        change.two_factor_code.as_deref(),
+        "where you are paid",
+    )
+    .await?
+    {
+        return Ok(refused);
     }
     let applies_at = ctx.now + i64::from(settings.payout_cooling_off_hours) * 3600;
     ctx.platform

@@ -56,7 +56,7 @@ async fn partner_page<P: Platform>(
 pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
     let path = req.uri().path();
     let rest = path.strip_prefix("/portal/").unwrap_or("");
-    let Some((session, _)) = signed_in(ctx, req).await? else {
+    let Some((session, auth)) = signed_in(ctx, req).await? else {
         let next = if path.starts_with("/portal/") {
             path
         } else {
@@ -76,6 +76,10 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
             ));
         }
         return Ok(private(ctx.not_found().await?));
+    }
+    if rest != "profile/" && !auth.has_two_factor() && super::two_factor::required(ctx).await? {
+        // The owner requires two-step sign-in: My Profile (where it is turned on) until then.
+        return Ok(private(super::two_factor::to_enrolment()));
     }
     let notice = field(&query(req), "status").and_then(Notice::from_status);
     match own_page(ctx, code, rest, notice).await? {

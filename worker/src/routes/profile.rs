@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::Ctx;
 use crate::http_util::{self, MAX_BODY, field, form, json, json_error, see_other};
 use crate::platform::{Platform, PlatformError};
-use crate::security::{csrf_ok, same_origin};
+use crate::security::csrf_ok;
 use crate::store::{self, Profile};
 use crate::{Request, Response};
 
@@ -22,6 +22,10 @@ pub struct ProfileInput {
     phone: Option<String>,
     #[serde(default)]
     address: Option<String>,
+    /// A code from the authenticator app: needed to change the e-mail address when two-step
+    /// sign-in is on.
+    #[serde(default)]
+    two_factor_code: Option<String>,
 }
 
 /// Why an update was refused: the field and a message for the partner.
@@ -131,8 +135,14 @@ pub async fn put<P: Platform>(
             ));
         }
     };
+    let two_factor_code = input.two_factor_code.clone();
     match input.validate() {
         Ok(profile) => {
+            if let Some(refused) =
+                email_step_up(ctx, code, &profile, two_factor_code.as_deref()).await?
+            {
+                return Ok(refused);
+            }
             store::save_profile(ctx.platform, code, &profile, ctx.now).await?;
             get(ctx, code).await
         }
@@ -141,6 +151,30 @@ pub async fn put<P: Platform>(
             &serde_json::json!({ "error": invalid.message, "field": invalid.field }),
         )),
     }
+}
+
+/// A new e-mail address receives the password links: with two-step sign-in on, changing it
+/// needs a fresh code (`Some` is the refusal).
+async fn email_step_up<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    profile: &Profile,
+    two_factor_code: Option<&str>,
+) -> Result<Option<Response>, PlatformError> {
+    let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
+        return Ok(None);
+    };
+    if auth.email.eq_ignore_ascii_case(profile.email.trim()) {
+        return Ok(None);
+    }
+    super::two_factor::step_up(
+        ctx,
+        code,
+        auth.has_two_factor(),
+        two_factor_code,
+        "your e-mail address",
+    )
+    .await
 }
 
 /// `POST /portal/profile` from the page's form.
@@ -155,7 +189,7 @@ pub async fn post_form<P: Platform>(
             "Send the profile form.",
         ));
     };
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return Ok(http_util::text(
             StatusCode::FORBIDDEN,
             "The form expired; reload the page and try again.",
@@ -168,6 +202,7 @@ pub async fn post_form<P: Platform>(
         email: text("email").unwrap_or_default(),
         phone: text("phone"),
         address: text("address"),
+        two_factor_code: None,
     };
     let back = req
         .headers()
@@ -177,6 +212,15 @@ pub async fn post_form<P: Platform>(
         .map_or("/portal/profile/", |_| "/portal/");
     match input.validate() {
         Ok(profile) => {
+            let code_given = super::two_factor::form_code(&fields);
+            if email_step_up(ctx, code, &profile, code_given)
+                .await?
+                .is_some()
+            {
+                return Ok(see_other(
+                    "/portal/profile/?status=twofactorcode#profile-edit",
+                ));
+            }
             store::save_profile(ctx.platform, code, &profile, ctx.now).await?;
             Ok(see_other(&format!("{back}?status=saved")))
         }
@@ -220,6 +264,7 @@ mod tests {
             email: email.into(),
             phone: phone.map(Into::into),
             address: Some("1 Road\r\nTown".into()),
+            two_factor_code: None,
         }
     }
 

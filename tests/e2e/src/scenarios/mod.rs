@@ -17,6 +17,7 @@ mod sign_in;
 mod signup;
 mod stripe;
 mod tracking;
+mod two_factor;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -197,6 +198,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "commissions reach the partner in the next daily digest, not while switched off; unsubscribe works",
         notifications::commission_digests,
+    ),
+    (
+        "two-step sign-in: enrol, a code after the password, wrong and reused codes refused, a recovery code once, a fresh code for a new e-mail",
+        two_factor::enrol_sign_in_and_step_up,
     ),
 ];
 

@@ -15,7 +15,7 @@ use super::auth::{client, hash_password};
 use super::{Ctx, Notice};
 use crate::http_util::{field, form};
 use crate::platform::{Mail, Platform, PlatformError, Statement};
-use crate::security::{csrf_ok, escape_html, same_origin};
+use crate::security::{csrf_ok, escape_html};
 use crate::store::{self, Limit};
 use crate::{Request, Response};
 pub use applicants::{SignupConfig, application_status, signup_config};
@@ -112,7 +112,7 @@ pub async fn apply<P: Platform>(
     req: &Request,
 ) -> Result<Response, PlatformError> {
     let fields = form(req).unwrap_or_default();
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return join_page(
             ctx,
             StatusCode::FORBIDDEN,

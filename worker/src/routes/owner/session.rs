@@ -13,7 +13,7 @@ use crate::routes::auth::{
 };
 use crate::routes::password::chosen_password;
 use crate::routes::{Ctx, Notice};
-use crate::security::{csrf_ok, escape_html, host_cookie, same_origin};
+use crate::security::{csrf_ok, escape_html, host_cookie};
 use crate::store;
 use crate::{Request, Response};
 
@@ -70,7 +70,7 @@ pub async fn login<P: Platform>(
         .chars()
         .take(254)
         .collect::<String>();
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return login_page(
             ctx,
             StatusCode::FORBIDDEN,
@@ -131,7 +131,7 @@ pub async fn logout<P: Platform>(
     req: &Request,
 ) -> Result<Response, PlatformError> {
     let fields = form(req).unwrap_or_default();
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return Ok(http_util::text(
             StatusCode::FORBIDDEN,
             "The form expired; reload the page and try again.",
@@ -209,7 +209,7 @@ pub async fn reset<P: Platform>(
 ) -> Result<Response, PlatformError> {
     let fields = form(req).unwrap_or_default();
     let token = field(&fields, "token").unwrap_or("");
-    if !same_origin(req) || !csrf_ok(req, field(&fields, "csrf")) {
+    if !csrf_ok(req, field(&fields, "csrf")) {
         return reset_page(ctx, StatusCode::FORBIDDEN, Some(Notice::FormExpired), token).await;
     }
     let Some(link) = usable_link(ctx, token).await? else {
