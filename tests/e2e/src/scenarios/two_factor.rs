@@ -192,12 +192,12 @@ pub fn enrol_sign_in_and_step_up(world: &World) -> Outcome {
     let before = json(&signed.get("/api/v1/me/profile")?)?;
     let change = |code: Option<&str>| serde_json::json!({ "name": before["name"], "email": "tess.new@example.com", "two_factor_code": code });
     for (what, code) in [("no code", None), ("a used code", Some(code.as_str()))] {
-        let refused = signed.put_json("/api/v1/me/profile", change(code).to_string().as_bytes())?;
+        let answer = signed.put_json("/api/v1/me/profile", change(code).to_string().as_bytes())?;
         ensure!(
-            refused.status == 403 && json(&refused)?["two_factor_required"] == true,
+            answer.status == 403 && json(&answer)?["two_factor_required"] == true,
             "an e-mail change with {what}: {} {}",
-            refused.status,
-            refused.body
+            answer.status,
+            answer.body
         );
     }
     ensure!(
