@@ -369,3 +369,123 @@ pub fn invalid_bytes_get_4xx(world: &World) -> Outcome {
     }
     Ok(())
 }
+
+/// Every change a signed-in browser can make, sent with a valid session and the right CSRF token
+/// but without same-origin proof (no Origin, no Sec-Fetch-Site; or another site's Origin), is
+/// refused with 403 and changes nothing. Route by route.
+pub fn changes_without_origin_proof_change_nothing(world: &World) -> Outcome {
+    let mut partner = abc123(world, false)?;
+    let token = partner
+        .cookies
+        .get(CSRF)
+        .cloned()
+        .ok_or("the CSRF cookie")?;
+    let form = "application/x-www-form-urlencoded";
+    let json = "application/json";
+    let csrf_form = |extra: &str| format!("csrf={token}{extra}");
+    let state = |client: &mut crate::client::Client| -> Result<String, String> {
+        Ok(format!(
+            "{}|{}|{}|{}",
+            client.get("/portal/")?.status,
+            client.get("/api/v1/me/profile")?.body,
+            client.get("/api/v1/me/two-factor")?.body,
+            world
+                .db
+                .query("SELECT count(*) AS n FROM notification_prefs WHERE partner = 'abc123'")?[0]
+                ["n"]
+        ))
+    };
+    let before = state(&mut partner)?;
+    let partner_routes: [(&str, &str, &str, String); 6] = [
+        ("POST", "/logout", form, csrf_form("")),
+        (
+            "POST",
+            "/portal/profile",
+            form,
+            csrf_form("&name=Forged&email=forged%40evil.example"),
+        ),
+        ("POST", "/portal/notifications", form, csrf_form("")),
+        (
+            "PUT",
+            "/api/v1/me/profile",
+            json,
+            r#"{"name":"Forged","email":"forged@evil.example"}"#.into(),
+        ),
+        (
+            "PUT",
+            "/api/v1/me/payout",
+            json,
+            format!(
+                r#"{{"method":"PayPal","details":"forged@evil.example","password":"{ABC123_PASSWORD}"}}"#
+            ),
+        ),
+        ("POST", "/api/v1/me/two-factor/setup", json, "{}".into()),
+    ];
+    let unproven: [(&str, Vec<(&str, &str)>); 2] = [
+        (
+            "no Origin and no Sec-Fetch-Site",
+            vec![("x-csrf-token", &token)],
+        ),
+        (
+            "another site's Origin",
+            vec![("origin", "https://evil.example"), ("x-csrf-token", &token)],
+        ),
+    ];
+    for (method, route, content_type, body) in &partner_routes {
+        for (what, headers) in &unproven {
+            let reply = partner.send(method, route, content_type, body.as_bytes(), headers)?;
+            ensure!(
+                reply.status == 403,
+                "{method} {route} with {what}: {} {}",
+                reply.status,
+                reply.body
+            );
+        }
+    }
+    ensure!(
+        state(&mut partner)? == before,
+        "a refused change changed the partner's session, profile, two-step setting or notifications"
+    );
+
+    // The owner's console: sign-out, an application decision, the scheduled run.
+    let mut console = super::owner::owner(world, "olivia@brightloom.example")?;
+    let owner_token = console.cookies.get(CSRF).cloned().unwrap_or_default();
+    let decided_before = world.db.query("SELECT count(*) AS n FROM owner_audit")?[0]["n"].clone();
+    let owner_routes: [(&str, &str, String); 3] = [
+        ("/owner/logout", form, format!("csrf={owner_token}")),
+        (
+            "/api/v1/owner/applications/zz9999/approve",
+            json,
+            "{}".into(),
+        ),
+        (
+            "/api/v1/owner/scheduled?cron=*/15+*+*+*+*",
+            json,
+            "{}".into(),
+        ),
+    ];
+    for (route, content_type, body) in &owner_routes {
+        let reply = console.send(
+            "POST",
+            route,
+            content_type,
+            body.as_bytes(),
+            &[("x-csrf-token", &owner_token)],
+        )?;
+        ensure!(
+            reply.status == 403,
+            "POST {route} without origin proof: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+    ensure!(
+        world.db.query("SELECT count(*) AS n FROM owner_audit")?[0]["n"] == decided_before,
+        "a refused owner change was recorded"
+    );
+    ensure!(
+        console.get("/api/v1/owner/overview")?.status == 200,
+        "the owner is still signed in"
+    );
+    Ok(())
+}

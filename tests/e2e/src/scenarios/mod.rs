@@ -203,6 +203,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         "two-step sign-in: enrol, a code after the password, wrong and reused codes refused, a recovery code once, a fresh code for a new e-mail",
         two_factor::enrol_sign_in_and_step_up,
     ),
+    (
+        "no change a signed-in browser can make passes without same-origin proof (route by route)",
+        hardening::changes_without_origin_proof_change_nothing,
+    ),
 ];
 
 /// abc123's password once the first scenario has run.
