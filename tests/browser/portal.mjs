@@ -377,6 +377,57 @@ await step("payout details change from My Profile (a JSON change with the page's
   assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
 });
 
+// A TOTP code (RFC 6238: HMAC-SHA1, 6 digits, 30 s) for a base-32 key, `offset` steps from now.
+function totp(key, offset = 0) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of key.replace(/\s/g, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const bytes = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
+  const mac = createHmac("sha1", bytes).update(counter).digest();
+  const at = mac[19] & 15;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1000000).padStart(6, "0");
+}
+
+await step("two-step sign-in: turned on from My Profile with the QR code, recovery codes shown once, then off", async () => {
+  await page.goto(`${base}/portal/profile/`);
+  const box = page.locator("[data-two-factor]");
+  await box.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+  const qr = box.locator("img.tf-qr");
+  await qr.waitFor();
+  assert(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), "the QR code is drawn");
+  const key = await box.locator("[data-tf-secret]").textContent();
+  await box.getByLabel("2. The 6-digit code your app shows").fill(totp(key, -1));
+  await box.getByRole("button", { name: "Confirm and turn on" }).click();
+  await box.locator("[data-tf-code-list] li").nth(9).waitFor();
+  const codes = await box.locator("[data-tf-code-list] li").allInnerTexts();
+  assert(codes.length === 10, `ten recovery codes: ${codes.length}`);
+  await box.getByText("Recovery codes left: 10").waitFor();
+  // The code fields of the profile and payout forms show now.
+  assert(await page.getByLabel("Code from your authenticator app", { exact: true }).first().isVisible(), "the profile form asks for a code");
+  await audit(page, "My Profile with two-step sign-in");
+  await shoot(page, "two-factor");
+  assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
+  // Signing in now takes the password, then the code.
+  const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const second = await other.newPage();
+  second.on("pageerror", (e) => cspViolations.push(`script error: ${e.message}`));
+  await second.goto(`${base}/login/`);
+  await second.getByLabel("Username").fill("abc123");
+  await second.getByLabel("Password").fill(process.env.PASSWORD);
+  await Promise.all([second.waitForURL(`${base}/login/code/`), second.getByRole("button", { name: "Login" }).click()]);
+  await audit(second, "the code step of sign-in");
+  await shoot(second, "login-code");
+  await second.getByLabel("Code", { exact: true }).fill(totp(key, 0));
+  await Promise.all([second.waitForURL(`${base}/portal/`), second.getByRole("button", { name: "Continue" }).click()]);
+  await other.close();
+  await page.goto(`${base}/portal/profile/`);
+  await box.getByLabel("A code from your app (or a recovery code)").fill(codes[0]);
+  await box.getByRole("button", { name: "Turn off" }).click();
+  await box.getByText("Two-step sign-in is off.").waitFor();
+});
+
 await step("sign out", async () => {
   await Promise.all([page.waitForURL(/\/login\/\?status=signedout/), page.getByRole("button", { name: "Sign out" }).click()]);
   await page.getByText("You are signed out.").waitFor();

@@ -253,5 +253,17 @@ pub fn enrol_sign_in_and_step_up(world: &World) -> Outcome {
         reply.status,
         reply.location()
     );
+    // The partner's details as they were (later steps mail the address on file).
+    let original = serde_json::json!({
+        "name": before["name"], "company": before["company"], "email": before["email"],
+        "phone": before["phone"], "address": before["address"],
+    });
+    let restored = plain.put_json("/api/v1/me/profile", original.to_string().as_bytes())?;
+    ensure!(
+        restored.status == 200,
+        "restore: {} {}",
+        restored.status,
+        restored.body
+    );
     Ok(())
 }
