@@ -226,7 +226,12 @@
     start.addEventListener("click", function () {
       post("setup").then(function (res) {
         if (!res.ok) { say(res.v.error, true); return; }
-        box.querySelector("[data-tf-qr]").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(res.v.qr_svg);
+        var img = document.createElement("img");
+        img.className = "tf-qr";
+        img.alt = "QR code for your authenticator app";
+        img.width = img.height = 200;
+        img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(res.v.qr_svg);
+        box.querySelector("[data-tf-qr]").replaceChildren(img);
         box.querySelector("[data-tf-secret]").textContent = res.v.secret.replace(/(.{4})/g, "$1 ").trim();
         start.hidden = true;
         setupForm.hidden = false;
