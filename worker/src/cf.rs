@@ -164,13 +164,19 @@ impl Platform for CfPlatform {
         self.after(async move {
             // The Queue batches clicks into D1 (see `queue` below). Without a `CLICKS` binding
             // (or if the send fails) the row is written straight away, so it is never lost.
-            let sent = match env.queue("CLICKS") {
-                Ok(queue) => queue.send(&click).await,
-                Err(e) => Err(e),
+            let queued = match env.queue("CLICKS") {
+                Ok(queue) => match queue.send(&click).await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        // Said, so a message the Queue refuses does not quietly cost a write
+                        // each time.
+                        worker::console_error!("click queue send failed ({e}); writing the row");
+                        false
+                    }
+                },
+                Err(_) => false,
             };
-            if sent.is_err()
-                && let Err(e) = write_batch(&env, &[click.statement()]).await
-            {
+            if !queued && let Err(e) = write_batch(&env, &[click.statement()]).await {
                 worker::console_error!("click write failed: {e}");
             }
         });

@@ -24,8 +24,10 @@ pub enum ClickRecord {
         created_at: i64,
     },
     Filtered {
-        /// Made once per request (the millisecond and random bits), so a redelivered message inserts nothing new.
-        id: i64,
+        /// Made once per request (the millisecond and random bits), so a redelivered message
+        /// inserts nothing new. Decimal text: a 63-bit number does not survive JavaScript's
+        /// numbers (the Queue's message, D1's parameters); SQLite stores it as the integer.
+        id: String,
         partner: String,
         slug: String,
         sub: Option<String>,
@@ -98,7 +100,7 @@ mod tests {
     #[test]
     fn records_travel_as_json_and_become_one_insert_each() {
         let click = ClickRecord::Filtered {
-            id: 7,
+            id: "7512345678901234567".into(),
             partner: "abc123".into(),
             slug: "home".into(),
             sub: None,

@@ -297,7 +297,7 @@ pub async fn follow<P: Platform>(
         random.copy_from_slice(&ctx.platform.random_bytes(4));
         let id = (ctx.platform.now_ms() << 22) | i64::from(u32::from_le_bytes(random) >> 10);
         ctx.platform.record_click(ClickRecord::Filtered {
-            id,
+            id: id.to_string(),
             partner: code.to_string(),
             slug: link.slug,
             sub,
