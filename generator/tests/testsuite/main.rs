@@ -9,3 +9,4 @@ mod helpers;
 mod incremental;
 mod serve;
 mod snapshots;
+mod two_factor;
