@@ -19,6 +19,7 @@ const PENDING_PURPOSE: &str = "two-factor-pending";
 const PENDING_SECONDS: i64 = 5 * 60;
 /// Wrong codes count with wrong passwords (`login:code:<code>`), and the limit is sign-in's.
 const CODE_LIMIT: Limit = crate::routes::auth::LOGIN_PER_CODE;
+
 /// Who passed the password and is asked for a code.
 struct Pending {
     partner: PartnerCode,
