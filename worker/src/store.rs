@@ -291,19 +291,21 @@ pub fn two_factor_setup(code: &str, secret: &str, now: i64) -> Statement {
 }
 
 /// Records that a code of `step` was used: changes one row only if no later code was used
-/// before (so the same code, raced twice, passes once). `confirm` also turns it on.
-pub fn two_factor_use_step(code: &str, step: i64, confirm: bool, now: i64) -> Statement {
+/// before (so the same code, raced twice, passes once).
+pub fn two_factor_use_step(code: &str, step: i64) -> Statement {
     Statement::new(
-        "UPDATE two_factor SET last_step = ?, enabled_at = CASE WHEN ? = 1 THEN coalesce(enabled_at, ?) ELSE enabled_at END \
-         WHERE partner = ? AND last_step < ? AND (enabled_at IS NOT NULL OR ? = 1)",
-        vec![
-            step.into(),
-            i64::from(confirm).into(),
-            now.into(),
-            code.into(),
-            step.into(),
-            i64::from(confirm).into(),
-        ],
+        "UPDATE two_factor SET last_step = ? \
+         WHERE partner = ? AND enabled_at IS NOT NULL AND last_step < ?",
+        vec![step.into(), code.into(), step.into()],
+    )
+}
+
+/// Turns on a secret being set up with its first code (of `step`); changes one row only once.
+pub fn two_factor_confirm(code: &str, step: i64, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE two_factor SET last_step = ?, enabled_at = ? \
+         WHERE partner = ? AND enabled_at IS NULL AND last_step < ?",
+        vec![step.into(), now.into(), code.into(), step.into()],
     )
 }
 

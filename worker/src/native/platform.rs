@@ -106,11 +106,6 @@ impl<'a> RequestPlatform<'a> {
         self.clicks.take()
     }
 
-    /// Whether the request deferred work for after its response.
-    pub(super) fn has_deferred(&self) -> bool {
-        !self.deferred.borrow().is_empty()
-    }
-
     /// Runs what the request deferred (after its response was sent).
     pub(super) fn run_deferred(&self) {
         self.state.run_deferred(self.deferred.take());

@@ -239,9 +239,9 @@ async fn answer(
         let platform = RequestPlatform::new(&state);
         let response = pollster::block_on(crate::handle(&platform, request));
         let clicks = platform.take_clicks();
-        if platform.has_deferred() {
+        let deferred = platform.into_deferred();
+        if !deferred.is_empty() {
             let state = Arc::clone(&state);
-            let deferred = platform.into_deferred();
             tokio::task::spawn_blocking(move || state.run_deferred(deferred));
         }
         Some((response, clicks))

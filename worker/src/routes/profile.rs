@@ -212,7 +212,7 @@ pub async fn post_form<P: Platform>(
         .map_or("/portal/profile/", |_| "/portal/");
     match input.validate() {
         Ok(profile) => {
-            let code_given = super::two_factor::form_code(&fields);
+            let code_given = field(&fields, "two_factor_code");
             if email_step_up(ctx, code, &profile, code_given)
                 .await?
                 .is_some()

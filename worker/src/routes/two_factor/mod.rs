@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::Ctx;
 use crate::Response;
-use crate::http_util::{self, field, json, json_error};
+use crate::http_util::{self, json, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::store;
 
@@ -61,7 +61,7 @@ pub async fn verify<P: Platform>(
     };
     let recorded = ctx
         .platform
-        .execute(store::two_factor_use_step(partner, step, false, ctx.now))
+        .execute(store::two_factor_use_step(partner, step))
         .await?;
     Ok(if recorded == 1 {
         Ok(())
@@ -108,11 +108,6 @@ pub async fn required<P: Platform>(ctx: &Ctx<'_, P>) -> Result<bool, PlatformErr
         .await?
         .and_then(|v| serde_json::from_str::<Site>(&v).ok())
         .is_some_and(|s| s.require_two_factor))
-}
-
-/// Whether `fields` of a form carry a code (the profile form's optional field).
-pub fn form_code(fields: &[(String, String)]) -> Option<&str> {
-    field(fields, "two_factor_code")
 }
 
 /// For the partner's data (reports, the ledger): `Some(403)` while the owner requires

@@ -164,7 +164,7 @@ async fn enable<P: Platform>(
     };
     let changed = ctx
         .platform
-        .execute(store::two_factor_use_step(partner, step, true, ctx.now))
+        .execute(store::two_factor_confirm(partner, step, ctx.now))
         .await?;
     if changed != 1 {
         return Ok(json_error(
