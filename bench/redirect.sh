@@ -8,7 +8,7 @@
 # Load: wrk, 16 connections, with a browser User-Agent (clicks counted) and a bot User-Agent
 # (redirected, filtered); latency: one connection, sequential, p50. Each figure is the median of
 # ROUNDS rounds, the targets' order rotated between rounds. Then the click rows are counted:
-# every request a worker answered with a browser User-Agent must have its row.
+# every request the workers and serve answered with a browser User-Agent must have its row.
 #
 #   bench/redirect.sh [ROUNDS] [SECONDS]     (default 3 rounds of 10 s per load)
 set -euo pipefail
@@ -101,18 +101,25 @@ p50() {
     awk '$1 == "50%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else { sub(/s$/, "", v); v *= 1000 } print v }'
 }
 
-# The stored rows of a worker ("clicks" or "filtered_clicks"), read from its local D1.
+# The stored rows of a target ("clicks" or "filtered_clicks"): the workers' local D1, serve's
+# SQLite (read beside it, as any reader would).
 rows() { # name, table
+  if [ "$1" = native ]; then
+    python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM " + sys.argv[2]).fetchone()[0])' \
+      "$state/native/partner-center.sqlite" "$2"
+    return
+  fi
   local persist=$state/ours/wrangler config=wrangler.toml
   [ "$1" = js ] && persist=$state/js/wrangler config=bench/js-worker/wrangler.toml
   node_modules/.bin/wrangler d1 execute partner-center --config "$config" --local --persist-to "$persist" \
     --json --command "SELECT count(*) AS n FROM $2" 2>/dev/null |
     python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["results"][0]["n"])'
 }
-# Waits until a worker's deferred writes (the project's Queue, the JS worker's waitUntil) have
-# landed: two readings in a row the same. So no load pays for the one before it.
+# Waits until a target's deferred writes (the project's Queue, the JS worker's waitUntil, serve's
+# click journal) have landed: two readings in a row the same. So no load pays for the one before
+# it.
 settle() {
-  [ "$1" = ours ] || [ "$1" = js ] || return 0
+  [ "$1" = nginx ] && return 0
   local last=-1 n
   while n=$(( $(rows "$1" clicks) + $(rows "$1" filtered_clicks) )) && [ "$n" != "$last" ]; do
     last=$n
@@ -122,7 +129,7 @@ settle() {
 
 names=(ours js native nginx)
 declare -A urls=([ours]=$ours [js]=$js [native]=$native [nginx]=$nginx)
-declare -A answered=([ours]=0 [js]=0)
+declare -A answered=([ours]=0 [js]=0 [native]=0)
 for round in $(seq "$rounds"); do
   # Rotated, so no target always runs first (or right after the one that heats the machine).
   order=("${names[@]:$(((round - 1) % 4))}" "${names[@]:0:$(((round - 1) % 4))}")
@@ -149,7 +156,7 @@ for name in "${names[@]}"; do
   lat[$name]=$(median "$state/$name.p50")
 done
 # Every counted request has its row (the p50 runs' requests count too, so rows ≥ answered).
-for name in ours js; do stored[$name]=$(rows "$name" clicks); done
+for name in ours js native; do stored[$name]=$(rows "$name" clicks); done
 
 cat <<REPORT
 
@@ -163,10 +170,10 @@ nginx return 302     $(printf '%9.0f %11.0f %12.2f ms' "${browser_rps[nginx]}" "
 
 project worker / JS worker:   browser $(awk -v a="${browser_rps[ours]}" -v b="${browser_rps[js]}" 'BEGIN {printf "%.2f×", a/b}')   bot $(awk -v a="${bot_rps[ours]}" -v b="${bot_rps[js]}" 'BEGIN {printf "%.2f×", a/b}')   p50 $(awk -v a="${lat[ours]}" -v b="${lat[js]}" 'BEGIN {printf "%.2f×", a/b}') (lower is better)
 native serve / nginx:         browser $(awk -v a="${browser_rps[native]}" -v b="${browser_rps[nginx]}" 'BEGIN {printf "%.0f%%", 100*a/b}')   bot $(awk -v a="${bot_rps[native]}" -v b="${bot_rps[nginx]}" 'BEGIN {printf "%.0f%%", 100*a/b}')
-click rows stored:            project ${stored[ours]} for ${answered[ours]} answered with a browser UA;  JS ${stored[js]} for ${answered[js]}
+click rows stored:            project ${stored[ours]} for ${answered[ours]} answered with a browser UA;  JS ${stored[js]} for ${answered[js]};  serve ${stored[native]} for ${answered[native]}
 REPORT
 lost=0
-for name in ours js; do
+for name in ours js native; do
   [ "${stored[$name]}" -ge "${answered[$name]}" ] || { echo "$name: click rows were lost" >&2; lost=1; }
 done
 exit $lost

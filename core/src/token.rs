@@ -81,15 +81,11 @@ impl SigningKeys {
     /// A keyed hash of `data` for `purpose` with the current key, in hex (e.g. the daily
     /// visitor hash of a client address: the address itself is never stored).
     pub fn mac_hex(&self, purpose: &str, data: &str) -> String {
-        Self::mac(&self.current, purpose, data.as_bytes())
-            .finalize()
-            .into_bytes()
-            .iter()
-            .fold(String::with_capacity(64), |mut out, b| {
-                use std::fmt::Write as _;
-                let _ = write!(out, "{b:02x}");
-                out
-            })
+        hex::encode(
+            Self::mac(&self.current, purpose, data.as_bytes())
+                .finalize()
+                .into_bytes(),
+        )
     }
 
     /// The payload of a token signed for `purpose` with the current or previous key.

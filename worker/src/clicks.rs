@@ -1,7 +1,8 @@
 //! Click rows on their way to the database. The redirect answers after its one KV read and
 //! hands the row to [`crate::Platform::record_click`]: at the edge it goes to a Cloudflare Queue
-//! whose consumer writes each batch in one D1 transaction; natively a writer thread does the
-//! same with SQLite. Rows carry their own id, so a batch delivered twice writes each row once.
+//! whose consumer writes each batch in one D1 transaction; natively a journal file and a
+//! background thread do the same with SQLite. Rows carry their own id, so a batch delivered
+//! twice writes each row once.
 
 use serde::{Deserialize, Serialize};
 

@@ -90,8 +90,9 @@ pub trait Platform {
     /// Runs statements (one transaction) after the response is sent (`wait_until`).
     fn defer(&self, statements: Vec<Statement>);
     /// Stores a click row, batched with others: at the edge through a Queue after the response;
-    /// natively by a writer thread whose commit the request waits for (group commit), so an
-    /// answered redirect's click survives the process being killed. Never written twice.
+    /// natively appended to a journal before the response (an answered redirect's click
+    /// survives the process being killed) and moved into SQLite in the background, with every
+    /// query seeing it. Never written twice.
     fn record_click(&self, click: crate::clicks::ClickRecord);
     /// A file of the built site by its path (`login/index.html`), if it exists.
     async fn asset(&self, path: &str) -> Result<Option<Asset>, PlatformError>;

@@ -3,6 +3,7 @@
 mod broken_content;
 mod build_output;
 mod cli;
+mod click_journal;
 mod edge_data;
 mod fuzz;
 mod helpers;

@@ -1,7 +1,8 @@
 //! `pc-e2e crash`: `partner-center serve` killed with SIGKILL in the middle of a load of
 //! redirects and events, started again on the same state, and what was not acknowledged sent
-//! again. Every acknowledged click (a 302 carrying its id) and every event must then be stored
-//! exactly once, each event with exactly one commission.
+//! again; then killed once more, right after that load (its last clicks still in the click
+//! journal), and started a third time. Every acknowledged click (a 302 carrying its id) and
+//! every event must then be stored exactly once, each event with exactly one commission.
 //!
 //! `pc-e2e crash --cli BIN --content DIR --state DIR [--redirects N] [--events N]`
 
@@ -225,6 +226,14 @@ pub fn run(o: &CrashOptions) -> Result<(), String> {
         "{} requests failed after the restart",
         second.unacknowledged.len()
     );
+    let _ = serve.lock().expect("not poisoned").wait();
+    // Killed again with no time to move its journal: the next start does it, before it answers.
+    let journal =
+        std::fs::metadata(o.state.join("partner-center.sqlite-clicks")).map_or(0, |m| m.len());
+    println!("crash: killed again right after the load, {journal} bytes of click journal left");
+    let (mut third, _) = start(o)?;
+    let _ = third.kill();
+    let _ = third.wait();
 
     let db = Db::Sqlite(o.state.join("partner-center.sqlite"));
     let clicks: Vec<&String> = first.clicks.iter().chain(&second.clicks).collect();

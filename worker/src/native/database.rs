@@ -16,6 +16,8 @@ pub enum DatabaseError {
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot read a page bundle: {0}")]
     Read(std::io::Error),
+    #[error(transparent)]
+    Journal(#[from] super::click_journal::JournalError),
 }
 
 /// What [`Database::apply_deploy`] writes.
@@ -35,7 +37,7 @@ pub struct Database {
     connection: Mutex<Connection>,
     /// Every distinct statement the app ran, appended to a file (see [`Database::log_statements`]).
     statement_log: Mutex<Option<StatementLog>>,
-    clicks: super::click_writer::ClickWriter,
+    clicks: super::click_journal::ClickJournal,
     kv_cache: RwLock<KvCache>,
 }
 
@@ -100,7 +102,7 @@ impl Database {
         Ok(Database {
             connection: Mutex::new(connection),
             statement_log: Mutex::new(None),
-            clicks: super::click_writer::ClickWriter::start(path)?,
+            clicks: super::click_journal::ClickJournal::open(path)?,
             kv_cache: RwLock::default(),
         })
     }
@@ -136,7 +138,10 @@ impl Database {
         }
     }
 
+    /// The connection, once every click row appended so far is in the database (queries
+    /// never read around the journal).
     fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.clicks.wait_moved();
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is still usable.
         self.connection
@@ -185,13 +190,10 @@ impl Database {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Hands a click row to the writer thread (see [`super::click_writer`]); the answer
-    /// resolves once the row is committed.
-    pub(crate) fn record_click(
-        &self,
-        click: crate::clicks::ClickRecord,
-    ) -> super::click_writer::Committed {
-        self.clicks.send(click)
+    /// Appends a click row to the journal (see [`super::click_journal`]): on return it
+    /// survives the process being killed, and every later query sees it.
+    pub(crate) fn record_click(&self, click: &crate::clicks::ClickRecord) {
+        self.clicks.append(click);
     }
 
     /// A partner's page bundle.

@@ -1,7 +1,7 @@
 //! The native backend: SQLite in place of D1 and KV, the built site on disk in place of the
 //! assets binding, pure-Rust PBKDF2, an outbox for mail, and a small threaded HTTP server.
 
-mod click_writer;
+mod click_journal;
 mod database;
 mod platform;
 mod server;
@@ -15,9 +15,6 @@ pub use server::{Server, ServerError};
 pub fn answer(state: &NativeState, req: crate::Request) -> crate::Response {
     let platform = platform::RequestPlatform::new(state);
     let response = pollster::block_on(crate::handle(&platform, req));
-    for committed in platform.take_clicks() {
-        let _ = committed.blocking_recv();
-    }
     platform.run_deferred();
     response
 }

@@ -66,8 +66,31 @@ impl std::fmt::Debug for NativeState {
 pub(super) struct RequestPlatform<'a> {
     state: &'a NativeState,
     deferred: RefCell<Vec<Vec<Statement>>>,
-    /// The click rows the request handed to the writer, whose commits its answer waits for.
-    clicks: RefCell<Vec<super::click_writer::Committed>>,
+}
+
+/// Randomness from the operating system, fetched [`RANDOM_POOL`] bytes at a time per thread
+/// (one system call per few hundred redirects rather than one each). Each byte is handed out
+/// once.
+fn os_random(n: usize) -> Vec<u8> {
+    const RANDOM_POOL: usize = 4096;
+    thread_local! {
+        static POOL: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    let fill = |buf: &mut [u8]| {
+        getrandom::getrandom(buf).expect("the operating system provides randomness");
+    };
+    if n > RANDOM_POOL / 8 {
+        let mut out = vec![0u8; n];
+        fill(&mut out);
+        return out;
+    }
+    POOL.with_borrow_mut(|pool| {
+        if pool.len() < n {
+            pool.resize(RANDOM_POOL, 0);
+            fill(pool);
+        }
+        pool.split_off(pool.len() - n)
+    })
 }
 
 fn err(e: impl std::fmt::Display) -> PlatformError {
@@ -97,13 +120,7 @@ impl<'a> RequestPlatform<'a> {
         RequestPlatform {
             state,
             deferred: RefCell::default(),
-            clicks: RefCell::default(),
         }
-    }
-
-    /// The commits of the click rows recorded so far.
-    pub(super) fn take_clicks(&self) -> Vec<super::click_writer::Committed> {
-        self.clicks.take()
     }
 
     /// Runs what the request deferred (after its response was sent).
@@ -139,9 +156,7 @@ impl Platform for RequestPlatform<'_> {
     }
 
     fn record_click(&self, click: crate::clicks::ClickRecord) {
-        self.clicks
-            .borrow_mut()
-            .push(self.state.db.record_click(click));
+        self.state.db.record_click(&click);
     }
 
     fn defer(&self, statements: Vec<Statement>) {
@@ -225,9 +240,7 @@ impl Platform for RequestPlatform<'_> {
     }
 
     fn random_bytes(&self, n: usize) -> Vec<u8> {
-        let mut out = vec![0u8; n];
-        getrandom::getrandom(&mut out).expect("the operating system provides randomness");
-        out
+        os_random(n)
     }
 
     fn env(&self, name: &str) -> Option<String> {

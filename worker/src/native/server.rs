@@ -1,9 +1,9 @@
 //! The native HTTP server: hyper (HTTP/1.1, keep-alive) on a tokio runtime of its own. Each
 //! request is read with a body limit, handed to the app on a blocking thread (the app's
 //! platform is synchronous SQLite), and answered before its deferred writes run, as
-//! `waitUntil` does at the edge. Redirects, whose one read is a map lookup, run on the runtime's
-//! own thread instead, and wait for their click row's commit without holding any thread. Malformed requests get hyper's 400; headers that are not text
-//! get the app's 400. [`Server::stop`] stops accepting and lets open requests finish.
+//! `waitUntil` does at the edge. Redirects, whose one read is a map lookup and whose one write
+//! is an append to the click journal, run on the runtime's own thread instead. Malformed
+//! requests get hyper's 400; headers that are not text get the app's 400. [`Server::stop`] stops accepting and lets open requests finish.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -238,32 +238,28 @@ async fn answer(
         // Nothing in a redirect blocks but its click row's commit, awaited below.
         let platform = RequestPlatform::new(&state);
         let response = pollster::block_on(crate::handle(&platform, request));
-        let clicks = platform.take_clicks();
         let deferred = platform.into_deferred();
         if !deferred.is_empty() {
             let state = Arc::clone(&state);
             tokio::task::spawn_blocking(move || state.run_deferred(deferred));
         }
-        Some((response, clicks))
+        Some(response)
     } else {
         let (sender, receiver) = tokio::sync::oneshot::channel();
         tokio::task::spawn_blocking(move || {
             let platform = RequestPlatform::new(&state);
             let response = pollster::block_on(crate::handle(&platform, request));
-            let _ = sender.send((response, platform.take_clicks()));
+            let _ = sender.send(response);
             platform.run_deferred();
         });
         receiver.await.ok()
     };
-    let Some((response, clicks)) = answered else {
+    let Some(response) = answered else {
         return Ok(plain(
             http::StatusCode::INTERNAL_SERVER_ERROR,
             "Something went wrong on our side. Please try again.",
         ));
     };
-    for committed in clicks {
-        let _ = committed.await;
-    }
     Ok(response.map(|body| {
         if is_head {
             Full::new(Bytes::new())

@@ -34,34 +34,77 @@ struct LinkEntry {
     program: String,
 }
 
-/// The link a redirect follows.
+/// A partner's links as redirects use them: the targets parsed.
 #[derive(Debug)]
-struct LinkTarget {
-    url: String,
-    program: String,
-    slug: String,
+struct ParsedLinks {
+    /// The slug `/r/<code>` opens, and its link.
+    default: Option<(String, ParsedLink)>,
+    /// Links whose target is not a URL are left out (they go to the fallback).
+    links: std::collections::HashMap<String, ParsedLink>,
     click_param: String,
     partner_param: String,
 }
 
-impl PartnerLinks {
-    /// The link `slug` (or, without one, the default link).
-    fn target(mut self, slug: Option<&str>) -> Option<LinkTarget> {
-        let (slug, url, program) = if let Some(slug) = slug {
-            let entry = self.links.remove(slug)?;
-            (slug.to_owned(), entry.url, entry.program)
-        } else {
-            let d = self.default?;
-            (d.slug, d.url, d.program)
+#[derive(Debug)]
+struct ParsedLink {
+    url: url::Url,
+    program: String,
+}
+
+impl ParsedLinks {
+    fn from_json(raw: &str) -> Option<ParsedLinks> {
+        let links = serde_json::from_str::<PartnerLinks>(raw).ok()?;
+        let parse = |url: &str, program: String| {
+            url::Url::parse(url)
+                .ok()
+                .map(|url| ParsedLink { url, program })
         };
-        Some(LinkTarget {
-            url,
-            program,
-            slug,
-            click_param: self.click_param,
-            partner_param: self.partner_param,
+        Some(ParsedLinks {
+            default: links
+                .default
+                .and_then(|d| Some((d.slug, parse(&d.url, d.program)?))),
+            links: links
+                .links
+                .into_iter()
+                .filter_map(|(slug, l)| Some((slug, parse(&l.url, l.program)?)))
+                .collect(),
+            click_param: links.click_param,
+            partner_param: links.partner_param,
         })
     }
+
+    /// The link `slug` (or, without one, the default link), and its slug.
+    fn target(&self, slug: Option<&str>) -> Option<(&str, &ParsedLink)> {
+        match slug {
+            Some(slug) => self.links.get_key_value(slug).map(|(s, l)| (s.as_str(), l)),
+            None => self.default.as_ref().map(|(s, l)| (s.as_str(), l)),
+        }
+    }
+}
+
+/// The partner `code`'s links from the `link:<code>` value `raw`. Every redirect still reads
+/// KV (a deploy is seen at once), but the value is parsed only when it differs from the last
+/// one seen for the code in this isolate (or thread).
+fn parsed_links(code: &PartnerCode, raw: String) -> Option<std::rc::Rc<ParsedLinks>> {
+    /// Partners whose parsed links are kept; past it, the cache starts again.
+    const KEPT: usize = 10_000;
+    type Seen = std::collections::HashMap<String, (String, std::rc::Rc<ParsedLinks>)>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if let Some((value, links)) = seen.get(code.as_str())
+            && *value == raw
+        {
+            return Some(std::rc::Rc::clone(links));
+        }
+        let links = std::rc::Rc::new(ParsedLinks::from_json(&raw)?);
+        if seen.len() >= KEPT {
+            seen.clear();
+        }
+        seen.insert(code.to_string(), (raw, std::rc::Rc::clone(&links)));
+        Some(links)
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,19 +269,21 @@ pub async fn follow<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &Request,
 ) -> Result<Response, PlatformError> {
-    let target = match parse_path(req.uri().path()) {
+    let found = match parse_path(req.uri().path()) {
         Some((code, slug)) => {
-            let found = ctx.platform.kv_get(&format!("link:{code}")).await?;
-            found
-                .and_then(|v| serde_json::from_str::<PartnerLinks>(&v).ok())
-                .and_then(|links| links.target(slug.as_ref().map(Slug::as_str)))
-                .and_then(|t| url::Url::parse(&t.url).ok().map(|u| (code, t, u)))
+            let raw = ctx.platform.kv_get(&format!("link:{code}")).await?;
+            raw.and_then(|raw| parsed_links(&code, raw))
+                .map(|links| (code, slug, links))
         }
         None => None,
     };
-    let Some((code, link, mut url)) = target else {
+    let Some((slug, link, links, code)) = found.as_ref().and_then(|(code, slug, links)| {
+        let (slug, link) = links.target(slug.as_ref().map(Slug::as_str))?;
+        Some((slug, link, links, code))
+    }) else {
         return fallback(ctx).await;
     };
+    let mut url = link.url.clone();
     let q = query(req);
     let sub = crate::http_util::field(&q, "sub").and_then(clean_sub);
     let not_counted = filtered(req);
@@ -246,9 +291,9 @@ pub async fn follow<P: Platform>(
     {
         let mut pairs = url.query_pairs_mut();
         if let Some(id) = &click_id {
-            pairs.append_pair(&link.click_param, id);
+            pairs.append_pair(&links.click_param, id);
         }
-        pairs.append_pair(&link.partner_param, code.as_str());
+        pairs.append_pair(&links.partner_param, code.as_str());
         for name in CARRIED {
             let value = crate::http_util::field(&q, name);
             let value = if *name == "sub" {
@@ -281,7 +326,7 @@ pub async fn follow<P: Platform>(
             id,
             partner: code.to_string(),
             program: link.program.clone(),
-            slug: link.slug.clone(),
+            slug: slug.to_owned(),
             sub: sub.clone(),
             referrer_host,
             country,
@@ -299,7 +344,7 @@ pub async fn follow<P: Platform>(
         ctx.platform.record_click(ClickRecord::Filtered {
             id: id.to_string(),
             partner: code.to_string(),
-            slug: link.slug,
+            slug: slug.to_owned(),
             sub,
             reason: f.reason.to_owned(),
             detail: (!f.detail.is_empty()).then_some(f.detail),

@@ -1,0 +1,415 @@
+//! The native backend's stand-in for the edge's click Queue. A redirect appends its click row
+//! to a journal file beside the database (one `write` into the page cache, which outlives the
+//! process if it is killed, as SQLite's WAL does with `synchronous=NORMAL`) and is answered at
+//! once. A background thread, at low priority so that it never slows the answers, moves the
+//! journal's rows into SQLite, many per transaction.
+//!
+//! Nothing reads around the journal: before a query, the thread that runs it moves the rows
+//! appended before it itself ([`ClickJournal::wait_moved`], read-your-writes, at the query's
+//! priority). The journal is bounded: past [`BACKLOG_LIMIT`] rows not yet moved, redirects
+//! move a batch themselves. At start, the rows a killed process left are moved before
+//! anything else runs. Rows are idempotent inserts (they carry their ids): a row moved twice is
+//! stored once.
+
+use std::fs::File;
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, params_from_iter};
+
+use super::database::bind;
+use crate::clicks::ClickRecord;
+
+/// The most rows one transaction (one pass) takes.
+const BATCH: usize = 2_000;
+/// How much of the journal a pass reads at most.
+const READ_CHUNK: u64 = 1 << 20;
+/// Once this much of the journal has been moved, it is emptied.
+const SHRINK_AT: u64 = 4 << 20;
+/// The background thread moves rows once redirects leave a quiet moment this long (a burst
+/// is answered first, its rows moved after it), and a transaction then takes many rows.
+const QUIET: Duration = Duration::from_millis(20);
+/// ... or once rows have waited this long, quiet or not.
+const MAX_DEFER: Duration = Duration::from_secs(30);
+/// Rows not yet moved past which each redirect moves a batch itself (~50 MB of journal).
+const BACKLOG_LIMIT: u64 = 200_000;
+/// How long the background thread waits before trying again when SQLite refused a batch.
+const RETRY_AFTER: Duration = Duration::from_millis(200);
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("the click journal {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the click journal {0} is in use by another process (is another `serve` running on this state?)"
+    )]
+    InUse(PathBuf),
+    #[error("moving the click journal into SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// The journal's file name beside the database `db` (as SQLite names its `-wal`).
+pub(super) fn path_beside(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-clicks");
+    PathBuf::from(name)
+}
+
+#[derive(Debug)]
+pub(super) struct ClickJournal {
+    shared: Arc<Shared>,
+    background: Option<JoinHandle<()>>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    /// The journal, opened for appending. Held while appending (so rows are whole lines, in
+    /// the order they are counted) and while emptying it.
+    file: Mutex<File>,
+    /// Rows appended so far (counted under `file`'s lock, so they are the file's first rows).
+    appended: AtomicU64,
+    /// Rows moved into SQLite so far (or skipped as unreadable).
+    moved: AtomicU64,
+    /// Whoever holds it moves rows: the background thread, or a query that waits for them.
+    mover: Mutex<Mover>,
+    /// True while the background thread sleeps; the append that finds it so wakes it.
+    idle: AtomicBool,
+    stopping: Mutex<bool>,
+    wake: Condvar,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves nothing half-done that matters here: the file
+    // holds whole lines or a torn last one, which the mover skips.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl ClickJournal {
+    /// Opens the journal of the database `db` (its own connection to it), moves what a killed
+    /// process left in it, and starts the background thread.
+    pub(super) fn open(db: &Path) -> Result<ClickJournal, JournalError> {
+        let path = path_beside(db);
+        let io = |source| JournalError::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
+        // One process owns a journal: a second one would empty rows the first has not moved.
+        file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => JournalError::InUse(path.clone()),
+            std::fs::TryLockError::Error(e) => io(e),
+        })?;
+        let mut conn = Connection::open(db)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let mut reader = File::open(&path).map_err(io)?;
+        let mut left = Vec::new();
+        reader.read_to_end(&mut left).map_err(io)?;
+        let mut recovered = 0;
+        let mut rest = &left[..];
+        loop {
+            let moved = move_rows(&mut conn, rest)?;
+            if moved.rows == 0 {
+                break;
+            }
+            recovered += moved.rows;
+            rest = &rest[moved.bytes..];
+        }
+        if recovered > 0 {
+            eprintln!(
+                "moved {recovered} click rows left in {} into the database",
+                path.display()
+            );
+        }
+        // A torn last line was never acknowledged (its append did not return): dropped.
+        file.set_len(0).map_err(io)?;
+        reader.seek(SeekFrom::Start(0)).map_err(io)?;
+        let shared = Arc::new(Shared {
+            file: Mutex::new(file),
+            appended: AtomicU64::new(0),
+            moved: AtomicU64::new(0),
+            mover: Mutex::new(Mover {
+                path: path.clone(),
+                conn,
+                reader,
+                unread: Vec::new(),
+                offset: 0,
+            }),
+            idle: AtomicBool::new(false),
+            stopping: Mutex::new(false),
+            wake: Condvar::new(),
+        });
+        let background = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("click-mover".into())
+                .spawn(move || run_in_background(&shared))
+                .map_err(io)?
+        };
+        Ok(ClickJournal {
+            shared,
+            background: Some(background),
+        })
+    }
+
+    /// Appends `click`; when this returns, the row survives the process being killed.
+    pub(super) fn append(&self, click: &ClickRecord) {
+        let shared = &*self.shared;
+        let mut line = serde_json::to_vec(click).expect("a click row is plain data");
+        line.push(b'\n');
+        let appended = {
+            let mut file = lock(&shared.file);
+            if let Err(e) = file.write_all(&line) {
+                eprintln!("click row lost: cannot append to the click journal: {e}");
+                return;
+            }
+            shared.appended.fetch_add(1, Ordering::SeqCst) + 1
+        };
+        if shared.idle.swap(false, Ordering::SeqCst) {
+            let _stopping = lock(&shared.stopping);
+            shared.wake.notify_one();
+        }
+        // Overload for longer than the background thread can catch up with: help it.
+        if appended.saturating_sub(shared.moved.load(Ordering::SeqCst)) > BACKLOG_LIMIT
+            && let Ok(mut mover) = shared.mover.try_lock()
+            && let Err(e) = mover.pass(shared)
+        {
+            eprintln!("moving click rows failed ({e}); they stay in the journal");
+        }
+    }
+
+    /// Returns once every row appended before the call is in SQLite.
+    pub(super) fn wait_moved(&self) {
+        let shared = &*self.shared;
+        let target = shared.appended.load(Ordering::SeqCst);
+        if shared.moved.load(Ordering::SeqCst) >= target {
+            return;
+        }
+        let mut mover = lock(&shared.mover);
+        while shared.moved.load(Ordering::SeqCst) < target {
+            match mover.pass(shared) {
+                Ok(0) => {
+                    // The rows are counted, so they are in the file: not reached only if the
+                    // file was changed under us.
+                    eprintln!("click rows counted but not in the journal");
+                    return;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("moving click rows failed ({e}); reading without them");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for ClickJournal {
+    /// Moves what is left and empties the journal.
+    fn drop(&mut self) {
+        *lock(&self.shared.stopping) = true;
+        self.shared.wake.notify_one();
+        if let Some(background) = self.background.take() {
+            let _ = background.join();
+        }
+    }
+}
+
+/// Lowers the calling thread's priority (nice 19), so moving rows takes only the time the
+/// answers leave.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19) {
+        eprintln!("the click mover runs at normal priority: {e}");
+    }
+}
+
+fn run_in_background(shared: &Shared) {
+    lower_priority();
+    loop {
+        let stopping = wait_for_rows(shared);
+        // Until every row appended so far is moved (queries may take the mover in between).
+        while shared.moved.load(Ordering::SeqCst) < shared.appended.load(Ordering::SeqCst) {
+            let result = lock(&shared.mover).pass(shared);
+            match result {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("moving click rows failed ({e}); they stay in the journal");
+                    if stopping {
+                        return;
+                    }
+                    std::thread::sleep(RETRY_AFTER);
+                }
+            }
+        }
+        let mut mover = lock(&shared.mover);
+        if stopping {
+            if let Err(e) = mover.move_all_and_empty(shared) {
+                eprintln!("the click journal keeps its rows for the next start: {e}");
+            }
+            return;
+        }
+        if mover.offset >= SHRINK_AT
+            && let Err(e) = mover.move_all_and_empty(shared)
+        {
+            eprintln!("cannot empty the click journal: {e}");
+        }
+    }
+}
+
+/// Sleeps until rows were appended or the journal stops, then until a quiet moment (or
+/// [`MAX_DEFER`]); whether it stops.
+fn wait_for_rows(shared: &Shared) -> bool {
+    let pending = || shared.appended.load(Ordering::SeqCst) > shared.moved.load(Ordering::SeqCst);
+    let mut stopping = lock(&shared.stopping);
+    loop {
+        if *stopping {
+            return true;
+        }
+        if pending() {
+            break;
+        }
+        shared.idle.store(true, Ordering::SeqCst);
+        // An append between the check and the flag would not wake us: look again.
+        if pending() {
+            shared.idle.store(false, Ordering::SeqCst);
+            break;
+        }
+        stopping = shared
+            .wake
+            .wait(stopping)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+    let deadline = Instant::now() + MAX_DEFER;
+    let mut seen = shared.appended.load(Ordering::SeqCst);
+    while !*stopping && Instant::now() < deadline {
+        stopping = shared
+            .wake
+            .wait_timeout(stopping, QUIET)
+            .unwrap_or_else(PoisonError::into_inner)
+            .0;
+        let now = shared.appended.load(Ordering::SeqCst);
+        if now == seen {
+            break;
+        }
+        seen = now;
+    }
+    *stopping
+}
+
+/// What one transaction moved.
+#[derive(Debug, Default)]
+struct Moved {
+    /// Whole lines consumed (stored, or skipped as unreadable).
+    rows: u64,
+    /// Their bytes.
+    bytes: usize,
+}
+
+/// Moves up to [`BATCH`] whole lines from the start of `bytes` into SQLite, in one
+/// transaction; a torn last line stays.
+fn move_rows(conn: &mut Connection, bytes: &[u8]) -> rusqlite::Result<Moved> {
+    let mut moved = Moved::default();
+    let tx = conn.transaction()?;
+    for line in bytes.split_inclusive(|b| *b == b'\n').take(BATCH) {
+        let Some(line) = line.strip_suffix(b"\n") else {
+            break;
+        };
+        moved.rows += 1;
+        moved.bytes += line.len() + 1;
+        let click = match serde_json::from_slice::<ClickRecord>(line) {
+            Ok(click) => click,
+            Err(e) => {
+                eprintln!(
+                    "click row lost: unreadable journal line ({e}): {}",
+                    String::from_utf8_lossy(line)
+                );
+                continue;
+            }
+        };
+        let statement = click.statement();
+        if let Err(e) = tx
+            .prepare_cached(statement.sql)?
+            .execute(params_from_iter(bind(&statement.params)))
+        {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                // This row can never be stored; the others still are.
+                eprintln!("click row lost: {e}");
+            } else {
+                return Err(e);
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(moved)
+}
+
+/// Reads the journal and moves its rows: its SQLite connection and its place in the file.
+#[derive(Debug)]
+struct Mover {
+    path: PathBuf,
+    conn: Connection,
+    reader: File,
+    /// Read from the journal, not yet moved (a torn last line waits for its end).
+    unread: Vec<u8>,
+    /// Bytes of the journal moved.
+    offset: u64,
+}
+
+impl Mover {
+    fn io(&self, source: std::io::Error) -> JournalError {
+        JournalError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Moves the next batch of rows; how many.
+    fn pass(&mut self, shared: &Shared) -> Result<u64, JournalError> {
+        if !self.unread.contains(&b'\n') || self.unread.len() < READ_CHUNK as usize / 2 {
+            let read = (&mut self.reader)
+                .take(READ_CHUNK)
+                .read_to_end(&mut self.unread);
+            if let Err(e) = read {
+                return Err(self.io(e));
+            }
+        }
+        let moved = move_rows(&mut self.conn, &self.unread)?;
+        self.unread.drain(..moved.bytes);
+        self.offset += moved.bytes as u64;
+        shared.moved.fetch_add(moved.rows, Ordering::SeqCst);
+        Ok(moved.rows)
+    }
+
+    /// Moves the rest of the journal and empties it, appends held back meanwhile.
+    fn move_all_and_empty(&mut self, shared: &Shared) -> Result<(), JournalError> {
+        let file = lock(&shared.file);
+        while self.pass(shared)? > 0 {}
+        if !self.unread.is_empty() {
+            // A torn line with no append in progress: nothing will complete it.
+            eprintln!(
+                "click row lost: a torn journal line ({} bytes)",
+                self.unread.len()
+            );
+            self.unread.clear();
+        }
+        file.set_len(0).map_err(|e| self.io(e))?;
+        if let Err(e) = self.reader.seek(SeekFrom::Start(0)) {
+            return Err(self.io(e));
+        }
+        self.offset = 0;
+        Ok(())
+    }
+}
