@@ -1,7 +1,8 @@
-//! The native HTTP server: hyper (HTTP/1.1, keep-alive) on a tokio runtime of its own. Each
-//! request is read with a body limit, handed to the app on a blocking thread (the app's
-//! platform is synchronous SQLite), and answered before its deferred writes run, as
-//! `waitUntil` does at the edge. Redirects, whose one read is a map lookup and whose one write
+//! The native HTTP server: hyper (HTTP/1.1, keep-alive) on one single-threaded tokio runtime
+//! per core, each accepting from the same listening socket (as nginx's workers do: no
+//! hand-offs or wake-ups between threads). Each request is read with a body limit, handed to
+//! the app on a blocking thread (the app's platform is synchronous SQLite), and answered before
+//! its deferred writes run, as `waitUntil` does at the edge. Redirects, whose one read is a map lookup and whose one write
 //! is an append to the click journal, run on the runtime's own thread instead. Malformed
 //! requests get hyper's 400; headers that are not text get the app's 400. [`Server::stop`] stops accepting and lets open requests finish.
 
@@ -49,7 +50,7 @@ impl std::fmt::Debug for Server {
 
 impl Server {
     /// Listens on `addr`; `threads` is the number of threads that run the app (requests in
-    /// parallel), besides the runtime's own.
+    /// parallel), besides the runtimes' own.
     pub fn start(
         state: &Arc<NativeState>,
         addr: &str,
@@ -59,26 +60,48 @@ impl Server {
             addr: addr.to_owned(),
             message: e.to_string(),
         };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .max_blocking_threads(threads.max(1))
-            .enable_all()
-            .build()
-            .map_err(|e| error(&e))?;
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind(addr))
-            .map_err(|e| error(&e))?;
+        let listener = std::net::TcpListener::bind(addr).map_err(|e| error(&e))?;
+        listener.set_nonblocking(true).map_err(|e| error(&e))?;
         let local = listener.local_addr().map_err(|e| error(&e))?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let (signalled, signals) = tokio::sync::watch::channel(false);
-        let state = Arc::clone(state);
+        let mut signalled = Some(signalled);
+        let loops = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let mut running = Vec::with_capacity(loops);
+        for i in 0..loops {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .max_blocking_threads((threads / loops).max(1))
+                .enable_all()
+                .build()
+                .map_err(|e| error(&e))?;
+            let listener = listener.try_clone().map_err(|e| error(&e))?;
+            let (state, stopped) = (Arc::clone(state), stopped.clone());
+            // The first runtime listens for SIGINT and SIGTERM.
+            let signalled = signalled.take();
+            let thread = std::thread::Builder::new()
+                .name(format!("serve-{i}"))
+                .spawn(move || {
+                    if let Some(signalled) = signalled {
+                        runtime.spawn(async move {
+                            if shutdown_signal().await {
+                                let _ = signalled.send(true);
+                            }
+                        });
+                    }
+                    runtime.block_on(async move {
+                        match tokio::net::TcpListener::from_std(listener) {
+                            Ok(listener) => accept(listener, state, stopped).await,
+                            Err(e) => eprintln!("error: cannot listen on the runtime: {e}"),
+                        }
+                    });
+                })
+                .map_err(|e| error(&e))?;
+            running.push(thread);
+        }
         let thread = std::thread::spawn(move || {
-            runtime.spawn(async move {
-                if shutdown_signal().await {
-                    let _ = signalled.send(true);
-                }
-            });
-            runtime.block_on(accept(listener, state, stopped));
+            for thread in running {
+                let _ = thread.join();
+            }
         });
         Ok(Server {
             addr: local,
