@@ -5,107 +5,17 @@ use http::{HeaderValue, StatusCode, header};
 use pc_core::{PartnerCode, Slug};
 use serde::Deserialize;
 
+mod filter;
+mod links;
+
+pub use filter::{Filtered, filtered, is_bot};
+use links::parsed_links;
+
 use super::Ctx;
 use crate::clicks::ClickRecord;
 use crate::http_util::{header_str, query, redirect};
 use crate::platform::{Platform, PlatformError};
 use crate::{Request, Response};
-
-/// `link:<code>`, written by the generator: every link of the partner, and the one
-/// `/r/<code>` opens, so any redirect costs one KV read.
-#[derive(Debug, Deserialize)]
-struct PartnerLinks {
-    default: Option<DefaultLink>,
-    links: std::collections::HashMap<String, LinkEntry>,
-    click_param: String,
-    partner_param: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct DefaultLink {
-    slug: String,
-    url: String,
-    program: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct LinkEntry {
-    url: String,
-    program: String,
-}
-
-/// A partner's links as redirects use them: the targets parsed.
-#[derive(Debug)]
-struct ParsedLinks {
-    /// The slug `/r/<code>` opens, and its link.
-    default: Option<(String, ParsedLink)>,
-    /// Links whose target is not a URL are left out (they go to the fallback).
-    links: std::collections::HashMap<String, ParsedLink>,
-    click_param: String,
-    partner_param: String,
-}
-
-#[derive(Debug)]
-struct ParsedLink {
-    url: url::Url,
-    program: String,
-}
-
-impl ParsedLinks {
-    fn from_json(raw: &str) -> Option<ParsedLinks> {
-        let links = serde_json::from_str::<PartnerLinks>(raw).ok()?;
-        let parse = |url: &str, program: String| {
-            url::Url::parse(url)
-                .ok()
-                .map(|url| ParsedLink { url, program })
-        };
-        Some(ParsedLinks {
-            default: links
-                .default
-                .and_then(|d| Some((d.slug, parse(&d.url, d.program)?))),
-            links: links
-                .links
-                .into_iter()
-                .filter_map(|(slug, l)| Some((slug, parse(&l.url, l.program)?)))
-                .collect(),
-            click_param: links.click_param,
-            partner_param: links.partner_param,
-        })
-    }
-
-    /// The link `slug` (or, without one, the default link), and its slug.
-    fn target(&self, slug: Option<&str>) -> Option<(&str, &ParsedLink)> {
-        match slug {
-            Some(slug) => self.links.get_key_value(slug).map(|(s, l)| (s.as_str(), l)),
-            None => self.default.as_ref().map(|(s, l)| (s.as_str(), l)),
-        }
-    }
-}
-
-/// The partner `code`'s links from the `link:<code>` value `raw`. Every redirect still reads
-/// KV (a deploy is seen at once), but the value is parsed only when it differs from the last
-/// one seen for the code in this isolate (or thread).
-fn parsed_links(code: &PartnerCode, raw: String) -> Option<std::rc::Rc<ParsedLinks>> {
-    /// Partners whose parsed links are kept; past it, the cache starts again.
-    const KEPT: usize = 10_000;
-    type Seen = std::collections::HashMap<String, (String, std::rc::Rc<ParsedLinks>)>;
-    thread_local! {
-        static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
-    }
-    SEEN.with_borrow_mut(|seen| {
-        if let Some((value, links)) = seen.get(code.as_str())
-            && *value == raw
-        {
-            return Some(std::rc::Rc::clone(links));
-        }
-        let links = std::rc::Rc::new(ParsedLinks::from_json(&raw)?);
-        if seen.len() >= KEPT {
-            seen.clear();
-        }
-        seen.insert(code.to_string(), (raw, std::rc::Rc::clone(&links)));
-        Some(links)
-    })
-}
 
 #[derive(Debug, Deserialize)]
 struct SiteConfig {
@@ -121,102 +31,6 @@ const CARRIED: &[&str] = &[
     "utm_term",
     "utm_content",
 ];
-
-/// User agents that are apps showing a preview of a shared link, not a person clicking it.
-const PREVIEW_MARKERS: &[&str] = &[
-    "facebookexternalhit",
-    "preview",
-    "embedly",
-    "whatsapp",
-    "telegram",
-    "discord",
-    "vkshare",
-    "skypeuripreview",
-];
-
-/// User agents of scripts, monitors and test tools.
-const SCRIPT_MARKERS: &[&str] = &[
-    "headless",
-    "curl/",
-    "wget",
-    "python-requests",
-    "python-urllib",
-    "go-http-client",
-    "okhttp",
-    "java/",
-    "libwww",
-    "httpclient",
-    "pingdom",
-    "uptime",
-    "lighthouse",
-    "scanner",
-    "validator",
-];
-
-/// User agents of search engines and crawlers.
-const CRAWLER_MARKERS: &[&str] = &["bot", "crawl", "spider", "slurp"];
-
-/// Why a request to a link is redirected but not counted as a click. Partners see these
-/// (with counts) so they know why clicks they expected are missing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Filtered {
-    /// `prefetch`, `link_preview`, `script`, `crawler`, `no_user_agent`.
-    pub reason: &'static str,
-    /// What gave it away (the header or the part of the user agent), at most 60 characters.
-    pub detail: String,
-}
-
-/// The word of `agent` around `marker` (`googlebot/2.1`).
-fn token_around(agent: &str, marker: &str) -> String {
-    agent
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '(' | ')' | ','))
-        .find(|t| t.contains(marker))
-        .unwrap_or(marker)
-        .chars()
-        .take(60)
-        .collect()
-}
-
-/// `Some` if the request is a prefetch, a preview, a script or a crawler.
-pub fn filtered(req: &Request) -> Option<Filtered> {
-    for h in ["purpose", "sec-purpose", "x-moz", "x-purpose"] {
-        if let Some(v) =
-            header_str(req, h).filter(|v| v.contains("prefetch") || v.contains("preview"))
-        {
-            return Some(Filtered {
-                reason: "prefetch",
-                detail: format!("{h}: {}", v.chars().take(40).collect::<String>()),
-            });
-        }
-    }
-    let agent = header_str(req, "user-agent")
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if agent.trim().is_empty() {
-        return Some(Filtered {
-            reason: "no_user_agent",
-            detail: String::new(),
-        });
-    }
-    for (reason, markers) in [
-        ("link_preview", PREVIEW_MARKERS),
-        ("script", SCRIPT_MARKERS),
-        ("crawler", CRAWLER_MARKERS),
-    ] {
-        if let Some(m) = markers.iter().find(|m| agent.contains(*m)) {
-            return Some(Filtered {
-                reason,
-                detail: token_around(&agent, m),
-            });
-        }
-    }
-    None
-}
-
-/// Whether the request comes from a bot or is a prefetch (redirected, but not counted).
-pub fn is_bot(req: &Request) -> bool {
-    filtered(req).is_some()
-}
 
 fn agent_class(req: &Request) -> &'static str {
     let agent = header_str(req, "user-agent").unwrap_or("");
