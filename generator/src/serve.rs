@@ -51,7 +51,8 @@ pub struct ServeOptions {
     /// The address to listen on (127.0.0.1; 0.0.0.0 in a container).
     pub host: String,
     pub state: PathBuf,
-    /// Server threads.
+    /// Threads that run the app's non-redirect requests (SQLite is synchronous), shared among
+    /// the per-core runtimes.
     pub threads: usize,
     /// On a new database, fill in the demo content's sample activity (`site.yaml`: `demo: true`).
     pub demo_history: bool,

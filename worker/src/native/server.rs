@@ -2,9 +2,10 @@
 //! per core, each accepting from the same listening socket (as nginx's workers do: no
 //! hand-offs or wake-ups between threads). Each request is read with a body limit, handed to
 //! the app on a blocking thread (the app's platform is synchronous SQLite), and answered before
-//! its deferred writes run, as `waitUntil` does at the edge. Redirects, whose one read is a map lookup and whose one write
-//! is an append to the click journal, run on the runtime's own thread instead. Malformed
-//! requests get hyper's 400; headers that are not text get the app's 400. [`Server::stop`] stops accepting and lets open requests finish.
+//! its deferred writes run, as `waitUntil` does at the edge. Redirects, whose one read is a map
+//! lookup and whose one write is an append to the click journal, run on the runtime's own
+//! thread instead. Malformed requests get hyper's 400; headers that are not text get the app's
+//! 400. [`Server::stop`] stops accepting and lets open requests finish.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
