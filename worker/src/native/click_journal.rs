@@ -165,30 +165,96 @@ impl ClickJournal {
 
     /// Appends `click`; when this returns, the row survives the process being killed.
     pub(super) fn append(&self, click: &ClickRecord) {
-        let shared = &*self.shared;
-        let mut line = serde_json::to_vec(click).expect("a click row is plain data");
-        line.push(b'\n');
-        let appended = {
-            let mut file = lock(&shared.file);
-            if let Err(e) = file.write_all(&line) {
-                eprintln!("click row lost: cannot append to the click journal: {e}");
-                return;
-            }
-            shared.appended.fetch_add(1, Ordering::SeqCst) + 1
-        };
-        if shared.idle.swap(false, Ordering::SeqCst) {
-            let _stopping = lock(&shared.stopping);
-            shared.wake.notify_one();
-        }
-        // Overload for longer than the background thread can catch up with: help it.
-        if appended.saturating_sub(shared.moved.load(Ordering::SeqCst)) > BACKLOG_LIMIT
-            && let Ok(mut mover) = shared.mover.try_lock()
-            && let Err(e) = mover.pass(shared)
-        {
-            eprintln!("moving click rows failed ({e}); they stay in the journal");
-        }
+        let mut line = Vec::new();
+        push_line(&mut line, click);
+        write_lines(&self.shared, &line, 1);
     }
 
+    /// Appends `clicks` together with the rows of the other redirects this thread's runtime
+    /// answers in the same pass of its event loop: one write for all of them, made by a task
+    /// that runs after those redirects (called on a single-threaded tokio runtime). Returns
+    /// once the rows survive the process being killed.
+    pub(super) async fn append_together(&self, clicks: &[ClickRecord]) {
+        if clicks.is_empty() {
+            return;
+        }
+        let batch = GATHERING.with_borrow_mut(|gathering| {
+            Arc::clone(gathering.get_or_insert_with(|| {
+                let batch = Arc::new(Batch {
+                    lines: Mutex::default(),
+                    rows: AtomicU64::new(0),
+                    written: tokio::sync::watch::Sender::new(false),
+                });
+                let (shared, to_write) = (Arc::clone(&self.shared), Arc::clone(&batch));
+                tokio::spawn(async move { to_write.write(&shared) });
+                batch
+            }))
+        });
+        {
+            let mut lines = lock(&batch.lines);
+            for click in clicks {
+                push_line(&mut lines, click);
+            }
+        }
+        batch.rows.fetch_add(clicks.len() as u64, Ordering::SeqCst);
+        let _ = batch.written.subscribe().wait_for(|written| *written).await;
+    }
+}
+
+/// The rows being gathered on this thread for one write (see [`ClickJournal::append_together`]).
+#[derive(Debug)]
+struct Batch {
+    lines: Mutex<Vec<u8>>,
+    rows: AtomicU64,
+    written: tokio::sync::watch::Sender<bool>,
+}
+
+thread_local! {
+    static GATHERING: std::cell::RefCell<Option<Arc<Batch>>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Batch {
+    /// Writes the rows gathered so far; later redirects start the next batch.
+    fn write(&self, shared: &Shared) {
+        GATHERING.with_borrow_mut(|gathering| *gathering = None);
+        let lines = std::mem::take(&mut *lock(&self.lines));
+        write_lines(shared, &lines, self.rows.load(Ordering::SeqCst));
+        self.written.send_replace(true);
+    }
+}
+
+fn push_line(out: &mut Vec<u8>, click: &ClickRecord) {
+    serde_json::to_writer(&mut *out, click).expect("a click row is plain data");
+    out.push(b'\n');
+}
+
+/// Appends whole `lines` (`rows` of them) in one write, and wakes or helps the mover.
+fn write_lines(shared: &Shared, lines: &[u8], rows: u64) {
+    if rows == 0 {
+        return;
+    }
+    let appended = {
+        let mut file = lock(&shared.file);
+        if let Err(e) = file.write_all(lines) {
+            eprintln!("{rows} click rows lost: cannot append to the click journal: {e}");
+            return;
+        }
+        shared.appended.fetch_add(rows, Ordering::SeqCst) + rows
+    };
+    if shared.idle.swap(false, Ordering::SeqCst) {
+        let _stopping = lock(&shared.stopping);
+        shared.wake.notify_one();
+    }
+    // Overload for longer than the background thread can catch up with: help it.
+    if appended.saturating_sub(shared.moved.load(Ordering::SeqCst)) > BACKLOG_LIMIT
+        && let Ok(mut mover) = shared.mover.try_lock()
+        && let Err(e) = mover.pass(shared)
+    {
+        eprintln!("moving click rows failed ({e}); they stay in the journal");
+    }
+}
+
+impl ClickJournal {
     /// Returns once every row appended before the call is in SQLite.
     pub(super) fn wait_moved(&self) {
         let shared = &*self.shared;

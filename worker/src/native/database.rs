@@ -196,6 +196,12 @@ impl Database {
         self.clicks.append(click);
     }
 
+    /// As [`Database::record_click`], in one write with the other redirects this thread's
+    /// runtime answers in the same pass (on a single-threaded tokio runtime).
+    pub(crate) async fn record_clicks_together(&self, clicks: &[crate::clicks::ClickRecord]) {
+        self.clicks.append_together(clicks).await;
+    }
+
     /// A partner's page bundle.
     pub fn page_bundle(&self, partner: &str) -> Result<Option<String>, DatabaseError> {
         let conn = self.lock();

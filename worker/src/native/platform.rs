@@ -66,6 +66,9 @@ impl std::fmt::Debug for NativeState {
 pub(super) struct RequestPlatform<'a> {
     state: &'a NativeState,
     deferred: RefCell<Vec<Vec<Statement>>>,
+    /// Click rows kept for the server to append together with other redirects' (see
+    /// [`RequestPlatform::gathering_clicks`]); `None`: appended at once.
+    gathered: Option<RefCell<Vec<crate::clicks::ClickRecord>>>,
 }
 
 /// Randomness from the operating system, fetched [`RANDOM_POOL`] bytes at a time per thread
@@ -120,7 +123,24 @@ impl<'a> RequestPlatform<'a> {
         RequestPlatform {
             state,
             deferred: RefCell::default(),
+            gathered: None,
         }
+    }
+
+    /// A platform whose click rows wait in the request for [`RequestPlatform::take_gathered`].
+    pub(super) fn gathering_clicks(state: &'a NativeState) -> Self {
+        RequestPlatform {
+            gathered: Some(RefCell::default()),
+            ..RequestPlatform::new(state)
+        }
+    }
+
+    /// The click rows kept so far.
+    pub(super) fn take_gathered(&self) -> Vec<crate::clicks::ClickRecord> {
+        self.gathered
+            .as_ref()
+            .map(RefCell::take)
+            .unwrap_or_default()
     }
 
     /// Runs what the request deferred (after its response was sent).
@@ -156,7 +176,10 @@ impl Platform for RequestPlatform<'_> {
     }
 
     fn record_click(&self, click: crate::clicks::ClickRecord) {
-        self.state.db.record_click(&click);
+        match &self.gathered {
+            Some(gathered) => gathered.borrow_mut().push(click),
+            None => self.state.db.record_click(&click),
+        }
     }
 
     fn defer(&self, statements: Vec<Statement>) {

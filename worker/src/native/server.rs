@@ -259,14 +259,17 @@ async fn answer(
     let is_redirect = parts.method == http::Method::GET && parts.uri.path().starts_with("/r/");
     let request = crate::Request::from_parts(parts, body);
     let answered = if is_redirect {
-        // Nothing in a redirect blocks but its click row's commit, awaited below.
-        let platform = RequestPlatform::new(&state);
+        // Nothing in a redirect blocks; its click row is appended with those of the other
+        // redirects this runtime answers in the same pass, before the answer goes out.
+        let platform = RequestPlatform::gathering_clicks(&state);
         let response = pollster::block_on(crate::handle(&platform, request));
+        let clicks = platform.take_gathered();
         let deferred = platform.into_deferred();
         if !deferred.is_empty() {
             let state = Arc::clone(&state);
             tokio::task::spawn_blocking(move || state.run_deferred(deferred));
         }
+        state.db.record_clicks_together(&clicks).await;
         Some(response)
     } else {
         let (sender, receiver) = tokio::sync::oneshot::channel();
