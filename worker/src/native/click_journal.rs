@@ -1,7 +1,7 @@
 //! The native backend's stand-in for the edge's click Queue. A redirect appends its click row
-//! to a journal file beside the database (one `write` into the page cache, which outlives the
-//! process if it is killed, as SQLite's WAL does with `synchronous=NORMAL`) and is answered at
-//! once. A background thread, at low priority so that it never slows the answers, moves the
+//! to a journal file beside the database (a `write` into the page cache, which outlives the
+//! process if it is killed, as SQLite's WAL does with `synchronous=NORMAL`; one write for all
+//! the redirects a runtime answers in one pass of its event loop) and is answered then. A background thread, at low priority so that it never slows the answers, moves the
 //! journal's rows into SQLite, many per transaction.
 //!
 //! Nothing reads around the journal: before a query, the thread that runs it moves the rows
