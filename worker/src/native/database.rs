@@ -142,6 +142,11 @@ impl Database {
     /// never read around the journal).
     fn lock(&self) -> MutexGuard<'_, Connection> {
         self.clicks.wait_moved();
+        self.connection()
+    }
+
+    /// The connection as it is, for the tables no click row touches (KV, page bundles).
+    fn connection(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is still usable.
         self.connection
@@ -204,7 +209,7 @@ impl Database {
 
     /// A partner's page bundle.
     pub fn page_bundle(&self, partner: &str) -> Result<Option<String>, DatabaseError> {
-        let conn = self.lock();
+        let conn = self.connection();
         let mut stmt = conn.prepare_cached("SELECT bundle FROM _pages WHERE partner = ?")?;
         let mut rows = stmt.query([partner])?;
         Ok(match rows.next()? {
@@ -238,7 +243,7 @@ impl Database {
     }
 
     fn kv_read(&self, key: &str) -> Result<Option<String>, DatabaseError> {
-        let conn = self.lock();
+        let conn = self.connection();
         let mut stmt = conn.prepare_cached("SELECT value FROM _kv WHERE key = ?")?;
         let mut rows = stmt.query([key])?;
         Ok(match rows.next()? {
