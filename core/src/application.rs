@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::text::{needs_yaml_escape, one_line};
+
 /// What an applicant gave.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Application {
@@ -18,7 +20,9 @@ pub struct Application {
     pub created_at: i64,
 }
 
-/// A YAML double-quoted scalar: whatever the applicant typed stays one string.
+/// A YAML double-quoted scalar: whatever the applicant typed stays one string. Every
+/// character YAML could read as anything but itself is escaped: quotes, backslashes, control
+/// characters, every YAML 1.1 line break (U+0085, U+2028, U+2029) and the byte-order mark.
 fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -26,21 +30,14 @@ fn quoted(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c) & 0xffff);
+            c if needs_yaml_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
             c => out.push(c),
         }
     }
     out.push('"');
     out
-}
-
-/// One line, for a comment.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// The partner file: the fields a partner has, the rest as comments.

@@ -5,9 +5,11 @@ use http::{Method, StatusCode};
 
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
-use crate::routes::owner::{self, applications, console, overview, payouts, session, view_as};
+use crate::routes::owner::{
+    self, applications, console, overview, payout_guard, payouts, session, view_as,
+};
 use crate::routes::{
-    Ctx, auth, csrf_token, events, integrations, join, ledger, notifications, password,
+    Ctx, auth, csrf_token, events, integrations, join, ledger, not_me, notifications, password,
     payout_details, portal, profile, redirect, reports, set_csrf_cookie, two_factor,
 };
 use crate::security::{self, is_state_changing};
@@ -132,8 +134,8 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/integrations/stripe" if post => integrations::stripe::receive(ctx, req).await,
         "/api/v1/integrations/shopify" if post => integrations::shopify::receive(ctx, req).await,
         "/api/v1/build" if get => build_info(ctx).await,
-        "/login" | "/login/code" | "/forgot" | "/reset" | "/portal" | "/unsubscribe" | "/owner"
-        | "/owner/login" | "/owner/reset"
+        "/login" | "/login/code" | "/forgot" | "/reset" | "/portal" | "/unsubscribe" | "/not-me"
+        | "/owner" | "/owner/login" | "/owner/reset"
             if get =>
         {
             Ok(with_slash(req))
@@ -150,6 +152,8 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/portal/notifications" if post => notifications::save(ctx, req).await,
         "/unsubscribe/" if get => notifications::form_page(ctx, req).await,
         "/unsubscribe" | "/unsubscribe/" if post => notifications::confirm(ctx, req).await,
+        "/not-me/" if get => not_me::form_page(ctx, req).await,
+        "/not-me" | "/not-me/" if post => not_me::confirm(ctx, req).await,
         "/owner/login/" if get => session::login_form(ctx, req).await,
         "/owner/login" | "/owner/login/" if post => session::login(ctx, req).await,
         "/owner/logout" if post => session::logout(ctx, req).await,
@@ -181,6 +185,13 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
                 Method::PUT => payout_details::put(ctx, req, code).await,
                 _ => Ok(json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET or PUT")),
             }
+        }
+        p if p.starts_with("/api/v1/me/payout/pending/") && *req.method() == Method::DELETE => {
+            let Some((session, _)) = auth::signed_in(ctx, req).await? else {
+                return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
+            };
+            let id = &p["/api/v1/me/payout/pending/".len()..];
+            payout_details::cancel(ctx, session.partner.as_str(), id).await
         }
         p if p == "/api/v1/me/two-factor" || p.starts_with("/api/v1/me/two-factor/") => {
             let Some((session, _)) = auth::signed_in(ctx, req).await? else {
@@ -218,6 +229,9 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/owner/partners" if get => overview::partners(ctx, req).await,
         "/api/v1/owner/activity" if get => console::activity(ctx, req).await,
         "/api/v1/owner/scheduled" if post => owner::run_scheduled(ctx, req).await,
+        p if post && p.starts_with("/api/v1/owner/partners/") => {
+            payout_guard::partner_action(ctx, req, &p["/api/v1/owner/partners/".len()..]).await
+        }
         p if get && p.starts_with("/api/v1/owner/partners/") => {
             match pc_core::PartnerCode::parse(&p["/api/v1/owner/partners/".len()..]) {
                 Ok(code) => console::partner(ctx, req, code.as_str()).await,

@@ -64,6 +64,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_two_factor.sql",
         include_str!("../migrations/0012_two_factor.sql"),
     ),
+    (
+        "0013_accounts.sql",
+        include_str!("../migrations/0013_accounts.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -178,6 +178,11 @@ impl<'a> Renderer<'a> {
                 "E-mail notifications",
             ),
             (
+                "not-me/index.html",
+                "public/not-me.html",
+                "Secure your account",
+            ),
+            (
                 "owner/login/index.html",
                 "owner/login.html",
                 "Owner's console: sign in",

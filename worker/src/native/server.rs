@@ -230,16 +230,40 @@ async fn answer(
         .path_and_query()
         .map_or("/", http::uri::PathAndQuery::as_str)
         .to_owned();
-    let Ok(uri) = format!("http://{host}{path}").parse::<http::Uri>() else {
+    // Behind a reverse proxy on this machine (`TRUST_PROXY=1`), the origin the browser used is
+    // the proxy's: the scheme and host it forwards (a TLS proxy sends `https`), so the
+    // same-origin check compares with what the browser sent. Without it, the request's own.
+    let trust_proxy = state.env.get("TRUST_PROXY").is_some_and(|v| v == "1");
+    let forwarded_header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let (scheme, host) = match (
+        trust_proxy,
+        forwarded_header("x-forwarded-proto"),
+        forwarded_header("x-forwarded-host"),
+    ) {
+        (true, proto, forwarded_host) => (
+            match proto {
+                Some("https") => "https",
+                _ => "http",
+            },
+            forwarded_host.map_or(host, str::to_owned),
+        ),
+        (false, ..) => ("http", host),
+    };
+    let Ok(uri) = format!("{scheme}://{host}{path}").parse::<http::Uri>() else {
         return Ok(plain(http::StatusCode::BAD_REQUEST, "Malformed request."));
     };
     parts.uri = uri;
     // Behind a reverse proxy on this machine (`TRUST_PROXY=1`), the client is the address the
     // proxy appended last to X-Forwarded-For; otherwise the peer, whatever the request claims.
-    let forwarded = state
-        .env
-        .get("TRUST_PROXY")
-        .is_some_and(|v| v == "1")
+    let forwarded = trust_proxy
         .then(|| {
             parts
                 .headers

@@ -8,7 +8,7 @@ use super::{Ctx, Notice, safe_next};
 use crate::http_util::{self, cookie, field, form, see_other, set_cookie};
 use crate::platform::{Platform, PlatformError};
 use crate::security::{SESSION_COOKIE, csrf_ok, host_cookie};
-use crate::store::{self, Limit, PartnerAuth};
+use crate::store::{self, Attempt, Limit, PartnerAuth};
 use crate::{Request, Response};
 
 /// Ten failed sign-ins per partner code in 15 minutes; the 11th is refused unchecked.
@@ -30,6 +30,54 @@ pub fn client(req: &Request) -> String {
         .chars()
         .take(64)
         .collect()
+}
+
+/// A password or code check counted against the account's limit and the client's, before it
+/// is made: `None` when either is used up (refuse unchecked). A check that passes gives its
+/// slots back ([`Attempts::succeeded`]); a failed one keeps them.
+pub async fn count_attempt<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    account_key: &str,
+) -> Result<Option<Attempts>, PlatformError> {
+    let by_account = store::attempt(
+        ctx.platform,
+        account_key,
+        LOGIN_PER_CODE,
+        ctx.now,
+    )
+    .await?;
+    let by_client = store::attempt(
+        ctx.platform,
+        &format!("login:client:{}", client(req)),
+        LOGIN_PER_CLIENT,
+        ctx.now,
+    )
+    .await?;
+    Ok((by_account.allowed && by_client.allowed).then_some(Attempts {
+        by_account,
+        by_client,
+    }))
+}
+
+/// The key under which a partner's password and code checks are counted.
+pub fn partner_key(code: &str) -> String {
+    format!("login:code:{code}")
+}
+
+/// The two counted attempts of one check.
+#[derive(Debug)]
+#[must_use = "a passed check gives its attempts back"]
+pub struct Attempts {
+    by_account: Attempt,
+    by_client: Attempt,
+}
+
+impl Attempts {
+    pub async fn succeeded(self, platform: &impl Platform) -> Result<(), PlatformError> {
+        self.by_account.succeeded(platform).await?;
+        self.by_client.succeeded(platform).await
+    }
 }
 
 /// A new PHC hash of `password` with a random salt.
@@ -161,12 +209,7 @@ pub async fn login<P: Platform>(
     let password = field(&fields, "password").unwrap_or("");
     let remember = field(&fields, "remember").is_some_and(|v| !v.is_empty());
 
-    let code_key = format!("login:code:{username}");
-    let client_key = format!("login:client:{}", client(req));
-    if store::hits(ctx.platform, &code_key, LOGIN_PER_CODE, ctx.now).await? >= LOGIN_PER_CODE.max
-        || store::hits(ctx.platform, &client_key, LOGIN_PER_CLIENT, ctx.now).await?
-            >= LOGIN_PER_CLIENT.max
-    {
+    let Some(attempts) = count_attempt(ctx, req, &partner_key(&username)).await? else {
         return login_page(
             ctx,
             StatusCode::TOO_MANY_REQUESTS,
@@ -175,8 +218,7 @@ pub async fn login<P: Platform>(
             next,
         )
         .await;
-    }
-
+    };
     let code = PartnerCode::parse(&username).ok();
     let auth = match &code {
         Some(code) => store::partner_auth(ctx.platform, code.as_str()).await?,
@@ -197,11 +239,10 @@ pub async fn login<P: Platform>(
         && status != "rejected"
     {
         // An applicant with the right password: pending, or approved but not yet deployed.
+        attempts.succeeded(ctx.platform).await?;
         return login_page(ctx, StatusCode::FORBIDDEN, Notice::Pending, &username, next).await;
     }
     let (Some(code), Some(auth), Some(hash)) = (code, auth, matched) else {
-        store::hit(ctx.platform, &code_key, LOGIN_PER_CODE, ctx.now).await?;
-        store::hit(ctx.platform, &client_key, LOGIN_PER_CLIENT, ctx.now).await?;
         return login_page(
             ctx,
             StatusCode::UNAUTHORIZED,
@@ -211,6 +252,7 @@ pub async fn login<P: Platform>(
         )
         .await;
     };
+    attempts.succeeded(ctx.platform).await?;
     if !auth.is_active() {
         return login_page(
             ctx,

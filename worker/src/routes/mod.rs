@@ -5,12 +5,14 @@ pub mod events;
 pub mod integrations;
 pub mod join;
 pub mod ledger;
+pub mod not_me;
 pub mod notifications;
 pub mod owner;
 pub mod password;
 pub mod payout_details;
 pub mod portal;
 pub mod profile;
+pub mod reauth;
 pub mod redirect;
 pub mod reports;
 pub mod two_factor;
@@ -57,6 +59,8 @@ pub enum Notice {
     CodeExpired,
     TwoFactorNeeded,
     TwoFactorCode,
+    PasswordNeeded,
+    Secured,
 }
 
 impl Notice {
@@ -106,6 +110,14 @@ impl Notice {
                 "Done: you will not get these e-mails any more. Switch them back on in My Profile.",
                 false,
             ),
+            Notice::PasswordNeeded => (
+                "To change your e-mail address, enter your current password (and a code from your authenticator app if two-step sign-in is on).",
+                true,
+            ),
+            Notice::Secured => (
+                "Done: everybody is signed out of your account, payout changes that had not applied are cancelled, your payout details are frozen until the partner team has checked your account, and your e-mail address is the one this link was sent to. Choose a new password with Forgot your password?",
+                false,
+            ),
             Notice::CodeWrong => (
                 "That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your recovery codes.",
                 true,
@@ -143,6 +155,7 @@ impl Notice {
             "codeexpired" => Notice::CodeExpired,
             "twofactorneeded" => Notice::TwoFactorNeeded,
             "twofactorcode" => Notice::TwoFactorCode,
+            "passwordneeded" => Notice::PasswordNeeded,
             _ => return None,
         })
     }

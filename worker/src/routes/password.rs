@@ -3,7 +3,7 @@
 use http::StatusCode;
 use pc_core::password::{WeakPassword, check_new_password};
 use pc_core::token::RESET_SECONDS;
-use pc_core::{PartnerCode, PasswordLink, Session};
+use pc_core::{AccountChange, PartnerCode, PasswordLink, Session};
 
 use super::auth::{client, hash_password, session_cookie};
 use super::{Ctx, Notice};
@@ -49,11 +49,9 @@ pub async fn forgot<P: Platform>(
         .to_ascii_lowercase();
     let code_key = format!("forgot:code:{username}");
     let client_key = format!("forgot:client:{}", client(req));
-    let limited = store::hits(ctx.platform, &code_key, FORGOT_PER_CODE, ctx.now).await?
-        >= FORGOT_PER_CODE.max
-        || store::hits(ctx.platform, &client_key, FORGOT_PER_CLIENT, ctx.now).await?
-            >= FORGOT_PER_CLIENT.max;
-    if limited {
+    let by_code = store::attempt(ctx.platform, &code_key, FORGOT_PER_CODE, ctx.now).await?;
+    let by_client = store::attempt(ctx.platform, &client_key, FORGOT_PER_CLIENT, ctx.now).await?;
+    if !by_code.allowed || !by_client.allowed {
         return ctx
             .page(
                 "forgot/index.html",
@@ -63,8 +61,6 @@ pub async fn forgot<P: Platform>(
             )
             .await;
     }
-    store::hit(ctx.platform, &code_key, FORGOT_PER_CODE, ctx.now).await?;
-    store::hit(ctx.platform, &client_key, FORGOT_PER_CLIENT, ctx.now).await?;
     // A partner who forgot their code gives their e-mail address instead.
     let codes: Vec<String> = if username.contains('@') {
         ctx.platform
@@ -220,6 +216,9 @@ pub async fn reset<P: Platform>(
     };
     let phc = hash_password(ctx, password).await?;
     let code = link.partner.as_str();
+    let had_password = store::partner_auth(ctx.platform, code)
+        .await?
+        .is_some_and(|a| a.password_hash.is_some());
     // One transaction: the nonce is recorded and the password set, or neither (a second use
     // of the link fails on the nonce's primary key).
     let stored = ctx
@@ -235,6 +234,19 @@ pub async fn reset<P: Platform>(
     let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
         return reset_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Expired), "").await;
     };
+    if had_password {
+        // A new password (not an invite's first one) is told, with "this wasn't me".
+        super::not_me::tell_previous_address(
+            ctx,
+            req,
+            &link.partner,
+            &auth.name,
+            &auth.email,
+            AccountChange::Password,
+            "",
+        )
+        .await?;
+    }
     if auth.has_two_factor() {
         // A link from the mailbox is one factor: the code is still asked for.
         return Ok(super::two_factor::ask_for_code(

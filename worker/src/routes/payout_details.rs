@@ -1,17 +1,21 @@
 //! Payout details in My Profile (`GET`/`PUT /api/v1/me/payout`), guarded because a stolen
-//! session must not become a redirected payout: a change needs the current password, is told
-//! to the account's e-mail address, and applies to payouts only after the owner's cooling-off
-//! period (site.yaml `payout_cooling_off_hours`, default 72). The owner's payable export shows
-//! the details that apply now, and when they changed.
+//! session must not become a redirected payout: a change needs the current password (and a
+//! code), is told to the account's e-mail address with the "this wasn't me" link, and applies
+//! to payouts only after the owner's cooling-off period (site.yaml `payout_cooling_off_hours`,
+//! default 72); until then the partner or an admin can cancel it, and a newer change replaces
+//! it. The owner's payable export shows the details that apply now, and when they changed.
 
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use pc_core::AccountChange;
+
 use super::Ctx;
-use super::auth::verify_password;
+use super::reauth::{self, Proof};
 use crate::http_util::{self, json as json_response, json_error};
-use crate::platform::{Mail, Platform, PlatformError, Statement};
+use crate::platform::{Platform, PlatformError};
+use crate::store::payouts::{self, PayoutChange};
 use crate::store::{self, Limit};
 use crate::{Request, Response};
 
@@ -62,85 +66,70 @@ pub fn masked(details: &str) -> String {
 }
 
 /// The payout details that apply at `now`, and when they last changed (`None`: as in
-/// content); a change still in its cooling-off period comes second.
+/// content); the change still in its cooling-off period, if any (a newer change replaces older
+/// pending ones, a cancelled one never applies).
 #[derive(Debug)]
 pub struct Effective {
     pub method: String,
     pub details: String,
     pub changed_at: Option<i64>,
-    pub pending: Option<(String, String, i64)>,
+    pub pending: Option<PayoutChange>,
 }
 
 pub async fn effective<P: Platform>(
     ctx: &Ctx<'_, P>,
     code: &str,
 ) -> Result<Effective, PlatformError> {
-    let content = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT coalesce(payout_method, '') AS method, coalesce(payout_details, '') AS details FROM partners WHERE code = ?",
-            vec![code.into()],
-        ))
-        .await?;
-    let text = |r: &crate::platform::Row, k: &str| {
-        r.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let changes = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT method, details, effective_at FROM payout_changes WHERE partner = ? ORDER BY effective_at DESC, id DESC LIMIT 20",
-            vec![code.into()],
-        ))
-        .await?;
-    let at = |r: &crate::platform::Row| r.get("effective_at").and_then(Value::as_i64).unwrap_or(0);
-    let applied = changes.iter().find(|r| at(r) <= ctx.now);
-    let pending = changes
-        .iter()
-        .find(|r| at(r) > ctx.now)
-        .map(|r| (text(r, "method"), text(r, "details"), at(r)));
-    Ok(match applied {
-        Some(r) => Effective {
-            method: text(r, "method"),
-            details: text(r, "details"),
-            changed_at: Some(at(r)),
+    let changes = payouts::changes(ctx.platform, code).await?;
+    let pending = changes.iter().find(|c| c.effective_at > ctx.now).cloned();
+    Ok(match changes.into_iter().find(|c| c.effective_at <= ctx.now) {
+        Some(applied) => Effective {
+            method: applied.method,
+            details: applied.details,
+            changed_at: Some(applied.effective_at),
             pending,
         },
-        None => Effective {
-            method: content
-                .first()
-                .map(|r| text(r, "method"))
-                .unwrap_or_default(),
-            details: content
-                .first()
-                .map(|r| text(r, "details"))
-                .unwrap_or_default(),
-            changed_at: None,
-            pending,
-        },
+        None => {
+            let (method, details) = payouts::content_details(ctx.platform, code).await?;
+            Effective {
+                method,
+                details,
+                changed_at: None,
+                pending,
+            }
+        }
     })
 }
 
-fn view(e: &Effective, settings: &Settings) -> Value {
+/// The payout details as a partner (and view-as, and a viewer owner) sees them: masked.
+pub fn masked_view(e: &Effective) -> Value {
     json!({
         "method": e.method,
         "details": masked(&e.details),
         "changed": e.changed_at.map(super::reports::date_of),
-        "pending": e.pending.as_ref().map(|(m, d, at)| json!({
-            "method": m, "details": masked(d), "applies_from": super::reports::date_of(*at),
+        "pending": e.pending.as_ref().map(|c| json!({
+            "id": c.id,
+            "method": c.method,
+            "details": masked(&c.details),
+            "requested": super::reports::date_of(c.requested_at),
+            "applies_from": super::reports::date_of(c.effective_at),
         })),
-        "methods": settings.payout_methods,
-        "cooling_off_hours": settings.payout_cooling_off_hours,
     })
+}
+
+async fn view<P: Platform>(ctx: &Ctx<'_, P>, code: &str) -> Result<Value, PlatformError> {
+    let settings = settings(ctx).await?;
+    let e = effective(ctx, code).await?;
+    let mut value = masked_view(&e);
+    value["methods"] = json!(settings.payout_methods);
+    value["cooling_off_hours"] = json!(settings.payout_cooling_off_hours);
+    value["frozen"] = json!(payouts::frozen_since(ctx.platform, code).await?.is_some());
+    Ok(value)
 }
 
 /// `GET /api/v1/me/payout`.
 pub async fn get<P: Platform>(ctx: &Ctx<'_, P>, code: &str) -> Result<Response, PlatformError> {
-    let settings = settings(ctx).await?;
-    let e = effective(ctx, code).await?;
-    Ok(json_response(StatusCode::OK, &view(&e, &settings)))
+    Ok(json_response(StatusCode::OK, &view(ctx, code).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,79 +175,97 @@ pub async fn put<P: Platform>(
         ));
     }
     let details = change.details.trim();
-    if details.is_empty() || details.len() > MAX_DETAILS || details.chars().any(char::is_control) {
+    if details.is_empty()
+        || details.len() > MAX_DETAILS
+        || pc_core::text::unsafe_char(details, false).is_some()
+    {
         return Ok(json_error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "the details are 1 to 200 characters on one line (an address, an IBAN, an account)",
         ));
     }
+    if payouts::frozen_since(ctx.platform, code).await?.is_some() {
+        return Ok(json_error(
+            StatusCode::LOCKED,
+            "your payout details are frozen after you reported a change that was not yours; the partner team will contact you",
+        ));
+    }
     let key = format!("payout:code:{code}");
-    if store::hits(ctx.platform, &key, CHANGES_PER_PARTNER, ctx.now).await?
-        >= CHANGES_PER_PARTNER.max
+    if !store::attempt(ctx.platform, &key, CHANGES_PER_PARTNER, ctx.now)
+        .await?
+        .allowed
     {
         return Ok(json_error(
             StatusCode::TOO_MANY_REQUESTS,
             "too many attempts; wait an hour",
         ));
     }
-    store::hit(ctx.platform, &key, CHANGES_PER_PARTNER, ctx.now).await?;
     let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
         return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
     };
-    // The password again: a session alone (a shared computer, a stolen cookie) is not enough.
-    if change.password.is_empty()
-        || verify_password(ctx, auth.password_hash.as_deref(), &change.password)
-            .await?
-            .is_none()
-    {
-        return Ok(json_error(
-            StatusCode::FORBIDDEN,
-            "enter your current password to change where you are paid",
-        ));
-    }
-    // And, with two-step sign-in on, a fresh code from the app.
-    if let Some(refused) = super::two_factor::step_up(
-        ctx,
-        code,
-        auth.has_two_factor(),
-        change.two_factor_code.as_deref(),
-        "where you are paid",
-    )
-    .await?
+    // The password again (and a code): a session alone (a shared computer, a stolen cookie)
+    // is not enough.
+    let proof = Proof {
+        password: Some(&change.password),
+        two_factor_code: change.two_factor_code.as_deref(),
+    };
+    if let Some(refused) =
+        reauth::confirm(ctx, req, code, &auth, proof, "where you are paid").await?
     {
         return Ok(refused);
     }
     let applies_at = ctx.now + i64::from(settings.payout_cooling_off_hours) * 3600;
     ctx.platform
-        .batch(vec![Statement::new(
-            "INSERT INTO payout_changes (partner, method, details, requested_at, effective_at) VALUES (?, ?, ?, ?, ?)",
-            vec![
-                code.into(),
-                change.method.as_str().into(),
-                details.into(),
-                ctx.now.into(),
-                applies_at.into(),
-            ],
-        )])
+        .batch(payouts::request_change(
+            code,
+            &change.method,
+            details,
+            ctx.now,
+            applies_at,
+        ))
         .await?;
-    // Told to the address on file: if this was not the partner, they hear before it applies.
-    crate::mail::send(ctx.platform, Mail {
-            to: auth.email.clone(),
-            subject: "Your payout details were changed".into(),
-            body: format!(
-                "Hello {},\n\nThe payout details of partner account {code} were changed to {} ({}).\n\
-                 They apply to payouts from {}; until then you are paid as before.\n\n\
-                 If you did not make this change, reply to this e-mail or contact the partner team now, \
-                 and change your password.\n",
-                auth.name,
+    // Told to the address on file: if this was not the partner, they hear before it applies
+    // and can cancel it with one click.
+    if let Ok(partner) = pc_core::PartnerCode::parse(code) {
+        super::not_me::tell_previous_address(
+            ctx,
+            req,
+            &partner,
+            &auth.name,
+            &auth.email,
+            AccountChange::PayoutDetails,
+            &format!(
+                " The new details are {} ({}); they apply to payouts from {}, until then you are paid as before.",
                 change.method,
                 masked(details),
                 super::reports::date_of(applies_at)
             ),
-        })
+        )
         .await?;
-    let e = effective(ctx, code).await?;
-    Ok(json_response(StatusCode::OK, &view(&e, &settings)))
+    }
+    get(ctx, code).await
+}
+
+/// `DELETE /api/v1/me/payout/pending/<id>`: the partner cancels a change that has not applied.
+pub async fn cancel<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    id: &str,
+) -> Result<Response, PlatformError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(json_error(StatusCode::NOT_FOUND, "no such payout change"));
+    };
+    let cancelled = ctx
+        .platform
+        .execute(payouts::cancel_pending(code, id, "the partner", ctx.now))
+        .await?;
+    if cancelled != 1 {
+        return Ok(json_error(
+            StatusCode::CONFLICT,
+            "that change is not pending any more (it applied or was cancelled)",
+        ));
+    }
+    get(ctx, code).await
 }
 
 #[cfg(test)]

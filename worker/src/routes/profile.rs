@@ -3,7 +3,10 @@
 use http::StatusCode;
 use serde::Deserialize;
 
+use pc_core::AccountChange;
+
 use super::Ctx;
+use super::reauth::{self, Proof};
 use crate::http_util::{self, MAX_BODY, field, form, json, json_error, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::security::csrf_ok;
@@ -22,8 +25,11 @@ pub struct ProfileInput {
     phone: Option<String>,
     #[serde(default)]
     address: Option<String>,
-    /// A code from the authenticator app: needed to change the e-mail address when two-step
-    /// sign-in is on.
+    /// The current password: needed to change the e-mail address.
+    #[serde(default)]
+    password: Option<String>,
+    /// A code from the authenticator app: needed besides to change the e-mail address when
+    /// two-step sign-in is on.
     #[serde(default)]
     two_factor_code: Option<String>,
 }
@@ -42,8 +48,7 @@ fn clean(value: Option<String>) -> Option<String> {
 }
 
 fn no_controls(text: &str, newlines: bool) -> bool {
-    text.chars()
-        .all(|c| !c.is_control() || (newlines && c == '\n'))
+    pc_core::text::unsafe_char(text, newlines).is_none()
 }
 
 impl ProfileInput {
@@ -135,15 +140,17 @@ pub async fn put<P: Platform>(
             ));
         }
     };
+    let password = input.password.clone();
     let two_factor_code = input.two_factor_code.clone();
     match input.validate() {
         Ok(profile) => {
-            if let Some(refused) =
-                email_step_up(ctx, code, &profile, two_factor_code.as_deref()).await?
-            {
+            let proof = Proof {
+                password: password.as_deref(),
+                two_factor_code: two_factor_code.as_deref(),
+            };
+            if let Some(refused) = save(ctx, req, code, &profile, proof).await? {
                 return Ok(refused);
             }
-            store::save_profile(ctx.platform, code, &profile, ctx.now).await?;
             get(ctx, code).await
         }
         Err(invalid) => Ok(json(
@@ -153,28 +160,39 @@ pub async fn put<P: Platform>(
     }
 }
 
-/// A new e-mail address receives the password links: with two-step sign-in on, changing it
-/// needs a fresh code (`Some` is the refusal).
-async fn email_step_up<P: Platform>(
+/// Saves `profile`. A new e-mail address receives the password links, so changing it needs
+/// the password (and a code) and is told to the address before: `Some` is the refusal.
+async fn save<P: Platform>(
     ctx: &Ctx<'_, P>,
+    req: &Request,
     code: &str,
     profile: &Profile,
-    two_factor_code: Option<&str>,
+    proof: Proof<'_>,
 ) -> Result<Option<Response>, PlatformError> {
     let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
-        return Ok(None);
+        return Ok(Some(json_error(StatusCode::UNAUTHORIZED, "sign in first")));
     };
-    if auth.email.eq_ignore_ascii_case(profile.email.trim()) {
-        return Ok(None);
+    let email_changes = !auth.email.eq_ignore_ascii_case(profile.email.trim());
+    if email_changes
+        && let Some(refused) =
+            reauth::confirm(ctx, req, code, &auth, proof, "your e-mail address").await?
+    {
+        return Ok(Some(refused));
     }
-    super::two_factor::step_up(
-        ctx,
-        code,
-        auth.has_two_factor(),
-        two_factor_code,
-        "your e-mail address",
-    )
-    .await
+    store::save_profile(ctx.platform, code, profile, ctx.now).await?;
+    if email_changes && let Ok(partner) = pc_core::PartnerCode::parse(code) {
+        super::not_me::tell_previous_address(
+            ctx,
+            req,
+            &partner,
+            &auth.name,
+            &auth.email,
+            AccountChange::Email,
+            &format!(" Its new address is {}.", profile.email),
+        )
+        .await?;
+    }
+    Ok(None)
 }
 
 /// `POST /portal/profile` from the page's form.
@@ -202,6 +220,7 @@ pub async fn post_form<P: Platform>(
         email: text("email").unwrap_or_default(),
         phone: text("phone"),
         address: text("address"),
+        password: None,
         two_factor_code: None,
     };
     let back = req
@@ -212,16 +231,15 @@ pub async fn post_form<P: Platform>(
         .map_or("/portal/profile/", |_| "/portal/");
     match input.validate() {
         Ok(profile) => {
-            let code_given = field(&fields, "two_factor_code");
-            if email_step_up(ctx, code, &profile, code_given)
-                .await?
-                .is_some()
-            {
+            let proof = Proof {
+                password: field(&fields, "password"),
+                two_factor_code: field(&fields, "two_factor_code"),
+            };
+            if save(ctx, req, code, &profile, proof).await?.is_some() {
                 return Ok(see_other(
-                    "/portal/profile/?status=twofactorcode#profile-edit",
+                    "/portal/profile/?status=passwordneeded#profile-edit",
                 ));
             }
-            store::save_profile(ctx.platform, code, &profile, ctx.now).await?;
             Ok(see_other(&format!("{back}?status=saved")))
         }
         Err(_) => Ok(see_other(&format!("{back}?status=invalid"))),
@@ -264,6 +282,7 @@ mod tests {
             email: email.into(),
             phone: phone.map(Into::into),
             address: Some("1 Road\r\nTown".into()),
+            password: None,
             two_factor_code: None,
         }
     }

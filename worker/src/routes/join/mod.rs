@@ -72,6 +72,18 @@ fn kept(typed: &[(String, String)]) -> Vec<(String, String)> {
     out
 }
 
+/// The form's text fields, what is said when one holds a character it may not, and whether it
+/// may have several lines.
+const FIELDS_AS_DATA: [(&str, &str, bool); 7] = [
+    ("name", "Your name must be one line of plain text (no line breaks or control characters).", false),
+    ("email", "Give a valid e-mail address.", false),
+    ("company", "The company must be one line of plain text (no line breaks or control characters).", false),
+    ("website", "The website must be an address starting with https://", false),
+    ("phone", "The phone number must be one line of plain text.", false),
+    ("promotion", "How you promote may have several lines, but no other line or paragraph separators or control characters.", true),
+    ("code", "A partner code has 3 to 32 lowercase letters, digits, - or _.", false),
+];
+
 async fn join_page<P: Platform>(
     ctx: &Ctx<'_, P>,
     status: StatusCode,
@@ -123,8 +135,9 @@ pub async fn apply<P: Platform>(
         .await;
     }
     let client_key = format!("join:client:{}", client(req));
-    if store::hits(ctx.platform, &client_key, JOIN_PER_CLIENT, ctx.now).await?
-        >= JOIN_PER_CLIENT.max
+    if !store::attempt(ctx.platform, &client_key, JOIN_PER_CLIENT, ctx.now)
+        .await?
+        .allowed
     {
         return join_page(
             ctx,
@@ -135,7 +148,6 @@ pub async fn apply<P: Platform>(
         )
         .await;
     }
-    store::hit(ctx.platform, &client_key, JOIN_PER_CLIENT, ctx.now).await?;
     let typed = &fields;
     let refuse = |status, message: &'static str| async move {
         join_page(ctx, status, None, Some(message), typed).await
@@ -175,12 +187,21 @@ pub async fn apply<P: Platform>(
         )
         .await;
     };
+    // What applicants type becomes a partner file the owner commits: a line break of any
+    // kind (U+2028, U+0085, …) or a control character is refused, never carried along.
+    for (name, message, newlines) in FIELDS_AS_DATA {
+        if field(&fields, name)
+            .is_some_and(|v| pc_core::text::unsafe_char(&v.replace("\r\n", "\n"), newlines).is_some())
+        {
+            return refuse(StatusCode::BAD_REQUEST, message).await;
+        }
+    }
     let text = |name: &str, max: usize| {
         field(&fields, name)
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(|v| v.replace("\r\n", "\n"))
-            .filter(|v| v.chars().count() <= max && !v.chars().any(|c| c.is_control() && c != '\n'))
+            .filter(|v| v.chars().count() <= max)
     };
     let name = text("name", 120);
     let email = text("email", 254).map(|e| e.to_ascii_lowercase());

@@ -5,7 +5,7 @@ use http::StatusCode;
 use pc_core::PartnerCode;
 use serde_json::{Value, json};
 
-use super::{Need, access, signed_in_owner};
+use super::{Access, Need, access, signed_in_owner};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError, Statement};
 use crate::routes::portal::private;
@@ -75,9 +75,10 @@ pub async fn partner<P: Platform>(
     req: &Request,
     code: &str,
 ) -> Result<Response, PlatformError> {
-    if let Err(refusal) = access(ctx, req, Need::Read).await? {
-        return Ok(refusal);
-    }
+    let who = match access(ctx, req, Need::Read).await? {
+        Ok(who) => who,
+        Err(refusal) => return Ok(refusal),
+    };
     let found = ctx
         .platform
         .query(Statement::new(
@@ -116,6 +117,7 @@ pub async fn partner<P: Platform>(
             Value::Array(list)
         });
     let pay = payout_details::effective(ctx, code).await?;
+    let frozen_since = crate::store::payouts::frozen_since(ctx.platform, code).await?;
     let viewed = ctx
         .platform
         .query(Statement::new(
@@ -129,10 +131,21 @@ pub async fn partner<P: Platform>(
             "partner": Value::Object(person),
             "programs": programs,
             "links": links,
-            "payout": { "method": pay.method, "details": pay.details, "changed": pay.changed_at.map(date_of) },
+            "payout": payout_for(&who, &pay, frozen_since),
             "activity": viewed.iter().map(|r| json!({ "owner": text(r, "owner"), "action": text(r, "action"), "at": int(r, "at") })).collect::<Vec<_>>(),
         }),
     ))
+}
+
+/// A partner's payout details for the console: admins (who pay) see them whole, viewers masked
+/// as the partner does; the change waiting out its cooling-off period, and a freeze.
+fn payout_for(who: &Access, pay: &payout_details::Effective, frozen_since: Option<i64>) -> Value {
+    let mut view = payout_details::masked_view(pay);
+    if who.is_admin() {
+        view["details"] = json!(pay.details);
+    }
+    view["frozen_since"] = json!(frozen_since.map(date_of));
+    view
 }
 
 /// `GET /api/v1/owner/activity`: the console's log, newest first (who did what, when).

@@ -7,6 +7,7 @@
 pub mod applications;
 pub mod console;
 pub mod overview;
+pub mod payout_guard;
 pub mod payouts;
 pub mod session;
 pub mod view_as;

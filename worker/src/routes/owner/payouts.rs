@@ -72,8 +72,8 @@ pub async fn owner_payable<P: Platform>(
         let pending = pay
             .pending
             .as_ref()
-            .map_or_else(String::new, |(method, _, at)| {
-                format!("{method} from {}", date_of(*at))
+            .map_or_else(String::new, |change| {
+                format!("{} from {}", change.method, date_of(change.effective_at))
             });
         found.push((
             b.payable,

@@ -8,9 +8,7 @@ use pc_core::{OwnerLink, OwnerSession};
 use super::{OWNER_COOKIE, audit, owner_auth, signed_in_owner};
 use crate::http_util::{self, field, form, query, see_other, set_cookie};
 use crate::platform::{Platform, PlatformError, Statement};
-use crate::routes::auth::{
-    LOGIN_PER_CLIENT, LOGIN_PER_CODE, client, hash_password, verify_password,
-};
+use crate::routes::auth::{count_attempt, hash_password, verify_password};
 use crate::routes::password::chosen_password;
 use crate::routes::{Ctx, Notice};
 use crate::security::{csrf_ok, escape_html, host_cookie};
@@ -80,12 +78,7 @@ pub async fn login<P: Platform>(
         .await;
     }
     let password = field(&fields, "password").unwrap_or("");
-    let email_key = format!("owner-login:{email}");
-    let client_key = format!("login:client:{}", client(req));
-    if store::hits(ctx.platform, &email_key, LOGIN_PER_CODE, ctx.now).await? >= LOGIN_PER_CODE.max
-        || store::hits(ctx.platform, &client_key, LOGIN_PER_CLIENT, ctx.now).await?
-            >= LOGIN_PER_CLIENT.max
-    {
+    let Some(attempts) = count_attempt(ctx, req, &format!("owner-login:{email}")).await? else {
         return login_page(
             ctx,
             StatusCode::TOO_MANY_REQUESTS,
@@ -93,7 +86,7 @@ pub async fn login<P: Platform>(
             &email,
         )
         .await;
-    }
+    };
     let auth = owner_auth(ctx, &email)
         .await?
         .filter(|a| pc_core::OwnerRole::parse(&a.role).is_some());
@@ -106,8 +99,6 @@ pub async fn login<P: Platform>(
     )
     .await?;
     let (Some(auth), Some(_)) = (auth, matched) else {
-        store::hit(ctx.platform, &email_key, LOGIN_PER_CODE, ctx.now).await?;
-        store::hit(ctx.platform, &client_key, LOGIN_PER_CLIENT, ctx.now).await?;
         return login_page(
             ctx,
             StatusCode::UNAUTHORIZED,
@@ -116,6 +107,7 @@ pub async fn login<P: Platform>(
         )
         .await;
     };
+    attempts.succeeded(ctx.platform).await?;
     ctx.platform
         .execute(audit(&email, "signed in", None, ctx.now))
         .await?;

@@ -72,9 +72,10 @@ pub fn as_owner_sees(html: &str, code: &str, owner_name: &str) -> String {
 
 /// `GET /api/v1/owner/as/<code>/<what>`: what `/api/v1/me/<what>` answers the partner.
 pub async fn api<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
-    if let Err(refusal) = access(ctx, req, Need::Read).await? {
-        return Ok(refusal);
-    }
+    let who = match access(ctx, req, Need::Read).await? {
+        Ok(who) => who,
+        Err(refusal) => return Ok(refusal),
+    };
     if *req.method() != Method::GET {
         return Ok(json_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -91,6 +92,18 @@ pub async fn api<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respons
         return Ok(json_error(StatusCode::NOT_FOUND, "no such partner"));
     };
     let code = code.as_str();
+    if crate::store::partner_auth(ctx.platform, code).await?.is_none() {
+        return Ok(json_error(StatusCode::NOT_FOUND, "no such partner"));
+    }
+    // Every read of a partner's data is logged, as page views are.
+    ctx.platform
+        .execute(audit(
+            who.who(),
+            &format!("read as partner: {}", what.split('/').next().unwrap_or("")),
+            Some(code),
+            ctx.now,
+        ))
+        .await?;
     match what {
         "payout" => payout_details::get(ctx, code).await,
         "profile" => profile::get(ctx, code).await,

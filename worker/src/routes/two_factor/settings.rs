@@ -1,15 +1,19 @@
 //! `/api/v1/me/two-factor[/…]`: the setting in My Profile. A QR code (SVG) and its key; the
-//! first code from the app turns it on and gives ten recovery codes; turning it off or new
-//! recovery codes need a code.
+//! first code from the app turns it on and gives ten recovery codes. Setting it up needs the
+//! current password; turning it off or new recovery codes need the password and a code. Each
+//! change is told to the partner's address with the "this wasn't me" link.
 
 use http::StatusCode;
 use pc_core::two_factor::{self as rules, TotpSecret};
 use serde::Deserialize;
 
-use super::{required, step_up};
+use pc_core::AccountChange;
+
+use super::required;
 use crate::http_util::{json, json_error};
 use crate::platform::{Platform, PlatformError};
-use crate::routes::Ctx;
+use crate::routes::reauth::{self, Proof};
+use crate::routes::{Ctx, not_me};
 use crate::store::{self, Limit};
 use crate::{Request, Response};
 
@@ -19,10 +23,13 @@ const CHANGES_PER_HOUR: Limit = Limit {
     window_seconds: 3600,
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct CodeInput {
     #[serde(default)]
     code: String,
+    /// The current password: turning it on, off, or new recovery codes.
+    #[serde(default)]
+    password: Option<String>,
 }
 
 /// `/api/v1/me/two-factor[/…]`: the setting in My Profile.
@@ -48,36 +55,52 @@ pub async fn api<P: Platform>(
         return Ok(json_error(StatusCode::METHOD_NOT_ALLOWED, "use POST"));
     }
     let key = format!("two-factor:{partner}");
-    if store::hits(ctx.platform, &key, CHANGES_PER_HOUR, ctx.now).await? >= CHANGES_PER_HOUR.max {
+    if !store::attempt(ctx.platform, &key, CHANGES_PER_HOUR, ctx.now)
+        .await?
+        .allowed
+    {
         return Ok(json_error(
             StatusCode::TOO_MANY_REQUESTS,
             "too many attempts; wait an hour",
         ));
     }
-    store::hit(ctx.platform, &key, CHANGES_PER_HOUR, ctx.now).await?;
-    let input: CodeInput = if action == "setup" {
-        CodeInput {
-            code: String::new(),
+    let input: CodeInput = match serde_json::from_slice(req.body()) {
+        Ok(input) => input,
+        Err(_) if req.body().is_empty() => CodeInput::default(),
+        Err(e) => {
+            return Ok(json_error(
+                StatusCode::BAD_REQUEST,
+                &format!("send {{\"password\": \"…\", \"code\": \"123456\"}}: {e}"),
+            ));
         }
-    } else {
-        match serde_json::from_slice(req.body()) {
-            Ok(input) => input,
-            Err(e) => {
-                return Ok(json_error(
-                    StatusCode::BAD_REQUEST,
-                    &format!("send {{\"code\": \"123456\"}}: {e}"),
-                ));
-            }
-        }
+    };
+    let Some(auth) = store::partner_auth(ctx.platform, partner).await? else {
+        return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
+    };
+    let proof = Proof {
+        password: input.password.as_deref(),
+        two_factor_code: Some(&input.code),
     };
     match (action, setting) {
         ("setup", Some(s)) if s.enabled_at.is_some() => Ok(json_error(
             StatusCode::CONFLICT,
             "two-step sign-in is already on; turn it off first to use another device",
         )),
-        ("setup", _) => setup(ctx, partner).await,
+        ("setup", _) => {
+            // Whoever sets it up could lock the partner out: the password first.
+            if let Some(refused) =
+                reauth::confirm(ctx, req, partner, &auth, proof, "two-step sign-in").await?
+            {
+                return Ok(refused);
+            }
+            setup(ctx, partner).await
+        }
         ("enable", Some(s)) if s.enabled_at.is_none() => {
-            enable(ctx, partner, &s.secret, s.last_step, &input.code).await
+            let response = enable(ctx, partner, &s.secret, s.last_step, &input.code).await?;
+            if response.status() == StatusCode::OK {
+                tell(ctx, req, &auth, partner, AccountChange::TwoFactorOn).await?;
+            }
+            Ok(response)
         }
         ("enable", _) => Ok(json_error(
             StatusCode::CONFLICT,
@@ -90,17 +113,21 @@ pub async fn api<P: Platform>(
                     "the partner program requires two-step sign-in for everyone",
                 ));
             }
-            if let Some(refused) = step_up(ctx, partner, true, Some(&input.code), "this").await? {
+            if let Some(refused) =
+                reauth::confirm(ctx, req, partner, &auth, proof, "two-step sign-in").await?
+            {
                 return Ok(refused);
             }
             if action == "disable" {
                 ctx.platform.batch(store::two_factor_off(partner)).await?;
+                tell(ctx, req, &auth, partner, AccountChange::TwoFactorOff).await?;
                 Ok(json(
                     StatusCode::OK,
                     &serde_json::json!({ "enabled": false }),
                 ))
             } else {
                 let codes = new_recovery_codes(ctx, partner).await?;
+                tell(ctx, req, &auth, partner, AccountChange::RecoveryCodes).await?;
                 Ok(json(
                     StatusCode::OK,
                     &serde_json::json!({ "enabled": true, "recovery_codes": codes }),
@@ -113,6 +140,20 @@ pub async fn api<P: Platform>(
         )),
         _ => Ok(json_error(StatusCode::NOT_FOUND, "no such API route")),
     }
+}
+
+/// Tells the partner's address that the setting changed, with the "this wasn't me" link.
+async fn tell<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    auth: &store::PartnerAuth,
+    partner: &str,
+    change: AccountChange,
+) -> Result<(), PlatformError> {
+    let Ok(code) = pc_core::PartnerCode::parse(partner) else {
+        return Ok(());
+    };
+    not_me::tell_previous_address(ctx, req, &code, &auth.name, &auth.email, change, "").await
 }
 
 async fn setup<P: Platform>(ctx: &Ctx<'_, P>, partner: &str) -> Result<Response, PlatformError> {

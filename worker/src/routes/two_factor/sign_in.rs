@@ -10,15 +10,14 @@ use crate::http_util::{cookie, field, form, see_other, set_cookie};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{Ctx, Notice, safe_next};
 use crate::security::{csrf_ok, host_cookie};
-use crate::store::{self, Limit};
+use crate::routes::auth::{count_attempt, partner_key};
+use crate::store;
 use crate::{Request, Response};
 
 /// Between the password and the code: who, for how long, and where to go after.
 const PENDING_COOKIE: &str = "__Host-pc_2fa";
 const PENDING_PURPOSE: &str = "two-factor-pending";
 const PENDING_SECONDS: i64 = 5 * 60;
-/// Wrong codes count with wrong passwords (`login:code:<code>`), and the limit is sign-in's.
-const CODE_LIMIT: Limit = crate::routes::auth::LOGIN_PER_CODE;
 
 /// Who passed the password and is asked for a code.
 struct Pending {
@@ -94,10 +93,9 @@ pub async fn login_code<P: Platform>(
         return Ok(see_other("/login/?status=codeexpired"));
     };
     let code = pending.partner.as_str();
-    let key = format!("login:code:{code}");
-    if store::hits(ctx.platform, &key, CODE_LIMIT, ctx.now).await? >= CODE_LIMIT.max {
+    let Some(attempts) = count_attempt(ctx, req, &partner_key(code)).await? else {
         return code_page(ctx, StatusCode::TOO_MANY_REQUESTS, Notice::Limited).await;
-    }
+    };
     let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
         return Ok(see_other("/login/?status=codeexpired"));
     };
@@ -106,6 +104,7 @@ pub async fn login_code<P: Platform>(
     }
     match verify(ctx, code, field(&fields, "code").unwrap_or("")).await? {
         Ok(()) => {
+            attempts.succeeded(ctx.platform).await?;
             let session = Session::new(
                 pending.partner,
                 auth.session_version,
@@ -124,7 +123,6 @@ pub async fn login_code<P: Platform>(
             Ok(response)
         }
         Err(e) => {
-            store::hit(ctx.platform, &key, CODE_LIMIT, ctx.now).await?;
             let notice = if e == CodeError::Reused {
                 Notice::CodeReused
             } else {

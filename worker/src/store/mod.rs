@@ -5,6 +5,10 @@ use serde_json::Value;
 
 use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 
+mod limits;
+pub mod payouts;
+pub use limits::{Attempt, Limit, attempt};
+
 fn parse<T: for<'de> Deserialize<'de>>(row: Row) -> Result<T, PlatformError> {
     serde_json::from_value(Value::Object(row)).map_err(|e| PlatformError(format!("row: {e}")))
 }
@@ -92,13 +96,26 @@ pub async fn bump_session_version(
     now: i64,
 ) -> Result<(), PlatformError> {
     platform
-        .execute(Statement::new(
-            "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, NULL, 1, ?) \
-             ON CONFLICT (partner) DO UPDATE SET session_version = credentials.session_version + 1, updated_at = excluded.updated_at",
-            vec![code.into(), now.into()],
-        ))
+        .execute(bump_session_version_statement(code, now))
         .await
         .map(drop)
+}
+
+/// The statement that ends every session of a partner (for a batch).
+pub fn bump_session_version_statement(code: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, NULL, 1, ?) \
+         ON CONFLICT (partner) DO UPDATE SET session_version = credentials.session_version + 1, updated_at = excluded.updated_at",
+        vec![code.into(), now.into()],
+    )
+}
+
+/// Puts the partner's e-mail address back to `email` (their own profile change, if any).
+pub fn restore_email(code: &str, email: &str, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE profile_updates SET email = ?, updated_at = ? WHERE partner = ?",
+        vec![email.into(), now.into(), code.into()],
+    )
 }
 
 /// Records a set-password link's nonce; fails (in a batch) if it was used before.
@@ -117,55 +134,6 @@ pub async fn token_used(platform: &impl Platform, nonce: &str) -> Result<bool, P
         ))
         .await?
         .is_empty())
-}
-
-/// Rate limits: fixed windows of `window_seconds`.
-#[derive(Debug, Clone, Copy)]
-pub struct Limit {
-    pub max: i64,
-    pub window_seconds: i64,
-}
-
-/// How many times `key` was hit in the current window.
-pub async fn hits(
-    platform: &impl Platform,
-    key: &str,
-    limit: Limit,
-    now: i64,
-) -> Result<i64, PlatformError> {
-    #[derive(Deserialize)]
-    struct Count {
-        count: i64,
-    }
-    let window = now / limit.window_seconds;
-    Ok(first::<Count>(
-        platform,
-        Statement::new(
-            "SELECT count FROM rate_limits WHERE key = ? AND window_start = ?",
-            vec![key.into(), window.into()],
-        ),
-    )
-    .await?
-    .map_or(0, |c| c.count))
-}
-
-pub async fn hit(
-    platform: &impl Platform,
-    key: &str,
-    limit: Limit,
-    now: i64,
-) -> Result<(), PlatformError> {
-    let window = now / limit.window_seconds;
-    platform
-        .execute(Statement::new(
-            "INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1) \
-             ON CONFLICT (key) DO UPDATE SET \
-             count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END, \
-             window_start = excluded.window_start",
-            vec![key.into(), window.into()],
-        ))
-        .await
-        .map(drop)
 }
 
 /// A partner's profile as shown and edited on My Profile.
