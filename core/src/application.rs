@@ -98,4 +98,82 @@ mod tests {
         assert!(value.get("company").is_none());
         assert!(yaml.contains("# Website: https://jo.example programs: [evil]"));
     }
+
+    use proptest::prelude::*;
+
+    /// Text as a hostile applicant types it: all of Unicode, weighted toward what YAML reads
+    /// as structure (every kind of line break, quotes, colons, `#`, document markers).
+    fn hostile_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                any::<char>().prop_map(String::from),
+                prop::sample::select(vec![
+                    "\u{2028}", "\u{2029}", "\u{85}", "\n", "\r", "\t", "\"", "'", ":", ": ",
+                    "#", " #", "---", "...", "\\", "- ", "[", "]", "{", "}", "&a", "*a", "!!",
+                    "|", ">", "%", "@", "`", "\u{feff}", "\u{fffe}", "\u{202e}",
+                    "\ncoupons: [WELCOME10]\n", "\u{2028}parent: abc123",
+                ])
+                .prop_map(str::to_owned),
+            ],
+            0..24,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    fn optional_text() -> impl Strategy<Value = Option<String>> {
+        prop::option::of(hostile_text())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_applicant_text_stays_data(
+            name in hostile_text(),
+            email in hostile_text(),
+            company in optional_text(),
+            website in optional_text(),
+            phone in optional_text(),
+            promotion in optional_text(),
+            programs in prop::collection::vec(hostile_text(), 1..3),
+        ) {
+            let app = Application {
+                code: "new001".into(),
+                name: name.clone(),
+                email: email.clone(),
+                company: company.clone(),
+                website,
+                phone: phone.clone(),
+                promotion,
+                programs: programs.clone(),
+                created_at: 0,
+            };
+            let yaml = partner_yaml(&app);
+            let value: serde_yaml::Mapping = serde_yaml::from_str(&yaml)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
+            let mut expected = vec!["code", "name", "email", "programs"];
+            if company.is_some() {
+                expected.push("company");
+            }
+            if phone.is_some() {
+                expected.push("phone");
+            }
+            let mut keys: Vec<&str> = value.keys().filter_map(serde_yaml::Value::as_str).collect();
+            keys.sort_unstable();
+            expected.sort_unstable();
+            prop_assert_eq!(keys, expected, "{}", yaml);
+            let text = |k: &str| value.get(k).and_then(serde_yaml::Value::as_str).map(str::to_owned);
+            prop_assert_eq!(text("code"), Some("new001".to_owned()));
+            prop_assert_eq!(text("name"), Some(name));
+            prop_assert_eq!(text("email"), Some(email));
+            prop_assert_eq!(text("company"), company);
+            prop_assert_eq!(text("phone"), phone);
+            let listed: Vec<String> = value
+                .get("programs")
+                .and_then(serde_yaml::Value::as_sequence)
+                .map(|s| s.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            prop_assert_eq!(listed, programs);
+        }
+    }
 }

@@ -54,6 +54,10 @@ enum Command {
         /// Do not fill a new database with the demo content's sample activity.
         #[arg(long)]
         no_demo_history: bool,
+        /// Production: print no password, link or mail; seed no demo activity; require
+        /// MAIL_PROVIDER. On whenever PORTAL_URL is https.
+        #[arg(long)]
+        production: bool,
     },
     /// Print a one-time set-password link for a partner (valid for 7 days).
     Invite {
@@ -290,6 +294,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             host,
             state,
             no_demo_history,
+            production,
         } => {
             let options = pc_generator::serve::ServeOptions {
                 content,
@@ -298,6 +303,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 state,
                 threads: 8,
                 demo_history: !no_demo_history,
+                production,
             };
             match pc_generator::serve::serve(&options) {
                 Ok(()) => {}

@@ -29,6 +29,12 @@ pub enum ServeError {
     Server(#[from] pc_worker::native::ServerError),
     #[error("{0}")]
     Secret(&'static str),
+    #[error(
+        "MAIL_PROVIDER is not set: in production (an https PORTAL_URL, or --production) partners' \
+         set-password links and notices must be e-mailed. Set MAIL_PROVIDER (see the README's \
+         \"Mail\"), or MAIL_PROVIDER=outbox to keep mail in the database on purpose"
+    )]
+    NoMailProvider,
     #[error(transparent)]
     Demo(#[from] crate::demo_history::DemoError),
     #[error(transparent)]
@@ -56,6 +62,9 @@ pub struct ServeOptions {
     pub threads: usize,
     /// On a new database, fill in the demo content's sample activity (`site.yaml`: `demo: true`).
     pub demo_history: bool,
+    /// Production (also whenever `PORTAL_URL` is https): nothing secret is printed, the demo
+    /// never seeds, and a mail provider must be set.
+    pub production: bool,
 }
 
 /// A set-password link for `code`, valid for a week, signed with `secret`.
@@ -245,6 +254,17 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
         // For the tests: every statement the app runs, to check their query plans.
         db.log_statements(Path::new(&path))?;
     }
+    let production = options.production
+        || std::env::var("PORTAL_URL").is_ok_and(|u| u.starts_with("https://"));
+    if production {
+        match std::env::var("MAIL_PROVIDER").as_deref() {
+            Err(_) | Ok("") => return Err(ServeError::NoMailProvider),
+            Ok("outbox") => eprintln!(
+                "warning: MAIL_PROVIDER=outbox in production: mail is kept in the database, not sent"
+            ),
+            Ok(_) => {}
+        }
+    }
     let first = build_and_seed(&options.content, &state, &db)?;
     println!("built {first}");
     let base_url = format!("http://127.0.0.1:{}", options.port);
@@ -255,22 +275,33 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
             env.insert((*name).to_owned(), value);
         }
     }
-    first_run_sign_ins(&options.content, &db, &secrets["SESSION_SECRET"], &base_url)?;
+    if production {
+        // The worker keeps tokens out of the outbox in production.
+        env.insert("PRODUCTION".into(), "1".into());
+        println!("production mode: invite partners with `partner-center invite <code>`");
+    } else {
+        first_run_sign_ins(&options.content, &db, &secrets["SESSION_SECRET"], &base_url)?;
+    }
 
+    let mail_log: Box<dyn Fn(&pc_worker::Mail) + Send + Sync> = if production {
+        Box::new(|mail| println!("a mail was kept in the outbox: {}", mail.subject))
+    } else {
+        Box::new(|mail| {
+            println!("\n✉ mail to {}: {}\n{}", mail.to, mail.subject, mail.body);
+        })
+    };
     let shared = Arc::new(NativeState::new(
         db,
         state.dist().join("site"),
         env,
-        Box::new(|mail| {
-            println!("\n✉ mail to {}: {}\n{}", mail.to, mail.subject, mail.body);
-        }),
+        mail_log,
     ));
     let server = Server::start(
         &shared,
         &format!("{}:{}", options.host, options.port),
         options.threads,
     )?;
-    if options.demo_history {
+    if options.demo_history && !production {
         sample_activity(
             &options.content,
             &shared.db,

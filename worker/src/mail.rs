@@ -354,11 +354,22 @@ async fn keep<P: Platform>(
     mail: &Mail,
     failure: Option<&str>,
 ) -> Result<(), PlatformError> {
+    // In production (`serve --production`, an https PORTAL_URL) the outbox is no way into an
+    // account: the links' tokens are not kept.
+    let production = platform.env("PRODUCTION").is_some_and(|v| v == "1")
+        || platform
+            .env("PORTAL_URL")
+            .is_some_and(|u| u.starts_with("https://"));
+    let body = if production {
+        redact_tokens(&mail.body)
+    } else {
+        mail.body.clone()
+    };
     platform
         .execute(crate::store::outbox(
             &mail.to,
             &mail.subject,
-            &mail.body,
+            &body,
             failure,
             platform.now_ms() / 1000,
         ))
@@ -366,9 +377,36 @@ async fn keep<P: Platform>(
         .map(drop)
 }
 
+/// `text` with the value of every `token=` (set-password, "this wasn't me", unsubscribe links)
+/// replaced by `[redacted]`.
+pub fn redact_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("token=") {
+        let (before, after) = rest.split_at(at + "token=".len());
+        out.push_str(before);
+        out.push_str("[redacted]");
+        let end = after
+            .find(|c: char| c.is_whitespace() || c == '&' || c == '"' || c == '<')
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_redacted() {
+        assert_eq!(
+            redact_tokens("Open https://p.example/reset/?token=abc.DEF-1_2 now\nor /not-me/?token=x&y=1"),
+            "Open https://p.example/reset/?token=[redacted] now\nor /not-me/?token=[redacted]&y=1"
+        );
+        assert_eq!(redact_tokens("no links"), "no links");
+    }
 
     #[test]
     fn html_is_escaped_and_links_work() {

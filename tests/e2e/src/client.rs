@@ -42,6 +42,7 @@ impl Reply {
 }
 
 /// A browser-like client: a cookie jar and the portal's base URL.
+#[derive(Clone)]
 pub struct Client {
     base: String,
     agent: ureq::Agent,
@@ -140,6 +141,17 @@ impl Client {
         headers: &[(&str, &str)],
     ) -> Result<Reply, String> {
         let url = format!("{}{path}", self.base);
+        if method == "DELETE" {
+            let mut req = self.agent.delete(&url);
+            if !self.cookies.is_empty() {
+                req = req.header("cookie", &self.cookie_header());
+            }
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            let result = req.call();
+            return self.finish(result);
+        }
         let mut req = match method {
             "PUT" => self.agent.put(&url),
             _ => self.agent.post(&url),
@@ -153,6 +165,22 @@ impl Client {
         }
         let result = req.send(body);
         self.finish(result)
+    }
+
+    /// A `DELETE` as the portal's own pages make it (same Origin, `X-CSRF-Token`).
+    pub fn delete(&mut self, path: &str) -> Result<Reply, String> {
+        if !self.cookies.contains_key(CSRF) {
+            self.get("/login/")?;
+        }
+        let token = self.cookies.get(CSRF).cloned().unwrap_or_default();
+        let origin = self.base.clone();
+        self.send(
+            "DELETE",
+            path,
+            "",
+            b"",
+            &[("origin", &origin), ("x-csrf-token", &token)],
+        )
     }
 
     /// A JSON change as the portal's own pages make it: same Origin, and the CSRF token (which

@@ -154,7 +154,12 @@
       box.querySelector("[data-payout-current]").textContent = v.method ? v.method + (v.details ? " (" + v.details + ")" : "") : "—";
       var pending = box.querySelector("[data-payout-pending]");
       pending.hidden = !v.pending;
-      if (v.pending) pending.textContent = "Changing to " + v.pending.method + " (" + v.pending.details + ") from " + v.pending.applies_from + ".";
+      if (v.pending) {
+        pending.querySelector("[data-payout-pending-text]").textContent = "Changing to " + v.pending.method + " (" + v.pending.details + ") from " + v.pending.applies_from + ".";
+        pending.setAttribute("data-change-id", v.pending.id);
+      }
+      box.querySelector("[data-payout-frozen]").hidden = !v.frozen;
+      form.hidden = !!v.frozen;
       var select = form.elements.method;
       if (!select.options.length) {
         v.methods.forEach(function (m) { var o = document.createElement("option"); o.value = m; o.textContent = m; select.appendChild(o); });
@@ -164,6 +169,17 @@
       box.hidden = false;
     }
     fetch(API + "payout", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
+    box.querySelector("[data-payout-cancel]").addEventListener("click", function () {
+      var id = box.querySelector("[data-payout-pending]").getAttribute("data-change-id");
+      fetch(API + "payout/pending/" + id, { method: "DELETE", credentials: "same-origin", headers: { "x-csrf-token": csrfToken() } })
+        .then(function (r) { return r.json().then(function (v) { return { ok: r.ok, v: v }; }); })
+        .then(function (res) {
+          notice.hidden = false;
+          notice.className = res.ok ? "notice" : "notice error";
+          notice.textContent = res.ok ? "The change is cancelled: you are paid as before." : res.v.error;
+          if (res.ok) show(res.v);
+        });
+    });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var body = JSON.stringify({ method: form.elements.method.value, details: form.elements.details.value, password: form.elements.password.value,
@@ -181,8 +197,8 @@
     });
   }
 
-  // My Profile: two-step sign-in (turn on with a QR code and a first code; recovery codes shown
-  // once; new recovery codes or turn off with a code). The code fields of the profile and payout
+  // My Profile: two-step sign-in (turn on with the password, a QR code and a first code; recovery codes shown
+  // once; new recovery codes or turn off with the password and a code). The code fields of the profile and payout
   // forms show when it is on.
   function twoFactor() {
     var box = document.querySelector("[data-two-factor]");
@@ -223,8 +239,10 @@
     function load() {
       fetch(API + "two-factor", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
     }
-    start.addEventListener("click", function () {
-      post("setup").then(function (res) {
+    start.addEventListener("submit", function (e) {
+      e.preventDefault();
+      post("setup", { password: start.elements.password.value }).then(function (res) {
+        start.elements.password.value = "";
         if (!res.ok) { say(res.v.error, true); return; }
         var img = document.createElement("img");
         img.className = "tf-qr";
@@ -252,7 +270,8 @@
     manage.addEventListener("submit", function (e) {
       e.preventDefault();
       var action = e.submitter ? e.submitter.value : "recovery-codes";
-      post(action, { code: manage.elements.code.value }).then(function (res) {
+      post(action, { password: manage.elements.password.value, code: manage.elements.code.value }).then(function (res) {
+        manage.elements.password.value = "";
         manage.elements.code.value = "";
         if (!res.ok) { say(res.v.error, true); return; }
         box.querySelector("[data-tf-codes]").hidden = true;

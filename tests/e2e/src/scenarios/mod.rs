@@ -2,6 +2,7 @@
 //! the first one sets through an invite link.
 
 mod access;
+mod accounts;
 mod console;
 mod csv;
 mod hardening;
@@ -206,6 +207,18 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "no change a signed-in browser can make passes without same-origin proof (route by route)",
         hardening::changes_without_origin_proof_change_nothing,
+    ),
+    (
+        "\"this wasn't me\" from the old address ends the sessions, restores the address, cancels the pending payout change and freezes payout changes until an admin lifts it",
+        accounts::not_me_undoes_a_takeover,
+    ),
+    (
+        "pending payout changes cancelled by the partner or an admin never apply; a newer change replaces an older one",
+        accounts::cancelled_payout_changes_never_apply,
+    ),
+    (
+        "40 parallel wrong passwords, and 40 parallel wrong codes at the code step, are checked at most 10 times",
+        accounts::parallel_guesses_are_limited,
     ),
 ];
 

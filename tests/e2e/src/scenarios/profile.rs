@@ -12,8 +12,45 @@ pub fn update_persists(world: &World) -> Outcome {
         "phone": "+1 (503) 555-0199",
         "address": "<script>alert('x')</script>\n1200 SE Morrison St",
     });
+    // A stolen session alone cannot move the account to another address.
+    let mails_before = world.db.count(
+        "SELECT count(*) AS n FROM outbox WHERE recipient = 'alex@riverareviews.example'",
+    )?;
+    for (what, password) in [("no password", None), ("a wrong password", Some("guess-1234567"))] {
+        let mut attempt = update.clone();
+        attempt["password"] = password.into();
+        let refused = client.put_json("/api/v1/me/profile", attempt.to_string().as_bytes())?;
+        ensure!(
+            refused.status == 403 && refused.body.contains("current password"),
+            "an e-mail change with {what}: {} {}",
+            refused.status,
+            refused.body
+        );
+    }
+    let unchanged: serde_json::Value =
+        serde_json::from_str(&client.get("/api/v1/me/profile")?.body).map_err(|e| e.to_string())?;
+    ensure!(
+        unchanged["email"] == "alex@riverareviews.example" && unchanged["name"] != "Alex R. Rivera",
+        "a refused change changed nothing: {unchanged}"
+    );
+    let mut update = update;
+    update["password"] = super::ABC123_PASSWORD.into();
     let put = client.put_json("/api/v1/me/profile", update.to_string().as_bytes())?;
     ensure!(put.status == 200, "PUT: {} {}", put.status, put.body);
+    let told = world.db.query(
+        "SELECT body FROM outbox WHERE recipient = 'alex@riverareviews.example' ORDER BY id DESC LIMIT 1",
+    )?;
+    ensure!(
+        world.db.count(
+            "SELECT count(*) AS n FROM outbox WHERE recipient = 'alex@riverareviews.example'"
+        )? == mails_before + 1
+            && told.first().and_then(|m| m["body"].as_str()).is_some_and(|b| {
+                b.contains("e-mail address of partner account abc123 was changed")
+                    && b.contains("alex.rivera@riverareviews.example")
+                    && b.contains("/not-me/?token=")
+            }),
+        "the old address is told, with a \"this wasn't me\" link: {told:?}"
+    );
     let got: serde_json::Value =
         serde_json::from_str(&client.get("/api/v1/me/profile")?.body).map_err(|e| e.to_string())?;
     ensure!(
@@ -54,17 +91,24 @@ pub fn update_persists(world: &World) -> Outcome {
         "unchanged"
     );
 
-    // The page's own form.
-    let form = client.form(
-        "/portal/profile",
-        &[
-            ("name", "Alex Rivera"),
-            ("company", "Rivera Reviews"),
-            ("email", "alex@riverareviews.example"),
-            ("phone", ""),
-            ("address", ""),
-        ],
-    )?;
+    // The page's own form: the address back needs the password there too.
+    let fields = [
+        ("name", "Alex Rivera"),
+        ("company", "Rivera Reviews"),
+        ("email", "alex@riverareviews.example"),
+        ("phone", ""),
+        ("address", ""),
+    ];
+    let refused = client.form("/portal/profile", &fields)?;
+    ensure!(
+        refused.status == 303 && refused.location().contains("status=passwordneeded"),
+        "the form without the password: {} {}",
+        refused.status,
+        refused.location()
+    );
+    let mut with_password = fields.to_vec();
+    with_password.push(("password", super::ABC123_PASSWORD));
+    let form = client.form("/portal/profile", &with_password)?;
     ensure!(
         form.status == 303 && form.location().contains("status=saved"),
         "form: {} {}",

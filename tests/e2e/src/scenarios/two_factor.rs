@@ -11,15 +11,16 @@ const PARTNER: &str = "tess42";
 const PASSWORD: &str = "tess-two-step-password-1";
 
 /// The codes of the partner's app, each step used once, as the server requires.
-struct App {
-    secret: TotpSecret,
-    last_step: i64,
+pub(super) struct App {
+    pub(super) secret: TotpSecret,
+    pub(super) last_step: i64,
 }
+
 
 impl App {
     /// A code the server takes now: the first step not used yet that is at most one step
     /// behind the clock (the server accepts one step either side).
-    fn fresh_code(&mut self) -> Result<String, String> {
+    pub(super) fn fresh_code(&mut self) -> Result<String, String> {
         let current = super::now() / STEP_SECONDS;
         let step = (self.last_step + 1).max(current - 1);
         ensure!(
@@ -32,7 +33,7 @@ impl App {
     }
 
     /// A six-digit code that is none of the codes the server accepts now.
-    fn wrong_code(&self) -> String {
+    pub(super) fn wrong_code(&self) -> String {
         let current = super::now() / STEP_SECONDS;
         let near: Vec<String> = (current - 2..=current + 2)
             .map(|s| self.secret.code_at_step(s))
@@ -83,11 +84,24 @@ pub fn enrol_sign_in_and_step_up(world: &World) -> Outcome {
     let off = json(&me.get("/api/v1/me/two-factor")?)?;
     ensure!(off["enabled"] == false, "off at first: {off}");
 
-    // Enrol: a QR code and its key; a wrong code does not turn it on, the app's code does.
+    // Enrol: the password first (a session alone cannot bind another phone); then a QR code
+    // and its key; a wrong code does not turn it on, the app's code does.
+    for (what, body) in [
+        ("no password", serde_json::json!({})),
+        ("a wrong password", serde_json::json!({ "password": "not-my-password" })),
+    ] {
+        let refused = post(&mut me, "/api/v1/me/two-factor/setup", &body)?;
+        ensure!(
+            refused.status == 403 && json(&refused)?["field"] == "password",
+            "setup with {what}: {} {}",
+            refused.status,
+            refused.body
+        );
+    }
     let setup = post(
         &mut me,
         "/api/v1/me/two-factor/setup",
-        &serde_json::json!({}),
+        &serde_json::json!({ "password": PASSWORD }),
     )?;
     ensure!(
         setup.status == 200,
@@ -188,9 +202,9 @@ pub fn enrol_sign_in_and_step_up(world: &World) -> Outcome {
         again.status
     );
 
-    // A new e-mail address needs a fresh code; without one nothing changes.
+    // A new e-mail address needs the password and a fresh code; without one nothing changes.
     let before = json(&signed.get("/api/v1/me/profile")?)?;
-    let change = |code: Option<&str>| serde_json::json!({ "name": before["name"], "email": "tess.new@example.com", "two_factor_code": code });
+    let change = |code: Option<&str>| serde_json::json!({ "name": before["name"], "email": "tess.new@example.com", "password": PASSWORD, "two_factor_code": code });
     for (what, code) in [("no code", None), ("a used code", Some(code.as_str()))] {
         let answer = signed.put_json("/api/v1/me/profile", change(code).to_string().as_bytes())?;
         ensure!(
@@ -238,11 +252,23 @@ pub fn enrol_sign_in_and_step_up(world: &World) -> Outcome {
         payout.body
     );
 
-    // Turned off with a recovery code (no phone at hand): the password alone signs in again.
+    // Turning it off needs the password besides a code; with a recovery code (no phone at
+    // hand) and the password it is off, and the password alone signs in again.
+    let without_password = post(
+        &mut signed,
+        "/api/v1/me/two-factor/disable",
+        &serde_json::json!({ "code": recovery[2] }),
+    )?;
+    ensure!(
+        without_password.status == 403 && json(&without_password)?["field"] == "password",
+        "turn off without the password: {} {}",
+        without_password.status,
+        without_password.body
+    );
     let off = post(
         &mut signed,
         "/api/v1/me/two-factor/disable",
-        &serde_json::json!({ "code": recovery[1] }),
+        &serde_json::json!({ "code": recovery[1], "password": PASSWORD }),
     )?;
     ensure!(off.status == 200, "turn off: {} {}", off.status, off.body);
     let mut plain = world.client();
@@ -256,7 +282,7 @@ pub fn enrol_sign_in_and_step_up(world: &World) -> Outcome {
     // The partner's details as they were (later steps mail the address on file).
     let original = serde_json::json!({
         "name": before["name"], "company": before["company"], "email": before["email"],
-        "phone": before["phone"], "address": before["address"],
+        "phone": before["phone"], "address": before["address"], "password": PASSWORD,
     });
     let restored = plain.put_json("/api/v1/me/profile", original.to_string().as_bytes())?;
     ensure!(
