@@ -374,6 +374,11 @@ await step("payout details change from My Profile (a JSON change with the page's
   const text = await notice.textContent();
   assert(text.startsWith("Saved."), `the change is accepted: ${text}`);
   assert(await box.locator("[data-payout-pending]").isVisible(), "the pending change is shown");
+  await shoot(page, "payout-pending");
+  // The partner cancels it: it never applies.
+  await box.getByRole("button", { name: "Cancel this change" }).click();
+  await box.getByText("The change is cancelled: you are paid as before.").waitFor();
+  assert(!(await box.locator("[data-payout-pending]").isVisible()), "the cancelled change is gone");
   assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
 });
 
@@ -393,6 +398,8 @@ function totp(key, offset = 0) {
 await step("two-step sign-in: turned on from My Profile with the QR code, recovery codes shown once, then off", async () => {
   await page.goto(`${base}/portal/profile/`);
   const box = page.locator("[data-two-factor]");
+  // Turning it on takes the password first: a session alone cannot bind another phone.
+  await box.locator("[data-tf-start]").getByLabel("Your current password").fill(process.env.PASSWORD);
   await box.getByRole("button", { name: "Turn on two-step sign-in" }).click();
   const qr = box.locator("img.tf-qr");
   await qr.waitFor();
@@ -423,6 +430,7 @@ await step("two-step sign-in: turned on from My Profile with the QR code, recove
   await Promise.all([second.waitForURL(`${base}/portal/`), second.getByRole("button", { name: "Continue" }).click()]);
   await other.close();
   await page.goto(`${base}/portal/profile/`);
+  await box.locator("[data-tf-manage]").getByLabel("Your current password").fill(process.env.PASSWORD);
   await box.getByLabel("A code from your app (or a recovery code)").fill(codes[0]);
   await box.getByRole("button", { name: "Turn off" }).click();
   await box.getByText("Two-step sign-in is off.").waitFor();
