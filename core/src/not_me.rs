@@ -150,7 +150,14 @@ mod tests {
         );
         assert!(Session::verify(&token, &keys, 1_000).is_err());
         assert!(PasswordLink::verify(&token, &keys, 1_000).is_err());
-        for change in ["email", "password", "two-factor-on", "two-factor-off", "recovery-codes", "payout"] {
+        for change in [
+            "email",
+            "password",
+            "two-factor-on",
+            "two-factor-off",
+            "recovery-codes",
+            "payout",
+        ] {
             assert_eq!(AccountChange::parse(change).unwrap().as_str(), change);
         }
     }

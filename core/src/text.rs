@@ -51,9 +51,11 @@ mod tests {
 
     #[test]
     fn line_breaks_of_every_kind_are_caught() {
-        for c in ['\n', '\r', '\u{0}', '\u{7}', '\u{85}', '\u{2028}', '\u{2029}', '\u{202e}', '\u{feff}'] {
+        for c in [
+            '\n', '\r', '\u{0}', '\u{7}', '\u{85}', '\u{2028}', '\u{2029}', '\u{202e}', '\u{feff}',
+        ] {
             let text = format!("ok{c}coupons: [X]");
-            assert_eq!(unsafe_char(&text, false), Some(c), "{:?}", c);
+            assert_eq!(unsafe_char(&text, false), Some(c), "{c:?}");
             assert!(!one_line(&text).contains(c));
         }
         assert_eq!(unsafe_char("1 Road\nTown", true), None);

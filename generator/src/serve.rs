@@ -254,8 +254,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
         // For the tests: every statement the app runs, to check their query plans.
         db.log_statements(Path::new(&path))?;
     }
-    let production = options.production
-        || std::env::var("PORTAL_URL").is_ok_and(|u| u.starts_with("https://"));
+    let production =
+        options.production || std::env::var("PORTAL_URL").is_ok_and(|u| u.starts_with("https://"));
     if production {
         match std::env::var("MAIL_PROVIDER").as_deref() {
             Err(_) | Ok("") => return Err(ServeError::NoMailProvider),

@@ -134,8 +134,8 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/integrations/stripe" if post => integrations::stripe::receive(ctx, req).await,
         "/api/v1/integrations/shopify" if post => integrations::shopify::receive(ctx, req).await,
         "/api/v1/build" if get => build_info(ctx).await,
-        "/login" | "/login/code" | "/forgot" | "/reset" | "/portal" | "/unsubscribe" | "/not-me"
-        | "/owner" | "/owner/login" | "/owner/reset"
+        "/login" | "/login/code" | "/forgot" | "/reset" | "/portal" | "/unsubscribe"
+        | "/not-me" | "/owner" | "/owner/login" | "/owner/reset"
             if get =>
         {
             Ok(with_slash(req))

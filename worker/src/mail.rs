@@ -402,7 +402,9 @@ mod tests {
     #[test]
     fn tokens_are_redacted() {
         assert_eq!(
-            redact_tokens("Open https://p.example/reset/?token=abc.DEF-1_2 now\nor /not-me/?token=x&y=1"),
+            redact_tokens(
+                "Open https://p.example/reset/?token=abc.DEF-1_2 now\nor /not-me/?token=x&y=1"
+            ),
             "Open https://p.example/reset/?token=[redacted] now\nor /not-me/?token=[redacted]&y=1"
         );
         assert_eq!(redact_tokens("no links"), "no links");

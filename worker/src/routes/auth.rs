@@ -40,13 +40,7 @@ pub async fn count_attempt<P: Platform>(
     req: &Request,
     account_key: &str,
 ) -> Result<Option<Attempts>, PlatformError> {
-    let by_account = store::attempt(
-        ctx.platform,
-        account_key,
-        LOGIN_PER_CODE,
-        ctx.now,
-    )
-    .await?;
+    let by_account = store::attempt(ctx.platform, account_key, LOGIN_PER_CODE, ctx.now).await?;
     let by_client = store::attempt(
         ctx.platform,
         &format!("login:client:{}", client(req)),
@@ -54,10 +48,12 @@ pub async fn count_attempt<P: Platform>(
         ctx.now,
     )
     .await?;
-    Ok((by_account.allowed && by_client.allowed).then_some(Attempts {
-        by_account,
-        by_client,
-    }))
+    Ok(
+        (by_account.allowed && by_client.allowed).then_some(Attempts {
+            by_account,
+            by_client,
+        }),
+    )
 }
 
 /// The key under which a partner's password and code checks are counted.

@@ -129,7 +129,10 @@ pub async fn confirm<P: Platform>(
         store::payouts::cancel_all_pending(code, "this wasn't me", ctx.now),
         store::payouts::freeze(
             code,
-            &format!("\"this wasn't me\" after a change of {}", link.change.as_str()),
+            &format!(
+                "\"this wasn't me\" after a change of {}",
+                link.change.as_str()
+            ),
             ctx.now,
         ),
         store::bump_session_version_statement(code, ctx.now),

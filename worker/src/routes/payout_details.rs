@@ -82,22 +82,20 @@ pub async fn effective<P: Platform>(
 ) -> Result<Effective, PlatformError> {
     let changes = payouts::changes(ctx.platform, code).await?;
     let pending = changes.iter().find(|c| c.effective_at > ctx.now).cloned();
-    Ok(match changes.into_iter().find(|c| c.effective_at <= ctx.now) {
-        Some(applied) => Effective {
+    if let Some(applied) = changes.into_iter().find(|c| c.effective_at <= ctx.now) {
+        return Ok(Effective {
             method: applied.method,
             details: applied.details,
             changed_at: Some(applied.effective_at),
             pending,
-        },
-        None => {
-            let (method, details) = payouts::content_details(ctx.platform, code).await?;
-            Effective {
-                method,
-                details,
-                changed_at: None,
-                pending,
-            }
-        }
+        });
+    }
+    let (method, details) = payouts::content_details(ctx.platform, code).await?;
+    Ok(Effective {
+        method,
+        details,
+        changed_at: None,
+        pending,
     })
 }
 

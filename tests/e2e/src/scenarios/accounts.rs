@@ -52,7 +52,12 @@ pub fn not_me_undoes_a_takeover(world: &World) -> Outcome {
             .to_string()
             .as_bytes(),
     )?;
-    ensure!(moved.status == 200, "the address moved: {} {}", moved.status, moved.body);
+    ensure!(
+        moved.status == 200,
+        "the address moved: {} {}",
+        moved.status,
+        moved.body
+    );
     let diverted = payout_change(&mut thief, "thief@evil.example")?;
     ensure!(
         diverted.status == 200 && !body(&diverted)?["pending"].is_null(),
@@ -62,7 +67,10 @@ pub fn not_me_undoes_a_takeover(world: &World) -> Outcome {
     );
     // Both were told to the address the account had before the address moved.
     let told = mail_to(world, SAM_EMAIL, "/not-me/?token=")?;
-    ensure!(told.contains("e-mail address of partner account sam314 was changed"), "{told}");
+    ensure!(
+        told.contains("e-mail address of partner account sam314 was changed"),
+        "{told}"
+    );
     let url = told
         .split_whitespace()
         .find(|w| w.contains("/not-me/?token="))
@@ -92,20 +100,33 @@ pub fn not_me_undoes_a_takeover(world: &World) -> Outcome {
         "the thief's session still works"
     );
     let mut sam = world.client();
-    ensure!(sam.sign_in(SAM, SAM_PASSWORD, false)?.status == 303, "sam signs in");
+    ensure!(
+        sam.sign_in(SAM, SAM_PASSWORD, false)?.status == 303,
+        "sam signs in"
+    );
     let profile = body(&sam.get("/api/v1/me/profile")?)?;
-    ensure!(profile["email"] == SAM_EMAIL, "the address is back: {profile}");
+    ensure!(
+        profile["email"] == SAM_EMAIL,
+        "the address is back: {profile}"
+    );
     world.db.execute(&format!(
         "UPDATE payout_changes SET effective_at = {} WHERE partner = '{SAM}'",
         super::now() - 60
     ))?;
     let payout = body(&sam.get("/api/v1/me/payout")?)?;
     ensure!(
-        payout["method"] == "Store credit" && payout["pending"].is_null() && payout["frozen"] == true,
+        payout["method"] == "Store credit"
+            && payout["pending"].is_null()
+            && payout["frozen"] == true,
         "the thief's change never applies, and changes are frozen: {payout}"
     );
     let frozen = payout_change(&mut sam, "sam@paypal.example")?;
-    ensure!(frozen.status == 423, "a change while frozen: {} {}", frozen.status, frozen.body);
+    ensure!(
+        frozen.status == 423,
+        "a change while frozen: {} {}",
+        frozen.status,
+        frozen.body
+    );
     // The link works once.
     let again = world.client().form("/not-me", &[("token", token)])?;
     ensure!(again.status == 400, "the link twice: {}", again.status);
@@ -140,7 +161,10 @@ pub fn not_me_undoes_a_takeover(world: &World) -> Outcome {
 /// change replaces an older pending one.
 pub fn cancelled_payout_changes_never_apply(world: &World) -> Outcome {
     let mut sam = world.client();
-    ensure!(sam.sign_in(SAM, SAM_PASSWORD, false)?.status == 303, "sam signs in");
+    ensure!(
+        sam.sign_in(SAM, SAM_PASSWORD, false)?.status == 303,
+        "sam signs in"
+    );
     // Five changes an hour: the earlier scenarios' attempts are not this one's.
     world
         .db
@@ -230,7 +254,11 @@ pub fn parallel_guesses_are_limited(world: &World) -> Outcome {
     ))?;
     let mut pending = world.client();
     let first = pending.sign_in("mia456", password, false)?;
-    ensure!(first.location() == "/login/code/", "the code step: {}", first.location());
+    ensure!(
+        first.location() == "/login/code/",
+        "the code step: {}",
+        first.location()
+    );
     let wrong = app.wrong_code();
     let codes = statuses(&|| {
         let mut client = pending.clone();

@@ -13,10 +13,13 @@ pub fn update_persists(world: &World) -> Outcome {
         "address": "<script>alert('x')</script>\n1200 SE Morrison St",
     });
     // A stolen session alone cannot move the account to another address.
-    let mails_before = world.db.count(
-        "SELECT count(*) AS n FROM outbox WHERE recipient = 'alex@riverareviews.example'",
-    )?;
-    for (what, password) in [("no password", None), ("a wrong password", Some("guess-1234567"))] {
+    let mails_before = world
+        .db
+        .count("SELECT count(*) AS n FROM outbox WHERE recipient = 'alex@riverareviews.example'")?;
+    for (what, password) in [
+        ("no password", None),
+        ("a wrong password", Some("guess-1234567")),
+    ] {
         let mut attempt = update.clone();
         attempt["password"] = password.into();
         let refused = client.put_json("/api/v1/me/profile", attempt.to_string().as_bytes())?;
@@ -44,11 +47,14 @@ pub fn update_persists(world: &World) -> Outcome {
         world.db.count(
             "SELECT count(*) AS n FROM outbox WHERE recipient = 'alex@riverareviews.example'"
         )? == mails_before + 1
-            && told.first().and_then(|m| m["body"].as_str()).is_some_and(|b| {
-                b.contains("e-mail address of partner account abc123 was changed")
-                    && b.contains("alex.rivera@riverareviews.example")
-                    && b.contains("/not-me/?token=")
-            }),
+            && told
+                .first()
+                .and_then(|m| m["body"].as_str())
+                .is_some_and(|b| {
+                    b.contains("e-mail address of partner account abc123 was changed")
+                        && b.contains("alex.rivera@riverareviews.example")
+                        && b.contains("/not-me/?token=")
+                }),
         "the old address is told, with a \"this wasn't me\" link: {told:?}"
     );
     let got: serde_json::Value =

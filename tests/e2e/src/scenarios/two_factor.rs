@@ -16,7 +16,6 @@ pub(super) struct App {
     pub(super) last_step: i64,
 }
 
-
 impl App {
     /// A code the server takes now: the first step not used yet that is at most one step
     /// behind the clock (the server accepts one step either side).
@@ -88,7 +87,10 @@ pub fn enrol_sign_in_and_step_up(world: &World) -> Outcome {
     // and its key; a wrong code does not turn it on, the app's code does.
     for (what, body) in [
         ("no password", serde_json::json!({})),
-        ("a wrong password", serde_json::json!({ "password": "not-my-password" })),
+        (
+            "a wrong password",
+            serde_json::json!({ "password": "not-my-password" }),
+        ),
     ] {
         let refused = post(&mut me, "/api/v1/me/two-factor/setup", &body)?;
         ensure!(

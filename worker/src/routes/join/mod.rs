@@ -75,13 +75,37 @@ fn kept(typed: &[(String, String)]) -> Vec<(String, String)> {
 /// The form's text fields, what is said when one holds a character it may not, and whether it
 /// may have several lines.
 const FIELDS_AS_DATA: [(&str, &str, bool); 7] = [
-    ("name", "Your name must be one line of plain text (no line breaks or control characters).", false),
+    (
+        "name",
+        "Your name must be one line of plain text (no line breaks or control characters).",
+        false,
+    ),
     ("email", "Give a valid e-mail address.", false),
-    ("company", "The company must be one line of plain text (no line breaks or control characters).", false),
-    ("website", "The website must be an address starting with https://", false),
-    ("phone", "The phone number must be one line of plain text.", false),
-    ("promotion", "How you promote may have several lines, but no other line or paragraph separators or control characters.", true),
-    ("code", "A partner code has 3 to 32 lowercase letters, digits, - or _.", false),
+    (
+        "company",
+        "The company must be one line of plain text (no line breaks or control characters).",
+        false,
+    ),
+    (
+        "website",
+        "The website must be an address starting with https://",
+        false,
+    ),
+    (
+        "phone",
+        "The phone number must be one line of plain text.",
+        false,
+    ),
+    (
+        "promotion",
+        "How you promote may have several lines, but no other line or paragraph separators or control characters.",
+        true,
+    ),
+    (
+        "code",
+        "A partner code has 3 to 32 lowercase letters, digits, - or _.",
+        false,
+    ),
 ];
 
 async fn join_page<P: Platform>(
@@ -190,9 +214,9 @@ pub async fn apply<P: Platform>(
     // What applicants type becomes a partner file the owner commits: a line break of any
     // kind (U+2028, U+0085, …) or a control character is refused, never carried along.
     for (name, message, newlines) in FIELDS_AS_DATA {
-        if field(&fields, name)
-            .is_some_and(|v| pc_core::text::unsafe_char(&v.replace("\r\n", "\n"), newlines).is_some())
-        {
+        if field(&fields, name).is_some_and(|v| {
+            pc_core::text::unsafe_char(&v.replace("\r\n", "\n"), newlines).is_some()
+        }) {
             return refuse(StatusCode::BAD_REQUEST, message).await;
         }
     }

@@ -69,12 +69,9 @@ pub async fn owner_payable<P: Platform>(
         // Where to pay: the details that apply now (a partner's change waits out its
         // cooling-off period), when they changed, and a change still waiting.
         let pay = crate::routes::payout_details::effective(ctx, &code).await?;
-        let pending = pay
-            .pending
-            .as_ref()
-            .map_or_else(String::new, |change| {
-                format!("{} from {}", change.method, date_of(change.effective_at))
-            });
+        let pending = pay.pending.as_ref().map_or_else(String::new, |change| {
+            format!("{} from {}", change.method, date_of(change.effective_at))
+        });
         found.push((
             b.payable,
             code.clone(),

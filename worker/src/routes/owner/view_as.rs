@@ -92,7 +92,10 @@ pub async fn api<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respons
         return Ok(json_error(StatusCode::NOT_FOUND, "no such partner"));
     };
     let code = code.as_str();
-    if crate::store::partner_auth(ctx.platform, code).await?.is_none() {
+    if crate::store::partner_auth(ctx.platform, code)
+        .await?
+        .is_none()
+    {
         return Ok(json_error(StatusCode::NOT_FOUND, "no such partner"));
     }
     // Every read of a partner's data is logged, as page views are.

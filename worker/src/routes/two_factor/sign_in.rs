@@ -8,9 +8,9 @@ use pc_core::{PartnerCode, Session};
 use super::verify;
 use crate::http_util::{cookie, field, form, see_other, set_cookie};
 use crate::platform::{Platform, PlatformError};
+use crate::routes::auth::{count_attempt, partner_key};
 use crate::routes::{Ctx, Notice, safe_next};
 use crate::security::{csrf_ok, host_cookie};
-use crate::routes::auth::{count_attempt, partner_key};
 use crate::store;
 use crate::{Request, Response};
 
