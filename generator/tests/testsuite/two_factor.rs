@@ -9,6 +9,7 @@ use pc_core::two_factor::{STEP_SECONDS, TotpSecret};
 use crate::helpers::{demo_copy, deploy_native};
 
 const SECRET: &str = "two-factor-session-secret-long-enough-0123456";
+const PASSWORD: &str = "two-factor-partner-password";
 const CSRF: &str = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd";
 
 fn request(method: &str, path: &str, body: &str) -> pc_worker::Request {
@@ -50,6 +51,21 @@ fn the_owner_can_require_two_step_sign_in_of_every_partner() {
     pc_generator::build::build(&content, &out).unwrap();
     let db = dir.path().join("db.sqlite");
     deploy_native(&out, &db);
+    // abc123's password (session version 0, as the test's session): turning it on needs it.
+    let salt = b"two-factor-salt1";
+    let phc = pc_core::password::PasswordHash {
+        iterations: 1000,
+        salt: salt.to_vec(),
+        hash: pc_core::password::derive(PASSWORD.as_bytes(), salt, 1000).to_vec(),
+    }
+    .to_phc();
+    pc_worker::native::Database::open(&db)
+        .unwrap()
+        .execute(&pc_worker::Statement::new(
+            "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES ('abc123', ?, 0, 0)",
+            vec![phc.into()],
+        ))
+        .unwrap();
     let env: HashMap<String, String> = [
         ("SESSION_SECRET", SECRET),
         ("PORTAL_URL", "https://partners.example"),
@@ -85,7 +101,11 @@ fn the_owner_can_require_two_step_sign_in_of_every_partner() {
     );
 
     // Turned on: the portal and the data open; turning it off is refused.
-    let setup = json(&answer("POST", "/api/v1/me/two-factor/setup", "{}"));
+    let setup = json(&answer(
+        "POST",
+        "/api/v1/me/two-factor/setup",
+        &format!(r#"{{"password":"{PASSWORD}"}}"#),
+    ));
     let secret = TotpSecret::from_base32(setup["secret"].as_str().unwrap()).unwrap();
     let code = secret.code_at_step(pc_generator::serve::unix_now() / STEP_SECONDS);
     let on = answer(
@@ -100,7 +120,7 @@ fn the_owner_can_require_two_step_sign_in_of_every_partner() {
     let off = answer(
         "POST",
         "/api/v1/me/two-factor/disable",
-        &format!(r#"{{"code":"{recovery}"}}"#),
+        &format!(r#"{{"code":"{recovery}","password":"{PASSWORD}"}}"#),
     );
     assert_eq!(off.status(), 409);
     assert_eq!(
