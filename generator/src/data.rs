@@ -313,10 +313,12 @@ pub fn units(content: &Content) -> Vec<Unit> {
     for o in &content.owners {
         let email = sql_text(&o.email);
         let sql = format!(
-            "INSERT INTO owners (email, name, role, build_id) VALUES ({email}, {}, {}, {b}) \
-             ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role, build_id = excluded.build_id;\n",
+            "INSERT INTO owners (email, name, role, two_factor_required, build_id) VALUES ({email}, {}, {}, {}, {b}) \
+             ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role, \
+             two_factor_required = excluded.two_factor_required, build_id = excluded.build_id;\n",
             sql_text(&o.name),
             sql_text(o.role.as_str()),
+            u8::from(o.two_factor_required),
         );
         units.push(Unit::new(format!("owner:{}", o.email), sql, Vec::new()));
     }

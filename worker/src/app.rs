@@ -5,6 +5,7 @@ use http::{Method, StatusCode};
 
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
+use crate::routes::accounts::{self, Kind};
 use crate::routes::owner::{
     self, applications, console, overview, payout_guard, payouts, session, view_as,
 };
@@ -13,6 +14,7 @@ use crate::routes::{
     payout_details, portal, profile, redirect, reports, set_csrf_cookie, two_factor,
 };
 use crate::security::{self, is_state_changing};
+use crate::store::Account;
 use crate::{Request, Response};
 
 /// The name of a header whose value is not text (bytes outside visible ASCII, space and tab).
@@ -135,20 +137,22 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/integrations/shopify" if post => integrations::shopify::receive(ctx, req).await,
         "/api/v1/build" if get => build_info(ctx).await,
         "/login" | "/login/code" | "/forgot" | "/reset" | "/portal" | "/unsubscribe"
-        | "/not-me" | "/owner" | "/owner/login" | "/owner/reset"
+        | "/not-me" | "/owner" | "/owner/login" | "/owner/login/code" | "/owner/reset"
             if get =>
         {
             Ok(with_slash(req))
         }
         "/login/" if get => portal::public_page(ctx, req, "login/index.html").await,
         "/login" | "/login/" if post => auth::login(ctx, req).await,
-        "/login/code/" if get => two_factor::code_form(ctx, req).await,
-        "/login/code" | "/login/code/" if post => two_factor::login_code(ctx, req).await,
+        "/login/code/" if get => accounts::code_form(ctx, req, Kind::Partner).await,
+        "/login/code" | "/login/code/" if post => {
+            accounts::login_code(ctx, req, Kind::Partner).await
+        }
         "/logout" if post => auth::logout(ctx, req).await,
         "/forgot/" if get => portal::public_page(ctx, req, "forgot/index.html").await,
         "/forgot" | "/forgot/" if post => password::forgot(ctx, req).await,
-        "/reset/" if get => password::reset_form(ctx, req).await,
-        "/reset" | "/reset/" if post => password::reset(ctx, req).await,
+        "/reset/" if get => accounts::reset_form(ctx, req, Kind::Partner).await,
+        "/reset" | "/reset/" if post => accounts::reset(ctx, req, Kind::Partner).await,
         "/portal/notifications" if post => notifications::save(ctx, req).await,
         "/unsubscribe/" if get => notifications::form_page(ctx, req).await,
         "/unsubscribe" | "/unsubscribe/" if post => notifications::confirm(ctx, req).await,
@@ -156,13 +160,17 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/not-me" | "/not-me/" if post => not_me::confirm(ctx, req).await,
         "/owner/login/" if get => session::login_form(ctx, req).await,
         "/owner/login" | "/owner/login/" if post => session::login(ctx, req).await,
+        "/owner/login/code/" if get => accounts::code_form(ctx, req, Kind::Owner).await,
+        "/owner/login/code" | "/owner/login/code/" if post => {
+            accounts::login_code(ctx, req, Kind::Owner).await
+        }
         "/owner/logout" if post => session::logout(ctx, req).await,
-        "/owner/reset/" if get => session::reset_form(ctx, req).await,
-        "/owner/reset" | "/owner/reset/" if post => session::reset(ctx, req).await,
+        "/owner/reset/" if get => accounts::reset_form(ctx, req, Kind::Owner).await,
+        "/owner/reset" | "/owner/reset/" if post => accounts::reset(ctx, req, Kind::Owner).await,
         p if get && p.starts_with("/owner/as/") => view_as::page(ctx, req).await,
         p if get && p.starts_with("/owner/") => console::page(ctx, req).await,
         "/portal/profile" if post => match auth::signed_in(ctx, req).await? {
-            Some((session, _)) => profile::post_form(ctx, req, session.partner.as_str()).await,
+            Some((partner, _)) => profile::post_form(ctx, req, partner.as_str()).await,
             None => Ok(see_other("/login/")),
         },
         p if get && p.starts_with("/portal/") => portal::page(ctx, req).await,
@@ -176,10 +184,10 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             ))
         }
         "/api/v1/me/payout" => {
-            let Some((session, _)) = auth::signed_in(ctx, req).await? else {
+            let Some((partner, _)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
             };
-            let code = session.partner.as_str();
+            let code = partner.as_str();
             match *req.method() {
                 Method::GET => payout_details::get(ctx, code).await,
                 Method::PUT => payout_details::put(ctx, req, code).await,
@@ -187,24 +195,24 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             }
         }
         p if p.starts_with("/api/v1/me/payout/pending/") && *req.method() == Method::DELETE => {
-            let Some((session, _)) = auth::signed_in(ctx, req).await? else {
+            let Some((partner, _)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
             };
             let id = &p["/api/v1/me/payout/pending/".len()..];
-            payout_details::cancel(ctx, session.partner.as_str(), id).await
+            payout_details::cancel(ctx, partner.as_str(), id).await
         }
         p if p == "/api/v1/me/two-factor" || p.starts_with("/api/v1/me/two-factor/") => {
-            let Some((session, _)) = auth::signed_in(ctx, req).await? else {
+            let Some((partner, _)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
             };
             let action = p["/api/v1/me/two-factor".len()..].trim_start_matches('/');
-            two_factor::api(ctx, req, session.partner.as_str(), action).await
+            two_factor::api(ctx, req, &Account::Partner(partner), action).await
         }
         "/api/v1/me/profile" => {
-            let Some((session, _)) = auth::signed_in(ctx, req).await? else {
+            let Some((partner, _)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
             };
-            let code = session.partner.as_str();
+            let code = partner.as_str();
             match *req.method() {
                 Method::GET => profile::get(ctx, code).await,
                 Method::PUT => profile::put(ctx, req, code).await,
@@ -223,6 +231,20 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
                 StatusCode::FORBIDDEN,
                 "a change needs the console's own page: the same origin and its X-CSRF-Token",
             ))
+        }
+        p if p == "/api/v1/owner/me/two-factor"
+            || p.starts_with("/api/v1/owner/me/two-factor/") =>
+        {
+            // The owner's own setting: their session only (never the bearer token), and open
+            // while owners.yaml still waits for it to be turned on.
+            let Some(owner) = owner::signed_in_owner(ctx, req).await? else {
+                return Ok(json_error(
+                    StatusCode::UNAUTHORIZED,
+                    "sign in at /owner/login/ first",
+                ));
+            };
+            let action = p["/api/v1/owner/me/two-factor".len()..].trim_start_matches('/');
+            two_factor::api(ctx, req, &Account::Owner(owner.email), action).await
         }
         "/api/v1/owner/payable" if get => payouts::owner_payable(ctx, req).await,
         "/api/v1/owner/overview" if get => overview::overview(ctx, req).await,
@@ -260,26 +282,26 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             let id = percent_encoding::percent_decode_str(&p["/api/v1/me/ledger/".len()..])
                 .decode_utf8_lossy()
                 .into_owned();
-            let Some((session, auth)) = auth::signed_in(ctx, req).await? else {
+            let Some((partner, auth)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
             };
             if let Some(refused) = two_factor::unenrolled(ctx, &auth).await? {
                 return Ok(refused);
             }
-            ledger::explain(ctx, session.partner.as_str(), &id).await
+            ledger::explain(ctx, partner.as_str(), &id).await
         }
         p if get && p.starts_with("/api/v1/me/") => {
             let name = &p["/api/v1/me/".len()..];
             if !reports::REPORTS.contains(&name) {
                 return Ok(json_error(StatusCode::NOT_FOUND, "no such report"));
             }
-            let Some((session, auth)) = auth::signed_in(ctx, req).await? else {
+            let Some((partner, auth)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
             };
             if let Some(refused) = two_factor::unenrolled(ctx, &auth).await? {
                 return Ok(refused);
             }
-            reports::report(ctx, req, session.partner.as_str(), name).await
+            reports::report(ctx, req, partner.as_str(), name).await
         }
         p if p.starts_with("/api/") => Ok(json_error(StatusCode::NOT_FOUND, "no such API route")),
         p if get && p.starts_with("/assets/") => portal::asset(ctx, req).await,

@@ -68,6 +68,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_accounts.sql",
         include_str!("../migrations/0013_accounts.sql"),
     ),
+    (
+        "0014_owner_two_factor.sql",
+        include_str!("../migrations/0014_owner_two_factor.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

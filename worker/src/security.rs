@@ -10,6 +10,8 @@ use crate::{Request, Response};
 
 pub const CSRF_COOKIE: &str = "__Host-pc_csrf";
 pub const SESSION_COOKIE: &str = "__Host-pc_session";
+/// The owner's session cookie: not the partners' (a partner's cookie never opens the console).
+pub const OWNER_COOKIE: &str = "__Host-pc_owner";
 
 /// Scripts, styles and images only from the portal itself; no framing; no plugins.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \

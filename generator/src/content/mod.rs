@@ -45,6 +45,8 @@ pub struct Owner {
     /// Lowercase.
     pub email: String,
     pub role: pc_core::OwnerRole,
+    /// Signing in needs two-step sign-in (by name, or as every admin, in `owners.yaml`).
+    pub two_factor_required: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -15,7 +15,21 @@ const FILE: &str = "owners.yaml";
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OwnersFile {
+    /// Whose sign-in needs two-step sign-in besides those who ask it of themselves.
+    #[serde(default)]
+    require_two_factor: RequiredOf,
     owners: Vec<OwnerEntry>,
+}
+
+/// `require_two_factor:` at the top of the file.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RequiredOf {
+    /// Only the owners marked `require_two_factor: true`.
+    #[default]
+    Nobody,
+    Admins,
+    Everyone,
 }
 
 #[derive(Debug, Deserialize)]
@@ -24,6 +38,8 @@ struct OwnerEntry {
     name: String,
     email: EmailAddress,
     role: OwnerRole,
+    #[serde(default)]
+    require_two_factor: bool,
 }
 
 impl Loader<'_> {
@@ -61,10 +77,14 @@ impl Loader<'_> {
                 );
                 continue;
             }
+            let two_factor_required = entry.require_two_factor
+                || raw.require_two_factor == RequiredOf::Everyone
+                || (raw.require_two_factor == RequiredOf::Admins && entry.role == OwnerRole::Admin);
             owners.push(Owner {
                 name: entry.name,
                 email,
                 role: entry.role,
+                two_factor_required,
             });
         }
         owners

@@ -188,6 +188,11 @@ impl<'a> Renderer<'a> {
                 "Owner's console: sign in",
             ),
             (
+                "owner/login/code/index.html",
+                "public/login-code.html",
+                "Owner's console: your code",
+            ),
+            (
                 "owner/reset/index.html",
                 "public/reset.html",
                 "Owner's console: choose a password",
@@ -207,9 +212,11 @@ impl<'a> Renderer<'a> {
                 &serde_json::json!({ "id": "public", "title": title }),
             );
             if path.starts_with("owner/") {
-                // The owners' set-password form posts to their own route.
+                // The owners' set-password and code forms post to their own routes.
                 context.insert("reset_action", "/owner/reset");
                 context.insert("reset_button", "Set password and open the console");
+                context.insert("code_action", "/owner/login/code");
+                context.insert("login_href", "/owner/login/");
             }
             let html = self.render(template, &context)?;
             Self::write(sink, path, html.as_bytes())?;
@@ -293,6 +300,13 @@ impl<'a> Renderer<'a> {
                 "activity",
                 "activity",
                 "Activity",
+            ),
+            (
+                "owner/account/index.html",
+                "owner/account.html",
+                "account",
+                "account",
+                "Your account",
             ),
         ];
         let menu: Vec<serde_json::Value> = pages

@@ -105,7 +105,7 @@ fn the_deploy_applies_to_sqlite_and_a_second_one_changes_nothing() {
     // Payouts are debits in the ledger: 184.20 + 310.00 + 96.75 + 41.60.
     assert_eq!(first[6], -(18_420 + 31_000 + 9_675 + 4_160));
     let again = deploy_native(out.path(), &state.path().join("db.sqlite"));
-    assert_eq!(again.summary(), "plan: put 0, delete 0, unchanged 30");
+    assert_eq!(again.summary(), "plan: put 0, delete 0, unchanged 31");
     assert_eq!(snapshot(&db), first, "deploying twice changes nothing");
     let status: String = db
         .query_row(
@@ -181,4 +181,44 @@ fn owner_text_with_quotes_is_escaped_in_sql() {
         )
         .unwrap();
     assert_eq!(company, "O'Brien's Reviews'); DROP TABLE partners; --");
+}
+
+#[test]
+fn owners_yaml_requires_two_step_sign_in_by_name_or_of_every_admin() {
+    let required = |db: &rusqlite::Connection| -> Vec<(String, bool)> {
+        let mut rows = db
+            .prepare("SELECT email, two_factor_required FROM owners ORDER BY email")
+            .unwrap();
+        rows.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    // The demo asks it of Amara by name only.
+    let out = build(&demo_content());
+    let state = tempfile::tempdir().unwrap();
+    let by_name = required(&deployed(out.path(), state.path()));
+    assert_eq!(
+        by_name,
+        [
+            ("amara@brightloom.example".to_owned(), true),
+            ("olivia@brightloom.example".to_owned(), false),
+            ("victor@brightloom.example".to_owned(), false),
+        ]
+    );
+    // Of every admin: Olivia too, never the viewer; deploying again updates the rows.
+    let tree = demo_copy();
+    let path = tree.path().join("content/owners.yaml");
+    let yaml = read(&path).replace("owners:\n", "require_two_factor: admins\nowners:\n");
+    std::fs::write(&path, yaml).unwrap();
+    let out = build(&tree.path().join("content"));
+    let admins = required(&deployed(out.path(), state.path()));
+    assert_eq!(
+        admins,
+        [
+            ("amara@brightloom.example".to_owned(), true),
+            ("olivia@brightloom.example".to_owned(), true),
+            ("victor@brightloom.example".to_owned(), false),
+        ]
+    );
 }

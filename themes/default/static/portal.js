@@ -197,19 +197,21 @@
     });
   }
 
-  // My Profile: two-step sign-in (turn on with the password, a QR code and a first code; recovery codes shown
-  // once; new recovery codes or turn off with the password and a code). The code fields of the profile and payout
-  // forms show when it is on.
+  // Two-step sign-in, in My Profile and on the owner's account page (turn on with the password, a QR code and a
+  // first code; recovery codes shown once; new recovery codes or turn off with the password and a code). The code
+  // fields of the profile and payout forms show when it is on.
   function twoFactor() {
     var box = document.querySelector("[data-two-factor]");
     if (!box || !window.fetch) return;
+    var api = box.getAttribute("data-two-factor") || API;
     var start = box.querySelector("[data-tf-start]");
     var setupForm = box.querySelector("[data-tf-setup]");
     var manage = box.querySelector("[data-tf-manage]");
     var notice = box.querySelector("[data-tf-notice]");
     var status = box.querySelector("[data-tf-status]");
+    var offText = status.textContent;
     function post(action, body) {
-      return fetch(API + "two-factor/" + action, { method: "POST", credentials: "same-origin",
+      return fetch(api + "two-factor/" + action, { method: "POST", credentials: "same-origin",
         headers: { "content-type": "application/json", "x-csrf-token": csrfToken() }, body: JSON.stringify(body || {}) })
         .then(function (r) { return r.json().then(function (v) { return { ok: r.ok, v: v }; }); });
     }
@@ -231,13 +233,12 @@
       box.querySelector("[data-tf-disable]").hidden = v.required;
       status.textContent = v.enabled
         ? "On: signing in asks for a code from your authenticator app. Recovery codes left: " + v.recovery_codes_left + "."
-        : (v.required ? "The partner program asks every partner to turn this on. " : "") +
-          "Besides your password, ask for a code from an authenticator app on your phone when you sign in and before your e-mail address or payout details change.";
+        : (v.required ? box.getAttribute("data-tf-required-text") + " " : "") + offText;
       document.querySelectorAll("[data-tf-field]").forEach(function (f) { f.hidden = !v.enabled; });
       box.hidden = false;
     }
     function load() {
-      fetch(API + "two-factor", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
+      fetch(api + "two-factor", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) { if (v) show(v); });
     }
     start.addEventListener("submit", function (e) {
       e.preventDefault();

@@ -1,5 +1,6 @@
 //! Route handlers, one module per concern. The route table is in [`crate::app`].
 
+pub mod accounts;
 pub mod auth;
 pub mod events;
 pub mod integrations;
@@ -241,11 +242,17 @@ pub fn set_csrf_cookie(response: &mut Response, token: &str) {
     http_util::set_cookie(response, &host_cookie(CSRF_COOKIE, token, true, None));
 }
 
-/// A `next` location after sign-in: only the partner's own portal pages.
+/// A `next` location after a partner's sign-in: only the partner's own portal pages.
 pub fn safe_next(next: Option<&str>) -> &str {
+    safe_next_under(next, "/portal/")
+}
+
+/// A `next` location under `home` (a plain path of lowercase letters, digits, `-` and `/`),
+/// else `home`.
+pub fn safe_next_under<'a>(next: Option<&'a str>, home: &'a str) -> &'a str {
     match next {
         Some(n)
-            if n.starts_with("/portal/")
+            if n.starts_with(home)
                 && n.len() < 200
                 && !n.contains("//")
                 && n.bytes().all(|b| {
@@ -254,7 +261,7 @@ pub fn safe_next(next: Option<&str>) -> &str {
         {
             n
         }
-        _ => "/portal/",
+        _ => home,
     }
 }
 

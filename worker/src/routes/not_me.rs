@@ -135,7 +135,10 @@ pub async fn confirm<P: Platform>(
             ),
             ctx.now,
         ),
-        store::bump_session_version_statement(code, ctx.now),
+        store::accounts::bump_session_version(
+            &store::Account::Partner(link.partner.clone()),
+            ctx.now,
+        ),
         store::restore_email(code, &link.email, ctx.now),
     ];
     if link.change == AccountChange::TwoFactorOn {
@@ -145,6 +148,10 @@ pub async fn confirm<P: Platform>(
         return not_me_page(ctx, StatusCode::BAD_REQUEST, Some(Notice::Invalid), "").await;
     }
     let mut response = not_me_page(ctx, StatusCode::OK, Some(Notice::Secured), "").await?;
-    http_util::set_cookie(&mut response, &super::auth::clear_session_cookie());
+    http_util::set_cookie(
+        &mut response,
+        // Every session ended with the version above; this browser's cookie goes too.
+        &crate::security::host_cookie(crate::security::SESSION_COOKIE, "", true, Some(0)),
+    );
     Ok(response)
 }

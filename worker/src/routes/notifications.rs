@@ -15,7 +15,7 @@ use crate::{Request, Response};
 
 /// `POST /portal/notifications`: the My Profile switches (an unchecked box is off).
 pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
-    let Some((session, _)) = signed_in(ctx, req).await? else {
+    let Some((partner, _)) = signed_in(ctx, req).await? else {
         return Ok(see_other("/login/"));
     };
     let fields = form(req).unwrap_or_default();
@@ -28,7 +28,7 @@ pub async fn save<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
     let on = |name: &str| field(&fields, name) == Some("1");
     ctx.platform
         .execute(set_partner_switches(
-            session.partner.as_str(),
+            partner.as_str(),
             on("commissions"),
             on("payouts"),
             ctx.now,

@@ -198,7 +198,11 @@ pub async fn put<P: Platform>(
             "too many attempts; wait an hour",
         ));
     }
-    let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
+    let account = pc_core::PartnerCode::parse(code)
+        .ok()
+        .map(store::Account::Partner);
+    let (Some(account), Some(auth)) = (account, store::partner_auth(ctx.platform, code).await?)
+    else {
         return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
     };
     // The password again (and a code): a session alone (a shared computer, a stolen cookie)
@@ -207,8 +211,15 @@ pub async fn put<P: Platform>(
         password: Some(&change.password),
         two_factor_code: change.two_factor_code.as_deref(),
     };
-    if let Some(refused) =
-        reauth::confirm(ctx, req, code, &auth, proof, "where you are paid").await?
+    if let Some(refused) = reauth::confirm(
+        ctx,
+        req,
+        &account,
+        &auth.account(),
+        proof,
+        "where you are paid",
+    )
+    .await?
     {
         return Ok(refused);
     }

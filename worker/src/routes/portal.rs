@@ -56,17 +56,20 @@ async fn partner_page<P: Platform>(
 pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response, PlatformError> {
     let path = req.uri().path();
     let rest = path.strip_prefix("/portal/").unwrap_or("");
-    let Some((session, auth)) = signed_in(ctx, req).await? else {
+    let Some((partner, auth)) = signed_in(ctx, req).await? else {
         let next = if path.starts_with("/portal/") {
             path
         } else {
             "/portal/"
         };
         let mut response = see_other(&format!("/login/?next={}", http_util::encode(next)));
-        http_util::set_cookie(&mut response, &super::auth::clear_session_cookie());
+        http_util::set_cookie(
+            &mut response,
+            &super::accounts::clear_session_cookie(super::accounts::Kind::Partner),
+        );
         return Ok(response);
     };
-    let code = session.partner.as_str();
+    let code = partner.as_str();
     if !is_page_place(rest) {
         // A page path without its trailing slash: send the browser to the right place.
         if !rest.is_empty() && is_page_place(&format!("{rest}/")) {

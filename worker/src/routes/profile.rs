@@ -169,22 +169,33 @@ async fn save<P: Platform>(
     profile: &Profile,
     proof: Proof<'_>,
 ) -> Result<Option<Response>, PlatformError> {
-    let Some(auth) = store::partner_auth(ctx.platform, code).await? else {
+    let account = pc_core::PartnerCode::parse(code)
+        .ok()
+        .map(store::Account::Partner);
+    let (Some(account), Some(auth)) = (account, store::partner_auth(ctx.platform, code).await?)
+    else {
         return Ok(Some(json_error(StatusCode::UNAUTHORIZED, "sign in first")));
     };
     let email_changes = !auth.email.eq_ignore_ascii_case(profile.email.trim());
     if email_changes
-        && let Some(refused) =
-            reauth::confirm(ctx, req, code, &auth, proof, "your e-mail address").await?
+        && let Some(refused) = reauth::confirm(
+            ctx,
+            req,
+            &account,
+            &auth.account(),
+            proof,
+            "your e-mail address",
+        )
+        .await?
     {
         return Ok(Some(refused));
     }
     store::save_profile(ctx.platform, code, profile, ctx.now).await?;
-    if email_changes && let Ok(partner) = pc_core::PartnerCode::parse(code) {
+    if email_changes && let store::Account::Partner(partner) = &account {
         super::not_me::tell_previous_address(
             ctx,
             req,
-            &partner,
+            partner,
             &auth.name,
             &auth.email,
             AccountChange::Email,

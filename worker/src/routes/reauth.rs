@@ -7,27 +7,27 @@
 use http::StatusCode;
 
 use super::Ctx;
-use super::auth::{count_attempt, partner_key, verify_password};
+use super::accounts::{Checked, check_password};
 use crate::http_util::json;
 use crate::platform::{Platform, PlatformError};
-use crate::store::PartnerAuth;
+use crate::store::{Account, AccountAuth};
 use crate::{Request, Response};
 
-/// What the partner typed to prove it is them.
+/// What the account's holder typed to prove it is them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Proof<'a> {
     pub password: Option<&'a str>,
     pub two_factor_code: Option<&'a str>,
 }
 
-/// `None` when `proof` holds for `code` (the password, and a code when two-step sign-in is
+/// `None` when `proof` holds for `account` (its password, and a code when two-step sign-in is
 /// on); else the refusal to send (403 with the field to fill in, or 429 over the limit).
 /// `what` ends "enter your current password to change …".
 pub async fn confirm<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &Request,
-    code: &str,
-    auth: &PartnerAuth,
+    account: &Account,
+    auth: &AccountAuth,
     proof: Proof<'_>,
     what: &str,
 ) -> Result<Option<Response>, PlatformError> {
@@ -47,36 +47,41 @@ pub async fn confirm<P: Platform>(
             format!("enter your current password to change {what}"),
         ));
     };
-    let Some(attempts) = count_attempt(ctx, req, &partner_key(code)).await? else {
-        return Ok(Some(json(
+    let limited = || {
+        Some(json(
             StatusCode::TOO_MANY_REQUESTS,
             &serde_json::json!({ "error": "too many attempts; wait a few minutes" }),
-        )));
+        ))
     };
-    let hash = auth
-        .password_hash
-        .as_deref()
-        .filter(|_| password.len() <= pc_core::password::MAX_PASSWORD_LEN);
-    if verify_password(ctx, hash, password).await?.is_none() {
-        return Ok(refusal(
-            "password",
-            format!("that password is not right: enter your current password to change {what}"),
-        ));
+    match check_password(ctx, req, &account.limit_key(), Some(account), password).await? {
+        Checked::Limited => return Ok(limited()),
+        Checked::Wrong(_) => {
+            return Ok(refusal(
+                "password",
+                format!("that password is not right: enter your current password to change {what}"),
+            ));
+        }
+        Checked::Right(_) => {}
     }
-    if auth.has_two_factor() {
+    if auth.two_factor {
         let Some(input) = proof.two_factor_code.filter(|c| !c.trim().is_empty()) else {
             return Ok(refusal(
                 "two_factor_code",
                 format!("enter a code from your authenticator app to change {what}"),
             ));
         };
-        if let Err(e) = super::two_factor::verify(ctx, code, input).await? {
+        // The code is a second check, counted on its own.
+        let Some(attempts) = super::accounts::count_attempt(ctx, req, &account.limit_key()).await?
+        else {
+            return Ok(limited());
+        };
+        if let Err(e) = super::two_factor::verify(ctx, &account.key(), input).await? {
             return Ok(refusal(
                 "two_factor_code",
                 format!("{e}: enter a new code from your authenticator app to change {what}"),
             ));
         }
+        attempts.succeeded(ctx.platform).await?;
     }
-    attempts.succeeded(ctx.platform).await?;
     Ok(None)
 }

@@ -5,8 +5,10 @@ use serde_json::Value;
 
 use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 
+pub mod accounts;
 mod limits;
 pub mod payouts;
+pub use accounts::{Account, AccountAuth, owner_audit};
 pub use limits::{Attempt, Limit, attempt};
 
 fn parse<T: for<'de> Deserialize<'de>>(row: Row) -> Result<T, PlatformError> {
@@ -41,6 +43,18 @@ impl PartnerAuth {
     pub fn has_two_factor(&self) -> bool {
         self.two_factor != 0
     }
+
+    /// The same, as sign-in sees an account of either kind.
+    pub fn account(&self) -> AccountAuth {
+        AccountAuth {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            password_hash: self.password_hash.clone(),
+            session_version: self.session_version,
+            active: self.is_active(),
+            two_factor: self.has_two_factor(),
+        }
+    }
 }
 
 pub async fn partner_auth(
@@ -56,58 +70,11 @@ pub async fn partner_auth(
              (t.enabled_at IS NOT NULL) AS two_factor \
              FROM partners p LEFT JOIN credentials c ON c.partner = p.code \
              LEFT JOIN profile_updates u ON u.partner = p.code \
-             LEFT JOIN two_factor t ON t.partner = p.code WHERE p.code = ?",
+             LEFT JOIN two_factor t ON t.account = p.code WHERE p.code = ?",
             vec![code.into()],
         ),
     )
     .await
-}
-
-/// Stores a new password hash and bumps the session version (other sessions end).
-pub fn set_password(code: &str, phc: &str, now: i64) -> Statement {
-    Statement::new(
-        "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, ?, 1, ?) \
-         ON CONFLICT (partner) DO UPDATE SET password_hash = excluded.password_hash, \
-         session_version = credentials.session_version + 1, updated_at = excluded.updated_at",
-        vec![code.into(), phc.into(), now.into()],
-    )
-}
-
-/// Replaces the hash without ending sessions (a stronger hash of the same password).
-pub async fn upgrade_hash(
-    platform: &impl Platform,
-    code: &str,
-    phc: &str,
-    now: i64,
-) -> Result<(), PlatformError> {
-    platform
-        .execute(Statement::new(
-            "UPDATE credentials SET password_hash = ?, updated_at = ? WHERE partner = ?",
-            vec![phc.into(), now.into(), code.into()],
-        ))
-        .await
-        .map(drop)
-}
-
-/// Ends every session of a partner.
-pub async fn bump_session_version(
-    platform: &impl Platform,
-    code: &str,
-    now: i64,
-) -> Result<(), PlatformError> {
-    platform
-        .execute(bump_session_version_statement(code, now))
-        .await
-        .map(drop)
-}
-
-/// The statement that ends every session of a partner (for a batch).
-pub fn bump_session_version_statement(code: &str, now: i64) -> Statement {
-    Statement::new(
-        "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, NULL, 1, ?) \
-         ON CONFLICT (partner) DO UPDATE SET session_version = credentials.session_version + 1, updated_at = excluded.updated_at",
-        vec![code.into(), now.into()],
-    )
 }
 
 /// Puts the partner's e-mail address back to `email` (their own profile change, if any).
@@ -240,8 +207,8 @@ pub async fn two_factor(
         platform,
         Statement::new(
             "SELECT secret, enabled_at, last_step, \
-             (SELECT count(*) FROM recovery_codes r WHERE r.partner = t.partner AND r.used_at IS NULL) AS recovery_left \
-             FROM two_factor t WHERE partner = ?",
+             (SELECT count(*) FROM recovery_codes r WHERE r.account = t.account AND r.used_at IS NULL) AS recovery_left \
+             FROM two_factor t WHERE account = ?",
             vec![code.into()],
         ),
     )
@@ -251,8 +218,8 @@ pub async fn two_factor(
 /// A new secret being set up (replacing one not yet confirmed; never a confirmed one).
 pub fn two_factor_setup(code: &str, secret: &str, now: i64) -> Statement {
     Statement::new(
-        "INSERT INTO two_factor (partner, secret, enabled_at, last_step, created_at) VALUES (?, ?, NULL, 0, ?) \
-         ON CONFLICT (partner) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at \
+        "INSERT INTO two_factor (account, secret, enabled_at, last_step, created_at) VALUES (?, ?, NULL, 0, ?) \
+         ON CONFLICT (account) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at \
          WHERE two_factor.enabled_at IS NULL",
         vec![code.into(), secret.into(), now.into()],
     )
@@ -263,7 +230,7 @@ pub fn two_factor_setup(code: &str, secret: &str, now: i64) -> Statement {
 pub fn two_factor_use_step(code: &str, step: i64) -> Statement {
     Statement::new(
         "UPDATE two_factor SET last_step = ? \
-         WHERE partner = ? AND enabled_at IS NOT NULL AND last_step < ?",
+         WHERE account = ? AND enabled_at IS NOT NULL AND last_step < ?",
         vec![step.into(), code.into(), step.into()],
     )
 }
@@ -272,7 +239,7 @@ pub fn two_factor_use_step(code: &str, step: i64) -> Statement {
 pub fn two_factor_confirm(code: &str, step: i64, now: i64) -> Statement {
     Statement::new(
         "UPDATE two_factor SET last_step = ?, enabled_at = ? \
-         WHERE partner = ? AND enabled_at IS NULL AND last_step < ?",
+         WHERE account = ? AND enabled_at IS NULL AND last_step < ?",
         vec![step.into(), now.into(), code.into(), step.into()],
     )
 }
@@ -280,7 +247,7 @@ pub fn two_factor_confirm(code: &str, step: i64, now: i64) -> Statement {
 /// Uses a recovery code: changes one row only the first time.
 pub fn use_recovery_code(code: &str, hash: &str, now: i64) -> Statement {
     Statement::new(
-        "UPDATE recovery_codes SET used_at = ? WHERE partner = ? AND code_hash = ? AND used_at IS NULL",
+        "UPDATE recovery_codes SET used_at = ? WHERE account = ? AND code_hash = ? AND used_at IS NULL",
         vec![now.into(), code.into(), hash.into()],
     )
 }
@@ -288,12 +255,12 @@ pub fn use_recovery_code(code: &str, hash: &str, now: i64) -> Statement {
 /// Replaces the partner's recovery codes with these (hashes).
 pub fn replace_recovery_codes(code: &str, hashes: &[String]) -> Vec<Statement> {
     let mut statements = vec![Statement::new(
-        "DELETE FROM recovery_codes WHERE partner = ?",
+        "DELETE FROM recovery_codes WHERE account = ?",
         vec![code.into()],
     )];
     statements.extend(hashes.iter().map(|hash| {
         Statement::new(
-            "INSERT INTO recovery_codes (partner, code_hash) VALUES (?, ?)",
+            "INSERT INTO recovery_codes (account, code_hash) VALUES (?, ?)",
             vec![code.into(), hash.as_str().into()],
         )
     }));
@@ -304,11 +271,11 @@ pub fn replace_recovery_codes(code: &str, hashes: &[String]) -> Vec<Statement> {
 pub fn two_factor_off(code: &str) -> Vec<Statement> {
     vec![
         Statement::new(
-            "DELETE FROM two_factor WHERE partner = ?",
+            "DELETE FROM two_factor WHERE account = ?",
             vec![code.into()],
         ),
         Statement::new(
-            "DELETE FROM recovery_codes WHERE partner = ?",
+            "DELETE FROM recovery_codes WHERE account = ?",
             vec![code.into()],
         ),
     ]

@@ -249,7 +249,7 @@ pub fn parallel_guesses_are_limited(world: &World) -> Outcome {
         last_step: 0,
     };
     world.db.execute(&format!(
-        "INSERT INTO two_factor (partner, secret, enabled_at, last_step, created_at) VALUES ('mia456', '{}', 1, 0, 1)",
+        "INSERT INTO two_factor (account, secret, enabled_at, last_step, created_at) VALUES ('mia456', '{}', 1, 0, 1)",
         app.secret.base32()
     ))?;
     let mut pending = world.client();
@@ -266,7 +266,7 @@ pub fn parallel_guesses_are_limited(world: &World) -> Outcome {
     })?;
     world
         .db
-        .execute("DELETE FROM two_factor WHERE partner = 'mia456'")?;
+        .execute("DELETE FROM two_factor WHERE account = 'mia456'")?;
     clear()?;
     ensure!(
         tally(&codes, 401) == 10 && tally(&codes, 429) == 30,

@@ -9,6 +9,7 @@ mod hardening;
 mod ledger;
 mod notifications;
 mod owner;
+mod owner_two_factor;
 mod password;
 mod profile;
 mod reports;
@@ -219,6 +220,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "40 parallel wrong passwords, and 40 parallel wrong codes at the code step, are checked at most 10 times",
         accounts::parallel_guesses_are_limited,
+    ),
+    (
+        "owners' two-step sign-in: required by owners.yaml before the console opens, a code after the password, wrong and reused codes refused, a recovery code once, off only with the password and a code",
+        owner_two_factor::owners_two_step_sign_in,
     ),
 ];
 

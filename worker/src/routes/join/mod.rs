@@ -11,7 +11,7 @@ use http::StatusCode;
 use pc_core::PartnerCode;
 use pc_core::password::check_new_password;
 
-use super::auth::{client, hash_password};
+use super::accounts::{client, hash_password};
 use super::{Ctx, Notice};
 use crate::http_util::{field, form};
 use crate::platform::{Mail, Platform, PlatformError, Statement};

@@ -22,6 +22,7 @@ fn page_of(path: &str) -> Option<(&'static str, Option<PartnerCode>)> {
         "/owner/applications/" => ("owner/applications/index.html", None),
         "/owner/payouts/" => ("owner/payouts/index.html", None),
         "/owner/activity/" => ("owner/activity/index.html", None),
+        "/owner/account/" => ("owner/account/index.html", None),
         p => {
             let code = p.strip_prefix("/owner/partners/")?.strip_suffix('/')?;
             (
@@ -38,6 +39,9 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
     let Some(owner) = signed_in_owner(ctx, req).await? else {
         return Ok(super::to_owner_login(path));
     };
+    if owner.needs_two_factor && path != "/owner/account/" {
+        return Ok(super::to_enrolment());
+    }
     let Some((file, code)) = page_of(path) else {
         return Ok(private(ctx.not_found().await?));
     };
@@ -49,6 +53,10 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
         (
             r#"data-role="""#.to_owned(),
             format!(r#"data-role="{}""#, owner.role.as_str()),
+        ),
+        (
+            "data-owner-role></span>".to_owned(),
+            format!("data-owner-role>{}</span>", owner.role.as_str()),
         ),
     ];
     if let Some(code) = code {

@@ -1,8 +1,10 @@
 //! The owner's console (`/owner/…`) and the owner API (`/api/v1/owner/…`).
 //!
 //! Two ways in, never a partner's: an owner account from `owners.yaml` signed in with its own
-//! session cookie ([`OWNER_COOKIE`], eight hours, its own token purpose), or a script with the
-//! `OWNER_TOKEN` bearer (the CLI). Admins may decide applications; viewers only read.
+//! session cookie (`__Host-pc_owner`, eight hours, its own token purpose; see
+//! [`crate::routes::accounts`]), or a script with the `OWNER_TOKEN` bearer (the CLI). Admins may
+//! decide applications; viewers only read. An owner whom `owners.yaml` requires to use two-step
+//! sign-in reaches only their account page until it is on.
 
 pub mod applications;
 pub mod console;
@@ -13,16 +15,14 @@ pub mod session;
 pub mod view_as;
 
 use http::StatusCode;
-use pc_core::{OwnerRole, OwnerSession};
-use serde::Deserialize;
+use pc_core::OwnerRole;
 
 use super::Ctx;
-use crate::http_util::{cookie, header_str, json_error};
-use crate::platform::{Platform, PlatformError, SqlValue, Statement};
+use super::accounts::{self, Kind};
+use crate::http_util::{header_str, json_error};
+use crate::platform::{Platform, PlatformError};
+use crate::store::{self, Account};
 use crate::{Request, Response};
-
-/// The owner's session cookie: not the partners' (a partner's cookie never opens the console).
-pub const OWNER_COOKIE: &str = "__Host-pc_owner";
 
 /// A signed-in owner.
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct Owner {
     pub email: String,
     pub name: String,
     pub role: OwnerRole,
+    /// `owners.yaml` requires two-step sign-in of this owner and it is not on yet.
+    pub needs_two_factor: bool,
 }
 
 /// Who is asking the owner API.
@@ -64,61 +66,28 @@ pub enum Need {
     Admin,
 }
 
-/// An owner's account as stored: role from the content, password and session version not.
-#[derive(Debug, Deserialize)]
-pub struct OwnerAuth {
-    pub name: String,
-    pub role: String,
-    pub password_hash: Option<String>,
-    pub session_version: i64,
-}
-
-pub async fn owner_auth<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    email: &str,
-) -> Result<Option<OwnerAuth>, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT o.name AS name, o.role AS role, c.password_hash AS password_hash, \
-             coalesce(c.session_version, 0) AS session_version \
-             FROM owners o LEFT JOIN owner_credentials c ON c.email = o.email WHERE o.email = ?",
-            vec![email.into()],
-        ))
-        .await?;
-    rows.into_iter()
-        .next()
-        .map(|r| {
-            serde_json::from_value(serde_json::Value::Object(r))
-                .map_err(|e| PlatformError(format!("owner row: {e}")))
-        })
-        .transpose()
-}
-
 /// The owner signed in with a valid, current session of an account that still has a role.
 pub async fn signed_in_owner<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &Request,
 ) -> Result<Option<Owner>, PlatformError> {
-    let Some(token) = cookie(req, OWNER_COOKIE) else {
+    let Some((Account::Owner(email), version)) = accounts::session_of(ctx, req, Kind::Owner) else {
         return Ok(None);
     };
-    let Ok(session) = OwnerSession::verify(&token, &ctx.config.keys, ctx.now) else {
-        return Ok(None);
-    };
-    let Some(auth) = owner_auth(ctx, &session.email).await? else {
+    let Some(auth) = store::accounts::owner_auth(ctx.platform, &email).await? else {
         return Ok(None);
     };
     let Some(role) = OwnerRole::parse(&auth.role) else {
         return Ok(None);
     };
-    if auth.session_version != session.version {
+    if auth.session_version != version {
         return Ok(None);
     }
     Ok(Some(Owner {
-        email: session.email,
+        email,
         name: auth.name,
         role,
+        needs_two_factor: auth.two_factor_required != 0 && auth.two_factor == 0,
     }))
 }
 
@@ -142,6 +111,12 @@ pub async fn access<P: Platform>(
             "sign in at /owner/login/ (or send Authorization: Bearer <OWNER_TOKEN>)",
         )));
     };
+    if owner.needs_two_factor {
+        return Ok(Err(json_error(
+            StatusCode::FORBIDDEN,
+            "turn on two-step sign-in on your account page (/owner/account/) first: owners.yaml requires it",
+        )));
+    }
     if need == Need::Admin && owner.role != OwnerRole::Admin {
         return Ok(Err(json_error(
             StatusCode::FORBIDDEN,
@@ -159,18 +134,12 @@ pub fn to_owner_login(path: &str) -> Response {
     ))
 }
 
-/// A line of the console's activity log.
-pub fn audit(who: &str, action: &str, subject: Option<&str>, now: i64) -> Statement {
-    Statement::new(
-        "INSERT INTO owner_audit (owner, action, subject, at) VALUES (?, ?, ?, ?)",
-        vec![
-            who.into(),
-            action.into(),
-            subject.map_or(SqlValue::Null, Into::into),
-            now.into(),
-        ],
-    )
+/// Where a console page sends an owner who must turn on two-step sign-in first.
+pub fn to_enrolment() -> Response {
+    crate::http_util::see_other("/owner/account/?status=twofactorneeded#two-factor")
 }
+
+pub use crate::store::owner_audit as audit;
 
 /// Checks `Authorization: Bearer <OWNER_TOKEN>` (constant time); the refusal to send, if any.
 pub fn owner_refusal<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Option<Response> {

@@ -20,6 +20,9 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
     let Some(owner) = signed_in_owner(ctx, req).await? else {
         return Ok(super::to_owner_login(path));
     };
+    if owner.needs_two_factor {
+        return Ok(super::to_enrolment());
+    }
     let rest = path.strip_prefix("/owner/as/").unwrap_or("");
     let (code, place) = rest.split_once('/').unwrap_or((rest, ""));
     let Ok(code) = PartnerCode::parse(code) else {

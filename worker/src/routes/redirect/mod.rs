@@ -131,10 +131,10 @@ pub async fn follow<P: Platform>(
             .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
             .map(str::to_owned);
         let day = ctx.now / 86_400;
-        let visitor = ctx
-            .config
-            .keys
-            .mac_hex("visitor", &format!("{day}|{}", super::auth::client(req)))[..32]
+        let visitor = ctx.config.keys.mac_hex(
+            "visitor",
+            &format!("{day}|{}", super::accounts::client(req)),
+        )[..32]
             .to_owned();
         ctx.platform.record_click(ClickRecord::Counted {
             id,

@@ -1,10 +1,9 @@
-//! Two-step sign-in for partners (the rules are `pc_core::two_factor`'s): turning it on from
-//! My Profile (`settings`), the code step after the password at sign-in (`sign_in`), and the
-//! fresh code that changing the e-mail address or the payout details needs (here). Every code is
-//! accepted once.
+//! Two-step sign-in for both kinds of account (the rules are `pc_core::two_factor`'s): the
+//! setting in My Profile and on the owner's account page (`settings`), and checking a code (here)
+//! for the code step of sign-in ([`crate::routes::accounts`]) and re-authentication. Every code
+//! is accepted once.
 
 mod settings;
-mod sign_in;
 
 use http::StatusCode;
 use pc_core::two_factor::{self as rules, CodeError, TotpSecret};
@@ -12,20 +11,20 @@ use serde::Deserialize;
 
 use super::Ctx;
 use crate::Response;
-use crate::http_util::{self, json, json_error};
+use crate::http_util::{self, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::store;
 
 pub use settings::api;
-pub use sign_in::{ask_for_code, code_form, login_code};
 
-/// Checks `input` (a six-digit code or a recovery code) for `partner` and uses it up.
+/// Checks `input` (a six-digit code or a recovery code) for the account with key `account`
+/// ([`store::Account::key`]) and uses it up.
 pub async fn verify<P: Platform>(
     ctx: &Ctx<'_, P>,
-    partner: &str,
+    account: &str,
     input: &str,
 ) -> Result<Result<(), CodeError>, PlatformError> {
-    let Some(setting) = store::two_factor(ctx.platform, partner).await? else {
+    let Some(setting) = store::two_factor(ctx.platform, account).await? else {
         return Ok(Err(CodeError::Wrong));
     };
     if setting.enabled_at.is_none() {
@@ -42,7 +41,7 @@ pub async fn verify<P: Platform>(
         };
         let used = ctx
             .platform
-            .execute(store::use_recovery_code(partner, &hash, ctx.now))
+            .execute(store::use_recovery_code(account, &hash, ctx.now))
             .await?;
         return Ok(if used == 1 {
             Ok(())
@@ -52,7 +51,7 @@ pub async fn verify<P: Platform>(
     }
     let Some(secret) = TotpSecret::from_base32(&setting.secret) else {
         return Err(PlatformError(format!(
-            "the two-step secret of {partner} is unreadable"
+            "the two-step secret of {account} is unreadable"
         )));
     };
     let step = match secret.accept(input, ctx.now, setting.last_step) {
@@ -61,7 +60,7 @@ pub async fn verify<P: Platform>(
     };
     let recorded = ctx
         .platform
-        .execute(store::two_factor_use_step(partner, step))
+        .execute(store::two_factor_use_step(account, step))
         .await?;
     Ok(if recorded == 1 {
         Ok(())
@@ -70,29 +69,18 @@ pub async fn verify<P: Platform>(
     })
 }
 
-/// For a change that needs a fresh code (e-mail address, payout details): `None` when the
-/// partner has two-step sign-in off or `code` is right (and now used); else the 403 to send.
-pub async fn step_up<P: Platform>(
+/// Whether two-step sign-in is required of `account`: of every partner by `site.yaml`, of an
+/// owner by `owners.yaml`.
+pub async fn required_of<P: Platform>(
     ctx: &Ctx<'_, P>,
-    partner: &str,
-    enabled: bool,
-    code: Option<&str>,
-    what: &str,
-) -> Result<Option<Response>, PlatformError> {
-    if !enabled {
-        return Ok(None);
+    account: &store::Account,
+) -> Result<bool, PlatformError> {
+    match account {
+        store::Account::Partner(_) => required(ctx).await,
+        store::Account::Owner(email) => {
+            store::accounts::owner_two_factor_required(ctx.platform, email).await
+        }
     }
-    let message = match code.filter(|c| !c.trim().is_empty()) {
-        None => format!("enter a code from your authenticator app to change {what}"),
-        Some(code) => match verify(ctx, partner, code).await? {
-            Ok(()) => return Ok(None),
-            Err(e) => format!("{e}: enter a new code from your authenticator app to change {what}"),
-        },
-    };
-    Ok(Some(json(
-        StatusCode::FORBIDDEN,
-        &serde_json::json!({ "error": message, "field": "two_factor_code", "two_factor_required": true }),
-    )))
 }
 
 /// Whether the owner requires two-step sign-in of every partner (`site.yaml`).

@@ -1,7 +1,8 @@
-//! `/api/v1/me/two-factor[/…]`: the setting in My Profile. A QR code (SVG) and its key; the
-//! first code from the app turns it on and gives ten recovery codes. Setting it up needs the
-//! current password; turning it off or new recovery codes need the password and a code. Each
-//! change is told to the partner's address with the "this wasn't me" link.
+//! `/api/v1/me/two-factor[/…]` (My Profile) and `/api/v1/owner/me/two-factor[/…]` (the owner's
+//! account page): the setting. A QR code (SVG) and its key; the first code from the app turns it
+//! on and gives ten recovery codes. Setting it up needs the current password; turning it off or
+//! new recovery codes need the password and a code. Each change is told to the account's
+//! address (a partner's with the "this wasn't me" link; an owner's also in the activity log).
 
 use http::StatusCode;
 use pc_core::two_factor::{self as rules, TotpSecret};
@@ -9,12 +10,13 @@ use serde::Deserialize;
 
 use pc_core::AccountChange;
 
-use super::required;
+use super::required_of;
 use crate::http_util::{json, json_error};
 use crate::platform::{Platform, PlatformError};
+use crate::routes::Ctx;
+use crate::routes::accounts::tell_change;
 use crate::routes::reauth::{self, Proof};
-use crate::routes::{Ctx, not_me};
-use crate::store::{self, Limit};
+use crate::store::{self, Account, Limit};
 use crate::{Request, Response};
 
 /// Changes of the setting (turn on, off, new recovery codes) per partner and hour.
@@ -32,13 +34,16 @@ struct CodeInput {
     password: Option<String>,
 }
 
-/// `/api/v1/me/two-factor[/…]`: the setting in My Profile.
+/// The setting of the signed-in `account`; `action` is empty (read it), `setup`, `enable`,
+/// `disable` or `recovery-codes`.
 pub async fn api<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &Request,
-    partner: &str,
+    account: &Account,
     action: &str,
 ) -> Result<Response, PlatformError> {
+    let key = account.key();
+    let partner = key.as_str();
     let setting = store::two_factor(ctx.platform, partner).await?;
     let enabled = setting.as_ref().is_some_and(|s| s.enabled_at.is_some());
     if action.is_empty() {
@@ -47,17 +52,21 @@ pub async fn api<P: Platform>(
             &serde_json::json!({
                 "enabled": enabled,
                 "recovery_codes_left": setting.as_ref().filter(|_| enabled).map_or(0, |s| s.recovery_left),
-                "required": required(ctx).await?,
+                "required": required_of(ctx, account).await?,
             }),
         ));
     }
     if *req.method() != http::Method::POST {
         return Ok(json_error(StatusCode::METHOD_NOT_ALLOWED, "use POST"));
     }
-    let key = format!("two-factor:{partner}");
-    if !store::attempt(ctx.platform, &key, CHANGES_PER_HOUR, ctx.now)
-        .await?
-        .allowed
+    if !store::attempt(
+        ctx.platform,
+        &format!("two-factor:{partner}"),
+        CHANGES_PER_HOUR,
+        ctx.now,
+    )
+    .await?
+    .allowed
     {
         return Ok(json_error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -74,7 +83,7 @@ pub async fn api<P: Platform>(
             ));
         }
     };
-    let Some(auth) = store::partner_auth(ctx.platform, partner).await? else {
+    let Some(auth) = store::accounts::auth(ctx.platform, account).await? else {
         return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
     };
     let proof = Proof {
@@ -89,16 +98,16 @@ pub async fn api<P: Platform>(
         ("setup", _) => {
             // Whoever sets it up could lock the partner out: the password first.
             if let Some(refused) =
-                reauth::confirm(ctx, req, partner, &auth, proof, "two-step sign-in").await?
+                reauth::confirm(ctx, req, account, &auth, proof, "two-step sign-in").await?
             {
                 return Ok(refused);
             }
-            setup(ctx, partner).await
+            setup(ctx, account).await
         }
         ("enable", Some(s)) if s.enabled_at.is_none() => {
             let response = enable(ctx, partner, &s.secret, s.last_step, &input.code).await?;
             if response.status() == StatusCode::OK {
-                tell(ctx, req, &auth, partner, AccountChange::TwoFactorOn).await?;
+                tell_change(ctx, req, account, &auth, AccountChange::TwoFactorOn, "").await?;
             }
             Ok(response)
         }
@@ -107,27 +116,31 @@ pub async fn api<P: Platform>(
             "start again: scan a new QR code first",
         )),
         ("disable" | "recovery-codes", Some(s)) if s.enabled_at.is_some() => {
-            if action == "disable" && required(ctx).await? {
+            if action == "disable" && required_of(ctx, account).await? {
+                let who = match account {
+                    Account::Partner(_) => "the partner program requires it of every partner",
+                    Account::Owner(_) => "owners.yaml requires it of you",
+                };
                 return Ok(json_error(
                     StatusCode::CONFLICT,
-                    "the partner program requires two-step sign-in for everyone",
+                    &format!("two-step sign-in stays on: {who}"),
                 ));
             }
             if let Some(refused) =
-                reauth::confirm(ctx, req, partner, &auth, proof, "two-step sign-in").await?
+                reauth::confirm(ctx, req, account, &auth, proof, "two-step sign-in").await?
             {
                 return Ok(refused);
             }
             if action == "disable" {
                 ctx.platform.batch(store::two_factor_off(partner)).await?;
-                tell(ctx, req, &auth, partner, AccountChange::TwoFactorOff).await?;
+                tell_change(ctx, req, account, &auth, AccountChange::TwoFactorOff, "").await?;
                 Ok(json(
                     StatusCode::OK,
                     &serde_json::json!({ "enabled": false }),
                 ))
             } else {
                 let codes = new_recovery_codes(ctx, partner).await?;
-                tell(ctx, req, &auth, partner, AccountChange::RecoveryCodes).await?;
+                tell_change(ctx, req, account, &auth, AccountChange::RecoveryCodes, "").await?;
                 Ok(json(
                     StatusCode::OK,
                     &serde_json::json!({ "enabled": true, "recovery_codes": codes }),
@@ -142,25 +155,18 @@ pub async fn api<P: Platform>(
     }
 }
 
-/// Tells the partner's address that the setting changed, with the "this wasn't me" link.
-async fn tell<P: Platform>(
+async fn setup<P: Platform>(
     ctx: &Ctx<'_, P>,
-    req: &Request,
-    auth: &store::PartnerAuth,
-    partner: &str,
-    change: AccountChange,
-) -> Result<(), PlatformError> {
-    let Ok(code) = pc_core::PartnerCode::parse(partner) else {
-        return Ok(());
-    };
-    not_me::tell_previous_address(ctx, req, &code, &auth.name, &auth.email, change, "").await
-}
-
-async fn setup<P: Platform>(ctx: &Ctx<'_, P>, partner: &str) -> Result<Response, PlatformError> {
+    account: &Account,
+) -> Result<Response, PlatformError> {
     let secret = TotpSecret::from_random(&ctx.platform.random_bytes(rules::SECRET_LEN))
         .ok_or_else(|| PlatformError("no random bytes".into()))?;
     ctx.platform
-        .execute(store::two_factor_setup(partner, &secret.base32(), ctx.now))
+        .execute(store::two_factor_setup(
+            &account.key(),
+            &secret.base32(),
+            ctx.now,
+        ))
         .await?;
     let issuer = ctx
         .config
@@ -169,7 +175,7 @@ async fn setup<P: Platform>(ctx: &Ctx<'_, P>, partner: &str) -> Result<Response,
         .and_then(|u| url::Url::parse(u).ok())
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_else(|| "Partner Center".into());
-    let uri = secret.otpauth_uri(&issuer, partner);
+    let uri = secret.otpauth_uri(&issuer, account.username());
     let qr = qrcode::QrCode::new(uri.as_bytes())
         .map(|c| {
             c.render::<qrcode::render::svg::Color<'_>>()
