@@ -110,15 +110,18 @@ impl Template {
         })
     }
 
-    /// Fills in the values; with `escape_html` they are HTML-escaped (for markdown sources).
-    pub fn render(&self, values: &impl PlaceholderValues, escape_html: bool) -> String {
+    /// Fills in the values. In a markdown source (`markdown`) a value is text, never
+    /// structure: what a partner wrote (their name, company, address) cannot become a link, an
+    /// image, a heading or HTML, and every value is HTML-escaped.
+    pub fn render(&self, values: &impl PlaceholderValues, markdown: bool) -> String {
         let mut out = String::new();
         for segment in &self.segments {
             match segment {
                 Segment::Text(text) => out.push_str(text),
-                Segment::Value(p) if escape_html => {
-                    out.push_str(&html_escape(&values.value(p)));
+                Segment::Value(p) if markdown && p.is_partners_text() => {
+                    out.push_str(&markdown_text(&values.value(p)));
                 }
+                Segment::Value(p) if markdown => out.push_str(&html_escape(&values.value(p))),
                 Segment::Value(p) => out.push_str(&values.value(p)),
             }
         }
@@ -143,6 +146,39 @@ fn parse_name(name: &str, own_link: bool) -> Option<Placeholder> {
 
 pub use pc_core::html::escape_html as html_escape;
 
+impl Placeholder {
+    /// Text the partner wrote (or an applicant did): free text, unlike codes, links and the
+    /// owner's own settings.
+    fn is_partners_text(&self) -> bool {
+        matches!(
+            self,
+            Placeholder::PartnerName
+                | Placeholder::PartnerFirstName
+                | Placeholder::PartnerCompany
+                | Placeholder::PartnerEmail
+        )
+    }
+}
+
+/// `value` as markdown text: each ASCII punctuation character that markdown or HTML could
+/// read as structure becomes a numeric character reference (which markdown turns back into
+/// the character itself), and line breaks become spaces. So `[Verify your payout](https://…)`
+/// shows as written, not as a link.
+pub fn markdown_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '<' | '>' | '&' | '~' | '"' | '=' | ':' | '^' | '$' | '%' => {
+                out.push_str(&format!("&#{};", u32::from(c)));
+            }
+            c if pc_core::text::is_line_break(c) => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,17 +202,53 @@ mod tests {
     }
 
     #[test]
-    fn fills_in_values_and_escapes_for_html() {
+    fn fills_in_values_escaped_for_markdown_sources() {
         let (t, errors) = parse("Hi {{ partner.first_name }}, see {{links.home}}!", false);
         assert!(errors.is_empty());
         assert_eq!(
             t.render(&Values, true),
-            "Hi Alex &lt;b&gt;, see https://x/r/abc123/home!"
+            "Hi Alex &#60;b&#62;, see https://x/r/abc123/home!"
         );
         assert_eq!(
             t.render(&Values, false),
             "Hi Alex <b>, see https://x/r/abc123/home!"
         );
+    }
+
+    #[test]
+    fn a_partners_text_stays_text_in_markdown() {
+        struct Named(&'static str);
+        impl PlaceholderValues for Named {
+            fn value(&self, _: &Placeholder) -> String {
+                self.0.into()
+            }
+        }
+        let (t, _) = parse("Hello {{ partner.name }}!", false);
+        for (name, shown) in [
+            (
+                "[Verify your payout](https://evil.example/)",
+                "[Verify your payout](https://evil.example/)",
+            ),
+            (
+                "![x](https://evil.example/x.png)",
+                "![x](https://evil.example/x.png)",
+            ),
+            (
+                "<img src=x onerror=alert(1)>",
+                "<img src=x onerror=alert(1)>",
+            ),
+            ("**Bold** _it_ `code`", "**Bold** _it_ `code`"),
+            ("O'Brien & Sons", "O'Brien & Sons"),
+            ("Line\u{2028}# Heading", "Line # Heading"),
+        ] {
+            let html = crate::markdown::markdown_to_html(&t.render(&Named(name), true));
+            assert!(
+                !html.contains("<a") && !html.contains("<img") && !html.contains("<h1"),
+                "{name} became structure: {html}"
+            );
+            let text = crate::markdown::markdown_to_plain(&t.render(&Named(name), true));
+            assert_eq!(text.trim(), format!("Hello {shown}!"), "{name}");
+        }
     }
 
     #[test]

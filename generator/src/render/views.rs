@@ -223,7 +223,7 @@ pub fn email_view<'a>(content: &Content, partner: &Partner, email: &'a EmailCopy
         slug: email.slug.as_str(),
         title: &email.title,
         subject: email.subject.render(&values, false),
-        body_text: crate::markdown::markdown_to_plain(&email.body.render(&values, false)),
+        body_text: crate::markdown::markdown_to_plain(&email.body.render(&values, true)),
         body_html: markdown_to_html(&email.body.render(&values, true)),
     }
 }

@@ -19,7 +19,7 @@ use crate::routes::reauth::{self, Proof};
 use crate::store::{self, Account, Limit};
 use crate::{Request, Response};
 
-/// Changes of the setting (turn on, off, new recovery codes) per partner and hour.
+/// Changes of the setting (turn on, off, new recovery codes) per account and hour.
 const CHANGES_PER_HOUR: Limit = Limit {
     max: 20,
     window_seconds: 3600,
@@ -43,8 +43,7 @@ pub async fn api<P: Platform>(
     action: &str,
 ) -> Result<Response, PlatformError> {
     let key = account.key();
-    let partner = key.as_str();
-    let setting = store::two_factor(ctx.platform, partner).await?;
+    let setting = store::two_factor(ctx.platform, &key).await?;
     let enabled = setting.as_ref().is_some_and(|s| s.enabled_at.is_some());
     if action.is_empty() {
         return Ok(json(
@@ -61,7 +60,7 @@ pub async fn api<P: Platform>(
     }
     if !store::attempt(
         ctx.platform,
-        &format!("two-factor:{partner}"),
+        &format!("two-factor:{key}"),
         CHANGES_PER_HOUR,
         ctx.now,
     )
@@ -96,7 +95,7 @@ pub async fn api<P: Platform>(
             "two-step sign-in is already on; turn it off first to use another device",
         )),
         ("setup", _) => {
-            // Whoever sets it up could lock the partner out: the password first.
+            // Whoever sets it up could lock the account out: the password first.
             if let Some(refused) =
                 reauth::confirm(ctx, req, account, &auth, proof, "two-step sign-in").await?
             {
@@ -105,7 +104,7 @@ pub async fn api<P: Platform>(
             setup(ctx, account).await
         }
         ("enable", Some(s)) if s.enabled_at.is_none() => {
-            let response = enable(ctx, partner, &s.secret, s.last_step, &input.code).await?;
+            let response = enable(ctx, &key, &s.secret, s.last_step, &input.code).await?;
             if response.status() == StatusCode::OK {
                 tell_change(ctx, req, account, &auth, AccountChange::TwoFactorOn, "").await?;
             }
@@ -132,14 +131,14 @@ pub async fn api<P: Platform>(
                 return Ok(refused);
             }
             if action == "disable" {
-                ctx.platform.batch(store::two_factor_off(partner)).await?;
+                ctx.platform.batch(store::two_factor_off(&key)).await?;
                 tell_change(ctx, req, account, &auth, AccountChange::TwoFactorOff, "").await?;
                 Ok(json(
                     StatusCode::OK,
                     &serde_json::json!({ "enabled": false }),
                 ))
             } else {
-                let codes = new_recovery_codes(ctx, partner).await?;
+                let codes = new_recovery_codes(ctx, &key).await?;
                 tell_change(ctx, req, account, &auth, AccountChange::RecoveryCodes, "").await?;
                 Ok(json(
                     StatusCode::OK,
@@ -192,7 +191,7 @@ async fn setup<P: Platform>(
 
 async fn enable<P: Platform>(
     ctx: &Ctx<'_, P>,
-    partner: &str,
+    key: &str,
     stored: &str,
     last_step: i64,
     code: &str,
@@ -211,7 +210,7 @@ async fn enable<P: Platform>(
     };
     let changed = ctx
         .platform
-        .execute(store::two_factor_confirm(partner, step, ctx.now))
+        .execute(store::two_factor_confirm(key, step, ctx.now))
         .await?;
     if changed != 1 {
         return Ok(json_error(
@@ -219,7 +218,7 @@ async fn enable<P: Platform>(
             "that code was already used",
         ));
     }
-    let codes = new_recovery_codes(ctx, partner).await?;
+    let codes = new_recovery_codes(ctx, key).await?;
     Ok(json(
         StatusCode::OK,
         &serde_json::json!({ "enabled": true, "recovery_codes": codes }),
@@ -228,7 +227,7 @@ async fn enable<P: Platform>(
 
 async fn new_recovery_codes<P: Platform>(
     ctx: &Ctx<'_, P>,
-    partner: &str,
+    key: &str,
 ) -> Result<Vec<String>, PlatformError> {
     let codes = rules::recovery_codes(&ctx.platform.random_bytes(rules::RECOVERY_RANDOM_LEN));
     let hashes: Vec<String> = codes
@@ -236,7 +235,7 @@ async fn new_recovery_codes<P: Platform>(
         .filter_map(|c| rules::recovery_hash(c))
         .collect();
     ctx.platform
-        .batch(store::replace_recovery_codes(partner, &hashes))
+        .batch(store::replace_recovery_codes(key, &hashes))
         .await?;
     Ok(codes)
 }
