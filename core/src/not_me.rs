@@ -6,7 +6,7 @@
 //! link was sent to, two-step sign-in that was turned on is turned off.
 
 use crate::PartnerCode;
-use crate::token::{SigningKeys, TokenError};
+use crate::token::{SigningKeys, TokenError, fields, nonce, number, partner, unexpired};
 
 const PURPOSE: &str = "not-me";
 /// Longer than the longest payout cooling-off period (720 hours), so the link still works
@@ -100,30 +100,16 @@ impl NotMeLink {
     pub fn verify(token: &str, keys: &SigningKeys, now: i64) -> Result<NotMeLink, TokenError> {
         let payload = keys.verify(PURPOSE, token)?;
         // The address comes last: it is the only part that may contain anything.
-        let mut parts = payload.splitn(5, '|');
-        let (Some(code), Some(change), Some(nonce), Some(expires_at), Some(email)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return Err(TokenError::Malformed);
-        };
-        if nonce.len() < 16 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(TokenError::Malformed);
-        }
+        let [code, change, nonce_field, expires_at, email] = fields(&payload)?;
+        let expires_at = number(expires_at)?;
         let link = NotMeLink {
-            partner: PartnerCode::parse(code).map_err(|_| TokenError::Malformed)?,
+            partner: partner(code)?,
             change: AccountChange::parse(change).ok_or(TokenError::Malformed)?,
-            nonce: nonce.to_owned(),
-            expires_at: expires_at.parse().map_err(|_| TokenError::Malformed)?,
+            nonce: nonce(nonce_field)?,
+            expires_at,
             email: email.to_owned(),
         };
-        if link.expires_at <= now {
-            return Err(TokenError::Expired);
-        }
-        Ok(link)
+        unexpired(link, expires_at, now)
     }
 }
 

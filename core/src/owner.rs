@@ -3,7 +3,7 @@
 //! Both are tokens of [`SigningKeys`] with their own purposes, so a partner's cookie can never
 //! be read as an owner's (or the other way round), nor a partner's reset link used by an owner.
 
-use crate::token::{SigningKeys, TokenError};
+use crate::token::{SigningKeys, TokenError, fields, nonce, number, unexpired};
 
 /// What an owner may do in the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -63,24 +63,17 @@ impl OwnerSession {
 
     pub fn verify(token: &str, keys: &SigningKeys, now: i64) -> Result<Self, TokenError> {
         let payload = keys.verify(OWNER_SESSION_PURPOSE, token)?;
-        let mut parts = payload.splitn(3, '|');
-        let (Some(version), Some(expires_at), Some(email)) =
-            (parts.next(), parts.next(), parts.next())
-        else {
+        let [version, expires_at, email] = fields(&payload)?;
+        if email.is_empty() {
             return Err(TokenError::Malformed);
-        };
+        }
+        let expires_at = number(expires_at)?;
         let session = OwnerSession {
             email: email.to_owned(),
-            version: version.parse().map_err(|_| TokenError::Malformed)?,
-            expires_at: expires_at.parse().map_err(|_| TokenError::Malformed)?,
+            version: number(version)?,
+            expires_at,
         };
-        if session.email.is_empty() {
-            return Err(TokenError::Malformed);
-        }
-        if session.expires_at <= now {
-            return Err(TokenError::Expired);
-        }
-        Ok(session)
+        unexpired(session, expires_at, now)
     }
 }
 
@@ -101,24 +94,17 @@ impl OwnerLink {
 
     pub fn verify(token: &str, keys: &SigningKeys, now: i64) -> Result<Self, TokenError> {
         let payload = keys.verify(OWNER_LINK_PURPOSE, token)?;
-        let mut parts = payload.splitn(3, '|');
-        let (Some(nonce), Some(expires_at), Some(email)) =
-            (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(TokenError::Malformed);
-        };
-        if nonce.len() < 16 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) || email.is_empty() {
+        let [nonce_field, expires_at, email] = fields(&payload)?;
+        if email.is_empty() {
             return Err(TokenError::Malformed);
         }
+        let expires_at = number(expires_at)?;
         let link = OwnerLink {
             email: email.to_owned(),
-            nonce: nonce.to_owned(),
-            expires_at: expires_at.parse().map_err(|_| TokenError::Malformed)?,
+            nonce: nonce(nonce_field)?,
+            expires_at,
         };
-        if link.expires_at <= now {
-            return Err(TokenError::Expired);
-        }
-        Ok(link)
+        unexpired(link, expires_at, now)
     }
 }
 

@@ -44,6 +44,43 @@ impl std::fmt::Debug for SigningKeys {
 /// Secrets shorter than this are refused: HMAC keys should carry at least 256 bits.
 pub const MIN_SECRET_LEN: usize = 32;
 
+/// The `N` `|`-separated fields of a token's payload; the last takes the rest (an e-mail
+/// address may hold any character).
+pub fn fields<const N: usize>(payload: &str) -> Result<[&str; N], TokenError> {
+    let mut parts = payload.splitn(N, '|');
+    let fields: [Option<&str>; N] = std::array::from_fn(|_| parts.next());
+    if fields.iter().any(Option::is_none) {
+        return Err(TokenError::Malformed);
+    }
+    Ok(fields.map(Option::unwrap_or_default))
+}
+
+/// A whole-number field (a version, a time).
+pub fn number(field: &str) -> Result<i64, TokenError> {
+    field.parse().map_err(|_| TokenError::Malformed)
+}
+
+/// A link's single-use nonce: at least 16 hex digits.
+pub fn nonce(field: &str) -> Result<String, TokenError> {
+    if field.len() < 16 || !field.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(TokenError::Malformed);
+    }
+    Ok(field.to_owned())
+}
+
+/// A partner code field.
+pub fn partner(field: &str) -> Result<PartnerCode, TokenError> {
+    PartnerCode::parse(field).map_err(|_| TokenError::Malformed)
+}
+
+/// `token` unless it expired at `expires_at`.
+pub fn unexpired<T>(token: T, expires_at: i64, now: i64) -> Result<T, TokenError> {
+    if expires_at <= now {
+        return Err(TokenError::Expired);
+    }
+    Ok(token)
+}
+
 impl SigningKeys {
     pub fn new(current: &str, previous: Option<&str>) -> Result<Self, &'static str> {
         if current.len() < MIN_SECRET_LEN {
@@ -157,26 +194,15 @@ impl Session {
 
     pub fn verify(token: &str, keys: &SigningKeys, now: i64) -> Result<Session, TokenError> {
         let payload = keys.verify(SESSION_PURPOSE, token)?;
-        let mut parts = payload.split('|');
-        let (Some(code), Some(version), Some(expires_at), Some(remember), None) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return Err(TokenError::Malformed);
-        };
+        let [code, version, expires_at, remember] = fields(&payload)?;
         let session = Session {
-            partner: PartnerCode::parse(code).map_err(|_| TokenError::Malformed)?,
-            version: version.parse().map_err(|_| TokenError::Malformed)?,
-            expires_at: expires_at.parse().map_err(|_| TokenError::Malformed)?,
+            partner: partner(code)?,
+            version: number(version)?,
+            expires_at: number(expires_at)?,
             remember: remember == "1",
         };
-        if session.expires_at <= now {
-            return Err(TokenError::Expired);
-        }
-        Ok(session)
+        let expires_at = session.expires_at;
+        unexpired(session, expires_at, now)
     }
 }
 
@@ -203,24 +229,14 @@ impl PasswordLink {
 
     pub fn verify(token: &str, keys: &SigningKeys, now: i64) -> Result<PasswordLink, TokenError> {
         let payload = keys.verify(PASSWORD_LINK_PURPOSE, token)?;
-        let mut parts = payload.split('|');
-        let (Some(code), Some(nonce), Some(expires_at), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(TokenError::Malformed);
-        };
-        if nonce.len() < 16 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(TokenError::Malformed);
-        }
+        let [code, nonce_field, expires_at] = fields(&payload)?;
+        let expires_at = number(expires_at)?;
         let link = PasswordLink {
-            partner: PartnerCode::parse(code).map_err(|_| TokenError::Malformed)?,
-            nonce: nonce.to_owned(),
-            expires_at: expires_at.parse().map_err(|_| TokenError::Malformed)?,
+            partner: partner(code)?,
+            nonce: nonce(nonce_field)?,
+            expires_at,
         };
-        if link.expires_at <= now {
-            return Err(TokenError::Expired);
-        }
-        Ok(link)
+        unexpired(link, expires_at, now)
     }
 }
 

@@ -165,12 +165,13 @@ impl Placeholder {
 /// the character itself), and line breaks become spaces. So `[Verify your payout](https://…)`
 /// shows as written, not as a link.
 pub fn markdown_text(value: &str) -> String {
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
             '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
             | '!' | '|' | '<' | '>' | '&' | '~' | '"' | '=' | ':' | '^' | '$' | '%' => {
-                out.push_str(&format!("&#{};", u32::from(c)));
+                let _ = write!(out, "&#{};", u32::from(c));
             }
             c if pc_core::text::is_line_break(c) => out.push(' '),
             c => out.push(c),

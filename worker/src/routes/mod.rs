@@ -199,6 +199,21 @@ impl<P: Platform> Ctx<'_, P> {
         }
     }
 
+    /// A page whose form carries a link's token: the input marked `data-<slot>` gets it
+    /// (escaped).
+    pub async fn token_page(
+        &self,
+        path: &str,
+        status: StatusCode,
+        notice: Option<Notice>,
+        slot: &str,
+        token: &str,
+    ) -> Result<Response, PlatformError> {
+        let input = format!(r#"value="" data-{slot}"#);
+        let filled = format!(r#"value="{}" data-{slot}"#, escape_html(token));
+        self.page(path, status, notice, &[(input, filled)]).await
+    }
+
     /// Fills the CSRF token, a notice and other values into an HTML page of the site.
     pub fn render(
         &self,

@@ -11,7 +11,7 @@ use pc_core::{AccountChange, NotMeLink, not_me::NOT_ME_SECONDS};
 use super::{Ctx, Notice};
 use crate::http_util::{self, field, form, query};
 use crate::platform::{Mail, Platform, PlatformError, Statement};
-use crate::security::{csrf_ok, escape_html};
+use crate::security::csrf_ok;
 use crate::store;
 use crate::{Request, Response};
 
@@ -82,16 +82,8 @@ async fn not_me_page<P: Platform>(
     notice: Option<Notice>,
     token: &str,
 ) -> Result<Response, PlatformError> {
-    ctx.page(
-        "not-me/index.html",
-        status,
-        notice,
-        &[(
-            r#"value="" data-not-me-token"#.to_owned(),
-            format!(r#"value="{}" data-not-me-token"#, escape_html(token)),
-        )],
-    )
-    .await
+    ctx.token_page("not-me/index.html", status, notice, "not-me-token", token)
+        .await
 }
 
 /// `GET /not-me/?token=…`: what confirming does, and the button.

@@ -5,7 +5,7 @@
 //! needs his password and a code.
 
 use super::owner::{VIEWER, json, mails_with, owner};
-use super::two_factor::App;
+use super::two_factor::{App, SignIn};
 use crate::client::{Client, OWNER, Reply};
 use crate::{Outcome, World, ensure};
 
@@ -84,32 +84,20 @@ fn enrol(console: &mut Client) -> Result<(App, Vec<String>), String> {
     Ok((app, recovery))
 }
 
-/// The password, then `code` at the owners' code step: the reply to the code form.
+/// The password, then `code` at the owners' code step: the reply to the code form. An
+/// owner's pending sign-in never opens the partners' code step.
 fn sign_in_with(world: &World, email: &str, code: &str) -> Result<(Client, Reply), String> {
-    let mut client = world.client();
-    let first = client.form("/owner/login", &[("email", email), ("password", PASSWORD)])?;
-    ensure!(
-        first.status == 303
-            && first.location() == "/owner/login/code/"
-            && first.set_cookie(OWNER).is_none(),
-        "the password alone opens the console: {} {}",
-        first.status,
-        first.location()
-    );
-    let page = client.get("/owner/login/code/")?;
-    ensure!(
-        page.status == 200
-            && page.body.contains("authenticator app")
-            && page.body.contains(r#"action="/owner/login/code""#),
-        "the owners' code page: {}",
-        page.status
-    );
-    // A partner's code step is not the owner's.
+    let (mut client, reply) = SignIn {
+        login: "/owner/login",
+        fields: &[("email", email), ("password", PASSWORD)],
+        code_step: "/owner/login/code/",
+        cookie: OWNER,
+    }
+    .with_code(world, code)?;
     ensure!(
         client.get("/login/code/")?.location() == "/login/?status=codeexpired",
         "an owner's pending sign-in opened the partners' code step"
     );
-    let reply = client.form("/owner/login/code", &[("code", code)])?;
     Ok((client, reply))
 }
 

@@ -4,7 +4,7 @@
 
 use pc_core::two_factor::{STEP_SECONDS, TotpSecret};
 
-use crate::client::{Client, SESSION};
+use crate::client::{Client, Reply, SESSION};
 use crate::{Outcome, World, ensure};
 
 const PARTNER: &str = "tess42";
@@ -56,26 +56,53 @@ fn post(
     client.post_json(path, body.to_string().as_bytes())
 }
 
+/// Where an account of one kind signs in: its form, its code step, its session cookie.
+pub(super) struct SignIn<'a> {
+    pub(super) login: &'a str,
+    pub(super) fields: &'a [(&'a str, &'a str)],
+    pub(super) code_step: &'a str,
+    pub(super) cookie: &'a str,
+}
+
+impl SignIn<'_> {
+    /// The password, then `code` at the code step: the reply to the code form. The password
+    /// alone sets no session, and the code page asks for the app's code.
+    pub(super) fn with_code(&self, world: &World, code: &str) -> Result<(Client, Reply), String> {
+        let mut client = world.client();
+        let first = client.form(self.login, self.fields)?;
+        ensure!(
+            first.status == 303
+                && first.location() == self.code_step
+                && first.set_cookie(self.cookie).is_none(),
+            "the password alone signs in: {} {}",
+            first.status,
+            first.location()
+        );
+        let page = client.get(self.code_step)?;
+        ensure!(
+            page.status == 200
+                && page.body.contains("authenticator app")
+                && page.body.contains(&format!(
+                    r#"action="{}""#,
+                    self.code_step.trim_end_matches('/')
+                )),
+            "the code page: {}",
+            page.status
+        );
+        let reply = client.form(self.code_step.trim_end_matches('/'), &[("code", code)])?;
+        Ok((client, reply))
+    }
+}
+
 /// Password, then code: the reply to the code form.
-fn sign_in_with(world: &World, code: &str) -> Result<(Client, crate::client::Reply), String> {
-    let mut client = world.client();
-    let first = client.sign_in(PARTNER, PASSWORD, false)?;
-    ensure!(
-        first.status == 303
-            && first.location() == "/login/code/"
-            && first.set_cookie(SESSION).is_none(),
-        "the password alone signs in: {} {}",
-        first.status,
-        first.location()
-    );
-    let page = client.get("/login/code/")?;
-    ensure!(
-        page.status == 200 && page.body.contains("authenticator app"),
-        "the code page: {}",
-        page.status
-    );
-    let reply = client.form("/login/code", &[("code", code)])?;
-    Ok((client, reply))
+fn sign_in_with(world: &World, code: &str) -> Result<(Client, Reply), String> {
+    SignIn {
+        login: "/login",
+        fields: &[("username", PARTNER), ("password", PASSWORD)],
+        code_step: "/login/code/",
+        cookie: SESSION,
+    }
+    .with_code(world, code)
 }
 
 pub fn enrol_sign_in_and_step_up(world: &World) -> Outcome {

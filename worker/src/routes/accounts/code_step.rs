@@ -3,8 +3,9 @@
 //! right code makes the session.
 
 use http::StatusCode;
+use pc_core::TokenError;
+use pc_core::token;
 use pc_core::two_factor::CodeError;
-use pc_core::{PartnerCode, TokenError};
 
 use super::{Kind, count_attempt, session_cookie, signed_in_now};
 use crate::http_util::{cookie, field, form, see_other, set_cookie};
@@ -77,32 +78,23 @@ impl Pending {
     }
 
     fn parse(payload: &str, now: i64) -> Result<Pending, TokenError> {
-        let mut parts = payload.splitn(6, '|');
-        let mut next = || parts.next().ok_or(TokenError::Malformed);
-        let kind = next()?;
-        let version = next()?.parse().map_err(|_| TokenError::Malformed)?;
-        let remember = next()? == "1";
-        let expires: i64 = next()?.parse().map_err(|_| TokenError::Malformed)?;
-        let place = hex::decode(next()?).map_err(|_| TokenError::Malformed)?;
-        let id = next()?;
+        let [kind, version, remember, expires_at, place, id] = token::fields(payload)?;
         let account = match kind {
-            "partner" => {
-                Account::Partner(PartnerCode::parse(id).map_err(|_| TokenError::Malformed)?)
-            }
+            "partner" => Account::Partner(token::partner(id)?),
             "owner" => Account::Owner(id.to_owned()),
             _ => return Err(TokenError::Malformed),
         };
-        if expires <= now {
-            return Err(TokenError::Expired);
-        }
-        let place = String::from_utf8(place).map_err(|_| TokenError::Malformed)?;
-        let next = Kind::of(&account).safe_next(Some(&place)).to_owned();
-        Ok(Pending {
+        let place = hex::decode(place)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or(TokenError::Malformed)?;
+        let pending = Pending {
+            next: Kind::of(&account).safe_next(Some(&place)).to_owned(),
             account,
-            version,
-            remember,
-            next,
-        })
+            version: token::number(version)?,
+            remember: remember == "1",
+        };
+        token::unexpired(pending, token::number(expires_at)?, now)
     }
 }
 

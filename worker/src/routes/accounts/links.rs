@@ -9,7 +9,7 @@ use super::{Kind, SetPassword, set_password, tell_change};
 use crate::http_util::{field, form, query};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{Ctx, Notice};
-use crate::security::{csrf_ok, escape_html};
+use crate::security::csrf_ok;
 use crate::store::{self, Account};
 use crate::{Request, Response};
 
@@ -66,16 +66,8 @@ async fn reset_page<P: Platform>(
     notice: Option<Notice>,
     token: &str,
 ) -> Result<Response, PlatformError> {
-    ctx.page(
-        kind.reset_page(),
-        status,
-        notice,
-        &[(
-            r#"value="" data-reset-token"#.to_owned(),
-            format!(r#"value="{}" data-reset-token"#, escape_html(token)),
-        )],
-    )
-    .await
+    ctx.token_page(kind.reset_page(), status, notice, "reset-token", token)
+        .await
 }
 
 /// `GET /reset/?token=…`, `GET /owner/reset/?token=…`: the form, with the token filled in (or
