@@ -509,7 +509,7 @@ if (process.env.DEMO_BASE_URL) {
 // invite link `serve` printed, reads every console page, sorts and searches the partners,
 // opens one partner and views the portal as them. Each page passes axe at 1280 and 390 px.
 if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
-  await step("the owner's console: overview, partners, one partner, view as partner, applications, payouts, activity", async () => {
+  await step("the owner's console: overview, partners, one partner, view as partner, applications, payouts, activity, two-step sign-in from her account page", async () => {
     const demo = process.env.DEMO_BASE_URL;
     const owner = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const p = await owner.newPage();
@@ -573,6 +573,28 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     const log = await p.locator("[data-activity-log] tbody").innerText();
     assert(/viewed as partner/.test(log) && /xyz789/.test(log), `the activity log shows the view: ${log.slice(0, 300)}`);
     assert(await p.locator("[data-payable] tbody tr").count() >= 0, "payouts table");
+
+    // Her account page: two-step sign-in, as a partner turns it on; then signing in asks for
+    // the code at the owners' own code step.
+    await p.getByRole("link", { name: "Your account" }).click();
+    await p.waitForURL(`${demo}/owner/account/`);
+    const box = p.locator("[data-two-factor]");
+    await box.locator("[data-tf-start]").getByLabel("Your current password").fill("console-browser-2026");
+    await box.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+    await box.locator("img.tf-qr").waitFor();
+    const key = await box.locator("[data-tf-secret]").textContent();
+    await box.getByLabel("2. The 6-digit code your app shows").fill(totp(key, -1));
+    await box.getByRole("button", { name: "Confirm and turn on" }).click();
+    await box.locator("[data-tf-code-list] li").nth(9).waitFor();
+    await box.getByText("Recovery codes left: 10").waitFor();
+    await both("owner account", "owner-account");
+    await Promise.all([p.waitForURL(/\/owner\/login\/\?status=signedout/), p.getByRole("button", { name: "Sign out" }).click()]);
+    await p.getByLabel("E-mail").fill("olivia@brightloom.example");
+    await p.getByLabel("Password").fill("console-browser-2026");
+    await Promise.all([p.waitForURL(`${demo}/owner/login/code/`), p.getByRole("button", { name: "Sign in" }).click()]);
+    await both("owner code step", "owner-login-code");
+    await p.getByLabel("Code", { exact: true }).fill(totp(key, 0));
+    await Promise.all([p.waitForURL(`${demo}/owner/`), p.getByRole("button", { name: "Continue" }).click()]);
     assert(errors.length === 0, `CSP violations or script errors: ${errors.join("; ")}`);
     await owner.close();
   });
