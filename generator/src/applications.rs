@@ -120,7 +120,8 @@ impl OwnerApi {
     ) -> Result<(), ApplicationsError> {
         let action = if approve { "approve" } else { "reject" };
         let url = format!("{}/api/v1/owner/applications/{code}/{action}", self.base);
-        let body = serde_json::json!({ "reason": reason }).to_string();
+        // The CLI writes the partner's file for the owner to commit: the portal commits nothing.
+        let body = serde_json::json!({ "reason": reason, "commit": false }).to_string();
         let result = self
             .agent
             .post(&url)

@@ -26,6 +26,13 @@ pub const SETTING_NAMES: &[&str] = &[
     // Self-hosting: the public address (links in e-mails) and a reverse proxy in front.
     "PORTAL_URL",
     "TRUST_PROXY",
+    // Where the console commits the owner's decisions (README: "The console commits to git").
+    "GIT_HOST",
+    "GIT_API_URL",
+    "GIT_REPOSITORY",
+    "GIT_BRANCH",
+    "GIT_CONTENT_DIR",
+    "GIT_TOKEN",
 ];
 
 #[derive(Debug, Clone)]

@@ -270,6 +270,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let base_url = format!("http://127.0.0.1:{}", options.port);
     let mut env = secrets.clone();
     env.insert("PORTAL_URL".into(), base_url.clone());
+    // The console's buttons commit here (in git, when the directory is in a repository).
+    let content_dir = std::fs::canonicalize(&options.content)?;
+    env.insert("CONTENT_DIR".into(), content_dir.display().to_string());
     for name in crate::dev_state::SETTING_NAMES {
         if let Ok(value) = std::env::var(name) {
             env.insert((*name).to_owned(), value);

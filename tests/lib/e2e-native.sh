@@ -10,6 +10,10 @@ port=$(free_port)
 log="$state/serve.log"
 # A copy of the content: the sign-up scenario approves a partner into it.
 cp -r content "$state/content"
+# The console commits to a fake of GitHub's API that pc-e2e serves on $git_port.
+git_port=$(free_port)
+git_token=$(random_secret)
+GIT_HOST=github GIT_API_URL="http://127.0.0.1:$git_port" GIT_REPOSITORY=brightloom/partners GIT_TOKEN="$git_token" \
 PC_STATEMENT_LOG="$state/statements.log" setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" --port "$port" --no-demo-history >"$log" 2>&1 &
 pgid=$!
 trap 'stop_group "$pgid"; rm -rf "$state"' EXIT
@@ -21,7 +25,7 @@ secret() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.a
 "$BIN_DIR"/pc-e2e --base-url "http://127.0.0.1:$port" --session-secret "$(secret SESSION_SECRET)" \
   --events-secret "$(secret EVENTS_SECRET)" --owner-token "$(secret OWNER_TOKEN)" \
   --stripe-secret "$(secret STRIPE_WEBHOOK_SECRET)" --shopify-secret "$(secret SHOPIFY_WEBHOOK_SECRET)" \
-  --content "$state/content" --cli "$BIN_DIR/partner-center" \
+  --content "$state/content" --cli "$BIN_DIR/partner-center" --git-port "$git_port" --git-token "$git_token" \
   --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; cat "$log"; exit 1; }
 
 # Bounded load on loopback: 20,000 redirects and 2,000 events (each sent twice) at once;

@@ -19,11 +19,15 @@ echo "wasm: $(stat -c %s "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes
 
 WORKERD_PGID=
 trap 'stop_workerd "$state"; rm -rf "$state"' EXIT
-start_workerd "$state"
+# The console commits to a fake of GitHub's API that pc-e2e serves on $git_port.
+git_port=$(free_port)
+git_token=$(random_secret)
+start_workerd "$state" --var GIT_HOST:github --var "GIT_API_URL:http://127.0.0.1:$git_port" \
+  --var GIT_REPOSITORY:brightloom/partners --var "GIT_TOKEN:$git_token"
 "$BIN_DIR"/pc-e2e --base-url "$WORKERD_URL" --session-secret "$WORKERD_SECRET" \
   --events-secret "$WORKERD_EVENTS_SECRET" --owner-token "$WORKERD_OWNER_TOKEN" \
   --stripe-secret "$WORKERD_STRIPE_SECRET" --shopify-secret "$WORKERD_SHOPIFY_SECRET" \
-  --content "$WORKERD_CONTENT" --cli "$BIN_DIR/partner-center" --reseed "tests/lib/workerd-redeploy.sh '$state' '$WORKERD_CONTENT'" \
+  --content "$WORKERD_CONTENT" --cli "$BIN_DIR/partner-center" --git-port "$git_port" --git-token "$git_token" --reseed "tests/lib/workerd-redeploy.sh '$state' '$WORKERD_CONTENT'" \
   --wrangler-persist "$WORKERD_PERSIST" || { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }
 
 # The same bounded load as natively, through workerd: every counted redirect's click row

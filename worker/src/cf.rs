@@ -11,7 +11,9 @@ use crate::clicks::ClickRecord;
 use crate::config::{Config, ConfigError};
 
 use crate::http_util::MAX_BODY;
-use crate::platform::{Asset, Mail, Platform, PlatformError, Row, SqlValue, Statement};
+use crate::platform::{
+    Asset, HttpCall, HttpMethod, Mail, Platform, PlatformError, Row, SqlValue, Statement,
+};
 
 struct CfPlatform {
     env: Env,
@@ -217,15 +219,22 @@ impl Platform for CfPlatform {
             .map_err(|e| PlatformError(format!("WebCrypto PBKDF2: {e:?}")))
     }
 
-    async fn http_post(&self, call: crate::mail::HttpCall) -> Result<(u16, String), PlatformError> {
+    async fn http(&self, call: HttpCall) -> Result<(u16, String), PlatformError> {
         let headers = Headers::new();
         for (name, value) in &call.headers {
             headers.set(name, value).map_err(err)?;
         }
+        let method = match call.method {
+            HttpMethod::Get => Method::Get,
+            HttpMethod::Post => Method::Post,
+            HttpMethod::Put => Method::Put,
+            HttpMethod::Patch => Method::Patch,
+        };
         let mut init = RequestInit::new();
-        init.with_method(Method::Post)
-            .with_headers(headers)
-            .with_body(Some(js_sys::Uint8Array::from(&call.body[..]).into()));
+        init.with_method(method).with_headers(headers);
+        if call.method != HttpMethod::Get {
+            init.with_body(Some(js_sys::Uint8Array::from(&call.body[..]).into()));
+        }
         let request = worker::Request::new_with_init(&call.url, &init).map_err(err)?;
         let mut response = Fetch::Request(request).send().await.map_err(err)?;
         let text = response.text().await.unwrap_or_default();

@@ -5,6 +5,8 @@
 pub mod app;
 pub mod clicks;
 pub mod config;
+pub mod content_change;
+pub mod git;
 pub mod http_util;
 pub mod mail;
 pub mod notify;
@@ -71,6 +73,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0014_owner_two_factor.sql",
         include_str!("../migrations/0014_owner_two_factor.sql"),
+    ),
+    (
+        "0015_console_commits.sql",
+        include_str!("../migrations/0015_console_commits.sql"),
     ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};

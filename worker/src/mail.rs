@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use crate::platform::{Mail, Platform, PlatformError};
+use crate::platform::{HttpCall, HttpMethod, Mail, Platform, PlatformError};
 use crate::security::escape_html;
 
 /// Where mail goes.
@@ -119,23 +119,6 @@ impl MailSettings {
             return Err("MAIL_PROVIDER mailgun needs MAIL_DOMAIN".into());
         }
         Ok(settings)
-    }
-}
-
-/// An HTTPS request to a provider's API.
-#[derive(Clone)]
-pub struct HttpCall {
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Vec<u8>,
-}
-
-impl std::fmt::Debug for HttpCall {
-    // Headers carry the key: never printed.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HttpCall")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
     }
 }
 
@@ -296,6 +279,7 @@ pub fn http_call(settings: &MailSettings, mail: &Mail) -> Option<HttpCall> {
         }
     };
     Some(HttpCall {
+        method: HttpMethod::Post,
         url: format!("{}{path}", settings.api_base),
         headers,
         body: body.into_bytes(),
@@ -339,7 +323,7 @@ async fn deliver<P: Platform>(
             .await
             .map_err(|e| format!("mail via the {} binding: {e}", settings.binding));
     };
-    match platform.http_post(call).await {
+    match platform.http(call).await {
         Ok((status, _)) if (200..300).contains(&status) => Ok(()),
         Ok((status, answer)) => Err(format!(
             "mail via {provider} answered {status}: {}",

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::content_change::{Change, Committed, GitError};
+
 use crate::config::{Config, ConfigError};
 
 /// A failure of the platform (database, KV, assets): the app answers 500 and logs it.
@@ -65,6 +67,45 @@ pub struct Asset {
     pub body: Vec<u8>,
 }
 
+/// An HTTPS request to another service's API (a mail provider, a git host).
+#[derive(Clone)]
+pub struct HttpCall {
+    pub method: HttpMethod,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The methods the app calls other services with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+        }
+    }
+}
+
+impl std::fmt::Debug for HttpCall {
+    // Headers carry the key: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpCall")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An e-mail to send (set-password links).
 #[derive(Debug, Clone)]
 pub struct Mail {
@@ -103,8 +144,9 @@ pub trait Platform {
         salt: &[u8],
         iterations: u32,
     ) -> Result<[u8; 32], PlatformError>;
-    /// POSTs to a mail provider's API: the status and the answer's text.
-    async fn http_post(&self, call: crate::mail::HttpCall) -> Result<(u16, String), PlatformError>;
+    /// Calls another service's API (a mail provider, a git host): the status and the answer's
+    /// text (at most 1 MiB).
+    async fn http(&self, call: HttpCall) -> Result<(u16, String), PlatformError>;
     /// Sends through Cloudflare's Email Service (`send_email` binding `binding`).
     async fn send_email_binding(
         &self,
@@ -114,6 +156,12 @@ pub trait Platform {
         mail: &Mail,
         html: &str,
     ) -> Result<(), PlatformError>;
+    /// Commits new content files where this platform keeps its own content: `serve` writes
+    /// them into its content directory (and commits there when it is a git repository); the
+    /// edge keeps none (`None`: the git host's API is the only way).
+    async fn commit_locally(&self, _change: &Change) -> Option<Result<Committed, GitError>> {
+        None
+    }
     /// A mail kept in the outbox in development (`serve` prints it).
     fn mail_recorded(&self, _mail: &Mail) {}
     /// Milliseconds since the Unix epoch.

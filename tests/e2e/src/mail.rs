@@ -7,7 +7,6 @@
 //! instead: the Email Service binding as `wrangler dev` runs it.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -15,6 +14,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::Value;
 
+use crate::fake_http::{Received, read_request, respond};
 use crate::{Db, ensure};
 
 #[derive(Debug)]
@@ -33,41 +33,13 @@ pub struct MailOptions {
     pub wrangler_log: Option<std::path::PathBuf>,
 }
 
-/// A request as the fake received it.
-#[derive(Debug)]
-struct Received {
-    method: String,
-    path: String,
-    headers: HashMap<String, String>,
-    body: String,
-}
-
 fn receive_one(listener: &TcpListener, fail: bool, provider: &str) -> Result<Received, String> {
     let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
-    let mut reader = BufReader::new(stream.try_clone().map_err(|e| e.to_string())?);
-    let mut line = String::new();
-    reader.read_line(&mut line).map_err(|e| e.to_string())?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_owned();
-    let path = parts.next().unwrap_or_default().to_owned();
-    let mut headers = HashMap::new();
-    loop {
-        let mut header = String::new();
-        reader.read_line(&mut header).map_err(|e| e.to_string())?;
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = header.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|l| l.parse().ok())
-        .ok_or("the request has no Content-Length")?;
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).map_err(|e| e.to_string())?;
+    let received = read_request(&stream)?;
+    ensure!(
+        received.headers.contains_key("content-length"),
+        "the request has no Content-Length"
+    );
     let (status, answer) = match (fail, provider) {
         (true, _) => (
             "422 Unprocessable Entity",
@@ -80,19 +52,8 @@ fn receive_one(listener: &TcpListener, fail: bool, provider: &str) -> Result<Rec
         ),
         (false, _) => ("200 OK", r#"{"id":"4ef9a417-02e9-4d39-ad75-9611e0fcc33c"}"#),
     };
-    let mut stream = stream;
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-        answer.len()
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(Received {
-        method,
-        path,
-        headers,
-        body: String::from_utf8(body).map_err(|e| e.to_string())?,
-    })
+    respond(&stream, status, answer)?;
+    Ok(received)
 }
 
 fn form_fields(body: &str) -> HashMap<String, String> {

@@ -14,6 +14,8 @@
 mod client;
 mod crash;
 mod db;
+mod fake_http;
+mod git_host;
 mod load;
 mod mail;
 mod plans;
@@ -42,6 +44,8 @@ pub struct World {
     pub cli: std::path::PathBuf,
     /// A shell command that rebuilds and reseeds after a content change (workerd).
     pub reseed: Option<String>,
+    /// The fake git host the portal commits to (`--git-port`, `--git-token`).
+    pub git: Option<git_host::FakeGitHub>,
 }
 
 impl World {
@@ -125,6 +129,13 @@ fn parse_args() -> Result<World, String> {
         .unwrap_or_else(|| "partner-center".into())
         .into();
     let reseed = value("--reseed");
+    let git = match (value("--git-port"), value("--git-token")) {
+        (Some(port), Some(token)) => Some(git_host::FakeGitHub::start(
+            port.parse().map_err(|_| "--git-port takes a port number")?,
+            &token,
+        )?),
+        _ => None,
+    };
     let db = match (value("--sqlite"), value("--wrangler-persist")) {
         (Some(path), None) => Db::Sqlite(path.into()),
         (None, Some(dir)) => Db::Wrangler(dir.into()),
@@ -141,6 +152,7 @@ fn parse_args() -> Result<World, String> {
         content,
         cli,
         reseed,
+        git,
     })
 }
 

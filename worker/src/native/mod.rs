@@ -3,6 +3,7 @@
 
 mod click_journal;
 mod database;
+mod local_git;
 mod platform;
 mod server;
 

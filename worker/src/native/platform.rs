@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::config::{Config, ConfigError};
 
-use crate::platform::{Asset, Mail, Platform, PlatformError, Row, Statement};
+use crate::platform::{Asset, HttpCall, Mail, Platform, PlatformError, Row, Statement};
 
 use super::database::Database;
 
@@ -216,24 +216,29 @@ impl Platform for RequestPlatform<'_> {
         Ok(pc_core::password::derive(password, salt, iterations))
     }
 
-    async fn http_post(&self, call: crate::mail::HttpCall) -> Result<(u16, String), PlatformError> {
+    async fn http(&self, call: HttpCall) -> Result<(u16, String), PlatformError> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(std::time::Duration::from_secs(20)))
             .build()
             .into();
-        let mut request = agent.post(&call.url);
+        let mut request = ureq::http::Request::builder()
+            .method(call.method.as_str())
+            .uri(&call.url);
         for (name, value) in &call.headers {
             request = request.header(*name, value);
         }
-        let mut response = request
-            .send(&call.body[..])
-            .map_err(|e| PlatformError(format!("POST {}: {e}", call.url)))?;
+        let request = request
+            .body(call.body.clone())
+            .map_err(|e| PlatformError(format!("{} {}: {e}", call.method.as_str(), call.url)))?;
+        let mut response = agent
+            .run(request)
+            .map_err(|e| PlatformError(format!("{} {}: {e}", call.method.as_str(), call.url)))?;
         let status = response.status().as_u16();
         let text = response
             .body_mut()
             .with_config()
-            .limit(64 * 1024)
+            .limit(1024 * 1024)
             .read_to_string()
             .unwrap_or_default();
         Ok((status, text))
@@ -268,6 +273,17 @@ impl Platform for RequestPlatform<'_> {
 
     fn env(&self, name: &str) -> Option<String> {
         self.state.env.get(name).cloned()
+    }
+
+    async fn commit_locally(
+        &self,
+        change: &crate::content_change::Change,
+    ) -> Option<Result<crate::content_change::Committed, crate::content_change::GitError>> {
+        let content = self.state.env.get("CONTENT_DIR")?;
+        Some(super::local_git::commit(
+            std::path::Path::new(content),
+            change,
+        ))
     }
 
     fn config(&self) -> Result<Arc<Config>, ConfigError> {

@@ -1,4 +1,5 @@
-//! The owners hear of new applications: at once, or in one digest for several.
+//! The owners hear of new applications (at once, or in one digest for several); applicants hear
+//! the owner's decision: a rejection at once, the welcome once their portal is live.
 
 use std::fmt::Write as _;
 
@@ -6,6 +7,7 @@ use super::{APPLICATION_QUIET_SECONDS, portal_url, switches};
 use crate::platform::{Mail, Platform, PlatformError, SqlValue, Statement};
 use crate::routes::Ctx;
 use crate::routes::reports::text;
+use crate::store::applications::{self as applications, signup_config};
 
 /// After `POST /join` stored an application: the owners hear of it now, unless they were told
 /// of another one a moment ago (then the next frequent run sends a digest).
@@ -103,4 +105,99 @@ pub(super) async fn tell_owners_of_applications<P: Platform>(
     }
     ctx.platform.batch(told).await?;
     Ok(apps.len())
+}
+
+/// Approved applicants whose partner file is live now (deployed): their welcome e-mail, once.
+pub(super) async fn welcome_live_applicants<P: Platform>(
+    ctx: &Ctx<'_, P>,
+) -> Result<usize, PlatformError> {
+    let waiting = applications::live_unwelcomed(ctx.platform).await?;
+    for applicant in &waiting {
+        tell_applicant(
+            ctx,
+            &applicant.name,
+            &applicant.email,
+            &applicant.code,
+            None,
+        )
+        .await?;
+        ctx.platform
+            .execute(applications::welcomed(&applicant.code, ctx.now))
+            .await?;
+    }
+    Ok(waiting.len())
+}
+
+/// E-mails an applicant the owner's decision: the welcome (`reason` none, once their portal is
+/// live) or the rejection with its reason; as the owner switched decisions on or off.
+pub async fn tell_applicant<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    name: &str,
+    email: &str,
+    code: &str,
+    rejected_because: Option<&str>,
+) -> Result<(), PlatformError> {
+    if !switches(ctx.platform).await?.decisions {
+        return Ok(());
+    }
+    let config = signup_config(ctx.platform).await?;
+    let portal_name = config
+        .as_ref()
+        .map_or("the partner portal", |c| c.portal_name.as_str())
+        .to_owned();
+    let portal_url = ctx.config.portal_url.clone().unwrap_or_default();
+    let (subject, template) = match (&config, rejected_because) {
+        (Some(c), None) => (
+            format!("Welcome to {portal_name}"),
+            c.approval_email.clone(),
+        ),
+        (Some(c), Some(_)) => (
+            format!("Your application to {portal_name}"),
+            c.rejection_email.clone(),
+        ),
+        (None, _) => (
+            format!("Your application to {portal_name}"),
+            String::from("Hello {{ name }},\n\nYour application was reviewed.\n"),
+        ),
+    };
+    let values = [
+        ("name", name),
+        ("code", code),
+        ("portal_name", portal_name.as_str()),
+        ("portal_url", portal_url.as_str()),
+        ("reason", rejected_because.unwrap_or_default()),
+    ];
+    crate::mail::send(
+        ctx.platform,
+        Mail {
+            to: email.to_owned(),
+            subject,
+            body: fill(&template, &values),
+        },
+    )
+    .await
+}
+
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{{ {name} }}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_fill_their_placeholders() {
+        assert_eq!(
+            fill(
+                "Hi {{ name }}, {{ code }}!",
+                &[("name", "Ann"), ("code", "abc123")]
+            ),
+            "Hi Ann, abc123!"
+        );
+    }
 }

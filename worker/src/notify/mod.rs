@@ -4,6 +4,8 @@
 //! `site.yaml` (`notifications:`), a partner theirs in My Profile or by the signed link in
 //! every such e-mail.
 //!
+//! Approved applicants are welcomed once their partner file is deployed.
+//!
 //! Scheduled work runs from the worker's cron trigger ([`FREQUENT_CRON`], [`DAILY_CRON`]) and
 //! from a timer in `serve`. What was told is remembered by the ledger's rowid (a cursor per
 //! kind), moved on only after the mails went out: a crash in between sends again rather than
@@ -15,8 +17,8 @@ mod partners;
 
 use serde::Deserialize;
 
-pub use applications::application_received;
-use applications::tell_owners_of_applications;
+pub use applications::{application_received, tell_applicant};
+use applications::{tell_owners_of_applications, welcome_live_applicants};
 use partners::{Kind, tell_partners};
 pub use partners::{kind_words, partner_switches, set_partner_switches};
 
@@ -108,6 +110,8 @@ pub struct Sent {
     pub application_digests: usize,
     pub commission_digests: usize,
     pub payout_notes: usize,
+    /// Approved applicants welcomed because their portal went live.
+    pub welcomes: usize,
 }
 
 /// The scheduled work.
@@ -117,6 +121,7 @@ pub async fn scheduled<P: Platform>(ctx: &Ctx<'_, P>, run: Run) -> Result<Sent, 
     if switches.new_applications && tell_owners_of_applications(ctx, None).await? > 0 {
         sent.application_digests = 1;
     }
+    sent.welcomes = welcome_live_applicants(ctx).await?;
     sent.payout_notes = tell_partners(ctx, Kind::Payouts, switches.payouts).await?;
     if run == Run::Daily {
         sent.commission_digests =

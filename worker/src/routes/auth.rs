@@ -96,11 +96,15 @@ pub async fn login<P: Platform>(
                     .is_none()
                 && let Some(status) =
                     super::join::application_status(ctx, code.as_str(), password).await?
-                && status != "rejected"
+                && let Some(notice) = match status.as_str() {
+                    "pending" => Some(Notice::Pending),
+                    "approved" => Some(Notice::Preparing),
+                    _ => None,
+                }
             {
-                // An applicant with the right password: pending, or approved but not yet deployed.
+                // An applicant with the right password: pending, or approved and not deployed.
                 attempts.succeeded(ctx.platform).await?;
-                return page(StatusCode::FORBIDDEN, Notice::Pending).await;
+                return page(StatusCode::FORBIDDEN, notice).await;
             }
             page(StatusCode::UNAUTHORIZED, Notice::Failed).await
         }

@@ -52,6 +52,8 @@ pub enum Notice {
     Invalid,
     FormExpired,
     Pending,
+    /// Approved, and the partner's file not deployed yet.
+    Preparing,
     OwnerFailed,
     OwnerLinkExpired,
     Unsubscribed,
@@ -141,6 +143,10 @@ impl Notice {
             ),
             Notice::Pending => (
                 "Your application is being reviewed. We will e-mail you as soon as it is approved.",
+                false,
+            ),
+            Notice::Preparing => (
+                "Your application is approved: your portal is being prepared. We will e-mail you as soon as it is ready, usually within minutes.",
                 false,
             ),
         }

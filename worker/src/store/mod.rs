@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 
 pub mod accounts;
+pub mod applications;
 mod limits;
 pub mod payouts;
 pub use accounts::{Account, AccountAuth, owner_audit};

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod console;
+mod console_commits;
 mod csv;
 mod hardening;
 mod ledger;
@@ -174,12 +175,20 @@ pub const ALL: &[(&str, Scenario)] = &[
         ledger::lifecycle,
     ),
     (
-        "a new application e-mails the owner; a viewer cannot decide; an admin's approval becomes a partner",
+        "a new application e-mails the owner; a viewer cannot decide; an admin's approval is committed and logged",
         console::a_viewer_cannot_decide_applications,
     ),
     (
         "apply at /join, pending sign-in, approve through git, sign in",
         signup::apply_and_approve_through_git,
+    ),
+    (
+        "an admin approves in one click: one commit of the partner's file to git, by her; live after the deploy, welcomed then",
+        console_commits::approve_in_one_click,
+    ),
+    (
+        "a console commit on a moved branch is made again on the new head, or reported with both versions",
+        console_commits::a_moved_branch_is_retried_or_reported,
     ),
     (
         "a rejected applicant cannot sign in; a closed sign-up refuses",

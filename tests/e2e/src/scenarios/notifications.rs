@@ -9,10 +9,10 @@ use super::{abc123, iso, now};
 use crate::{Outcome, World, ensure};
 
 const DAILY: &str = "0+8+*+*+*";
-const FREQUENT: &str = "*/15+*+*+*+*";
+pub(super) const FREQUENT: &str = "*/15+*+*+*+*";
 
 /// Runs the scheduled work for `cron` as the platform's trigger does.
-fn run(world: &World, cron: &str) -> Outcome {
+pub(super) fn run(world: &World, cron: &str) -> Outcome {
     let mut client = world.client();
     let reply = if world.reseed.is_some() {
         // workerd: wrangler dev --test-scheduled calls the worker's `scheduled` handler.

@@ -70,7 +70,7 @@ pub(super) fn cli(world: &World, args: &[&str]) -> Result<String, String> {
     Ok(text)
 }
 
-fn last_mail_to(world: &World, to: &str) -> Result<String, String> {
+pub(super) fn last_mail_to(world: &World, to: &str) -> Result<String, String> {
     let rows = world.db.query(&format!(
         "SELECT body FROM outbox WHERE recipient = '{to}' ORDER BY id DESC LIMIT 1"
     ))?;
@@ -226,11 +226,24 @@ pub fn apply_and_approve_through_git(world: &World) -> Outcome {
         "check accepts the new partner: {}",
         String::from_utf8_lossy(&check.stderr)
     );
+    // Approved, not deployed yet: sign-in says the portal is being prepared, and the welcome
+    // waits for it.
+    let preparing = world.client().sign_in("nia001", PASSWORD, false)?;
     ensure!(
-        last_mail_to(world, "nia@newblog.example")?.contains("application is approved"),
-        "the approval e-mail"
+        preparing.status == 403 && preparing.body.contains("portal is being prepared"),
+        "approved, before the deploy: {}",
+        preparing.status
+    );
+    ensure!(
+        !last_mail_to(world, "nia@newblog.example")?.contains("application is approved"),
+        "the welcome went out before the portal was live"
     );
     world.content_changed()?;
+    super::notifications::run(world, super::notifications::FREQUENT)?;
+    ensure!(
+        last_mail_to(world, "nia@newblog.example")?.contains("application is approved"),
+        "the welcome e-mail once the portal is live"
+    );
     // Once deployed, the password chosen at sign-up works and the portal is theirs.
     let mut partner = world.client();
     let reply = partner.sign_in("nia001", PASSWORD, false)?;

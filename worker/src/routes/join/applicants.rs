@@ -2,32 +2,12 @@
 //! sign-up settings, partner codes (made up or taken), and an application's state.
 
 use pc_core::password::PasswordHash;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::platform::{Platform, PlatformError, Statement};
 use crate::routes::Ctx;
 
-/// `config:signup`, written by the generator from site.yaml.
-#[derive(Debug, Deserialize)]
-pub struct SignupConfig {
-    pub open: bool,
-    pub programs: Vec<String>,
-    pub required: Vec<String>,
-    pub portal_name: String,
-    pub approval_email: String,
-    pub rejection_email: String,
-}
-
-pub async fn signup_config<P: Platform>(
-    ctx: &Ctx<'_, P>,
-) -> Result<Option<SignupConfig>, PlatformError> {
-    Ok(ctx
-        .platform
-        .kv_get("config:signup")
-        .await?
-        .and_then(|v| serde_json::from_str(&v).ok()))
-}
+pub use crate::store::applications::{SignupConfig, signup_config};
 
 /// A partner code that is easy to read and type: three letters and three digits, without
 /// look-alikes (like the seed's `abc123`).

@@ -204,7 +204,7 @@ pub async fn apply<P: Platform>(
             .await;
         }
     }
-    let Some(config) = signup_config(ctx).await?.filter(|c| c.open) else {
+    let Some(config) = signup_config(ctx.platform).await?.filter(|c| c.open) else {
         return refuse(
             StatusCode::FORBIDDEN,
             "Applications are closed at the moment.",

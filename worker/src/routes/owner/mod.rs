@@ -57,6 +57,29 @@ impl Access {
             Access::Owner(o) => &o.email,
         }
     }
+
+    /// The author of a commit the console makes for this owner (a script with the owner
+    /// token commits as the portal).
+    pub fn author(&self) -> crate::git::Author {
+        match self {
+            Access::Token => crate::git::Author {
+                name: "Partner Center".into(),
+                email: "owner-token@partner-center.invalid".into(),
+            },
+            Access::Owner(o) => crate::git::Author {
+                name: o.name.clone(),
+                email: o.email.clone(),
+            },
+        }
+    }
+
+    /// How a commit message names them: "Olivia Brightloom via the console".
+    pub fn via(&self) -> String {
+        match self {
+            Access::Token => "the owner token".into(),
+            Access::Owner(o) => format!("{} via the console", o.name),
+        }
+    }
 }
 
 /// What a request needs.

@@ -1,0 +1,182 @@
+//! The console commits the owner's decisions to git (here a fake of GitHub's API): an admin
+//! approves an application with one click; the fake received one commit adding the partner's
+//! file, by the owner, on the branch's head; that file passes `check`, and once it is built and
+//! deployed the applicant signs in and is welcomed (before, sign-in says the portal is being
+//! prepared). A viewer cannot decide. When the branch moves meanwhile, the commit is made again
+//! on the new head; when the same file changed, nothing is committed and both versions are shown.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::notifications::{FREQUENT, run};
+use super::owner::{ADMIN, VIEWER, json, owner};
+use super::signup::{PASSWORD, apply_as, last_mail_to};
+use crate::{Outcome, World, ensure};
+
+fn approve(world: &World, as_owner: &str, code: &str) -> Result<(u16, Value), String> {
+    let mut console = owner(world, as_owner)?;
+    let reply = console.post_json(&format!("/api/v1/owner/applications/{code}/approve"), b"{}")?;
+    Ok((reply.status, json(&reply.body)?))
+}
+
+fn applied(world: &World, code: &str, email: &str, name: &str) -> Outcome {
+    let reply = apply_as(world, &mut world.client(), code, email, name)?;
+    ensure!(reply.status == 200, "apply as {code}: {}", reply.status);
+    Ok(())
+}
+
+pub fn approve_in_one_click(world: &World) -> Outcome {
+    let Some(git) = &world.git else {
+        return Err("run with --git-port: the fake git host".into());
+    };
+    applied(world, "nora01", "nora@norabakes.example", "Nora Baker")?;
+
+    // A viewer cannot decide.
+    let (status, _) = approve(world, VIEWER, "nora01")?;
+    ensure!(status == 403, "a viewer's approval: {status}");
+
+    // The admin's click: one commit adding the partner's file, by her, on the head.
+    let before = git.head();
+    let (status, answer) = approve(world, ADMIN, "nora01")?;
+    ensure!(
+        status == 200,
+        "approve: {status} {answer}; the fake refused {:?}",
+        git.refusals()
+    );
+    let commits = git.commits_after(&before);
+    ensure!(commits.len() == 1, "one commit: {commits:?}");
+    let commit = &commits[0];
+    ensure!(
+        commit.parent.as_deref() == Some(before.as_str())
+            && commit
+                .message
+                .starts_with("Approve partner nora01 (by Olivia Brightloom via the console)")
+            && commit.author == ("Olivia Brightloom".to_owned(), ADMIN.to_owned()),
+        "the commit: {commit:?}"
+    );
+    ensure!(
+        answer["commit"]["sha"] == commit.sha.as_str()
+            && answer["commit"]["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&commit.sha)),
+        "the answer names the commit: {answer}"
+    );
+    let files = git.changed_in(commit);
+    let yaml = files.get("content/partners/nora01.yaml").ok_or(format!(
+        "the commit adds content/partners/nora01.yaml: {:?}",
+        files.keys()
+    ))?;
+    ensure!(
+        files.len() == 1,
+        "only the partner's file: {:?}",
+        files.keys()
+    );
+
+    // Before the deploy: approved, being prepared, not welcomed.
+    let early = world.client().sign_in("nora01", PASSWORD, false)?;
+    ensure!(
+        early.status == 403 && early.body.contains("portal is being prepared"),
+        "sign-in before the deploy: {}",
+        early.status
+    );
+    run(world, FREQUENT)?;
+    ensure!(
+        !last_mail_to(world, "nora@norabakes.example")?.contains("application is approved"),
+        "welcomed before the portal was live"
+    );
+
+    // The committed file is valid content; built and deployed, the partner signs in.
+    let path = world.content.join("partners/nora01.yaml");
+    std::fs::write(&path, yaml).map_err(|e| format!("{}: {e}", path.display()))?;
+    let check = Command::new(&world.cli)
+        .arg("check")
+        .arg("--content")
+        .arg(&world.content)
+        .output()
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        check.status.success(),
+        "check refuses the committed file: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    world.content_changed()?;
+    run(world, FREQUENT)?;
+    ensure!(
+        last_mail_to(world, "nora@norabakes.example")?.contains("application is approved"),
+        "the welcome once the portal is live"
+    );
+    let mut partner = world.client();
+    let signed = partner.sign_in("nora01", PASSWORD, false)?;
+    ensure!(
+        signed.status == 303,
+        "sign-in after the deploy: {}",
+        signed.status
+    );
+    ensure!(
+        partner
+            .get("/portal/")?
+            .body
+            .contains("Welcome back, Nora!"),
+        "nora01's portal"
+    );
+    Ok(())
+}
+
+pub fn a_moved_branch_is_retried_or_reported(world: &World) -> Outcome {
+    let Some(git) = &world.git else {
+        return Err("run with --git-port: the fake git host".into());
+    };
+    // Someone pushes another file meanwhile: the commit is made again on the new head.
+    applied(world, "odo001", "odo@odoroasts.example", "Odo Roaster")?;
+    git.push_before_next_update("content/links/elsewhere.yaml", "slug: elsewhere\n");
+    let before = git.head();
+    let (status, answer) = approve(world, ADMIN, "odo001")?;
+    ensure!(
+        status == 200,
+        "approve on a moved branch: {status} {answer}"
+    );
+    let commits = git.commits_after(&before);
+    ensure!(
+        commits.len() == 2
+            && commits[0].message == "Someone else's change"
+            && commits[1].parent.as_deref() == Some(commits[0].sha.as_str())
+            && git
+                .changed_in(&commits[1])
+                .contains_key("content/partners/odo001.yaml"),
+        "retried on the new head: {commits:?}"
+    );
+
+    // Someone adds the same file with other contents: nothing committed, both versions shown,
+    // and the application is still pending.
+    applied(world, "pia001", "pia@piapours.example", "Pia Pourover")?;
+    git.push_before_next_update(
+        "content/partners/pia001.yaml",
+        "code: \"pia001\"\nname: Someone else's Pia\n",
+    );
+    let before = git.head();
+    let (status, answer) = approve(world, ADMIN, "pia001")?;
+    ensure!(
+        status == 409
+            && answer["theirs"]
+                .as_str()
+                .is_some_and(|t| t.contains("Someone else's Pia"))
+            && answer["ours"]
+                .as_str()
+                .is_some_and(|o| o.contains("Pia Pourover")),
+        "a conflict shows both versions: {status} {answer}"
+    );
+    ensure!(
+        git.commits_after(&before).len() == 1,
+        "only the other push is on the branch"
+    );
+    let mut console = owner(world, ADMIN)?;
+    let pending = json(&console.get("/api/v1/owner/applications")?.body)?;
+    ensure!(
+        pending["applications"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["code"] == "pia001")),
+        "pia001 is still pending: {pending}"
+    );
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! Partner applications: the pending ones, a decision, and the approved applicants waiting for
+//! their welcome until their partner file is live.
+
+use pc_core::application::Application;
+use serde::Deserialize;
+
+use super::{owner_audit, parse};
+use crate::platform::{Platform, PlatformError, SqlValue, Statement};
+
+/// An application as stored (programs as a JSON list), with the chosen password's hash.
+#[derive(Debug, Deserialize)]
+struct Row {
+    code: String,
+    name: String,
+    email: String,
+    company: Option<String>,
+    website: Option<String>,
+    phone: Option<String>,
+    promotion: Option<String>,
+    programs: String,
+    created_at: i64,
+    password_hash: String,
+}
+
+impl Row {
+    fn application(self) -> (Application, String) {
+        let some = |v: Option<String>| v.filter(|v| !v.is_empty());
+        (
+            Application {
+                programs: serde_json::from_str(&self.programs).unwrap_or_default(),
+                code: self.code,
+                name: self.name,
+                email: self.email,
+                company: some(self.company),
+                website: some(self.website),
+                phone: some(self.phone),
+                promotion: some(self.promotion),
+                created_at: self.created_at,
+            },
+            self.password_hash,
+        )
+    }
+}
+
+/// The pending application with `code`, and its password hash.
+pub async fn pending(
+    platform: &impl Platform,
+    code: &str,
+) -> Result<Option<(Application, String)>, PlatformError> {
+    let rows = platform
+        .query(Statement::new(
+            "SELECT code, name, email, company, website, phone, promotion, programs, created_at, password_hash \
+             FROM applications WHERE code = ? AND status = 'pending'",
+            vec![code.into()],
+        ))
+        .await?;
+    rows.into_iter()
+        .next()
+        .map(|row| parse::<Row>(row).map(Row::application))
+        .transpose()
+}
+
+/// Every pending application, oldest first.
+pub async fn all_pending(platform: &impl Platform) -> Result<Vec<Application>, PlatformError> {
+    let rows = platform
+        .query(Statement::new(
+            "SELECT code, name, email, company, website, phone, promotion, programs, created_at, password_hash \
+             FROM applications WHERE status = 'pending' ORDER BY created_at",
+            vec![],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|row| parse::<Row>(row).map(|r| r.application().0))
+        .collect()
+}
+
+/// An approval recorded with its commit, in the activity log.
+#[derive(Debug, Clone, Copy)]
+pub struct Approval<'a> {
+    pub code: &'a str,
+    pub by: &'a str,
+    pub password_hash: &'a str,
+    pub commit_sha: Option<&'a str>,
+    pub commit_url: Option<&'a str>,
+    pub now: i64,
+}
+
+/// The statements of an approval: the application approved (if still pending), the chosen
+/// password moved to the partner's credentials, the line in the activity log.
+pub fn approve(approval: Approval<'_>) -> Vec<Statement> {
+    let text = |v: Option<&str>| v.map_or(SqlValue::Null, Into::into);
+    vec![
+        Statement::new(
+            "UPDATE applications SET status = 'approved', decided_at = ?, decided_by = ?, commit_sha = ?, commit_url = ? \
+             WHERE code = ? AND status = 'pending'",
+            vec![
+                approval.now.into(),
+                approval.by.into(),
+                text(approval.commit_sha),
+                text(approval.commit_url),
+                approval.code.into(),
+            ],
+        ),
+        Statement::new(
+            "INSERT INTO credentials (partner, password_hash, session_version, updated_at) VALUES (?, ?, 0, ?) \
+             ON CONFLICT (partner) DO UPDATE SET password_hash = excluded.password_hash, session_version = credentials.session_version + 1",
+            vec![
+                approval.code.into(),
+                approval.password_hash.into(),
+                approval.now.into(),
+            ],
+        ),
+        owner_audit(
+            approval.by,
+            "approved the application of",
+            Some(approval.code),
+            approval.now,
+        ),
+    ]
+}
+
+/// The statements of a rejection with the reason the applicant reads.
+pub fn reject(code: &str, by: &str, reason: &str, now: i64) -> Vec<Statement> {
+    vec![
+        Statement::new(
+            "UPDATE applications SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ?, welcomed_at = ? \
+             WHERE code = ? AND status = 'pending'",
+            vec![
+                reason.into(),
+                now.into(),
+                by.into(),
+                now.into(),
+                code.into(),
+            ],
+        ),
+        owner_audit(by, "rejected the application of", Some(code), now),
+    ]
+}
+
+/// An approved applicant whose partner file is live and who was not welcomed yet.
+#[derive(Debug, Deserialize)]
+pub struct Welcome {
+    pub code: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// Approved applicants whose partner is in the deployed content, not yet welcomed.
+pub async fn live_unwelcomed(platform: &impl Platform) -> Result<Vec<Welcome>, PlatformError> {
+    let rows = platform
+        .query(Statement::new(
+            "SELECT a.code AS code, a.name AS name, a.email AS email FROM applications a \
+             JOIN partners p ON p.code = a.code \
+             WHERE a.status = 'approved' AND a.welcomed_at IS NULL ORDER BY a.decided_at LIMIT 200",
+            vec![],
+        ))
+        .await?;
+    rows.into_iter().map(parse).collect()
+}
+
+pub fn welcomed(code: &str, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE applications SET welcomed_at = ? WHERE code = ? AND welcomed_at IS NULL",
+        vec![now.into(), code.into()],
+    )
+}
+
+/// An approval of the last 30 days and whether the partner is live yet.
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct Approved {
+    pub code: String,
+    pub name: String,
+    pub decided_at: i64,
+    pub decided_by: Option<String>,
+    pub commit_sha: Option<String>,
+    pub commit_url: Option<String>,
+    /// 1 once the partner is in the deployed content.
+    pub live: i64,
+}
+
+pub async fn recent_approvals(
+    platform: &impl Platform,
+    since: i64,
+) -> Result<Vec<Approved>, PlatformError> {
+    let rows = platform
+        .query(Statement::new(
+            "SELECT a.code AS code, a.name AS name, a.decided_at AS decided_at, a.decided_by AS decided_by, \
+             a.commit_sha AS commit_sha, a.commit_url AS commit_url, \
+             EXISTS (SELECT 1 FROM partners p WHERE p.code = a.code) AS live \
+             FROM applications a WHERE a.status = 'approved' AND a.decided_at >= ? ORDER BY a.decided_at DESC LIMIT 50",
+            vec![since.into()],
+        ))
+        .await?;
+    rows.into_iter().map(parse).collect()
+}
+
+/// `config:signup`, written by the generator from site.yaml.
+#[derive(Debug, Deserialize)]
+pub struct SignupConfig {
+    pub open: bool,
+    pub programs: Vec<String>,
+    pub required: Vec<String>,
+    pub portal_name: String,
+    pub approval_email: String,
+    pub rejection_email: String,
+}
+
+pub async fn signup_config(
+    platform: &impl Platform,
+) -> Result<Option<SignupConfig>, PlatformError> {
+    Ok(platform
+        .kv_get("config:signup")
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok()))
+}
