@@ -43,8 +43,9 @@ fn quoted(text: &str) -> String {
 /// The partner file: the fields a partner has, the rest as comments.
 pub fn partner_yaml(app: &Application) -> String {
     let mut out = format!(
-        "# Approved from an application (partner-center applications approve {}).\n",
-        one_line(&app.code)
+        "# {}: approved from the partner application of {}.\n",
+        one_line(&app.code),
+        one_line(&app.name)
     );
     if let Some(website) = &app.website {
         let _ = writeln!(out, "# Website: {}", one_line(website));

@@ -11,6 +11,7 @@
 // OWNER_LINK (the demo admin's set-password link)
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -565,7 +566,47 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     assert(p.url().startsWith(`${demo}/owner/as/xyz789/`), `links stay in view-as: ${p.url()}`);
     await both("view as partner", "owner-view-as");
 
-    for (const [place, name] of [["applications", "owner-applications"], ["payouts", "owner-payouts"], ["activity", "owner-activity"]]) {
+    // An application arrives; Olivia approves it with one click: committed to the demo's own
+    // repository, live after serve's rebuild.
+    const applicant = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const join = await applicant.newPage();
+    await join.goto(`${demo}/join/`);
+    const served = Date.now();
+    await join.getByLabel("Your name").fill("Nora Baker");
+    await join.getByLabel("E-mail").fill("nora@norabakes.example");
+    await join.getByLabel("Website").fill("https://norabakes.example/");
+    await join.getByLabel("How will you promote us?").fill("A baking blog with a weekly coffee column");
+    await join.getByLabel("Partner code you would like (optional)").fill("norabakes");
+    await join.getByLabel("Choose a password").fill("nora-bakes-password-1");
+    await join.getByLabel("Repeat the password").fill("nora-bakes-password-1");
+    await join.getByLabel("I accept the partner terms").check();
+    await join.waitForTimeout(Math.max(0, 3300 - (Date.now() - served)));
+    await join.getByRole("button", { name: "Apply" }).click();
+    await join.getByText("Your partner code will be norabakes").waitFor();
+    await applicant.close();
+    await p.goto(`${demo}/owner/applications/`);
+    const card = p.locator('[data-application="norabakes"]');
+    await card.waitFor();
+    await both("owner applications", "owner-applications");
+    await card.getByRole("button", { name: "Approve" }).click();
+    const committed = card.locator("[data-committed]");
+    await committed.waitFor();
+    assert(/committed to your repository/.test(await committed.innerText()), `the approval says it is committed: ${await committed.innerText()}`);
+    const commitLine = execFileSync("git", ["-C", process.env.DEMO_CONTENT, "log", "-1", "--format=%an|%s"]).toString().trim();
+    assert(commitLine === "Olivia Brightloom|Approve partner norabakes (by Olivia Brightloom via the console)", `the commit: ${commitLine}`);
+    await p.goto(`${demo}/owner/applications/`);
+    await p.locator("[data-approved] tbody tr").first().waitFor();
+    for (let i = 0; i < 100 && !/Live/.test(await p.locator("[data-approved] tbody").innerText()); i++) {
+      await p.waitForTimeout(300);
+      await p.reload();
+      await p.locator("[data-approved] tbody tr").first().waitFor();
+    }
+    assert(/norabakes[\s\S]*Live/.test(await p.locator("[data-approved] tbody").innerText()), "live after serve's rebuild");
+    await both("owner applications after approving", "owner-approved");
+    const words = await p.locator("main").innerText();
+    assert(!/git (add|commit|push)|partner-center |terminal/.test(words), `no terminal step in the console's words: ${words.slice(0, 300)}`);
+
+    for (const [place, name] of [["payouts", "owner-payouts"], ["activity", "owner-activity"]]) {
       await p.goto(`${demo}/owner/${place}/`);
       await p.waitForLoadState("networkidle");
       await both(`owner ${place}`, name);

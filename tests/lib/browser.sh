@@ -16,10 +16,15 @@ port=$(free_port)
 log="$state/serve.log"
 setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" --port "$port" >"$log" 2>&1 &
 pgid=$!
-# 2. The demo as a newcomer's first `serve` shows it, with eight weeks of sample history.
+# 2. The demo as a newcomer's first `serve` shows it, with eight weeks of sample history, its
+#    content in a git repository of its own (the console commits the owner's decisions there).
 demo_port=$(free_port)
 demo_log="$state/demo.log"
-setsid "$BIN_DIR"/partner-center serve --content content --state "$state/demo-state" --port "$demo_port" >"$demo_log" 2>&1 &
+cp -r content "$state/demo-content"
+git -C "$state/demo-content" init --quiet --initial-branch=main
+git -C "$state/demo-content" add .
+git -C "$state/demo-content" -c user.name=Owner -c user.email=owner@brightloom.example commit --quiet -m "The demo program"
+setsid "$BIN_DIR"/partner-center serve --content "$state/demo-content" --state "$state/demo-state" --port "$demo_port" >"$demo_log" 2>&1 &
 demo_pgid=$!
 trap 'stop_group "$pgid"; stop_group "$demo_pgid"; rm -rf "$state"' EXIT
 # Ready means "is running" printed (after the sample history is written), not just listening.
@@ -41,7 +46,7 @@ owner_link=$(sed -n 's/^ *olivia@brightloom.example *admin *//p' "$demo_log" | h
 events=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["EVENTS_SECRET"])' "$state/state/secrets.json")
 rm -rf tests/artifacts/screenshots
 BASE_URL="http://127.0.0.1:$port" PASSWORD="$password" EVENTS_SECRET="$events" ARTIFACTS=tests/artifacts/screenshots \
-  DEMO_BASE_URL="http://127.0.0.1:$demo_port" DEMO_PASSWORD="$demo_password" OWNER_LINK="$owner_link" \
+  DEMO_BASE_URL="http://127.0.0.1:$demo_port" DEMO_PASSWORD="$demo_password" OWNER_LINK="$owner_link" DEMO_CONTENT="$state/demo-content" \
   node tests/browser/portal.mjs || { echo "--- serve log"; tail -30 "$log"; echo "--- demo log"; tail -30 "$demo_log"; exit 1; }
 
 # The README's screenshots come from this run: UPDATE_SCREENSHOTS=1 tests/lib/browser.sh

@@ -257,3 +257,164 @@ fn sign_event_prints_a_header_the_worker_accepts() {
         .failure()
         .stderr(predicate::str::contains("not valid JSON"));
 }
+
+/// `POST path` with a JSON body over HTTP/1.0 and extra header lines; the whole response.
+fn post_json(port: u16, path: &str, headers: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\n{headers}\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn serve_commits_an_approval_to_the_content_repository_and_rebuilds() {
+    // The owner's content in a git repository of its own.
+    let tree = demo_copy();
+    let repo = tree.path();
+    git(repo, &["init", "--quiet", "--initial-branch=main"]);
+    git(repo, &["add", "content"]);
+    git(
+        repo,
+        &[
+            "-c",
+            "user.name=Owner",
+            "-c",
+            "user.email=owner@example.org",
+            "commit",
+            "--quiet",
+            "-m",
+            "The program",
+        ],
+    );
+    let port = free_port();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("partner-center"))
+        .current_dir(repo)
+        .args(["serve", "--no-demo-history", "--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Serve(child);
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("is running at") {
+            break;
+        }
+    }
+    // Keep reading what serve prints, so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+
+    // An application, as /join stores it.
+    let state = repo.join(".partner-center");
+    let secrets: serde_json::Value =
+        serde_json::from_str(&read(&state.join("secrets.json"))).unwrap();
+    let salt = [7u8; pc_core::password::SALT_LEN];
+    let hash = pc_core::password::PasswordHash {
+        iterations: 10_000,
+        salt: salt.to_vec(),
+        hash: pc_core::password::derive(b"gita-password-2026", &salt, 10_000).to_vec(),
+    };
+    let db = rusqlite::Connection::open(state.join("partner-center.sqlite")).unwrap();
+    db.execute(
+        "INSERT INTO applications (code, name, email, programs, password_hash, status, created_at) \
+         VALUES ('gita01', 'Gita Grinder', 'gita@grinds.example', '[\"coffee-club\"]', ?1, 'pending', 1)",
+        [hash.to_phc()],
+    )
+    .unwrap();
+
+    // Olivia approves in the console.
+    let keys =
+        pc_core::SigningKeys::new(secrets["SESSION_SECRET"].as_str().unwrap(), None).unwrap();
+    let now = pc_generator::serve::unix_now();
+    let session = pc_core::OwnerSession::new("olivia@brightloom.example", 0, now).sign(&keys);
+    let csrf = "c".repeat(64);
+    let answer = post_json(
+        port,
+        "/api/v1/owner/applications/gita01/approve",
+        &format!(
+            "origin: http://127.0.0.1:{port}\r\nx-csrf-token: {csrf}\r\n\
+             cookie: __Host-pc_owner={session}; __Host-pc_csrf={csrf}\r\n"
+        ),
+        "{}",
+    );
+    assert!(
+        answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"),
+        "{answer}"
+    );
+    // One commit in the owner's repository, by her, adding the partner's file.
+    let head = git(repo, &["log", "-1", "--format=%an <%ae>|%s"]);
+    assert_eq!(
+        head,
+        "Olivia Brightloom <olivia@brightloom.example>|Approve partner gita01 (by Olivia Brightloom via the console)"
+    );
+    assert_eq!(
+        git(repo, &["show", "--name-only", "--format=", "HEAD"]),
+        "content/partners/gita01.yaml"
+    );
+    assert!(
+        answer.contains(&git(repo, &["rev-parse", "HEAD"])),
+        "the answer names the commit"
+    );
+    // serve rebuilds: the partner signs in with the password chosen at sign-up.
+    let started = Instant::now();
+    loop {
+        let exists: i64 = db
+            .query_row(
+                "SELECT count(*) FROM partners WHERE code = 'gita01'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if exists == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no rebuild after the commit"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let form = "username=gita01&password=gita-password-2026&csrf=".to_owned() + &csrf;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "POST /login HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\norigin: http://127.0.0.1:{port}\r\n\
+         content-type: application/x-www-form-urlencoded\r\ncookie: __Host-pc_csrf={csrf}\r\n\
+         content-length: {}\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    assert!(
+        reply.contains(" 303 ") && reply.contains("location: /portal/"),
+        "{reply}"
+    );
+    drop(server);
+}

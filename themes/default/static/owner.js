@@ -32,9 +32,23 @@
       return r.json().then(function (body) { if (!r.ok) throw new Error(body.error || ("HTTP " + r.status)); if (body.currency) currency = body.currency; return body; });
     });
   }
+  // POSTs JSON; a refusal is an Error with the API's message and its whole answer (`.answer`).
   function postJSON(url, body) {
     return fetch(url, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json", "x-csrf-token": csrf() }, body: JSON.stringify(body || {}) })
-      .then(function (r) { return r.json().then(function (v) { if (!r.ok) throw new Error(v.error || ("HTTP " + r.status)); return v; }); });
+      .then(function (r) {
+        return r.json().then(function (v) {
+          if (!r.ok) { var e = new Error(v.error || ("HTTP " + r.status)); e.answer = v; throw e; }
+          return v;
+        });
+      });
+  }
+  // Where a commit the console made can be seen: its short id, linked when the host has a page.
+  function commitLink(commit) {
+    var short = (commit.sha || "").slice(0, 7);
+    if (!commit.url) return el("code", {}, short);
+    var a = el("a", { href: commit.url, rel: "noopener" });
+    a.appendChild(el("code", {}, short));
+    return a;
   }
   function stat(box, label, value, hint) {
     var c = el("div", { "class": "stat" });
@@ -201,16 +215,32 @@
             card.appendChild(form);
             var decide = function (action) {
               approve.disabled = reject.disabled = true;
+              out.textContent = "";
+              out.appendChild(el("p", { "class": "notice" }, action === "approve" ? "Committing " + a.code + "'s partner file…" : "Rejecting…"));
               postJSON("/api/v1/owner/applications/" + a.code + "/" + action, { reason: form.reason.value }).then(function (v) {
                 form.remove();
+                out.textContent = "";
                 if (v.status === "approved") {
-                  out.appendChild(el("p", { "class": "notice" }, "Approved. Commit this file as " + v.file + ", then deploy:"));
-                  out.appendChild(el("pre", { "class": "code", "data-yaml": "" }, v.yaml));
-                  out.appendChild(el("pre", { "class": "code" }, v.command));
+                  var p = el("p", { "class": "notice", "data-committed": "" });
+                  p.appendChild(document.createTextNode(v.commit && v.commit.already ? "Approved: their file was already in your repository (" : "Approved and committed to your repository ("));
+                  if (v.commit) p.appendChild(commitLink(v.commit));
+                  p.appendChild(document.createTextNode("). Their portal opens with the next deploy; they get their welcome e-mail then."));
+                  out.appendChild(p);
                 } else {
                   out.appendChild(el("p", { "class": "notice" }, "Rejected; the applicant was e-mailed."));
                 }
-              }).catch(function (e) { approve.disabled = reject.disabled = false; fail(e.message); });
+              }).catch(function (e) {
+                approve.disabled = reject.disabled = false;
+                out.textContent = "";
+                var conflict = e.answer && e.answer.theirs !== undefined;
+                out.appendChild(el("p", { "class": "notice error", role: "alert" }, e.message));
+                if (conflict) {
+                  out.appendChild(el("p", {}, "In your repository now:"));
+                  out.appendChild(el("pre", { "class": "code" }, e.answer.theirs));
+                  out.appendChild(el("p", {}, "From this application:"));
+                  out.appendChild(el("pre", { "class": "code" }, e.answer.ours));
+                }
+              });
             };
             approve.addEventListener("click", function () { decide("approve"); });
             reject.addEventListener("click", function () { decide("reject"); });
@@ -220,6 +250,13 @@
           card.appendChild(out);
           box.appendChild(card);
         });
+        var recent = document.querySelector("[data-approved]");
+        recent.hidden = r.approved.length === 0;
+        r.approved.forEach(function (x) {
+          x.when = new Date(x.decided_at * 1000).toLocaleDateString();
+          x.state = x.live ? "Live" : "Waiting for the deploy";
+        });
+        fillTable(recent.querySelector("table"), [["code", "Partner"], ["name", "Name"], ["when", "Approved"], ["decided_by", "By"], ["commit", "Commit", null, function (x) { return x.commit_sha ? commitLink({ sha: x.commit_sha, url: x.commit_url }) : document.createTextNode("—"); }], ["state", "State"]], r.approved);
       }).catch(function (e) { fail(e.message); });
     },
     payouts: function () {
