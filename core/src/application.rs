@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::text::{needs_yaml_escape, one_line};
+use crate::text::{one_line, yaml_quoted};
 
 /// What an applicant gave.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -20,26 +20,6 @@ pub struct Application {
     pub created_at: i64,
 }
 
-/// A YAML double-quoted scalar: whatever the applicant typed stays one string. Every
-/// character YAML could read as anything but itself is escaped: quotes, backslashes, control
-/// characters, every YAML 1.1 line break (U+0085, U+2028, U+2029) and the byte-order mark.
-fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if needs_yaml_escape(c) => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// The partner file: the fields a partner has, the rest as comments.
 pub fn partner_yaml(app: &Application) -> String {
     let mut out = format!(
@@ -53,18 +33,18 @@ pub fn partner_yaml(app: &Application) -> String {
     if let Some(promotion) = &app.promotion {
         let _ = writeln!(out, "# How they promote: {}", one_line(promotion));
     }
-    let _ = writeln!(out, "code: {}", quoted(&app.code));
-    let _ = writeln!(out, "name: {}", quoted(&app.name));
+    let _ = writeln!(out, "code: {}", yaml_quoted(&app.code));
+    let _ = writeln!(out, "name: {}", yaml_quoted(&app.name));
     if let Some(company) = &app.company {
-        let _ = writeln!(out, "company: {}", quoted(company));
+        let _ = writeln!(out, "company: {}", yaml_quoted(company));
     }
-    let _ = writeln!(out, "email: {}", quoted(&app.email));
+    let _ = writeln!(out, "email: {}", yaml_quoted(&app.email));
     if let Some(phone) = &app.phone {
-        let _ = writeln!(out, "phone: {}", quoted(phone));
+        let _ = writeln!(out, "phone: {}", yaml_quoted(phone));
     }
     out.push_str("programs:\n");
     for program in &app.programs {
-        let _ = writeln!(out, "  - {}", quoted(program));
+        let _ = writeln!(out, "  - {}", yaml_quoted(program));
     }
     out
 }

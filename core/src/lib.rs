@@ -15,6 +15,7 @@ pub mod not_me;
 pub mod owner;
 pub mod page_bundle;
 pub mod password;
+pub mod payout_plan;
 pub mod percent;
 pub mod text;
 pub mod token;

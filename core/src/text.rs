@@ -1,6 +1,8 @@
 //! Text typed by people outside the business (applicants, partners) that the portal keeps as
 //! data, never as structure.
 
+use std::fmt::Write as _;
+
 /// Whether `c` breaks a line somewhere the text goes: a line feed or carriage return, and the
 /// breaks YAML 1.1 (libyaml, serde_yaml) and JavaScript also honour (U+0085 next line, U+2028
 /// line separator, U+2029 paragraph separator).
@@ -43,6 +45,26 @@ pub fn one_line(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A YAML double-quoted scalar: whatever was typed stays one string. Every
+/// character YAML could read as anything but itself is escaped: quotes, backslashes, control
+/// characters, every YAML 1.1 line break (U+0085, U+2028, U+2029) and the byte-order mark.
+pub fn yaml_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if needs_yaml_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]

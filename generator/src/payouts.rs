@@ -5,7 +5,6 @@
 //! portal has not recorded yet, and writes `content/payouts/<date>.yaml`. A payout in the
 //! content above what the partner can be paid is refused, with its file and line.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use pc_core::{Currency, Money};
@@ -44,103 +43,90 @@ pub struct PayableRow {
     pub payout_references: String,
 }
 
-/// A planned payout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Planned {
-    pub partner: String,
-    pub amount: Money,
-    pub method: String,
-    pub reference: String,
-    pub note: Option<String>,
-}
+pub use pc_core::payout_plan::Planned;
+use pc_core::payout_plan::{Payable, Waiting, candidates};
 
 /// What to pay: each partner's payable balance, less payouts in the content the portal has
-/// not recorded yet. Refuses any such payout that is more than the partner can be paid.
+/// not recorded yet (`core`'s rule, as the console's). Refuses any such payout that is more than
+/// the partner can be paid.
 pub fn plan(
     rows: &[PayableRow],
     content: &crate::content::Content,
     date: time::Date,
 ) -> Result<Vec<Planned>, PayoutsError> {
-    let mut planned = Vec::new();
-    let mut refusals = Vec::new();
+    let mut payable = Vec::new();
+    let mut waiting = Vec::new();
     for row in rows {
         let currency = Currency::parse(&row.currency)
             .map_err(|e| PayoutsError::Refused(format!("{}: {e}", row.partner)))?;
-        let payable = Money::parse(&row.payable, currency)
-            .map_err(|e| PayoutsError::Refused(format!("{}: {e}", row.partner)))?;
-        let recorded: Vec<&str> = row.payout_references.split_whitespace().collect();
-        let waiting: Vec<_> = content
-            .payouts
-            .iter()
-            .filter(|p| {
-                p.partner.as_str() == row.partner && !recorded.contains(&p.reference.as_str())
-            })
-            .collect();
-        let waiting_sum: i64 = waiting.iter().map(|p| p.amount.minor()).sum();
-        if waiting_sum > payable.minor().max(0) {
-            for p in &waiting {
-                refusals.push(format!(
-                    "{}: payout {} of {} to {} is more than {}'s payable balance ({payable}{})",
-                    p.source,
-                    p.reference,
-                    p.amount,
-                    row.partner,
-                    row.partner,
-                    if waiting.len() > 1 {
-                        ", with the other payouts not yet deployed"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            continue;
-        }
-        let amount = payable.minor() - waiting_sum;
-        if amount <= 0 {
-            continue;
-        }
-        planned.push(Planned {
+        payable.push(Payable {
             partner: row.partner.clone(),
-            amount: Money::from_minor(amount, currency),
-            method: if row.payout_method.is_empty() {
-                "(fill in)".into()
-            } else {
-                row.payout_method.clone()
-            },
-            reference: format!("PO-{date}-{}", row.partner),
-            note: (row.status != "active").then(|| format!("{} is {}", row.name, row.status)),
+            name: row.name.clone(),
+            active: row.status == "active",
+            method: row.payout_method.clone(),
+            payable: Money::parse(&row.payable, currency)
+                .map_err(|e| PayoutsError::Refused(format!("{}: {e}", row.partner)))?,
+            pending_change: false,
         });
+        let recorded: Vec<&str> = row.payout_references.split_whitespace().collect();
+        waiting.extend(
+            content
+                .payouts
+                .iter()
+                .filter(|p| {
+                    p.partner.as_str() == row.partner && !recorded.contains(&p.reference.as_str())
+                })
+                .map(|p| Waiting {
+                    partner: row.partner.clone(),
+                    reference: p.reference.clone(),
+                    amount: p.amount,
+                    source: p.source.clone(),
+                }),
+        );
     }
-    if refusals.is_empty() {
-        Ok(planned)
-    } else {
-        Err(PayoutsError::Refused(format!(
+    let found = candidates(&payable, &waiting, None).map_err(|refusals| {
+        PayoutsError::Refused(format!(
             "{}\nA payout may not be more than the partner can be paid now: correct the amount (or deploy earlier payouts first), then plan again.",
             refusals.join("\n")
-        )))
-    }
+        ))
+    })?;
+    Ok(found
+        .into_iter()
+        .map(|c| Planned {
+            reference: format!("PO-{date}-{}", c.partner),
+            note: c
+                .flags
+                .contains(&pc_core::payout_plan::Flag::Inactive)
+                .then(|| format!("{} is {}", c.name, status_of(rows, &c.partner))),
+            method: if c.method.is_empty() {
+                "(fill in)".into()
+            } else {
+                c.method
+            },
+            partner: c.partner,
+            amount: c.amount,
+        })
+        .collect())
+}
+
+fn status_of<'a>(rows: &'a [PayableRow], partner: &str) -> &'a str {
+    rows.iter()
+        .find(|r| r.partner == partner)
+        .map_or("", |r| r.status.as_str())
 }
 
 /// The YAML of a payouts file.
 pub fn payouts_yaml(planned: &[Planned], date: time::Date) -> String {
-    let mut out = format!(
-        "# Payouts planned on {date} from the portal's payable balances (partner-center payouts plan).\n\
-         # Pay each partner, fill in methods where it says so, then commit.\npayouts:\n"
-    );
-    for p in planned {
-        if let Some(note) = &p.note {
-            let _ = writeln!(out, "  # {note}");
-        }
-        let _ = write!(
-            out,
-            "  - partner: {}\n    date: {date}\n    amount: {}\n    method: {}\n    reference: {}\n",
-            p.partner,
-            p.amount.decimal_string(),
-            serde_yaml::to_string(&p.method).unwrap_or_default().trim(),
-            p.reference
-        );
-    }
-    out
+    pc_core::payout_plan::payouts_yaml(
+        planned,
+        &date.to_string(),
+        &[
+            &format!(
+                "Payouts planned on {date} from the portal's payable balances (partner-center payouts plan)."
+            ),
+            "Pay each partner, fill in methods where it says so, then commit.",
+        ],
+    )
 }
 
 /// Fetches, plans and writes `content/payouts/<date>.yaml`.
