@@ -54,6 +54,8 @@ struct SiteConfig<'a> {
     /// What partners may choose as payout method, and how long a change waits.
     payout_methods: &'a [String],
     payout_cooling_off_hours: u32,
+    /// The least a payout run pays (minor units; 0: no minimum).
+    payout_minimum_minor: i64,
     click_param: &'a str,
     partner_param: &'a str,
     /// Which e-mails the portal sends (the owner's switches; partners have their own).
@@ -149,6 +151,7 @@ fn site_unit(content: &Content) -> Unit {
                 fallback_url: content.site.fallback_url.as_str(),
                 payout_methods: &content.site.payout_methods,
                 payout_cooling_off_hours: content.site.payout_cooling_off_hours,
+                payout_minimum_minor: content.site.payout_minimum.map_or(0, pc_core::Money::minor),
                 click_param: &content.site.link_params.click_id,
                 partner_param: &content.site.link_params.partner,
                 notifications: content.site.notifications,

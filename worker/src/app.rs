@@ -7,7 +7,7 @@ use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::accounts::{self, Kind};
 use crate::routes::owner::{
-    self, applications, console, overview, payout_guard, payouts, session, view_as,
+    self, applications, console, overview, payout_guard, payout_runs, payouts, session, view_as,
 };
 use crate::routes::{
     Ctx, auth, csrf_token, events, integrations, join, ledger, not_me, notifications, password,
@@ -247,6 +247,10 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             two_factor::api(ctx, req, &Account::Owner(owner.email), action).await
         }
         "/api/v1/owner/payable" if get => payouts::owner_payable(ctx, req).await,
+        "/api/v1/owner/payouts/plan" if get => payout_runs::get_plan(ctx, req).await,
+        p if post && p.starts_with("/api/v1/owner/payouts/runs/") => {
+            payout_runs::mark_paid(ctx, req, &p["/api/v1/owner/payouts/runs/".len()..]).await
+        }
         "/api/v1/owner/overview" if get => overview::overview(ctx, req).await,
         "/api/v1/owner/partners" if get => overview::partners(ctx, req).await,
         "/api/v1/owner/activity" if get => console::activity(ctx, req).await,

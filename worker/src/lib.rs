@@ -78,6 +78,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0015_console_commits.sql",
         include_str!("../migrations/0015_console_commits.sql"),
     ),
+    (
+        "0016_payout_runs.sql",
+        include_str!("../migrations/0016_payout_runs.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

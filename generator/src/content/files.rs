@@ -37,6 +37,9 @@ pub(super) struct SiteFile {
     /// Hours before a partner's new payout details apply to payouts (default 72).
     #[serde(default)]
     pub payout_cooling_off_hours: Option<u32>,
+    /// The least a payout run pays a partner (the console flags smaller balances).
+    #[serde(default)]
+    pub payout_minimum: Option<pc_core::Amount>,
     /// Which e-mails the portal sends (all on by default).
     #[serde(default)]
     pub notifications: Notifications,

@@ -304,6 +304,17 @@ impl Loader<'_> {
                 .hint("the time new payout details wait before they apply, in hours (default 72)"),
             );
         }
+        let payout_minimum = match raw.payout_minimum.map(|a| a.in_currency(raw.currency)) {
+            None => None,
+            Some(Ok(minimum)) => Some(minimum),
+            Some(Err(e)) => {
+                self.errors.push(
+                    file.error_at(file.find_key("payout_minimum"), e.to_string())
+                        .hint("the least a payout pays, in the program's currency: payout_minimum: 25.00"),
+                );
+                None
+            }
+        };
         if let Some(day) = raw.payout_day.filter(|d| !(1..=28).contains(d)) {
             self.errors.push(
                 file.error_at(
@@ -344,6 +355,7 @@ impl Loader<'_> {
                     .filter(|m| !m.is_empty())
                     .unwrap_or_else(|| vec!["PayPal".into(), "Bank transfer".into()]),
                 payout_cooling_off_hours: raw.payout_cooling_off_hours.unwrap_or(72),
+                payout_minimum,
                 notifications: raw.notifications,
                 require_two_factor: raw.require_two_factor,
                 signup,

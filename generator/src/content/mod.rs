@@ -71,6 +71,8 @@ pub struct Site {
     pub payout_methods: Vec<String>,
     /// Hours before new payout details apply (default 72).
     pub payout_cooling_off_hours: u32,
+    /// The least a payout run pays a partner, if the owner set one.
+    pub payout_minimum: Option<pc_core::Money>,
     /// Which e-mails the portal sends.
     pub notifications: Notifications,
     /// Whether every partner must use two-step sign-in.

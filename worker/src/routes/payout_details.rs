@@ -68,7 +68,7 @@ pub fn masked(details: &str) -> String {
 /// The payout details that apply at `now`, and when they last changed (`None`: as in
 /// content); the change still in its cooling-off period, if any (a newer change replaces older
 /// pending ones, a cancelled one never applies).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Effective {
     pub method: String,
     pub details: String,

@@ -8,6 +8,7 @@ use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 pub mod accounts;
 pub mod applications;
 mod limits;
+pub mod payout_runs;
 pub mod payouts;
 pub use accounts::{Account, AccountAuth, owner_audit};
 pub use limits::{Attempt, Limit, attempt};

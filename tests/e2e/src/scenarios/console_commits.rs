@@ -180,3 +180,171 @@ pub fn a_moved_branch_is_retried_or_reported(world: &World) -> Outcome {
     );
     Ok(())
 }
+
+/// Payable money for `partner` (a fixture: an adjustment payable since yesterday).
+fn credit(world: &World, partner: &str, minor: i64) -> Outcome {
+    let at = super::now() - 86_400;
+    world.db.execute(&format!(
+        "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, memo) \
+         VALUES ('adjustment:e2e-pay-{partner}-{at}', '{partner}', NULL, 'adjustment', {minor}, 'USD', {at}, {at}, 'e2e')"
+    ))
+}
+
+/// A partner's payable balance in cents, as the console's payable API says.
+fn payable_cents(world: &World, partner: &str) -> Result<i64, String> {
+    let mut console = owner(world, ADMIN)?;
+    let rows = json(&console.get("/api/v1/owner/payable")?.body)?;
+    let row = rows["rows"]
+        .as_array()
+        .and_then(|r| r.iter().find(|x| x["partner"] == partner))
+        .cloned()
+        .unwrap_or(Value::Null);
+    Ok(cents(&row["payable"]))
+}
+
+fn cents(v: &Value) -> i64 {
+    let text = v.as_str().unwrap_or("0");
+    let (whole, frac) = text.split_once('.').unwrap_or((text, "0"));
+    whole.parse::<i64>().unwrap_or(0) * 100 + format!("{frac:0<2}")[..2].parse::<i64>().unwrap_or(0)
+}
+
+pub fn mark_as_paid_commits_one_payout_file(world: &World) -> Outcome {
+    let Some(git) = &world.git else {
+        return Err("run with --git-port: the fake git host".into());
+    };
+    // Three partners with money to pay, one without a payout method, one whose new payout
+    // details are still waiting out their cooling-off period.
+    let now = super::now();
+    world.db.execute(&format!(
+        "UPDATE payout_changes SET cancelled_at = {now}, cancelled_by = 'e2e' \
+         WHERE effective_at > {now} AND cancelled_at IS NULL AND partner IN ('abc123', 'xyz789', 'mia456')"
+    ))?;
+    world.db.execute(&format!(
+        "INSERT INTO payout_changes (partner, method, details, requested_at, effective_at) \
+         VALUES ('cafe01', 'PayPal', 'new@cafe.example', {now}, {})",
+        now + 72 * 3600
+    ))?;
+    for (partner, minor) in [
+        ("abc123", 3_010),
+        ("xyz789", 6_340),
+        ("mia456", 4_110),
+        ("tess42", 4_500),
+        ("cafe01", 7_000),
+    ] {
+        credit(world, partner, minor)?;
+    }
+    let mut console = owner(world, ADMIN)?;
+    let plan = json(&console.get("/api/v1/owner/payouts/plan")?.body)?;
+    let candidate = |code: &str| {
+        plan["candidates"]
+            .as_array()
+            .and_then(|c| c.iter().find(|x| x["partner"] == code))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let flags = |code: &str| candidate(code)["flags"].to_string();
+    ensure!(
+        flags("tess42").contains("no_method") && candidate("tess42")["chosen"] == false,
+        "no payout method: flagged and left out: {}",
+        candidate("tess42")
+    );
+    ensure!(
+        flags("cafe01").contains("pending_change") && candidate("cafe01")["chosen"] == false,
+        "new details waiting: flagged and left out: {}",
+        candidate("cafe01")
+    );
+    let chosen = ["abc123", "mia456", "xyz789"];
+    for code in chosen {
+        ensure!(
+            candidate(code)["chosen"] == true,
+            "{code} is to be paid: {}",
+            candidate(code)
+        );
+    }
+    let before: Vec<i64> = chosen
+        .iter()
+        .map(|c| payable_cents(world, c))
+        .collect::<Result<_, _>>()?;
+    let amounts: Vec<i64> = chosen
+        .iter()
+        .map(|c| cents(&candidate(c)["amount"]))
+        .collect();
+    ensure!(
+        before == amounts,
+        "each is paid what is payable: {before:?} {amounts:?}"
+    );
+
+    // Mark as paid: one commit of one payouts file, exact amounts and references.
+    let run = plan["run"].as_str().unwrap_or_default().to_owned();
+    let head = git.head();
+    let body = serde_json::json!({ "partners": chosen }).to_string();
+    let marked = console.post_json(
+        &format!("/api/v1/owner/payouts/runs/{run}"),
+        body.as_bytes(),
+    )?;
+    let answer = json(&marked.body)?;
+    ensure!(
+        marked.status == 200,
+        "mark as paid: {} {answer}",
+        marked.status
+    );
+    let commits = git.commits_after(&head);
+    ensure!(commits.len() == 1, "one commit: {commits:?}");
+    let files = git.changed_in(&commits[0]);
+    let date = plan["date"].as_str().unwrap_or_default();
+    let path = format!("content/payouts/{date}-{run}.yaml");
+    let yaml = files
+        .get(&path)
+        .ok_or(format!("{path} in {:?}", files.keys()))?;
+    ensure!(
+        files.len() == 1,
+        "only the payouts file: {:?}",
+        files.keys()
+    );
+    for (code, minor) in chosen.iter().zip(&amounts) {
+        let amount = format!("amount: {}.{:02}", minor / 100, minor % 100);
+        ensure!(
+            yaml.contains(&format!("partner: {code}")) && yaml.contains(&amount),
+            "{code}'s payout of {amount} in the file:\n{yaml}"
+        );
+    }
+    ensure!(
+        !yaml.contains("tess42") && !yaml.contains("cafe01"),
+        "flagged partners left out:\n{yaml}"
+    );
+
+    // The same run again commits nothing.
+    let again = console.post_json(
+        &format!("/api/v1/owner/payouts/runs/{run}"),
+        body.as_bytes(),
+    )?;
+    ensure!(
+        again.status == 200
+            && json(&again.body)?["already"] == true
+            && git.commits_after(&head).len() == 1,
+        "a second click: {} {}",
+        again.status,
+        again.body
+    );
+
+    // Deployed: the payouts are in the ledgers, and the payable balances drop by exactly them.
+    let file = world.content.join(format!("payouts/{date}-{run}.yaml"));
+    std::fs::write(&file, yaml).map_err(|e| format!("{}: {e}", file.display()))?;
+    world.content_changed()?;
+    for (code, paid) in chosen.iter().zip(&amounts) {
+        let after = payable_cents(world, code)?;
+        let before = before[chosen.iter().position(|c| c == code).unwrap_or(0)];
+        ensure!(
+            after == before - paid,
+            "{code}: payable {before} − {paid} ≠ {after}"
+        );
+    }
+    let next = json(&console.get("/api/v1/owner/payouts/plan")?.body)?;
+    ensure!(
+        next["candidates"].as_array().is_some_and(|c| c
+            .iter()
+            .all(|x| !chosen.contains(&x["partner"].as_str().unwrap_or("")))),
+        "paid partners are not offered again: {next}"
+    );
+    Ok(())
+}

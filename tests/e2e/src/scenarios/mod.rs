@@ -191,6 +191,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         console_commits::a_moved_branch_is_retried_or_reported,
     ),
     (
+        "Mark as paid commits one payouts file for the partners chosen (flagged ones left out); once deployed their payable balances drop by exactly those amounts; a second click commits nothing",
+        console_commits::mark_as_paid_commits_one_payout_file,
+    ),
+    (
         "a rejected applicant cannot sign in; a closed sign-up refuses",
         signup::rejected_and_closed,
     ),

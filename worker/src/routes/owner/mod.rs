@@ -10,6 +10,7 @@ pub mod applications;
 pub mod console;
 pub mod overview;
 pub mod payout_guard;
+pub mod payout_runs;
 pub mod payouts;
 pub mod session;
 pub mod view_as;

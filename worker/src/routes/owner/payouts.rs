@@ -1,6 +1,7 @@
 //! Payouts, the owner's side: who is owed what and where to send it
 //! (`GET /api/v1/owner/payable`), as JSON, CSV, or the file a PayPal Payouts batch or a bank's
-//! transfer list takes. `partner-center payouts plan` records what was paid.
+//! transfer list takes. "Mark as paid" ([`super::payout_runs`]) or `partner-center payouts plan`
+//! records what was paid.
 
 use http::StatusCode;
 use pc_core::Currency;
@@ -45,50 +46,29 @@ pub async fn owner_payable<P: Platform>(
         }
     };
     let currency = currency(ctx).await?;
-    let balances = all_balances(ctx).await?;
-    let people = rows(
-        ctx,
-        "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status, \
-         p.payout_method AS method, p.payout_details AS details \
-         FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code",
-        vec![],
-    )
-    .await?;
     let mut found: Vec<(i64, String, Vec<Value>)> = Vec::new();
-    for (code, b, ids) in balances {
-        if b.payable == 0 && b.pending == 0 && b.owed_back == 0 {
-            continue;
-        }
-        // The payouts the ledger has (`payouts plan` leaves them out of a new plan).
-        let references: Vec<&str> = ids
-            .iter()
-            .filter_map(|id| id.strip_prefix("payout:"))
-            .collect();
-        let person = people.iter().find(|p| text(p, "code") == code);
-        let field = |k: &str| person.map(|p| text(p, k)).unwrap_or_default();
-        // Where to pay: the details that apply now (a partner's change waits out its
-        // cooling-off period), when they changed, and a change still waiting.
-        let pay = crate::routes::payout_details::effective(ctx, &code).await?;
-        let pending = pay.pending.as_ref().map_or_else(String::new, |change| {
+    for p in payable_partners(ctx).await? {
+        let b = &p.balance;
+        let pending = p.pay.pending.as_ref().map_or_else(String::new, |change| {
             format!("{} from {}", change.method, date_of(change.effective_at))
         });
         found.push((
             b.payable,
-            code.clone(),
+            p.code.clone(),
             vec![
-                code.into(),
-                field("name").into(),
-                field("email").into(),
-                field("status").into(),
-                pay.method.into(),
-                pay.details.into(),
-                pay.changed_at.map_or_else(String::new, date_of).into(),
+                p.code.into(),
+                p.name.into(),
+                p.email.into(),
+                p.status.into(),
+                p.pay.method.into(),
+                p.pay.details.into(),
+                p.pay.changed_at.map_or_else(String::new, date_of).into(),
                 pending.into(),
                 money(b.payable, currency).into(),
                 money(b.pending, currency).into(),
                 money(b.owed_back, currency).into(),
                 currency.code().into(),
-                references.join(" ").into(),
+                p.references.join(" ").into(),
             ],
         ));
     }
@@ -115,7 +95,18 @@ pub async fn owner_payable<P: Platform>(
     };
     let today = ctx.now - ctx.now.rem_euclid(86_400);
     if matches!(format, Format::PayPal | Format::Bank) {
-        return Ok(batch(&table, format, &date_of(today), currency));
+        // A payout run's file: its references, and only the partners chosen for it.
+        let q = query(req);
+        let run = field(&q, "run").filter(|r| r.len() <= 16);
+        let chosen: Option<Vec<&str>> = field(&q, "partners").map(|p| p.split(',').collect());
+        return Ok(batch(
+            &table,
+            format,
+            &date_of(today),
+            currency,
+            run,
+            chosen.as_deref(),
+        ));
     }
     let range = Range {
         from: today,
@@ -127,11 +118,68 @@ pub async fn owner_payable<P: Platform>(
     Ok(respond("payable", &range, currency, table))
 }
 
+/// A partner with money payable, pending or owed back: who, where to pay them, the ledger's
+/// balance and the payouts it has.
+pub(super) struct PartnerPayable {
+    pub code: String,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+    pub pay: crate::routes::payout_details::Effective,
+    pub balance: pc_core::ledger::Balance,
+    /// The references of the payouts the ledger has (`payouts plan` leaves them out of a plan).
+    pub references: Vec<String>,
+}
+
+/// Every partner with money payable, pending or owed back, by `core`'s statement.
+pub(super) async fn payable_partners<P: Platform>(
+    ctx: &Ctx<'_, P>,
+) -> Result<Vec<PartnerPayable>, PlatformError> {
+    let people = rows(
+        ctx,
+        "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status \
+         FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code",
+        vec![],
+    )
+    .await?;
+    let mut found = Vec::new();
+    for (code, balance, ids) in all_balances(ctx).await? {
+        if balance.payable == 0 && balance.pending == 0 && balance.owed_back == 0 {
+            continue;
+        }
+        let person = people.iter().find(|p| text(p, "code") == code);
+        let field = |k: &str| person.map(|p| text(p, k)).unwrap_or_default();
+        // Where to pay: the details that apply now (a partner's change waits out its
+        // cooling-off period), when they changed, and a change still waiting.
+        let pay = crate::routes::payout_details::effective(ctx, &code).await?;
+        found.push(PartnerPayable {
+            name: field("name"),
+            email: field("email"),
+            status: field("status"),
+            pay,
+            balance,
+            references: ids
+                .iter()
+                .filter_map(|id| id.strip_prefix("payout:").map(str::to_owned))
+                .collect(),
+            code,
+        });
+    }
+    Ok(found)
+}
+
 /// The payable partners paid by `format`'s method, as the file its batch takes: PayPal
 /// Payouts' upload (recipient, amount, currency, reference, note, wallet; no header) or a
 /// transfer list (name, account, amount, currency, reference). References are those
-/// `payouts plan` writes (`PO-<date>-<code>`).
-fn batch(table: &Table, format: Format, today: &str, currency: Currency) -> crate::Response {
+/// `payouts plan` writes (`PO-<date>-<code>`), or a console payout run's.
+fn batch(
+    table: &Table,
+    format: Format,
+    today: &str,
+    currency: Currency,
+    run: Option<&str>,
+    chosen: Option<&[&str]>,
+) -> crate::Response {
     let at = |name: &str| table.columns.iter().position(|c| *c == name).unwrap_or(0);
     let cell = |row: &[Value], name: &str| row[at(name)].as_str().unwrap_or("").to_owned();
     let paypal = format == Format::PayPal;
@@ -142,11 +190,17 @@ fn batch(table: &Table, format: Format, today: &str, currency: Currency) -> crat
     for row in &table.rows {
         let method = cell(row, "payout_method").to_lowercase();
         let payable = cell(row, "payable");
-        if payable.trim_start_matches(['0', '.']).is_empty() || method.contains("paypal") != paypal
+        let partner = cell(row, "partner");
+        if payable.trim_start_matches(['0', '.']).is_empty()
+            || method.contains("paypal") != paypal
+            || chosen.is_some_and(|c| !c.contains(&partner.as_str()))
         {
             continue;
         }
-        let reference = format!("PO-{today}-{}", cell(row, "partner"));
+        let reference = match run {
+            Some(run) => super::payout_runs::reference(today, &partner, run),
+            None => format!("PO-{today}-{partner}"),
+        };
         let record: Vec<String> = if paypal {
             let details = cell(row, "payout_details");
             let to = if details.contains('@') {
