@@ -3,6 +3,7 @@
 //! Everything here is plain data and arithmetic: no I/O, no clock (time is passed in), so the
 //! crate builds for native targets and for `wasm32-unknown-unknown` alike.
 
+pub mod adjustment;
 pub mod application;
 pub mod commission;
 pub mod csv_cell;

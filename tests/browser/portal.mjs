@@ -606,7 +606,24 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     const words = await p.locator("main").innerText();
     assert(!/git (add|commit|push)|partner-center |terminal/.test(words), `no terminal step in the console's words: ${words.slice(0, 300)}`);
 
-    for (const [place, name] of [["payouts", "owner-payouts"], ["activity", "owner-activity"]]) {
+    // Payouts: the run ticks who can be paid without a second look; Mark as paid commits it.
+    await p.goto(`${demo}/owner/payouts/`);
+    const run = p.locator("[data-run]");
+    await run.locator("[data-candidates] tbody tr").first().waitFor();
+    const ticked = await run.locator("input[name=partner]:checked").count();
+    assert(ticked > 0, "someone is ticked to be paid");
+    const paypal = await run.locator('[data-file="paypal"]').getAttribute("href");
+    assert(/run=[0-9a-f]{12}&partners=/.test(paypal), `the PayPal file is the run's: ${paypal}`);
+    await both("owner payouts", "owner-payouts");
+    await run.getByRole("button", { name: "Mark as paid" }).click();
+    const marked = run.locator("[data-marked]");
+    await marked.waitFor();
+    assert(/recorded in your repository/.test(await marked.innerText()), `marked: ${await marked.innerText()}`);
+    const paidCommit = execFileSync("git", ["-C", process.env.DEMO_CONTENT, "log", "-1", "--format=%an|%s"]).toString().trim();
+    assert(new RegExp(`^Olivia Brightloom\\|Record payouts to ${ticked} partners?, `).test(paidCommit), `the payouts commit: ${paidCommit}`);
+    await both("owner payouts after marking", "owner-paid");
+
+    for (const [place, name] of [["activity", "owner-activity"]]) {
       await p.goto(`${demo}/owner/${place}/`);
       await p.waitForLoadState("networkidle");
       await both(`owner ${place}`, name);

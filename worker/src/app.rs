@@ -7,7 +7,8 @@ use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::accounts::{self, Kind};
 use crate::routes::owner::{
-    self, applications, console, overview, payout_guard, payout_runs, payouts, session, view_as,
+    self, adjustments, applications, console, overview, payout_guard, payout_runs, payouts,
+    session, view_as,
 };
 use crate::routes::{
     Ctx, auth, csrf_token, events, integrations, join, ledger, not_me, notifications, password,
@@ -255,6 +256,13 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/owner/partners" if get => overview::partners(ctx, req).await,
         "/api/v1/owner/activity" if get => console::activity(ctx, req).await,
         "/api/v1/owner/scheduled" if post => owner::run_scheduled(ctx, req).await,
+        p if post && p.starts_with("/api/v1/owner/partners/") && p.ends_with("/adjustments") => {
+            let code = &p["/api/v1/owner/partners/".len()..p.len() - "/adjustments".len()];
+            match pc_core::PartnerCode::parse(code) {
+                Ok(code) => adjustments::add(ctx, req, code.as_str()).await,
+                Err(_) => Ok(json_error(StatusCode::NOT_FOUND, "no such partner")),
+            }
+        }
         p if post && p.starts_with("/api/v1/owner/partners/") => {
             payout_guard::partner_action(ctx, req, &p["/api/v1/owner/partners/".len()..]).await
         }

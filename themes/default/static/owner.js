@@ -110,6 +110,67 @@
   }
   function partnerLink(r) { return el("a", { href: "/owner/partners/" + encodeURIComponent(r.partner) + "/" }, r.partner); }
 
+  // Payouts: the run's candidates (ticked unless there is something to check first), the
+  // payment files for the ticked partners, and Mark as paid (admins), which commits the run.
+  function payoutRun() {
+    var box = document.querySelector("[data-run]");
+    getJSON("/api/v1/owner/payouts/plan").then(function (plan) {
+      document.querySelector("[data-run-empty]").hidden = plan.candidates.length > 0;
+      if (!plan.candidates.length) return;
+      box.hidden = false;
+      var admin = role === "admin";
+      var table = box.querySelector("[data-candidates]");
+      var tick = function (c) {
+        var label = el("label", { "class": "tick" });
+        var input = el("input", { type: "checkbox", name: "partner", value: c.partner, "aria-label": "Pay " + c.name });
+        input.checked = c.chosen;
+        input.disabled = !admin;
+        label.appendChild(input);
+        label.appendChild(el("span", {}, c.partner));
+        return label;
+      };
+      plan.candidates.forEach(function (c) { c.check = c.flags.map(function (f) { return f.words; }).join("; ") || "—"; });
+      fillTable(table, [["partner", "Pay", null, tick], ["name", "Name"], ["amount", "Amount", "money"], ["method", "Method"], ["details", "Pay to"], ["check", "Check first"]], plan.candidates);
+      var button = box.querySelector("[data-mark-paid]");
+      button.hidden = !admin;
+      var chosen = function () {
+        return Array.prototype.map.call(table.querySelectorAll("input[name=partner]:checked"), function (i) { return i.value; });
+      };
+      var update = function () {
+        var picked = chosen();
+        var cents = plan.candidates.filter(function (c) { return picked.indexOf(c.partner) >= 0; })
+          .reduce(function (t, c) { return t + Math.round(Number(c.amount) * 100); }, 0);
+        box.querySelector("[data-run-total]").textContent = picked.length + " partner" + (picked.length === 1 ? "" : "s") + " chosen, " + money(cents / 100) + " in all.";
+        box.querySelectorAll("[data-file]").forEach(function (a) {
+          a.setAttribute("href", "/api/v1/owner/payable?format=" + a.getAttribute("data-file") + "&run=" + plan.run + "&partners=" + encodeURIComponent(picked.join(",")));
+        });
+        button.disabled = picked.length === 0;
+      };
+      table.addEventListener("change", update);
+      update();
+      box.querySelector("[data-run-form]").addEventListener("submit", function (e) {
+        e.preventDefault();
+        var out = box.querySelector("[data-run-result]");
+        button.disabled = true;
+        out.textContent = "";
+        out.appendChild(el("p", { "class": "notice" }, "Recording the payouts…"));
+        postJSON("/api/v1/owner/payouts/runs/" + plan.run, { partners: chosen() }).then(function (v) {
+          out.textContent = "";
+          var p = el("p", { "class": "notice", "data-marked": "" });
+          p.appendChild(document.createTextNode(v.payouts.length + " payout" + (v.payouts.length === 1 ? "" : "s") + ", " + money(v.total) + " in all, recorded in your repository ("));
+          p.appendChild(v.commit.sha ? commitLink(v.commit) : el("span", {}, v.file));
+          p.appendChild(document.createTextNode("). Each partner sees theirs as paid once it is deployed."));
+          out.appendChild(p);
+          table.querySelectorAll("input").forEach(function (i) { i.disabled = true; });
+        }).catch(function (err) {
+          button.disabled = false;
+          out.textContent = "";
+          out.appendChild(el("p", { "class": "notice error", role: "alert" }, err.message));
+        });
+      });
+    }).catch(function (e) { fail(e.message); });
+  }
+
   var pages = {
     overview: function () {
       range(function (q) {
@@ -260,6 +321,7 @@
       }).catch(function (e) { fail(e.message); });
     },
     payouts: function () {
+      payoutRun();
       getJSON("/api/v1/owner/payable").then(function (r) {
         document.querySelector("[data-empty]").hidden = r.rows.length > 0;
         var sum = function (k) { return r.rows.reduce(function (t, x) { return t + Math.round(Number(x[k]) * 100); }, 0) / 100; };

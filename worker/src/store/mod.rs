@@ -282,3 +282,18 @@ pub fn two_factor_off(code: &str) -> Vec<Statement> {
         ),
     ]
 }
+
+/// Whether the ledger has the payout `reference` for `code` (what an adjustment may correct).
+pub async fn partner_has_payout(
+    platform: &impl Platform,
+    code: &str,
+    reference: &str,
+) -> Result<bool, PlatformError> {
+    Ok(!platform
+        .query(Statement::new(
+            "SELECT 1 AS found FROM ledger WHERE id = ? AND partner = ? AND kind = 'payout'",
+            vec![format!("payout:{reference}").into(), code.into()],
+        ))
+        .await?
+        .is_empty())
+}

@@ -348,3 +348,95 @@ pub fn mark_as_paid_commits_one_payout_file(world: &World) -> Outcome {
     );
     Ok(())
 }
+
+pub fn adjustments_from_a_partners_page(world: &World) -> Outcome {
+    let Some(git) = &world.git else {
+        return Err("run with --git-port: the fake git host".into());
+    };
+    let reason = "Holiday bonus: thanks for the December push";
+    let form = |key: &str, amount: &str, reason: &str| {
+        serde_json::json!({ "key": key, "amount": amount, "reason": reason }).to_string()
+    };
+    let path = "/api/v1/owner/partners/mia456/adjustments";
+    let mut viewer = owner(world, VIEWER)?;
+    let refused = viewer.post_json(path, form("a1b2c3d4e5f6", "12.34", reason).as_bytes())?;
+    ensure!(
+        refused.status == 403,
+        "a viewer's adjustment: {}",
+        refused.status
+    );
+    let mut admin = owner(world, ADMIN)?;
+    let head = git.head();
+    for (what, body) in [
+        ("zero", form("a1b2c3d4e5f6", "0.00", reason)),
+        (
+            "a reason of two lines",
+            form("a1b2c3d4e5f6", "12.34", "one\ntwo"),
+        ),
+        ("not a number", form("a1b2c3d4e5f6", "twelve", reason)),
+    ] {
+        let bad = admin.post_json(path, body.as_bytes())?;
+        ensure!(
+            bad.status == 400 && !json(&bad.body)?["error"].is_null(),
+            "{what}: {} {}",
+            bad.status,
+            bad.body
+        );
+    }
+    let wrong_payout = serde_json::json!({ "key": "a1b2c3d4e5f6", "amount": "5.00", "reason": reason, "corrects": "PP-nobody" });
+    let bad = admin.post_json(path, wrong_payout.to_string().as_bytes())?;
+    ensure!(
+        bad.status == 400,
+        "a payout the partner does not have: {}",
+        bad.status
+    );
+    ensure!(
+        git.commits_after(&head).is_empty(),
+        "a refused adjustment committed something"
+    );
+
+    let added = admin.post_json(path, form("a1b2c3d4e5f6", "12.34", reason).as_bytes())?;
+    let answer = json(&added.body)?;
+    ensure!(added.status == 200, "the credit: {} {answer}", added.status);
+    let commits = git.commits_after(&head);
+    ensure!(
+        commits.len() == 1
+            && commits[0]
+                .message
+                .starts_with("Credit mia456 $12.34 (by Olivia Brightloom via the console)"),
+        "one commit: {commits:?}"
+    );
+    let files = git.changed_in(&commits[0]);
+    let file = answer["file"].as_str().unwrap_or_default();
+    let yaml = files
+        .get(file)
+        .ok_or(format!("{file} in {:?}", files.keys()))?;
+    let again = admin.post_json(path, form("a1b2c3d4e5f6", "12.34", reason).as_bytes())?;
+    ensure!(
+        again.status == 200
+            && json(&again.body)?["commit"]["already"] == true
+            && git.commits_after(&head).len() == 1,
+        "a second click: {} {}",
+        again.status,
+        again.body
+    );
+
+    // Deployed, the partner's ledger shows it with the reason.
+    let local = world.content.join(file.trim_start_matches("content/"));
+    std::fs::create_dir_all(local.parent().unwrap_or(&world.content)).map_err(|e| e.to_string())?;
+    std::fs::write(&local, yaml).map_err(|e| format!("{}: {e}", local.display()))?;
+    world.content_changed()?;
+    let ledger = admin.get(&format!(
+        "/api/v1/owner/as/mia456/ledger?per_page=500&from={}",
+        super::iso(super::now() - 30 * 86_400)
+            .get(..10)
+            .unwrap_or_default()
+    ))?;
+    ensure!(
+        ledger.status == 200 && ledger.body.contains(reason) && ledger.body.contains("12.34"),
+        "mia456's ledger: {} {:.300}",
+        ledger.status,
+        ledger.body
+    );
+    Ok(())
+}

@@ -195,6 +195,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         console_commits::mark_as_paid_commits_one_payout_file,
     ),
     (
+        "an adjustment from a partner's page is checked, committed once, and once deployed the partner's ledger shows it with its reason",
+        console_commits::adjustments_from_a_partners_page,
+    ),
+    (
         "a rejected applicant cannot sign in; a closed sign-up refuses",
         signup::rejected_and_closed,
     ),

@@ -6,6 +6,7 @@
 //! decide applications; viewers only read. An owner whom `owners.yaml` requires to use two-step
 //! sign-in reaches only their account page until it is on.
 
+pub mod adjustments;
 pub mod applications;
 pub mod console;
 pub mod overview;
