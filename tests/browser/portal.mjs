@@ -555,6 +555,14 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     await p.waitForURL(`${demo}/owner/partners/xyz789/`);
     await p.locator("[data-ledger] tbody tr").first().waitFor();
     await p.locator("[data-links] tbody tr").first().waitFor();
+    // An adjustment with the reason the partner reads, committed to the demo's repository.
+    const adjust = p.locator("[data-adjust]");
+    await adjust.getByLabel("Amount (negative to deduct)").fill("15.00");
+    await adjust.getByLabel("Reason (the partner reads it)").fill("Thank you for the espresso launch video");
+    await adjust.getByRole("button", { name: "Add adjustment" }).click();
+    await adjust.locator("[data-adjusted]").waitFor();
+    const adjusted = execFileSync("git", ["-C", process.env.DEMO_CONTENT, "log", "-1", "--format=%an|%s"]).toString().trim();
+    assert(adjusted === "Olivia Brightloom|Credit xyz789 $15.00 (by Olivia Brightloom via the console)", `the adjustment's commit: ${adjusted}`);
     await both("owner partner page", "owner-partner");
 
     await p.getByRole("link", { name: "View as this partner" }).click();

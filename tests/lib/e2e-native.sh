@@ -60,3 +60,21 @@ while read -r provider code email; do
     --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; tail -30 "$log"; exit 1; }
   stop_group "$pgid"
 done <<<"$MAIL_CASES"
+
+# The console's commits through Forgejo's and GitLab's own APIs (serve restarted with each
+# GIT_HOST; pc-e2e serves the fake of each, and checks the commit it received).
+. tests/lib/git-hosts.sh
+for host in $GIT_HOSTS; do
+  git_port=$(free_port)
+  git_token=$(random_secret)
+  port=$(free_port)
+  GIT_HOST=$host GIT_API_URL="$(git_api "$host" "$git_port")" GIT_REPOSITORY=brightloom/partners GIT_TOKEN="$git_token" \
+    setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" \
+    --port "$port" --no-demo-history >"$log" 2>&1 &
+  pgid=$!
+  wait_for_url "http://127.0.0.1:$port/login/" 60 || { cat "$log"; exit 1; }
+  "$BIN_DIR"/pc-e2e git-host --host "$host" --git-port "$git_port" --git-token "$git_token" \
+    --base-url "http://127.0.0.1:$port" --session-secret "$(secret SESSION_SECRET)" \
+    --sqlite "$state/state/partner-center.sqlite" || { echo "--- serve log"; tail -30 "$log"; exit 1; }
+  stop_group "$pgid"
+done

@@ -55,3 +55,17 @@ run_workerd "$state" --var "MAIL_PROVIDER:cloudflare" --var "MAIL_FROM:$MAIL_TES
 "$BIN_DIR"/pc-e2e mail --provider cloudflare --code tess42 --to tess@brewdiaries.example --base-url "$WORKERD_URL" \
   --wrangler-persist "$WORKERD_PERSIST" --wrangler-log "$state/wrangler.log" ||
   { echo "--- wrangler log"; tail -30 "$state/wrangler.log"; exit 1; }
+
+# The console's commits through Forgejo's and GitLab's own APIs (wrangler dev restarted with
+# each GIT_HOST; pc-e2e serves the fake of each, and checks the commit it received).
+. tests/lib/git-hosts.sh
+for host in $GIT_HOSTS; do
+  git_port=$(free_port)
+  git_token=$(random_secret)
+  stop_workerd "$state"
+  run_workerd "$state" --var "GIT_HOST:$host" --var "GIT_API_URL:$(git_api "$host" "$git_port")" \
+    --var GIT_REPOSITORY:brightloom/partners --var "GIT_TOKEN:$git_token"
+  "$BIN_DIR"/pc-e2e git-host --host "$host" --git-port "$git_port" --git-token "$git_token" \
+    --base-url "$WORKERD_URL" --session-secret "$WORKERD_SECRET" --wrangler-persist "$WORKERD_PERSIST" ||
+    { echo "--- wrangler log"; tail -30 "$state/wrangler.log"; exit 1; }
+done

@@ -1,9 +1,11 @@
-//! A local fake of GitHub's REST API for the console's commits (`GIT_HOST=github` with
-//! `GIT_API_URL` pointing here), checking what GitHub would: the bearer token, the headers
-//! GitHub asks for, a tree built on the head's tree, a commit whose parent exists, and a branch
-//! update that is never forced and only a fast-forward (else 422, as GitHub answers). The
-//! scenario can make "someone else" push right before the next branch update, to see the
-//! console retry on the new head or report a conflict.
+//! A local fake of the git hosts' APIs for the console's commits, over one repository:
+//! GitHub's REST API (`/repos/…`, `GIT_API_URL` pointing here), Forgejo's (`/api/v1/repos/…`)
+//! and GitLab's (`/api/v4/projects/…`). Each checks what its host would: the token in the
+//! host's own header, the headers GitHub asks for, a tree built on the head's tree, a commit
+//! whose parent exists, a branch update that is never forced and only a fast-forward (else 422,
+//! as GitHub answers), a created file that must not exist yet (Forgejo 422, GitLab 400). The
+//! scenario can make "someone else" push right before the next update, to see the console
+//! retry on the new head or report a conflict.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::TcpListener;
@@ -121,7 +123,12 @@ impl FakeGitHub {
                     continue;
                 };
                 let (status, body) = serving.answer(&request, &token);
-                let _ = respond(&stream, status, &body.to_string());
+                // A raw file goes as its text; everything else as JSON.
+                let text = match body {
+                    Value::String(raw) => raw,
+                    json => json.to_string(),
+                };
+                let _ = respond(&stream, status, &text);
             }
         });
         Ok(fake)
@@ -183,6 +190,27 @@ impl FakeGitHub {
                 .push(format!("{} {}: {message}", request.method, request.path));
             (status, json!({ "message": message }))
         };
+        if let Some(rest) = request
+            .path
+            .strip_prefix(&format!("/api/v1/repos/{REPOSITORY}/"))
+        {
+            if request.header("authorization") != format!("token {token}") {
+                return refuse(&mut repo, "401 Unauthorized", "token is required".into());
+            }
+            return forgejo(&mut repo, request, rest);
+        }
+        if let Some(rest) = request
+            .path
+            .strip_prefix("/api/v4/projects/brightloom%2Fpartners/")
+        {
+            if request.header("private-token") != token {
+                return refuse(&mut repo, "401 Unauthorized", "401 Unauthorized".into());
+            }
+            return gitlab(&mut repo, request, rest);
+        }
+        let Some(rest) = request.path.strip_prefix(&format!("/repos/{REPOSITORY}/")) else {
+            return refuse(&mut repo, "404 Not Found", "Not Found".into());
+        };
         if request.header("authorization") != format!("Bearer {token}") {
             return refuse(&mut repo, "401 Unauthorized", "Bad credentials".into());
         }
@@ -195,9 +223,6 @@ impl FakeGitHub {
                 "a User-Agent and Accept: application/vnd.github+json are required".into(),
             );
         }
-        let Some(rest) = request.path.strip_prefix(&format!("/repos/{REPOSITORY}/")) else {
-            return refuse(&mut repo, "404 Not Found", "Not Found".into());
-        };
         let (route, query) = rest.split_once('?').unwrap_or((rest, ""));
         let body: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
         match (request.method.as_str(), route) {
@@ -327,6 +352,163 @@ impl FakeGitHub {
             }
             _ => refuse(&mut repo, "404 Not Found", "Not Found".into()),
         }
+    }
+}
+
+/// A file of the head, as a host's raw-file endpoint answers it (the JSON answer carries it as
+/// a string: `respond` sends JSON, and a raw file is sent as its text).
+fn raw_file(repo: &Repo, path: &str, at: &str) -> (&'static str, Value) {
+    match repo.files_at(at).get(path) {
+        Some(contents) => ("200 OK", Value::String(contents.clone())),
+        None => ("404 Not Found", json!({ "message": "404 File Not Found" })),
+    }
+}
+
+/// Someone else's push, if the scenario asked for one before this update.
+fn push_first(repo: &mut Repo) {
+    if let Some((path, contents)) = repo.push_first.take() {
+        repo.push_other(&path, &contents);
+    }
+}
+
+/// New files committed on the head: `None` when one of them exists already.
+fn create(
+    repo: &mut Repo,
+    files: Vec<(String, String)>,
+    message: &str,
+    author: (String, String),
+) -> Option<String> {
+    let mut tree_files = repo.files_at(&repo.head.clone());
+    for (path, contents) in files {
+        if tree_files.contains_key(&path) {
+            return None;
+        }
+        tree_files.insert(path, contents);
+    }
+    let tree = repo.next_sha('t');
+    repo.trees.insert(tree.clone(), tree_files);
+    let head = repo.head.clone();
+    let sha = repo.add_commit(Some(head), tree, message, author);
+    repo.head.clone_from(&sha);
+    Some(sha)
+}
+
+/// Forgejo's (and Gitea's) API: a branch, a raw file, the contents API's commit.
+fn forgejo(repo: &mut Repo, request: &Received, rest: &str) -> (&'static str, Value) {
+    let (route, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let body: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
+    match (request.method.as_str(), route) {
+        ("GET", "branches/main") => (
+            "200 OK",
+            json!({ "name": "main", "commit": { "id": repo.head } }),
+        ),
+        ("GET", path) if path.starts_with("raw/") => {
+            let at = query.strip_prefix("ref=").unwrap_or_default().to_owned();
+            raw_file(repo, &percent_decode(&path["raw/".len()..]), &at)
+        }
+        ("POST", "contents") => {
+            push_first(repo);
+            let mut files = Vec::new();
+            for file in body["files"].as_array().cloned().unwrap_or_default() {
+                if file["operation"] != "create" || body["branch"] != "main" {
+                    return (
+                        "422 Unprocessable Entity",
+                        json!({ "message": "only creating files on main" }),
+                    );
+                }
+                let Ok(bytes) = base64::engine::general_purpose::STANDARD
+                    .decode(file["content"].as_str().unwrap_or_default())
+                else {
+                    return (
+                        "422 Unprocessable Entity",
+                        json!({ "message": "content is not base64" }),
+                    );
+                };
+                files.push((
+                    file["path"].as_str().unwrap_or_default().to_owned(),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                ));
+            }
+            let author = (
+                body["author"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                body["author"]["email"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+            match create(
+                repo,
+                files,
+                body["message"].as_str().unwrap_or_default(),
+                author,
+            ) {
+                Some(sha) => (
+                    "201 Created",
+                    json!({ "commit": { "sha": sha, "html_url": format!("https://forgejo.example/{REPOSITORY}/commit/{sha}") } }),
+                ),
+                None => (
+                    "422 Unprocessable Entity",
+                    json!({ "message": "repository file already exists" }),
+                ),
+            }
+        }
+        _ => ("404 Not Found", json!({ "message": "not found" })),
+    }
+}
+
+/// GitLab's API: a branch, a raw file, the commits API with `create` actions.
+fn gitlab(repo: &mut Repo, request: &Received, rest: &str) -> (&'static str, Value) {
+    let (route, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let body: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
+    match (request.method.as_str(), route) {
+        ("GET", "repository/branches/main") => (
+            "200 OK",
+            json!({ "name": "main", "commit": { "id": repo.head } }),
+        ),
+        ("GET", path) if path.starts_with("repository/files/") && path.ends_with("/raw") => {
+            let at = query.strip_prefix("ref=").unwrap_or_default().to_owned();
+            let encoded = &path["repository/files/".len()..path.len() - "/raw".len()];
+            raw_file(repo, &percent_decode(encoded), &at)
+        }
+        ("POST", "repository/commits") => {
+            push_first(repo);
+            let mut files = Vec::new();
+            for action in body["actions"].as_array().cloned().unwrap_or_default() {
+                if action["action"] != "create" || body["branch"] != "main" {
+                    return (
+                        "400 Bad Request",
+                        json!({ "message": "only creating files on main" }),
+                    );
+                }
+                files.push((
+                    action["file_path"].as_str().unwrap_or_default().to_owned(),
+                    action["content"].as_str().unwrap_or_default().to_owned(),
+                ));
+            }
+            let author = (
+                body["author_name"].as_str().unwrap_or_default().to_owned(),
+                body["author_email"].as_str().unwrap_or_default().to_owned(),
+            );
+            match create(
+                repo,
+                files,
+                body["commit_message"].as_str().unwrap_or_default(),
+                author,
+            ) {
+                Some(sha) => (
+                    "201 Created",
+                    json!({ "id": sha, "web_url": format!("https://gitlab.example/{REPOSITORY}/-/commit/{sha}") }),
+                ),
+                None => (
+                    "400 Bad Request",
+                    json!({ "message": "A file with this name already exists" }),
+                ),
+            }
+        }
+        _ => ("404 Not Found", json!({ "message": "404 Not Found" })),
     }
 }
 

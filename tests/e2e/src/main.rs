@@ -205,6 +205,23 @@ fn main() -> ExitCode {
             }
         };
     }
+    if std::env::args().nth(1).as_deref() == Some("git-host") {
+        // `pc-e2e git-host --host forgejo|gitlab --git-port P --git-token T --base-url URL
+        //  (--sqlite DB | --wrangler-persist DIR)`: the portal runs with that GIT_HOST.
+        let host = flag("--host").unwrap_or_default();
+        return match parse_args().and_then(|w| scenarios::approve_through_host(&w, &host)) {
+            Ok(()) => {
+                println!(
+                    "git: {host}: an approval is one commit through its API; a conflict shows both versions"
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                println!("git: {host}: FAILED: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if std::env::args().nth(1).as_deref() == Some("mail") {
         // `pc-e2e mail --provider P --listen ADDR --code C --to E --from F --reply-to R --key K
         //  [--domain D] [--fail] [--wrangler-log FILE] (--sqlite DB | --wrangler-persist DIR)`

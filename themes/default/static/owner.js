@@ -110,6 +110,35 @@
   }
   function partnerLink(r) { return el("a", { href: "/owner/partners/" + encodeURIComponent(r.partner) + "/" }, r.partner); }
 
+  // A partner's page: an adjustment (admins), committed once per form (its key).
+  function adjustmentForm(code) {
+    var box = document.querySelector("[data-adjust]");
+    var form = box.querySelector("[data-adjust-form]");
+    var out = box.querySelector("[data-adjust-result]");
+    var newKey = function () { return Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(6)), function (b) { return ("0" + b.toString(16)).slice(-2); }).join(""); };
+    var key = newKey();
+    box.hidden = false;
+    form.addEventListener("input", function () { out.textContent = ""; });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = form.querySelector("button");
+      button.disabled = true;
+      out.textContent = "";
+      postJSON("/api/v1/owner/partners/" + code + "/adjustments", { key: key, amount: form.amount.value.trim(), reason: form.reason.value, corrects: form.corrects.value })
+        .then(function (v) {
+          var p = el("p", { "class": "notice", "data-adjusted": "" });
+          p.appendChild(document.createTextNode(money(v.amount) + " — “" + v.reason + "” — recorded in your repository ("));
+          p.appendChild(v.commit.sha ? commitLink(v.commit) : el("span", {}, v.file));
+          p.appendChild(document.createTextNode("). It shows in the ledger once it is deployed."));
+          out.appendChild(p);
+          form.reset();
+          key = newKey();
+        })
+        .catch(function (err) { out.appendChild(el("p", { "class": "notice error", role: "alert" }, err.message)); })
+        .then(function () { button.disabled = false; });
+    });
+  }
+
   // Payouts: the run's candidates (ticked unless there is something to check first), the
   // payment files for the ticked partners, and Mark as paid (admins), which commits the run.
   function payoutRun() {
@@ -242,6 +271,7 @@
         stat(b, "Payable", money(s.payable)); stat(b, "Pending", money(s.pending));
         stat(b, "Paid to date", money(s.paid_to_date)); stat(b, "Earned to date", money(s.earned_to_date));
       }).catch(function (e) { fail(e.message); });
+      if (role === "admin") adjustmentForm(code);
       var since = "from=" + iso(new Date(Date.now() - 3 * 365 * 86400000));
       document.querySelector("[data-ledger-csv]").setAttribute("href", "/api/v1/owner/as/" + code + "/ledger?format=csv&" + since);
       getJSON("/api/v1/owner/as/" + code + "/ledger?per_page=500&" + since).then(function (r) {

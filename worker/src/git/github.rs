@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use super::{Change, Committed, GitError, NewFile, Repository, compare};
+use super::{Change, Committed, GitError, NewFile, Repository, compare, encode, encode_segments};
 use crate::platform::{HttpCall, HttpMethod, Platform};
 
 pub(super) async fn commit(
@@ -38,7 +38,7 @@ async fn attempt(
     let head = api
         .call(HttpMethod::Get, &format!("git/ref/heads/{branch}"), None)
         .await?;
-    let head = text(&head, &["object", "sha"])?;
+    let head = super::text(&head, &["object", "sha"], "GitHub")?;
     let mut new = Vec::new();
     for file in &change.files {
         if !compare(
@@ -65,7 +65,7 @@ async fn attempt(
             HttpMethod::Post,
             "git/trees",
             Some(json!({
-                "base_tree": text(&parent, &["tree", "sha"])?,
+                "base_tree": super::text(&parent, &["tree", "sha"], "GitHub")?,
                 "tree": new.iter().map(|file: &&NewFile| json!({
                     "path": repository.path_of(file),
                     "mode": "100644",
@@ -81,13 +81,13 @@ async fn attempt(
             "git/commits",
             Some(json!({
                 "message": change.message,
-                "tree": text(&tree, &["sha"])?,
+                "tree": super::text(&tree, &["sha"], "GitHub")?,
                 "parents": [head],
                 "author": { "name": change.author.name, "email": change.author.email },
             })),
         )
         .await?;
-    let sha = text(&commit, &["sha"])?;
+    let sha = super::text(&commit, &["sha"], "GitHub")?;
     let (status, answer) = api
         .send(
             HttpMethod::Patch,
@@ -97,13 +97,16 @@ async fn attempt(
         .await?;
     match status {
         200..=299 => Ok(Some(Committed {
-            url: Some(text(&commit, &["html_url"]).unwrap_or_else(|_| api.commit_page(&sha))),
+            url: Some(
+                super::text(&commit, &["html_url"], "GitHub")
+                    .unwrap_or_else(|_| api.commit_page(&sha)),
+            ),
             sha,
             already: false,
         })),
         // "Update is not a fast forward": someone pushed meanwhile.
         409 | 422 => Ok(None),
-        _ => Err(refused(status, &answer)),
+        _ => Err(super::refused("GitHub", status, &answer)),
     }
 }
 
@@ -146,20 +149,20 @@ impl<P: Platform> Api<'_, P> {
     ) -> Result<Value, GitError> {
         match self.send(method, path, body).await? {
             (200..=299, answer) => Ok(answer),
-            (status, answer) => Err(refused(status, &answer)),
+            (status, answer) => Err(super::refused("GitHub", status, &answer)),
         }
     }
 
     /// A file's contents at commit `at`, if it is there.
     async fn file_at(&self, path: &str, at: &str) -> Result<Option<String>, GitError> {
-        let path = path.split('/').map(encode).collect::<Vec<_>>().join("/");
+        let path = encode_segments(path);
         match self
             .send(HttpMethod::Get, &format!("contents/{path}?ref={at}"), None)
             .await?
         {
             (404, _) => Ok(None),
             (200..=299, answer) => {
-                let encoded: String = text(&answer, &["content"])?
+                let encoded: String = super::text(&answer, &["content"], "GitHub")?
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
@@ -168,7 +171,7 @@ impl<P: Platform> Api<'_, P> {
                     .map_err(|e| GitError::Refused(format!("{path}: unreadable contents: {e}")))?;
                 Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
             }
-            (status, answer) => Err(refused(status, &answer)),
+            (status, answer) => Err(super::refused("GitHub", status, &answer)),
         }
     }
 
@@ -180,25 +183,4 @@ impl<P: Platform> Api<'_, P> {
         };
         format!("{web}/{}/commit/{sha}", self.repository.name)
     }
-}
-
-/// A string at `path` in a JSON answer.
-fn text(answer: &Value, path: &[&str]) -> Result<String, GitError> {
-    path.iter()
-        .try_fold(answer, |v, key| v.get(key))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| GitError::Refused(format!("GitHub's answer has no {}", path.join("."))))
-}
-
-fn refused(status: u16, answer: &Value) -> GitError {
-    let message = answer
-        .get("message")
-        .and_then(Value::as_str)
-        .unwrap_or("no message");
-    GitError::Refused(format!("GitHub answered {status}: {message}"))
-}
-
-fn encode(segment: &str) -> String {
-    percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

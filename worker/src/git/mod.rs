@@ -12,7 +12,9 @@
 //! commit is safe to retry: a file already there with the same contents is done, one with other
 //! contents is a conflict reported with both versions.
 
+mod forgejo;
 mod github;
+mod gitlab;
 
 pub use crate::content_change::{Author, Change, Committed, GitError, NewFile};
 use crate::platform::{Platform, PlatformError};
@@ -109,9 +111,8 @@ pub async fn commit(platform: &impl Platform, change: &Change) -> Result<Committ
     if let Some(repository) = Repository::from_platform(platform) {
         return match repository.host {
             Host::GitHub => github::commit(platform, &repository, change).await,
-            Host::Forgejo | Host::GitLab => Err(GitError::Refused(
-                "this git host is not supported yet; use GIT_HOST=github".into(),
-            )),
+            Host::Forgejo => forgejo::commit(platform, &repository, change).await,
+            Host::GitLab => gitlab::commit(platform, &repository, change).await,
         };
     }
     match platform.commit_locally(change).await {
@@ -132,4 +133,32 @@ pub fn compare(file: &NewFile, existing: Option<&str>) -> Result<bool, GitError>
             theirs: theirs.to_owned(),
         }),
     }
+}
+
+/// A string at `path` in a host's JSON answer.
+fn text(answer: &serde_json::Value, path: &[&str], host: &str) -> Result<String, GitError> {
+    path.iter()
+        .try_fold(answer, |v, key| v.get(key))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| GitError::Refused(format!("{host}'s answer has no {}", path.join("."))))
+}
+
+/// A host's refusal, with its message (never the token).
+fn refused(host: &str, status: u16, answer: &serde_json::Value) -> GitError {
+    let message = answer.get("message").map_or_else(
+        || "no message".into(),
+        |m| m.as_str().map_or_else(|| m.to_string(), str::to_owned),
+    );
+    GitError::Refused(format!("{host} answered {status}: {message}"))
+}
+
+/// `text` as one URL path segment (a branch, GitLab's `owner/name` and file paths).
+fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// A file path in a URL: each segment encoded, the slashes kept.
+fn encode_segments(path: &str) -> String {
+    path.split('/').map(encode).collect::<Vec<_>>().join("/")
 }

@@ -440,3 +440,66 @@ pub fn adjustments_from_a_partners_page(world: &World) -> Outcome {
     );
     Ok(())
 }
+
+/// `pc-e2e git-host --host forgejo|gitlab`: the portal restarted with that `GIT_HOST`. An
+/// approval is one commit of the partner's file by the owner, through that host's own API; the
+/// same file created meanwhile with other contents is reported with both versions.
+pub fn approve_through_host(world: &World, host: &str) -> Outcome {
+    let Some(git) = &world.git else {
+        return Err("run with --git-port: the fake git host".into());
+    };
+    // Sign-up may be closed by now: the applications are fixtures.
+    let code = format!("{}01", &host[..4]);
+    let other = format!("{}02", &host[..4]);
+    for c in [&code, &other] {
+        world.db.execute(&format!(
+            "INSERT INTO applications (code, name, email, programs, password_hash, status, created_at) \
+             VALUES ('{c}', 'Hosted Applicant', '{c}@hosts.example', '[\"coffee-club\"]', 'unused', 'pending', 1)"
+        ))?;
+    }
+    let before = git.head();
+    let (status, answer) = approve(world, ADMIN, &code)?;
+    ensure!(
+        status == 200 && git.refusals().is_empty(),
+        "{host}: approve: {status} {answer}; the fake refused {:?}",
+        git.refusals()
+    );
+    let commits = git.commits_after(&before);
+    ensure!(
+        commits.len() == 1
+            && commits[0].parent.as_deref() == Some(before.as_str())
+            && commits[0].author == ("Olivia Brightloom".to_owned(), ADMIN.to_owned())
+            && commits[0].message.starts_with(&format!(
+                "Approve partner {code} (by Olivia Brightloom via the console)"
+            )),
+        "{host}: one commit by Olivia: {commits:?}"
+    );
+    let files = git.changed_in(&commits[0]);
+    let path = format!("content/partners/{code}.yaml");
+    ensure!(
+        files.len() == 1
+            && files
+                .get(&path)
+                .is_some_and(|y| y.contains(&format!("code: \"{code}\""))),
+        "{host}: the partner's file: {files:?}"
+    );
+    ensure!(
+        answer["commit"]["url"]
+            .as_str()
+            .is_some_and(|u| u.contains(host) && u.ends_with(&commits[0].sha)),
+        "{host}: the answer links the commit: {answer}"
+    );
+
+    git.push_before_next_update(
+        &format!("content/partners/{other}.yaml"),
+        "code: \"someone-else\"\n",
+    );
+    let (status, answer) = approve(world, ADMIN, &other)?;
+    ensure!(
+        status == 409
+            && answer["theirs"] == "code: \"someone-else\"\n"
+            && answer["ours"].as_str().is_some_and(|o| o.contains(&other)),
+        "{host}: a conflict shows both versions: {status} {answer}"
+    );
+    Ok(())
+}

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod console;
 mod console_commits;
+pub use console_commits::approve_through_host;
 mod csv;
 mod hardening;
 mod ledger;
