@@ -110,6 +110,35 @@
   }
   function partnerLink(r) { return el("a", { href: "/owner/partners/" + encodeURIComponent(r.partner) + "/" }, r.partner); }
 
+  // A partner's page: a payout change still waiting, and a freeze after "this wasn't me";
+  // an admin cancels the change or lifts the freeze with a button.
+  function payoutGuard(code, name, payout) {
+    var box = document.querySelector("[data-payout-guard]");
+    var item = function (text, label, path, done) {
+      var p = el("p", { "class": "notice" }, text + " ");
+      if (role === "admin") {
+        var b = el("button", { type: "button", "class": "button secondary" }, label);
+        b.addEventListener("click", function () {
+          b.disabled = true;
+          postJSON("/api/v1/owner/partners/" + code + "/" + path, {})
+            .then(function () { p.textContent = done; })
+            .catch(function (e) { b.disabled = false; fail(e.message); });
+        });
+        p.appendChild(b);
+      }
+      box.appendChild(p);
+    };
+    var c = payout.pending;
+    if (c) {
+      item("New payout details wait until " + c.applies_from + ": " + c.method + (c.details ? " " + c.details : "") + " (asked " + c.requested + ").",
+        "Cancel this change", "payout-changes/" + c.id + "/cancel", "Cancelled: " + name + " is paid as before.");
+    }
+    if (payout.frozen_since) {
+      item("Payout details are frozen since " + payout.frozen_since + " (the partner said a change was not theirs).",
+        "Lift the freeze", "unfreeze", "The freeze is lifted.");
+    }
+  }
+
   // A partner's page: an adjustment (admins), committed once per form (its key).
   function adjustmentForm(code) {
     var box = document.querySelector("[data-adjust]");
@@ -158,8 +187,11 @@
         label.appendChild(el("span", {}, c.partner));
         return label;
       };
-      plan.candidates.forEach(function (c) { c.check = c.flags.map(function (f) { return f.words; }).join("; ") || "—"; });
-      fillTable(table, [["partner", "Pay", null, tick], ["name", "Name"], ["amount", "Amount", "money"], ["method", "Method"], ["details", "Pay to"], ["check", "Check first"]], plan.candidates);
+      plan.candidates.forEach(function (c) {
+        c.check = c.flags.map(function (f) { return f.words; }).join("; ") || "—";
+        c.pay_by = c.method ? c.method + (c.details ? ": " + c.details : "") : "—";
+      });
+      fillTable(table, [["partner", "Pay", null, tick], ["name", "Name"], ["amount", "Amount", "money"], ["pay_by", "Pay by"], ["check", "Check first"]], plan.candidates);
       var button = box.querySelector("[data-mark-paid]");
       button.hidden = !admin;
       var chosen = function () {
@@ -261,6 +293,7 @@
          ["Payout", d.payout.method ? d.payout.method + (d.payout.details ? ": " + d.payout.details : "") : "not given"]].forEach(function (x) {
           dl.appendChild(el("dt", {}, x[0])); dl.appendChild(el("dd", {}, x[1] || "—"));
         });
+        payoutGuard(code, p.name, d.payout);
         fillTable(document.querySelector("[data-links]"), [["slug", "Link"], ["path", "Address"], ["target", "Goes to"]], d.links);
         var ul = document.querySelector("[data-activity]");
         if (!d.activity.length) ul.appendChild(el("li", {}, "Nothing yet."));
