@@ -518,6 +518,9 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     p.on("console", (m) => { if (m.type() === "error" && /Content Security Policy|Refused to/.test(m.text())) errors.push(m.text()); });
     p.on("pageerror", (e) => errors.push(`script error: ${e.message}`));
     const both = async (label, name) => {
+      // Every console page speaks of buttons, never of a terminal step.
+      const words = await p.locator("main").innerText();
+      assert(!/git (add|commit|push)|partner-center |terminal/.test(words), `${label}: a terminal step in the console's words: ${words.slice(0, 300)}`);
       await audit(p, `${label} at 1280 px`);
       await p.setViewportSize({ width: 390, height: 844 });
       await audit(p, `${label} at 390 px`);
@@ -611,8 +614,6 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     }
     assert(/norabakes[\s\S]*Live/.test(await p.locator("[data-approved] tbody").innerText()), "live after serve's rebuild");
     await both("owner applications after approving", "owner-approved");
-    const words = await p.locator("main").innerText();
-    assert(!/git (add|commit|push)|partner-center |terminal/.test(words), `no terminal step in the console's words: ${words.slice(0, 300)}`);
 
     // Payouts: the run ticks who can be paid without a second look; Mark as paid commits it.
     await p.goto(`${demo}/owner/payouts/`);
