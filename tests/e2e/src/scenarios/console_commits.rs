@@ -339,12 +339,53 @@ pub fn mark_as_paid_commits_one_payout_file(world: &World) -> Outcome {
             "{code}: payable {before} − {paid} ≠ {after}"
         );
     }
+    for code in chosen {
+        let ledger = console.get(&format!(
+            "/api/v1/owner/as/{code}/ledger?per_page=500&from={}",
+            super::iso(super::now() - 30 * 86_400)
+                .get(..10)
+                .unwrap_or_default()
+        ))?;
+        ensure!(
+            ledger.body.contains(&format!("PO-{date}-{code}-{run}")),
+            "{code}'s ledger shows the payout: {:.300}",
+            ledger.body
+        );
+    }
     let next = json(&console.get("/api/v1/owner/payouts/plan")?.body)?;
     ensure!(
         next["candidates"].as_array().is_some_and(|c| c
             .iter()
             .all(|x| !chosen.contains(&x["partner"].as_str().unwrap_or("")))),
         "paid partners are not offered again: {next}"
+    );
+
+    // The owner ticks the flagged partner after all: paid, with the reason noted in the file.
+    let second = next["run"].as_str().unwrap_or_default().to_owned();
+    let head = git.head();
+    let ticked = console.post_json(
+        &format!("/api/v1/owner/payouts/runs/{second}"),
+        serde_json::json!({ "partners": ["cafe01"] })
+            .to_string()
+            .as_bytes(),
+    )?;
+    ensure!(
+        ticked.status == 200,
+        "a flagged partner ticked: {} {}",
+        ticked.status,
+        ticked.body
+    );
+    let files = git
+        .commits_after(&head)
+        .first()
+        .map(|c| git.changed_in(c))
+        .unwrap_or_default();
+    ensure!(
+        files
+            .values()
+            .any(|y| y.contains("partner: cafe01")
+                && y.contains("paid although: new payout details")),
+        "the ticked partner's payout, with why it was flagged: {files:?}"
     );
     Ok(())
 }
