@@ -1,149 +1,81 @@
 //! GitLab's API: the branch's head, each file read at that head, then one commit creating the
-//! files through the commits API (`POST /projects/:id/repository/commits`, `create` actions).
-//! A file created meanwhile makes GitLab refuse, and the files are read again once (the same
-//! contents: done; others: a conflict with both versions).
+//! files through the commits API (`POST /projects/:id/repository/commits`, `create` actions),
+//! which refuses a file created meanwhile.
 //! <https://docs.gitlab.com/api/commits/#create-a-commit-with-multiple-files-and-actions>
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Change, Committed, GitError, Repository, compare, encode, refused};
-use crate::platform::{HttpCall, HttpMethod, Platform};
+use super::client::{Client, CreatesFiles, commit_by_creating};
+use super::{Change, Committed, GitError, NewFile, Repository, encode};
+use crate::platform::{HttpMethod, Platform};
 
 pub(super) async fn commit(
     platform: &impl Platform,
     repository: &Repository,
     change: &Change,
 ) -> Result<Committed, GitError> {
-    let api = Api {
-        platform,
-        repository,
+    let gitlab = GitLab {
+        client: Client {
+            platform,
+            host: "GitLab",
+            base: format!("{}/projects/{}", repository.api, encode(&repository.name)),
+            headers: vec![
+                ("private-token", repository.token.clone()),
+                ("accept", "application/json".into()),
+            ],
+        },
+        branch: &repository.branch,
     };
-    for _ in 0..2 {
-        let branch = api
-            .call(
-                HttpMethod::Get,
-                &format!("repository/branches/{}", encode(&repository.branch)),
-                None,
-            )
-            .await?;
-        let head = super::text(&branch, &["commit", "id"], "GitLab")?;
-        let mut new = Vec::new();
-        for file in &change.files {
-            let path = repository.path_of(file);
-            let existing = api.raw(&path, &head).await?;
-            if !compare(file, existing.as_deref())? {
-                new.push((path, file));
-            }
-        }
-        if new.is_empty() {
-            return Ok(Committed {
-                url: None,
-                sha: head,
-                already: true,
-            });
-        }
+    commit_by_creating(&gitlab, |f| repository.path_of(f), change).await
+}
+
+struct GitLab<'a, P> {
+    client: Client<'a, P>,
+    branch: &'a str,
+}
+
+impl<P: Platform> CreatesFiles for GitLab<'_, P> {
+    async fn head(&self) -> Result<String, GitError> {
+        let path = format!("repository/branches/{}", encode(self.branch));
+        let branch = self.client.call(HttpMethod::Get, &path, None).await?;
+        self.client.text(&branch, &["commit", "id"])
+    }
+
+    async fn file_at(&self, path: &str, at: &str) -> Result<Option<String>, GitError> {
+        self.client
+            .raw(&format!("repository/files/{}/raw?ref={at}", encode(path)))
+            .await
+    }
+
+    async fn create(
+        &self,
+        files: &[(String, &NewFile)],
+        change: &Change,
+    ) -> Result<Option<Committed>, GitError> {
         let body = json!({
-            "branch": repository.branch,
+            "branch": self.branch,
             "commit_message": change.message,
             "author_name": change.author.name,
             "author_email": change.author.email,
-            "actions": new.iter().map(|(path, file)| json!({
+            "actions": files.iter().map(|(path, file)| json!({
                 "action": "create",
                 "file_path": path,
                 "content": file.contents,
             })).collect::<Vec<_>>(),
         });
-        match api
-            .send(HttpMethod::Post, "repository/commits", Some(body))
-            .await?
-        {
-            (200..=299, answer) => {
-                return Ok(Committed {
-                    sha: super::text(&answer, &["id"], "GitLab")?,
-                    url: answer["web_url"].as_str().map(str::to_owned),
-                    already: false,
-                });
-            }
-            // "A file with this name already exists": read the files again.
-            (400 | 409, answer) if answer.to_string().contains("already exists") => {}
-            (status, answer) => return Err(refused("GitLab", status, &answer)),
-        }
-    }
-    Err(GitError::Refused(
-        "the repository kept changing while committing; try again".into(),
-    ))
-}
-
-struct Api<'a, P> {
-    platform: &'a P,
-    repository: &'a Repository,
-}
-
-impl<P: Platform> Api<'_, P> {
-    async fn send_raw(
-        &self,
-        method: HttpMethod,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<(u16, String), GitError> {
-        let repository = self.repository;
-        let call = HttpCall {
-            method,
-            url: format!(
-                "{}/projects/{}/{path}",
-                repository.api,
-                encode(&repository.name)
-            ),
-            headers: vec![
-                ("private-token", repository.token.clone()),
-                ("accept", "application/json".into()),
-                ("content-type", "application/json".into()),
-                ("user-agent", "partner-center".into()),
-            ],
-            body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
-        };
-        Ok(self.platform.http(call).await?)
-    }
-
-    async fn send(
-        &self,
-        method: HttpMethod,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<(u16, Value), GitError> {
-        let (status, text) = self.send_raw(method, path, body).await?;
-        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
-    }
-
-    async fn call(
-        &self,
-        method: HttpMethod,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, GitError> {
-        match self.send(method, path, body).await? {
-            (200..=299, answer) => Ok(answer),
-            (status, answer) => Err(refused("GitLab", status, &answer)),
-        }
-    }
-
-    /// A file's contents at commit `at`, if it is there.
-    async fn raw(&self, path: &str, at: &str) -> Result<Option<String>, GitError> {
         match self
-            .send_raw(
-                HttpMethod::Get,
-                &format!("repository/files/{}/raw?ref={at}", encode(path)),
-                None,
-            )
+            .client
+            .send(HttpMethod::Post, "repository/commits", Some(&body))
             .await?
         {
-            (404, _) => Ok(None),
-            (200..=299, text) => Ok(Some(text)),
-            (status, text) => Err(refused(
-                "GitLab",
-                status,
-                &serde_json::from_str(&text).unwrap_or(Value::Null),
-            )),
+            (200..=299, answer) => Ok(Some(Committed {
+                sha: self.client.text(&answer, &["id"])?,
+                url: answer["web_url"].as_str().map(str::to_owned),
+                already: false,
+            })),
+            // "A file with this name already exists": created meanwhile.
+            (400 | 409, answer) if answer.to_string().contains("already exists") => Ok(None),
+            (status, answer) => Err(self.client.refused(status, &answer)),
         }
     }
 }

@@ -12,6 +12,7 @@
 //! commit is safe to retry: a file already there with the same contents is done, one with other
 //! contents is a conflict reported with both versions.
 
+mod client;
 mod forgejo;
 mod github;
 mod gitlab;
@@ -133,24 +134,6 @@ pub fn compare(file: &NewFile, existing: Option<&str>) -> Result<bool, GitError>
             theirs: theirs.to_owned(),
         }),
     }
-}
-
-/// A string at `path` in a host's JSON answer.
-fn text(answer: &serde_json::Value, path: &[&str], host: &str) -> Result<String, GitError> {
-    path.iter()
-        .try_fold(answer, |v, key| v.get(key))
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| GitError::Refused(format!("{host}'s answer has no {}", path.join("."))))
-}
-
-/// A host's refusal, with its message (never the token).
-fn refused(host: &str, status: u16, answer: &serde_json::Value) -> GitError {
-    let message = answer.get("message").map_or_else(
-        || "no message".into(),
-        |m| m.as_str().map_or_else(|| m.to_string(), str::to_owned),
-    );
-    GitError::Refused(format!("{host} answered {status}: {message}"))
 }
 
 /// `text` as one URL path segment (a branch, GitLab's `owner/name` and file paths).
