@@ -274,8 +274,29 @@ pub fn mark_as_paid_commits_one_payout_file(world: &World) -> Outcome {
         "each is paid what is payable: {before:?} {amounts:?}"
     );
 
-    // Mark as paid: one commit of one payouts file, exact amounts and references.
+    // The bank's transfer list for the run: the partners ticked, their amounts, the run's
+    // references.
     let run = plan["run"].as_str().unwrap_or_default().to_owned();
+    let date = plan["date"].as_str().unwrap_or_default().to_owned();
+    let list = console.get(&format!(
+        "/api/v1/owner/payable?format=bank&run={run}&partners=xyz789,mia456"
+    ))?;
+    let xyz = cents(&candidate("xyz789")["amount"]);
+    ensure!(
+        list.status == 200
+            && list.body.contains(&format!(
+                "{}.{:02},USD,PO-{date}-xyz789-{run}",
+                xyz / 100,
+                xyz % 100
+            ))
+            && !list.body.contains("abc123")
+            && !list.body.contains("mia456"),
+        "the run's transfer list (mia456 is paid by PayPal): {} {}",
+        list.status,
+        list.body
+    );
+
+    // Mark as paid: one commit of one payouts file, exact amounts and references.
     let head = git.head();
     let body = serde_json::json!({ "partners": chosen }).to_string();
     let marked = console.post_json(
@@ -291,7 +312,6 @@ pub fn mark_as_paid_commits_one_payout_file(world: &World) -> Outcome {
     let commits = git.commits_after(&head);
     ensure!(commits.len() == 1, "one commit: {commits:?}");
     let files = git.changed_in(&commits[0]);
-    let date = plan["date"].as_str().unwrap_or_default();
     let path = format!("content/payouts/{date}-{run}.yaml");
     let yaml = files
         .get(&path)

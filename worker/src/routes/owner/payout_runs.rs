@@ -99,6 +99,19 @@ async fn plan<P: Platform>(
     )
 }
 
+/// What a run pays each partner who can be paid now (decimal text); none when written-down
+/// payouts are more than a partner can be paid.
+pub(super) async fn amounts<P: Platform>(
+    ctx: &Ctx<'_, P>,
+) -> Result<std::collections::HashMap<String, String>, PlatformError> {
+    Ok(plan(ctx)
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(c, _)| (c.partner, c.amount.decimal_string()))
+        .collect())
+}
+
 /// `GET /api/v1/owner/payouts/plan`: a new run's id and who it can pay. Admins see where to pay
 /// each partner whole (they pay); viewers masked.
 pub async fn get_plan<P: Platform>(

@@ -99,14 +99,17 @@ pub async fn owner_payable<P: Platform>(
         let q = query(req);
         let run = field(&q, "run").filter(|r| r.len() <= 16);
         let chosen: Option<Vec<&str>> = field(&q, "partners").map(|p| p.split(',').collect());
-        return Ok(batch(
-            &table,
-            format,
-            &date_of(today),
-            currency,
-            run,
-            chosen.as_deref(),
-        ));
+        // A run pays what `core` plans: the payable balance less payouts not deployed yet.
+        let amounts = match run {
+            Some(_) => Some(super::payout_runs::amounts(ctx).await?),
+            None => None,
+        };
+        let run = Run {
+            id: run,
+            partners: chosen.as_deref(),
+            amounts: amounts.as_ref(),
+        };
+        return Ok(batch(&table, format, &date_of(today), currency, &run));
     }
     let range = Range {
         from: today,
@@ -172,13 +175,19 @@ pub(super) async fn payable_partners<P: Platform>(
 /// Payouts' upload (recipient, amount, currency, reference, note, wallet; no header) or a
 /// transfer list (name, account, amount, currency, reference). References are those
 /// `payouts plan` writes (`PO-<date>-<code>`), or a console payout run's.
+/// A payout run's file: its id (for the references), the partners chosen, what each is paid.
+struct Run<'a> {
+    id: Option<&'a str>,
+    partners: Option<&'a [&'a str]>,
+    amounts: Option<&'a std::collections::HashMap<String, String>>,
+}
+
 fn batch(
     table: &Table,
     format: Format,
     today: &str,
     currency: Currency,
-    run: Option<&str>,
-    chosen: Option<&[&str]>,
+    run: &Run<'_>,
 ) -> crate::Response {
     let at = |name: &str| table.columns.iter().position(|c| *c == name).unwrap_or(0);
     let cell = |row: &[Value], name: &str| row[at(name)].as_str().unwrap_or("").to_owned();
@@ -191,14 +200,18 @@ fn batch(
         let method = cell(row, "payout_method").to_lowercase();
         let payable = cell(row, "payable");
         let partner = cell(row, "partner");
+        let payable = match run.amounts {
+            Some(amounts) => amounts.get(&partner).cloned().unwrap_or_default(),
+            None => payable,
+        };
         if payable.trim_start_matches(['0', '.']).is_empty()
             || method.contains("paypal") != paypal
-            || chosen.is_some_and(|c| !c.contains(&partner.as_str()))
+            || run.partners.is_some_and(|c| !c.contains(&partner.as_str()))
         {
             continue;
         }
-        let reference = match run {
-            Some(run) => super::payout_runs::reference(today, &partner, run),
+        let reference = match run.id {
+            Some(id) => super::payout_runs::reference(today, &partner, id),
             None => format!("PO-{today}-{partner}"),
         };
         let record: Vec<String> = if paypal {
