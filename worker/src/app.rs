@@ -209,6 +209,12 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             let action = p["/api/v1/me/two-factor".len()..].trim_start_matches('/');
             two_factor::api(ctx, req, &Account::Partner(partner), action).await
         }
+        "/api/v1/me/password" if post => {
+            let Some((partner, _)) = auth::signed_in(ctx, req).await? else {
+                return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
+            };
+            accounts::change_password(ctx, req, &Account::Partner(partner)).await
+        }
         "/api/v1/me/profile" => {
             let Some((partner, _)) = auth::signed_in(ctx, req).await? else {
                 return Ok(json_error(StatusCode::UNAUTHORIZED, "sign in first"));
@@ -247,6 +253,13 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             let action = p["/api/v1/owner/me/two-factor".len()..].trim_start_matches('/');
             two_factor::api(ctx, req, &Account::Owner(owner.email), action).await
         }
+        "/api/v1/owner/me/password" if post => match owner::signed_in_owner(ctx, req).await? {
+            Some(owner) => accounts::change_password(ctx, req, &Account::Owner(owner.email)).await,
+            None => Ok(json_error(
+                StatusCode::UNAUTHORIZED,
+                "sign in at /owner/login/ first",
+            )),
+        },
         "/api/v1/owner/payable" if get => payouts::owner_payable(ctx, req).await,
         "/api/v1/owner/payouts/plan" if get => payout_runs::get_plan(ctx, req).await,
         p if post && p.starts_with("/api/v1/owner/payouts/runs/") => {

@@ -284,7 +284,30 @@
     load();
   }
 
+  // My Profile and the owner's account page: a new password, with the current one (and a code
+  // when two-step sign-in is on). Other sessions end; this one stays.
+  function passwordForm() {
+    var box = document.querySelector("[data-password]");
+    if (!box || !window.fetch) return;
+    var form = box.querySelector("[data-password-form]");
+    var notice = box.querySelector("[data-password-notice]");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var body = { current: form.elements.current.value, password: form.elements.password.value, confirm: form.elements.confirm.value, two_factor_code: form.elements.two_factor_code.value };
+      fetch(box.getAttribute("data-password") + "password", { method: "POST", credentials: "same-origin",
+        headers: { "content-type": "application/json", "x-csrf-token": csrfToken() }, body: JSON.stringify(body) })
+        .then(function (r) { return r.json().then(function (v) { return { ok: r.ok, v: v }; }); })
+        .then(function (res) {
+          notice.hidden = false;
+          notice.className = res.ok ? "notice" : "notice error";
+          notice.textContent = res.ok ? "Your password is changed. Every other browser is signed out." : res.v.error;
+          if (res.ok) form.reset();
+        });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    passwordForm();
     phoneMenu();
     payoutDetails();
     twoFactor();

@@ -274,3 +274,77 @@ pub fn parallel_guesses_are_limited(world: &World) -> Outcome {
     );
     Ok(())
 }
+
+pub fn a_new_password_needs_the_current_one(world: &World) -> Outcome {
+    const OLD: &str = "cafe-old-password-2026";
+    const NEW: &str = "cafe-new-password-2026";
+    let mut me = super::set_password(world, "cafe01", OLD)?;
+    let mut elsewhere = world.client();
+    ensure!(
+        elsewhere.sign_in("cafe01", OLD, false)?.status == 303,
+        "signed in elsewhere"
+    );
+    let change = |current: &str, password: &str, confirm: &str| {
+        json!({ "current": current, "password": password, "confirm": confirm }).to_string()
+    };
+    let wrong = me.post_json(
+        "/api/v1/me/password",
+        change("not-it-at-all", NEW, NEW).as_bytes(),
+    )?;
+    ensure!(
+        wrong.status == 403 && body(&wrong)?["field"] == "password",
+        "a wrong current password: {} {}",
+        wrong.status,
+        wrong.body
+    );
+    for (what, password, confirm) in [
+        ("a short one", "short", "short"),
+        ("two different", NEW, "cafe-other-password"),
+    ] {
+        let refused = me.post_json(
+            "/api/v1/me/password",
+            change(OLD, password, confirm).as_bytes(),
+        )?;
+        ensure!(
+            refused.status == 422,
+            "{what}: {} {}",
+            refused.status,
+            refused.body
+        );
+    }
+    let changed = me.post_json("/api/v1/me/password", change(OLD, NEW, NEW).as_bytes())?;
+    ensure!(
+        changed.status == 200,
+        "the change: {} {}",
+        changed.status,
+        changed.body
+    );
+    ensure!(
+        me.get("/portal/")?.status == 200,
+        "this browser stays signed in"
+    );
+    ensure!(
+        elsewhere.get("/portal/")?.status == 303,
+        "every other session ended"
+    );
+    ensure!(
+        world.client().sign_in("cafe01", OLD, false)?.status == 401,
+        "the old password still signs in"
+    );
+    ensure!(
+        world.client().sign_in("cafe01", NEW, false)?.status == 303,
+        "the new password signs in"
+    );
+    let told = super::owner::mails_with(world, "The password of partner account cafe01 was changed")?;
+    let address = world
+        .db
+        .query("SELECT email FROM partners WHERE code = 'cafe01'")?
+        .first()
+        .and_then(|r| r["email"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    ensure!(
+        told.contains_key(&address),
+        "{address} was told, with \"this wasn't me\": {told:?}"
+    );
+    Ok(())
+}

@@ -240,6 +240,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         accounts::parallel_guesses_are_limited,
     ),
     (
+        "a new password from My Profile needs the current one, ends every other session and is told to the address on file",
+        accounts::a_new_password_needs_the_current_one,
+    ),
+    (
         "owners' two-step sign-in: required by owners.yaml before the console opens, a code after the password, wrong and reused codes refused, a recovery code once, off only with the password and a code",
         owner_two_factor::owners_two_step_sign_in,
     ),

@@ -3,12 +3,14 @@
 //! password step, the code step of two-step sign-in, set-password links, sign-out, the counted
 //! limits and re-authentication ([`super::reauth`]) are the same code for both.
 
+mod change_password;
 mod code_step;
 mod links;
 mod passwords;
 
 use pc_core::{AccountChange, OwnerSession, Session};
 
+pub use change_password::change_password;
 pub use code_step::{ask_for_code, code_form, login_code};
 pub use links::{reset, reset_form};
 pub use passwords::{
@@ -84,6 +86,13 @@ pub fn session_of(
             .ok()
             .map(|s| (Account::Owner(s.email), s.version)),
     }
+}
+
+/// Whether this browser's partner session is a remembered one (30 days).
+fn remembered(ctx: &Ctx<'_, impl Platform>, req: &Request) -> bool {
+    cookie(req, SESSION_COOKIE)
+        .and_then(|token| Session::verify(&token, &ctx.config.keys, ctx.now).ok())
+        .is_some_and(|s| s.remember)
 }
 
 /// The session cookie of `account`: a partner's lasts 30 days with Remember Me, else the
