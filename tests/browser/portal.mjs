@@ -562,6 +562,7 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     const adjust = p.locator("[data-adjust]");
     await adjust.getByLabel("Amount (negative to deduct)").fill("15.00");
     await adjust.getByLabel("Reason (the partner reads it)").fill("Thank you for the espresso launch video");
+    await adjust.getByLabel("Your password (an adjustment moves money)").fill("console-browser-2026");
     await adjust.getByRole("button", { name: "Add adjustment" }).click();
     await adjust.locator("[data-adjusted]").waitFor();
     const adjusted = execFileSync("git", ["-C", process.env.DEMO_CONTENT, "log", "-1", "--format=%an|%s"]).toString().trim();
@@ -624,6 +625,7 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     const paypal = await run.locator('[data-file="paypal"]').getAttribute("href");
     assert(/run=[0-9a-f]{12}&partners=/.test(paypal), `the PayPal file is the run's: ${paypal}`);
     await both("owner payouts", "owner-payouts");
+    await run.getByLabel("Your password (recording payouts moves money)").fill("console-browser-2026");
     await run.getByRole("button", { name: "Mark as paid" }).click();
     const marked = run.locator("[data-marked]");
     await marked.waitFor();

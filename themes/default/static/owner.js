@@ -153,7 +153,8 @@
       var button = form.querySelector("button");
       button.disabled = true;
       out.textContent = "";
-      postJSON("/api/v1/owner/partners/" + code + "/adjustments", { key: key, amount: form.amount.value.trim(), reason: form.reason.value, corrects: form.corrects.value })
+      postJSON("/api/v1/owner/partners/" + code + "/adjustments", { key: key, amount: form.amount.value.trim(), reason: form.reason.value, corrects: form.corrects.value,
+        password: form.password.value, two_factor_code: form.two_factor_code.value })
         .then(function (v) {
           var p = el("p", { "class": "notice", "data-adjusted": "" });
           p.appendChild(document.createTextNode(money(v.amount) + " — “" + v.reason + "” — recorded in your repository ("));
@@ -162,6 +163,9 @@
           out.appendChild(p);
           form.reset();
           key = newKey();
+        }, function (err) {
+          form.password.value = "";
+          throw err;
         })
         .catch(function (err) { out.appendChild(el("p", { "class": "notice error", role: "alert" }, err.message)); })
         .then(function () { button.disabled = false; });
@@ -194,6 +198,7 @@
       fillTable(table, [["partner", "Pay", null, tick], ["name", "Name"], ["amount", "Amount", "money"], ["pay_by", "Pay by"], ["check", "Check first"]], plan.candidates);
       var button = box.querySelector("[data-mark-paid]");
       button.hidden = !admin;
+      box.querySelector("[data-admin-only]").hidden = !admin;
       var chosen = function () {
         return Array.prototype.map.call(table.querySelectorAll("input[name=partner]:checked"), function (i) { return i.value; });
       };
@@ -215,7 +220,10 @@
         button.disabled = true;
         out.textContent = "";
         out.appendChild(el("p", { "class": "notice" }, "Recording the payouts…"));
-        postJSON("/api/v1/owner/payouts/runs/" + plan.run, { partners: chosen() }).then(function (v) {
+        var form = box.querySelector("[data-run-form]");
+        var proof = { partners: chosen(), password: form.password.value, two_factor_code: form.two_factor_code.value };
+        form.password.value = "";
+        postJSON("/api/v1/owner/payouts/runs/" + plan.run, proof).then(function (v) {
           out.textContent = "";
           var p = el("p", { "class": "notice", "data-marked": "" });
           p.appendChild(document.createTextNode(v.payouts.length + " payout" + (v.payouts.length === 1 ? "" : "s") + ", " + money(v.total) + " in all, recorded in your repository ("));
@@ -230,6 +238,14 @@
         });
       });
     }).catch(function (e) { fail(e.message); });
+  }
+
+  // The code fields of the buttons that move money show when the owner's two-step sign-in is on.
+  function ownerCodeFields() {
+    if (!document.querySelector("[data-owner-code]")) return;
+    getJSON("/api/v1/owner/me/two-factor").then(function (v) {
+      document.querySelectorAll("[data-owner-code]").forEach(function (f) { f.hidden = !v.enabled; });
+    }).catch(function () {});
   }
 
   var pages = {
@@ -403,4 +419,5 @@
     }
   };
   if (pages[page]) pages[page]();
+  ownerCodeFields();
 })();

@@ -335,7 +335,8 @@ pub fn a_new_password_needs_the_current_one(world: &World) -> Outcome {
         world.client().sign_in("cafe01", NEW, false)?.status == 303,
         "the new password signs in"
     );
-    let told = super::owner::mails_with(world, "The password of partner account cafe01 was changed")?;
+    let told =
+        super::owner::mails_with(world, "The password of partner account cafe01 was changed")?;
     let address = world
         .db
         .query("SELECT email FROM partners WHERE code = 'cafe01'")?

@@ -10,7 +10,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use super::notifications::{FREQUENT, run};
-use super::owner::{ADMIN, VIEWER, json, owner};
+use super::owner::{ADMIN, PASSWORD as OWNER_PASSWORD, VIEWER, json, owner};
 use super::signup::{PASSWORD, apply_as, last_mail_to};
 use crate::{Outcome, World, ensure};
 
@@ -298,7 +298,21 @@ pub fn mark_as_paid_commits_one_payout_file(world: &World) -> Outcome {
 
     // Mark as paid: one commit of one payouts file, exact amounts and references.
     let head = git.head();
-    let body = serde_json::json!({ "partners": chosen }).to_string();
+    // Recording payouts moves money: the owner's password first.
+    let unproven = serde_json::json!({ "partners": chosen }).to_string();
+    let refused = console.post_json(
+        &format!("/api/v1/owner/payouts/runs/{run}"),
+        unproven.as_bytes(),
+    )?;
+    ensure!(
+        refused.status == 403
+            && json(&refused.body)?["field"] == "password"
+            && git.commits_after(&head).is_empty(),
+        "Mark as paid without the password: {} {}",
+        refused.status,
+        refused.body
+    );
+    let body = serde_json::json!({ "partners": chosen, "password": OWNER_PASSWORD }).to_string();
     let marked = console.post_json(
         &format!("/api/v1/owner/payouts/runs/{run}"),
         body.as_bytes(),
@@ -385,7 +399,7 @@ pub fn mark_as_paid_commits_one_payout_file(world: &World) -> Outcome {
     let head = git.head();
     let ticked = console.post_json(
         &format!("/api/v1/owner/payouts/runs/{second}"),
-        serde_json::json!({ "partners": ["cafe01"] })
+        serde_json::json!({ "partners": ["cafe01"], "password": OWNER_PASSWORD })
             .to_string()
             .as_bytes(),
     )?;
@@ -416,7 +430,8 @@ pub fn adjustments_from_a_partners_page(world: &World) -> Outcome {
     };
     let reason = "Holiday bonus: thanks for the December push";
     let form = |key: &str, amount: &str, reason: &str| {
-        serde_json::json!({ "key": key, "amount": amount, "reason": reason }).to_string()
+        serde_json::json!({ "key": key, "amount": amount, "reason": reason, "password": OWNER_PASSWORD })
+            .to_string()
     };
     let path = "/api/v1/owner/partners/mia456/adjustments";
     let mut viewer = owner(world, VIEWER)?;
@@ -444,7 +459,16 @@ pub fn adjustments_from_a_partners_page(world: &World) -> Outcome {
             bad.body
         );
     }
-    let wrong_payout = serde_json::json!({ "key": "a1b2c3d4e5f6", "amount": "5.00", "reason": reason, "corrects": "PP-nobody" });
+    let unproven =
+        serde_json::json!({ "key": "a1b2c3d4e5f6", "amount": "12.34", "reason": reason });
+    let bad = admin.post_json(path, unproven.to_string().as_bytes())?;
+    ensure!(
+        bad.status == 403 && json(&bad.body)?["field"] == "password",
+        "an adjustment without the password: {} {}",
+        bad.status,
+        bad.body
+    );
+    let wrong_payout = serde_json::json!({ "key": "a1b2c3d4e5f6", "amount": "5.00", "reason": reason, "corrects": "PP-nobody", "password": OWNER_PASSWORD });
     let bad = admin.post_json(path, wrong_payout.to_string().as_bytes())?;
     ensure!(
         bad.status == 400,

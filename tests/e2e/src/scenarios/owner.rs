@@ -13,7 +13,7 @@ use crate::{Outcome, World, ensure};
 
 pub const ADMIN: &str = "olivia@brightloom.example";
 pub const VIEWER: &str = "victor@brightloom.example";
-const PASSWORD: &str = "console-password-2026";
+pub(super) const PASSWORD: &str = "console-password-2026";
 
 /// An invite link (path and query) for the owner `email`, as `partner-center invite --owner`.
 fn owner_invite(world: &World, email: &str) -> String {

@@ -12,11 +12,12 @@ use pc_core::adjustment::Adjustment;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Need, access};
+use super::{Need, access, confirm_owner};
 use crate::git::{self, Change, GitError, NewFile};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::routes::reauth::Proof;
 use crate::routes::reports::{currency, date_of};
 use crate::store;
 use crate::{Request, Response};
@@ -29,6 +30,11 @@ struct Form {
     reason: String,
     #[serde(default)]
     corrects: Option<String>,
+    /// The owner's password (and code): an adjustment moves money.
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    two_factor_code: Option<String>,
 }
 
 pub async fn add<P: Platform>(
@@ -49,6 +55,13 @@ pub async fn add<P: Platform>(
             "send {\"key\", \"amount\": \"25.00\", \"reason\": \"…\"} (and \"corrects\": a payout's reference)",
         ));
     };
+    let proof = Proof {
+        password: form.password.as_deref(),
+        two_factor_code: form.two_factor_code.as_deref(),
+    };
+    if let Some(refused) = confirm_owner(ctx, req, &who, proof, "a partner's balance").await? {
+        return Ok(refused);
+    }
     let key_ok = form.key.len() == 12
         && form
             .key

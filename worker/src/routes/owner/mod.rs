@@ -159,6 +159,26 @@ pub fn to_owner_login(path: &str) -> Response {
     ))
 }
 
+/// For a button that moves money (Mark as paid, an adjustment): an owner's session proves it is
+/// them again with their password (and a code when two-step sign-in is on), as partners do for
+/// their payout details; the owner token is its own proof. `None`: go on.
+pub async fn confirm_owner<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    who: &Access,
+    proof: crate::routes::reauth::Proof<'_>,
+    what: &str,
+) -> Result<Option<Response>, PlatformError> {
+    let Access::Owner(owner) = who else {
+        return Ok(None);
+    };
+    let account = Account::Owner(owner.email.clone());
+    let Some(auth) = store::accounts::auth(ctx.platform, &account).await? else {
+        return Ok(Some(json_error(StatusCode::UNAUTHORIZED, "sign in first")));
+    };
+    crate::routes::reauth::confirm(ctx, req, &account, &auth, proof, what).await
+}
+
 /// Where a console page sends an owner who must turn on two-step sign-in first.
 pub fn to_enrolment() -> Response {
     crate::http_util::see_other("/owner/account/?status=twofactorneeded#two-factor")

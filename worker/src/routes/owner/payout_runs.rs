@@ -14,11 +14,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::payouts::payable_partners;
-use super::{Need, access};
+use super::{Need, access, confirm_owner};
 use crate::git::{self, Change, GitError, NewFile};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::routes::reauth::Proof;
 use crate::routes::reports::{currency, date_of};
 use crate::store::payout_runs::{self as store, Line, Run};
 use crate::{Request, Response};
@@ -167,6 +168,11 @@ fn refused(refusals: &[String]) -> Response {
 #[derive(Debug, Deserialize)]
 struct Chosen {
     partners: Vec<String>,
+    /// The owner's password (and code): recording payouts moves money.
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    two_factor_code: Option<String>,
 }
 
 /// `POST /api/v1/owner/payouts/runs/<run>` `{"partners": [...]}` (admins): commits the run's
@@ -186,15 +192,22 @@ pub async fn mark_paid<P: Platform>(
             "no such payout run: open Payouts again",
         ));
     }
-    if let Some((recorded, lines)) = store::run(ctx.platform, run).await? {
-        return Ok(answer(&recorded, &lines, true, currency(ctx).await?));
-    }
     let Ok(chosen) = serde_json::from_slice::<Chosen>(req.body()) else {
         return Ok(json_error(
             StatusCode::BAD_REQUEST,
-            "send {\"partners\": [\"abc123\", …]}: the partners you paid",
+            "send {\"partners\": [\"abc123\", …], \"password\": \"…\"}: the partners you paid",
         ));
     };
+    let proof = Proof {
+        password: chosen.password.as_deref(),
+        two_factor_code: chosen.two_factor_code.as_deref(),
+    };
+    if let Some(refused) = confirm_owner(ctx, req, &who, proof, "what was paid").await? {
+        return Ok(refused);
+    }
+    if let Some((recorded, lines)) = store::run(ctx.platform, run).await? {
+        return Ok(answer(&recorded, &lines, true, currency(ctx).await?));
+    }
     let found = match plan(ctx).await? {
         Ok(found) => found,
         Err(refusals) => return Ok(refused(&refusals)),
