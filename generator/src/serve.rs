@@ -332,7 +332,17 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
             }
             seen = now;
             match build_and_seed(&content, &watch_state, &rebuilding.db) {
-                Ok(summary) => println!("rebuilt {summary}"),
+                Ok(summary) => {
+                    println!("rebuilt {summary}");
+                    // What a deploy makes due at once: approved partners now live are welcomed,
+                    // recorded payouts told (as the next scheduled run would).
+                    if let Err(e) = pc_worker::native::run_scheduled(
+                        &rebuilding,
+                        pc_worker::notify::FREQUENT_CRON,
+                    ) {
+                        eprintln!("after the rebuild: {e}");
+                    }
+                }
                 Err(ServeError::Content(d)) => {
                     eprint!("{}", d.render(false));
                     eprintln!("(still serving the previous build)");

@@ -112,20 +112,27 @@ pub(super) async fn welcome_live_applicants<P: Platform>(
     ctx: &Ctx<'_, P>,
 ) -> Result<usize, PlatformError> {
     let waiting = applications::live_unwelcomed(ctx.platform).await?;
+    let mut welcomed = 0;
     for applicant in &waiting {
-        tell_applicant(
-            ctx,
-            &applicant.name,
-            &applicant.email,
-            &applicant.code,
-            None,
-        )
-        .await?;
-        ctx.platform
+        // Claimed first: runs at the same time (the timer, a deploy, the owner API) welcome
+        // each applicant once. A mail that cannot be sent stays in the outbox with the reason.
+        let claimed = ctx
+            .platform
             .execute(applications::welcomed(&applicant.code, ctx.now))
             .await?;
+        if claimed == 1 {
+            tell_applicant(
+                ctx,
+                &applicant.name,
+                &applicant.email,
+                &applicant.code,
+                None,
+            )
+            .await?;
+            welcomed += 1;
+        }
     }
-    Ok(waiting.len())
+    Ok(welcomed)
 }
 
 /// E-mails an applicant the owner's decision: the welcome (`reason` none, once their portal is

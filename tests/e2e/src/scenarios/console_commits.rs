@@ -106,6 +106,12 @@ pub fn approve_in_one_click(world: &World) -> Outcome {
         last_mail_to(world, "nora@norabakes.example")?.contains("application is approved"),
         "the welcome once the portal is live"
     );
+    run(world, FREQUENT)?;
+    let welcomes = super::owner::mails_with(world, "application is approved")?;
+    ensure!(
+        welcomes.get("nora@norabakes.example") == Some(&1),
+        "welcomed once, however many runs: {welcomes:?}"
+    );
     let mut partner = world.client();
     let signed = partner.sign_in("nora01", PASSWORD, false)?;
     ensure!(
