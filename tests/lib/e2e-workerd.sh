@@ -28,7 +28,11 @@ start_workerd "$state" --var GIT_HOST:github --var "GIT_API_URL:http://127.0.0.1
   --events-secret "$WORKERD_EVENTS_SECRET" --owner-token "$WORKERD_OWNER_TOKEN" \
   --stripe-secret "$WORKERD_STRIPE_SECRET" --shopify-secret "$WORKERD_SHOPIFY_SECRET" \
   --content "$WORKERD_CONTENT" --cli "$BIN_DIR/partner-center" --git-port "$git_port" --git-token "$git_token" --reseed "tests/lib/workerd-redeploy.sh '$state' '$WORKERD_CONTENT'" \
-  --wrangler-persist "$WORKERD_PERSIST" || { echo "--- wrangler log"; tail -50 "$state/wrangler.log"; exit 1; }
+  --wrangler-persist "$WORKERD_PERSIST" || {
+  echo "--- wrangler log"; tail -50 "$state/wrangler.log"
+  echo "--- errors in the wrangler log"; grep -n -iE -B2 -A12 " 5[0-9][0-9] |error|exception" "$state/wrangler.log" | head -120
+  exit 1
+}
 
 # The same bounded load as natively, through workerd: every counted redirect's click row
 # reaches D1 through the click Queue's batches, and every event is stored once.

