@@ -5,14 +5,14 @@ use http::{Method, StatusCode};
 
 use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
-use crate::routes::accounts::{self, Kind};
+use crate::routes::accounts::{self, Kind, two_factor};
 use crate::routes::owner::{
     self, adjustments, applications, console, overview, payout_guard, payout_runs, payouts,
     session, view_as,
 };
 use crate::routes::{
     Ctx, auth, csrf_token, events, integrations, join, ledger, not_me, notifications, password,
-    payout_details, portal, profile, redirect, reports, set_csrf_cookie, two_factor,
+    payout_details, portal, profile, redirect, reports, set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
 use crate::store::Account;

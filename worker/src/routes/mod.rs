@@ -13,10 +13,8 @@ pub mod password;
 pub mod payout_details;
 pub mod portal;
 pub mod profile;
-pub mod reauth;
 pub mod redirect;
 pub mod reports;
-pub mod two_factor;
 
 use http::StatusCode;
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use pc_core::AccountChange;
 
 use super::Ctx;
-use super::reauth::{self, Proof};
+use super::accounts::reauth::{self, Proof};
 use crate::http_util::{self, json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::store::payouts::{self, PayoutChange};

@@ -80,9 +80,12 @@ pub async fn page<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
         }
         return Ok(private(ctx.not_found().await?));
     }
-    if rest != "profile/" && !auth.has_two_factor() && super::two_factor::required(ctx).await? {
+    if rest != "profile/"
+        && !auth.has_two_factor()
+        && super::accounts::two_factor::required(ctx).await?
+    {
         // The owner requires two-step sign-in: My Profile (where it is turned on) until then.
-        return Ok(private(super::two_factor::to_enrolment()));
+        return Ok(private(super::accounts::two_factor::to_enrolment()));
     }
     let notice = field(&query(req), "status").and_then(Notice::from_status);
     match own_page(ctx, code, rest, notice).await? {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use pc_core::AccountChange;
 
 use super::Ctx;
-use super::reauth::{self, Proof};
+use super::accounts::reauth::{self, Proof};
 use crate::http_util::{self, MAX_BODY, field, form, json, json_error, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::security::csrf_ok;

@@ -9,10 +9,10 @@ use http::StatusCode;
 use pc_core::AccountChange;
 use serde::Deserialize;
 
+use super::reauth::{self, Proof};
 use super::{hash_password, remembered, session_cookie, tell_change};
 use crate::http_util::{json, json_error, set_cookie};
 use crate::platform::{Platform, PlatformError};
-use crate::routes::reauth::{self, Proof};
 use crate::routes::{Ctx, Notice};
 use crate::store::{self, Account};
 use crate::{Request, Response};

@@ -7,10 +7,11 @@ use pc_core::TokenError;
 use pc_core::token;
 use pc_core::two_factor::CodeError;
 
+use super::codes;
 use super::{Kind, count_attempt, session_cookie, signed_in_now};
 use crate::http_util::{cookie, field, form, see_other, set_cookie};
 use crate::platform::{Platform, PlatformError};
-use crate::routes::{Ctx, Notice, two_factor};
+use crate::routes::{Ctx, Notice};
 use crate::security::{csrf_ok, host_cookie};
 use crate::store::{self, Account};
 use crate::{Request, Response};
@@ -149,7 +150,7 @@ pub async fn login_code<P: Platform>(
     if current.is_none() {
         return Ok(kind.code_expired());
     }
-    match two_factor::verify(ctx, &account.key(), field(&fields, "code").unwrap_or("")).await? {
+    match codes::verify(ctx, &account.key(), field(&fields, "code").unwrap_or("")).await? {
         Ok(()) => {
             attempts.succeeded(ctx.platform).await?;
             signed_in_now(ctx, account).await?;

@@ -1,12 +1,16 @@
 //! Accounts of both kinds, partners and owners, signing in and out: one implementation over
 //! [`Account`]. Each kind keeps its own tables, cookie, token purposes and pages ([`Kind`]); the
 //! password step, the code step of two-step sign-in, set-password links, sign-out, the counted
-//! limits and re-authentication ([`super::reauth`]) are the same code for both.
+//! limits, two-step sign-in ([`two_factor`], [`codes`]) and re-authentication ([`reauth`]) are
+//! the same code for both.
 
 mod change_password;
 mod code_step;
+pub mod codes;
 mod links;
 mod passwords;
+pub mod reauth;
+pub mod two_factor;
 
 use pc_core::{AccountChange, OwnerSession, Session};
 

@@ -17,7 +17,7 @@ use crate::git::{self, Change, GitError, NewFile};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
-use crate::routes::reauth::Proof;
+use crate::routes::accounts::reauth::Proof;
 use crate::routes::reports::{currency, date_of};
 use crate::store;
 use crate::{Request, Response};

@@ -166,7 +166,7 @@ pub async fn confirm_owner<P: Platform>(
     ctx: &Ctx<'_, P>,
     req: &Request,
     who: &Access,
-    proof: crate::routes::reauth::Proof<'_>,
+    proof: crate::routes::accounts::reauth::Proof<'_>,
     what: &str,
 ) -> Result<Option<Response>, PlatformError> {
     let Access::Owner(owner) = who else {
@@ -176,7 +176,7 @@ pub async fn confirm_owner<P: Platform>(
     let Some(auth) = store::accounts::auth(ctx.platform, &account).await? else {
         return Ok(Some(json_error(StatusCode::UNAUTHORIZED, "sign in first")));
     };
-    crate::routes::reauth::confirm(ctx, req, &account, &auth, proof, what).await
+    crate::routes::accounts::reauth::confirm(ctx, req, &account, &auth, proof, what).await
 }
 
 /// Where a console page sends an owner who must turn on two-step sign-in first.

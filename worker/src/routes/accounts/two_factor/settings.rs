@@ -14,8 +14,8 @@ use super::required_of;
 use crate::http_util::{json, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::routes::accounts::reauth::{self, Proof};
 use crate::routes::accounts::tell_change;
-use crate::routes::reauth::{self, Proof};
 use crate::store::{self, Account, Limit};
 use crate::{Request, Response};
 

@@ -6,10 +6,10 @@
 
 use http::StatusCode;
 
-use super::Ctx;
-use super::accounts::{Checked, check_password};
+use super::{Checked, check_password, codes};
 use crate::http_util::json;
 use crate::platform::{Platform, PlatformError};
+use crate::routes::Ctx;
 use crate::store::{Account, AccountAuth};
 use crate::{Request, Response};
 
@@ -71,11 +71,10 @@ pub async fn confirm<P: Platform>(
             ));
         };
         // The code is a second check, counted on its own.
-        let Some(attempts) = super::accounts::count_attempt(ctx, req, &account.limit_key()).await?
-        else {
+        let Some(attempts) = super::count_attempt(ctx, req, &account.limit_key()).await? else {
             return Ok(limited());
         };
-        if let Err(e) = super::two_factor::verify(ctx, &account.key(), input).await? {
+        if let Err(e) = codes::verify(ctx, &account.key(), input).await? {
             return Ok(refusal(
                 "two_factor_code",
                 format!("{e}: enter a new code from your authenticator app to change {what}"),
