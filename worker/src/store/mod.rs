@@ -297,3 +297,29 @@ pub async fn partner_has_payout(
         .await?
         .is_empty())
 }
+
+/// A partner as the console's payouts name them: who, their address on file, their status.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PartnerContact {
+    pub code: String,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+}
+
+/// Every partner with the name and address on file (their own profile change's, else the
+/// content's).
+pub async fn partner_contacts(
+    platform: &impl Platform,
+) -> Result<Vec<PartnerContact>, PlatformError> {
+    platform
+        .query(Statement::new(
+            "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status \
+             FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code",
+            vec![],
+        ))
+        .await?
+        .into_iter()
+        .map(parse)
+        .collect()
+}

@@ -12,9 +12,7 @@ use crate::http_util::{field, json_error, query};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
 use crate::routes::ledger::all_balances;
-use crate::routes::reports::{
-    Range, Table, csv_download, currency, date_of, money, respond, rows, text,
-};
+use crate::routes::reports::{Range, Table, csv_download, currency, date_of, money, respond};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -138,27 +136,20 @@ pub(super) struct PartnerPayable {
 pub(super) async fn payable_partners<P: Platform>(
     ctx: &Ctx<'_, P>,
 ) -> Result<Vec<PartnerPayable>, PlatformError> {
-    let people = rows(
-        ctx,
-        "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status \
-         FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code",
-        vec![],
-    )
-    .await?;
+    let people = crate::store::partner_contacts(ctx.platform).await?;
     let mut found = Vec::new();
     for (code, balance, ids) in all_balances(ctx).await? {
         if balance.payable == 0 && balance.pending == 0 && balance.owed_back == 0 {
             continue;
         }
-        let person = people.iter().find(|p| text(p, "code") == code);
-        let field = |k: &str| person.map(|p| text(p, k)).unwrap_or_default();
+        let person = people.iter().find(|p| p.code == code);
         // Where to pay: the details that apply now (a partner's change waits out its
         // cooling-off period), when they changed, and a change still waiting.
         let pay = crate::routes::payout_details::effective(ctx, &code).await?;
         found.push(PartnerPayable {
-            name: field("name"),
-            email: field("email"),
-            status: field("status"),
+            name: person.map(|p| p.name.clone()).unwrap_or_default(),
+            email: person.map(|p| p.email.clone()).unwrap_or_default(),
+            status: person.map(|p| p.status.clone()).unwrap_or_default(),
             pay,
             balance,
             references: ids
