@@ -606,13 +606,13 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     assert(/committed to your repository/.test(await committed.innerText()), `the approval says it is committed: ${await committed.innerText()}`);
     const commitLine = execFileSync("git", ["-C", process.env.DEMO_CONTENT, "log", "-1", "--format=%an|%s"]).toString().trim();
     assert(commitLine === "Olivia Brightloom|Approve partner norabakes (by Olivia Brightloom via the console)", `the commit: ${commitLine}`);
+    // Live once serve's rebuild has deployed the committed file: wait on that, as the API says it.
+    await p.waitForFunction(async () => {
+      const r = await fetch("/api/v1/owner/applications", { credentials: "same-origin" });
+      return r.ok && (await r.json()).approved.some((a) => a.code === "norabakes" && a.live);
+    }, null, { polling: 250, timeout: 60000 });
     await p.goto(`${demo}/owner/applications/`);
     await p.locator("[data-approved] tbody tr").first().waitFor();
-    for (let i = 0; i < 100 && !/Live/.test(await p.locator("[data-approved] tbody").innerText()); i++) {
-      await p.waitForTimeout(300);
-      await p.reload();
-      await p.locator("[data-approved] tbody tr").first().waitFor();
-    }
     assert(/norabakes[\s\S]*Live/.test(await p.locator("[data-approved] tbody").innerText()), "live after serve's rebuild");
     await both("owner applications after approving", "owner-approved");
 

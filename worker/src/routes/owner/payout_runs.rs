@@ -143,13 +143,14 @@ pub async fn get_plan<P: Platform>(
         .collect();
     let run = hex::encode(ctx.platform.random_bytes(6));
     let minimum = minimum(ctx).await?;
+    let currency = currency(ctx).await?;
     Ok(json_response(
         StatusCode::OK,
         &json!({
             "run": run,
             "date": date_of(ctx.now),
-            "currency": currency(ctx).await?.code(),
-            "minimum": Money::from_minor(minimum, currency(ctx).await?).decimal_string(),
+            "currency": currency.code(),
+            "minimum": Money::from_minor(minimum, currency).decimal_string(),
             "candidates": candidates,
         }),
     ))
