@@ -607,10 +607,14 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     const commitLine = execFileSync("git", ["-C", process.env.DEMO_CONTENT, "log", "-1", "--format=%an|%s"]).toString().trim();
     assert(commitLine === "Olivia Brightloom|Approve partner norabakes (by Olivia Brightloom via the console)", `the commit: ${commitLine}`);
     // Live once serve's rebuild has deployed the committed file: wait on that, as the API says it.
-    await p.waitForFunction(async () => {
+    const live = () => p.evaluate(async () => {
       const r = await fetch("/api/v1/owner/applications", { credentials: "same-origin" });
-      return r.ok && (await r.json()).approved.some((a) => a.code === "norabakes" && a.live);
-    }, null, { polling: 250, timeout: 60000 });
+      return r.ok && (await r.json()).approved.some((a) => a.code === "norabakes" && a.live === 1);
+    });
+    for (const deadline = Date.now() + 60000; !(await live());) {
+      assert(Date.now() < deadline, "not live a minute after the commit: serve did not rebuild");
+      await new Promise((done) => setTimeout(done, 250));
+    }
     await p.goto(`${demo}/owner/applications/`);
     await p.locator("[data-approved] tbody tr").first().waitFor();
     assert(/norabakes[\s\S]*Live/.test(await p.locator("[data-approved] tbody").innerText()), "live after serve's rebuild");
