@@ -93,11 +93,11 @@ pub async fn handle<P: Platform>(platform: &P, req: Request) -> Response {
     response
 }
 
-/// A scheduled run (the worker's cron trigger, `serve`'s timer): notifications.
+/// A scheduled run (the worker's cron trigger, `serve`'s timer): notifications, rollups.
 pub async fn scheduled<P: Platform>(
     platform: &P,
     cron: &str,
-) -> Result<crate::notify::Sent, String> {
+) -> Result<crate::scheduled::Done, String> {
     let config = platform.config().map_err(|e| e.to_string())?;
     let ctx = Ctx {
         platform,
@@ -105,7 +105,7 @@ pub async fn scheduled<P: Platform>(
         now: platform.now_ms() / 1000,
         csrf: String::new(),
     };
-    crate::notify::scheduled(&ctx, crate::notify::Run::of_cron(cron))
+    crate::scheduled::run(&ctx, crate::notify::Run::of_cron(cron), None)
         .await
         .map_err(|e| e.to_string())
 }

@@ -400,12 +400,12 @@ async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<w
 }
 
 /// The cron triggers (`wrangler.toml` `[triggers]`; `/__scheduled?cron=…` under `wrangler dev
-/// --test-scheduled`): notifications.
+/// --test-scheduled`): notifications, the reports' rollup.
 #[event(scheduled)]
 async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     let platform = CfPlatform { env, ctx: None };
     match crate::app::scheduled(&platform, &event.cron()).await {
-        Ok(sent) => worker::console_log!("scheduled {}: {sent:?}", event.cron()),
+        Ok(done) => worker::console_log!("scheduled {}: {done:?}", event.cron()),
         Err(e) => worker::console_error!("scheduled {} failed: {e}", event.cron()),
     }
 }

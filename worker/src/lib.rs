@@ -12,6 +12,7 @@ pub mod mail;
 pub mod notify;
 pub mod platform;
 pub mod routes;
+pub mod scheduled;
 pub mod security;
 pub mod store;
 
@@ -81,6 +82,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0016_payout_runs.sql",
         include_str!("../migrations/0016_payout_runs.sql"),
+    ),
+    (
+        "0017_rollups.sql",
+        include_str!("../migrations/0017_rollups.sql"),
     ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};

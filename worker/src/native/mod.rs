@@ -21,11 +21,11 @@ pub fn answer(state: &NativeState, req: crate::Request) -> crate::Response {
 }
 
 /// Runs the scheduled work for `cron` (what the worker's cron trigger does), as `serve`'s timer.
-pub fn run_scheduled(state: &NativeState, cron: &str) -> Result<crate::notify::Sent, String> {
+pub fn run_scheduled(state: &NativeState, cron: &str) -> Result<crate::scheduled::Done, String> {
     let platform = platform::RequestPlatform::new(state);
-    let sent = pollster::block_on(crate::app::scheduled(&platform, cron));
+    let done = pollster::block_on(crate::app::scheduled(&platform, cron));
     platform.run_deferred();
-    sent
+    done
 }
 
 /// The cron trigger's times, natively: the frequent run every 15 minutes and the daily one at
@@ -54,7 +54,7 @@ pub fn start_schedule(state: std::sync::Arc<NativeState>) -> std::thread::JoinHa
                 continue;
             };
             match run_scheduled(&state, cron) {
-                Ok(sent) => eprintln!("scheduled {cron}: {sent:?}"),
+                Ok(done) => eprintln!("scheduled {cron}: {done:?}"),
                 Err(e) => eprintln!("scheduled {cron} failed: {e}"),
             }
         }

@@ -7,9 +7,11 @@ use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 
 pub mod accounts;
 pub mod applications;
+pub mod figures;
 mod limits;
 pub mod payout_runs;
 pub mod payouts;
+pub mod rollups;
 pub use accounts::{Account, AccountAuth, owner_audit};
 pub use limits::{Attempt, Limit, attempt};
 
@@ -322,4 +324,29 @@ pub async fn partner_contacts(
         .into_iter()
         .map(parse)
         .collect()
+}
+
+/// The programs, in their order (priority, then id), as (id, name).
+pub async fn programs(platform: &impl Platform) -> Result<Vec<(String, String)>, PlatformError> {
+    #[derive(Deserialize)]
+    struct Program {
+        id: String,
+        name: String,
+    }
+    platform
+        .query(Statement::new(
+            "SELECT id, name FROM programs ORDER BY priority, id",
+            vec![],
+        ))
+        .await?
+        .into_iter()
+        .map(|row| parse::<Program>(row).map(|p| (p.id, p.name)))
+        .collect()
+}
+
+/// Each program's name by its id.
+pub async fn program_names(
+    platform: &impl Platform,
+) -> Result<std::collections::HashMap<String, String>, PlatformError> {
+    Ok(programs(platform).await?.into_iter().collect())
 }

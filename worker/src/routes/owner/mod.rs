@@ -224,9 +224,21 @@ pub async fn run_scheduled<P: Platform>(
     }
     let q = crate::http_util::query(req);
     let cron = crate::http_util::field(&q, "cron").unwrap_or(crate::notify::FREQUENT_CRON);
-    let sent = crate::notify::scheduled(ctx, crate::notify::Run::of_cron(cron)).await?;
+    let days = match crate::http_util::field(&q, "days") {
+        None => None,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n @ 1..=366) => Some(n),
+            _ => {
+                return Ok(crate::http_util::json_error(
+                    StatusCode::BAD_REQUEST,
+                    "`days` is a number of days from 1 to 366",
+                ));
+            }
+        },
+    };
+    let done = crate::scheduled::run(ctx, crate::notify::Run::of_cron(cron), days).await?;
     Ok(crate::http_util::json(
         StatusCode::OK,
-        &serde_json::json!({ "sent": sent }),
+        &serde_json::to_value(done).unwrap_or_default(),
     ))
 }

@@ -11,11 +11,12 @@ use serde_json::{Value, json};
 
 use super::{Need, access};
 use crate::http_util::{field, json as json_response, json_error, query};
-use crate::platform::{Platform, PlatformError, Row};
+use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
 use crate::routes::ledger::all_balances;
 use crate::routes::reports::analytics::per_click;
 use crate::routes::reports::{Range, Table, currency, date_of, int, money, respond, rows, text};
+use crate::store::{self, figures, figures::Figures};
 use crate::{Request, Response};
 
 const DAY: i64 = 86_400;
@@ -35,68 +36,38 @@ struct Activity {
     earned: i64,
 }
 
+impl Activity {
+    fn of(figures: &Figures) -> Activity {
+        let (sales, payments, refunds) = (
+            figures.total("sale"),
+            figures.total("subscription_payment"),
+            figures.total("refund"),
+        );
+        Activity {
+            clicks: figures.total("clicks").n,
+            filtered: figures.total("filtered").n,
+            leads: figures.total("lead").n,
+            sales: sales.n,
+            subscription_payments: payments.n,
+            refunds: refunds.n,
+            revenue: sales.m + payments.m - refunds.m,
+            earned: figures.total("earned").m,
+        }
+    }
+}
+
+/// The whole program's figures in the range, and each partner's activity.
 async fn activity<P: Platform>(
     ctx: &Ctx<'_, P>,
     range: &Range,
-) -> Result<HashMap<String, Activity>, PlatformError> {
-    let scope = || vec![range.from.into(), range.until.into()];
-    let mut by_partner: HashMap<String, Activity> = HashMap::new();
-    for r in rows(
-        ctx,
-        "SELECT partner, count(*) AS n FROM clicks WHERE created_at >= ? AND created_at < ? GROUP BY partner",
-        scope(),
-    )
-    .await?
-    {
-        by_partner.entry(text(&r, "partner")).or_default().clicks = int(&r, "n");
-    }
-    for r in rows(
-        ctx,
-        "SELECT partner, count(*) AS n FROM filtered_clicks WHERE created_at >= ? AND created_at < ? GROUP BY partner",
-        scope(),
-    )
-    .await?
-    {
-        by_partner.entry(text(&r, "partner")).or_default().filtered = int(&r, "n");
-    }
-    for r in rows(
-        ctx,
-        "SELECT partner, type, count(*) AS n, coalesce(sum(amount_minor), 0) AS amount FROM events \
-         WHERE partner IS NOT NULL AND occurred_at >= ? AND occurred_at < ? GROUP BY partner, type",
-        scope(),
-    )
-    .await?
-    {
-        let a = by_partner.entry(text(&r, "partner")).or_default();
-        let (n, amount) = (int(&r, "n"), int(&r, "amount"));
-        match text(&r, "type").as_str() {
-            "lead" => a.leads = n,
-            "sale" => {
-                a.sales = n;
-                a.revenue += amount;
-            }
-            "subscription_payment" => {
-                a.subscription_payments = n;
-                a.revenue += amount;
-            }
-            "refund" => {
-                a.refunds = n;
-                a.revenue -= amount;
-            }
-            _ => {}
-        }
-    }
-    for r in rows(
-        ctx,
-        "SELECT partner, sum(amount_minor) AS amount FROM ledger WHERE kind IN ('commission', 'clawback', 'adjustment') \
-         AND occurred_at >= ? AND occurred_at < ? GROUP BY partner",
-        scope(),
-    )
-    .await?
-    {
-        by_partner.entry(text(&r, "partner")).or_default().earned = int(&r, "amount");
-    }
-    Ok(by_partner)
+) -> Result<(Figures, HashMap<String, Activity>), PlatformError> {
+    let (whole, partners) =
+        figures::program(ctx.platform, range.from / DAY, range.until / DAY).await?;
+    let by_partner = partners
+        .iter()
+        .map(|(code, f)| (code.clone(), Activity::of(f)))
+        .collect();
+    Ok((whole, by_partner))
 }
 
 /// `GET /api/v1/owner/overview?from&to`: totals, by day and by program.
@@ -112,20 +83,8 @@ pub async fn overview<P: Platform>(
         Err(message) => return Ok(json_error(StatusCode::BAD_REQUEST, &message)),
     };
     let currency = currency(ctx).await?;
-    let total = activity(ctx, &range)
-        .await?
-        .into_values()
-        .fold(Activity::default(), |mut t, a| {
-            t.clicks += a.clicks;
-            t.filtered += a.filtered;
-            t.leads += a.leads;
-            t.sales += a.sales;
-            t.subscription_payments += a.subscription_payments;
-            t.refunds += a.refunds;
-            t.revenue += a.revenue;
-            t.earned += a.earned;
-            t
-        });
+    let (whole, _) = activity(ctx, &range).await?;
+    let total = Activity::of(&whole);
     let balances = all_balances(ctx).await?;
     let sum = |f: fn(&Balance) -> i64| balances.iter().map(|(_, b, _)| f(b)).sum::<i64>();
     let partners = rows(
@@ -142,45 +101,19 @@ pub async fn overview<P: Platform>(
     .await?
     .first()
     .map_or(0, |r| int(r, "n"));
-    let scope = || vec![range.from.into(), range.until.into()];
-    let clicks_by_day = rows(
-        ctx,
-        "SELECT created_at / 86400 AS day, count(*) AS n FROM clicks WHERE created_at >= ? AND created_at < ? GROUP BY day",
-        scope(),
-    )
-    .await?;
-    let sales_by_day = rows(
-        ctx,
-        "SELECT occurred_at / 86400 AS day, count(*) AS n, coalesce(sum(amount_minor), 0) AS amount FROM events \
-         WHERE partner IS NOT NULL AND type = 'sale' AND occurred_at >= ? AND occurred_at < ? GROUP BY day",
-        scope(),
-    )
-    .await?;
-    let earned_by_day = rows(
-        ctx,
-        "SELECT occurred_at / 86400 AS day, sum(amount_minor) AS amount FROM ledger \
-         WHERE kind IN ('commission', 'clawback', 'adjustment') AND occurred_at >= ? AND occurred_at < ? GROUP BY day",
-        scope(),
-    )
-    .await?;
-    let on = |found: &[Row], day: i64, key: &str| {
-        found
-            .iter()
-            .find(|r| int(r, "day") == day)
-            .map_or(0, |r| int(r, key))
-    };
-    let mut by_day = Vec::new();
-    let mut day = range.from / DAY;
-    while day * DAY < range.until {
-        by_day.push(json!({
-            "date": date_of(day * DAY),
-            "clicks": on(&clicks_by_day, day, "n"),
-            "sales": on(&sales_by_day, day, "n"),
-            "earned": money(on(&earned_by_day, day, "amount"), currency),
-        }));
-        day += 1;
-    }
-    let by_program = program_rows(ctx, &range, currency).await?;
+    let (from, until) = (range.from / DAY, range.until / DAY);
+    let daily = figures::daily(ctx.platform, "", from, until).await?;
+    let by_day: Vec<Value> = (from..until)
+        .map(|day| {
+            json!({
+                "date": date_of(day * DAY),
+                "clicks": daily.on("clicks", day).n,
+                "sales": daily.on("sale", day).n,
+                "earned": money(daily.on("earned", day).m, currency),
+            })
+        })
+        .collect();
+    let by_program = program_rows(ctx, &whole, currency).await?;
     Ok(json_response(
         StatusCode::OK,
         &json!({
@@ -216,52 +149,20 @@ pub async fn overview<P: Platform>(
 
 async fn program_rows<P: Platform>(
     ctx: &Ctx<'_, P>,
-    range: &Range,
+    whole: &Figures,
     currency: pc_core::Currency,
 ) -> Result<Vec<Value>, PlatformError> {
-    let scope = || vec![range.from.into(), range.until.into()];
-    let clicks = rows(
-        ctx,
-        "SELECT program, count(*) AS n FROM clicks WHERE created_at >= ? AND created_at < ? GROUP BY program",
-        scope(),
-    )
-    .await?;
-    let sales = rows(
-        ctx,
-        "SELECT program, count(*) AS n, coalesce(sum(amount_minor), 0) AS amount FROM events \
-         WHERE partner IS NOT NULL AND type = 'sale' AND occurred_at >= ? AND occurred_at < ? GROUP BY program",
-        scope(),
-    )
-    .await?;
-    let earned = rows(
-        ctx,
-        "SELECT program, sum(amount_minor) AS amount FROM ledger WHERE kind IN ('commission', 'clawback') \
-         AND occurred_at >= ? AND occurred_at < ? GROUP BY program",
-        scope(),
-    )
-    .await?;
-    let programs = rows(
-        ctx,
-        "SELECT id, name FROM programs ORDER BY priority, id",
-        vec![],
-    )
-    .await?;
-    let of = |found: &[Row], id: &str, key: &str| {
-        found
-            .iter()
-            .find(|r| text(r, "program") == id)
-            .map_or(0, |r| int(r, key))
-    };
-    Ok(programs
-        .iter()
-        .map(|p| {
-            let id = text(p, "id");
+    Ok(store::programs(ctx.platform)
+        .await?
+        .into_iter()
+        .map(|(id, name)| {
+            let sales = whole.get("sale", "program", &id);
             json!({
-                "program": id, "name": text(p, "name"),
-                "clicks": of(&clicks, &id, "n"),
-                "sales": of(&sales, &id, "n"),
-                "sales_amount": money(of(&sales, &id, "amount"), currency),
-                "earned": money(of(&earned, &id, "amount"), currency),
+                "program": id, "name": name,
+                "clicks": whole.get("clicks", "program", &id).n,
+                "sales": sales.n,
+                "sales_amount": money(sales.m, currency),
+                "earned": money(whole.get("commission", "program", &id).m, currency),
             })
         })
         .collect())
@@ -314,7 +215,7 @@ pub async fn partners<P: Platform>(
         Some(_) => return Ok(json_error(StatusCode::BAD_REQUEST, "`dir` is asc or desc")),
     };
     let currency = currency(ctx).await?;
-    let activity = activity(ctx, &range).await?;
+    let (_, activity) = activity(ctx, &range).await?;
     let balances: HashMap<String, Balance> = all_balances(ctx)
         .await?
         .into_iter()

@@ -5,9 +5,8 @@
 use pc_core::Currency;
 use serde_json::{Value, json};
 
-use super::{Range, int, money, rows, scope, text};
-use crate::platform::{Platform, PlatformError, Row};
-use crate::routes::Ctx;
+use super::money;
+use crate::store::figures::{Figure, Figures};
 
 /// Earnings per click in minor units, rounded half away from zero (0 without clicks).
 pub fn per_click(earned: i64, clicks: i64) -> i64 {
@@ -22,72 +21,21 @@ pub fn per_click(earned: i64, clicks: i64) -> i64 {
     }
 }
 
-fn find(rows: &[Row], key: &str, column: &str) -> i64 {
-    rows.iter()
-        .find(|r| text(r, "key") == key)
-        .map_or(0, |r| int(r, column))
-}
-
-/// Per link (`slug`) or per sub-id (`sub`): clicks, leads, sales, earnings, earnings per click.
-pub(super) async fn by_key<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    code: &str,
-    range: &Range,
-    currency: Currency,
-    by_link: bool,
-) -> Result<Vec<Value>, PlatformError> {
-    let (clicks_sql, events_sql, earned_sql) = if by_link {
-        (
-            "SELECT slug AS key, count(*) AS clicks, count(DISTINCT visitor) AS visitors FROM clicks \
-             WHERE partner = ? AND created_at >= ? AND created_at < ? GROUP BY key",
-            "SELECT coalesce(slug, '') AS key, type, count(*) AS n FROM events WHERE partner = ? AND occurred_at >= ? \
-             AND occurred_at < ? AND type IN ('lead', 'sale') GROUP BY key, type",
-            // A refund counts against the link of the sale it takes back from.
-            "SELECT coalesce(e.slug, '') AS key, sum(l.amount_minor) AS earned FROM ledger l \
-             JOIN ledger o ON o.id = coalesce(l.reverses, l.id) JOIN events e ON e.id = o.event_id \
-             WHERE l.partner = ? AND l.occurred_at >= ? AND l.occurred_at < ? AND l.level = 0 \
-             AND l.kind IN ('commission', 'clawback') GROUP BY key",
-        )
-    } else {
-        (
-            "SELECT coalesce(sub, '') AS key, count(*) AS clicks, count(DISTINCT visitor) AS visitors FROM clicks \
-             WHERE partner = ? AND created_at >= ? AND created_at < ? GROUP BY key",
-            "SELECT coalesce(sub, '') AS key, type, count(*) AS n FROM events WHERE partner = ? AND occurred_at >= ? \
-             AND occurred_at < ? AND type IN ('lead', 'sale') GROUP BY key, type",
-            "SELECT coalesce(e.sub, '') AS key, sum(l.amount_minor) AS earned FROM ledger l \
-             JOIN ledger o ON o.id = coalesce(l.reverses, l.id) JOIN events e ON e.id = o.event_id \
-             WHERE l.partner = ? AND l.occurred_at >= ? AND l.occurred_at < ? AND l.level = 0 \
-             AND l.kind IN ('commission', 'clawback') GROUP BY key",
-        )
-    };
-    let clicks = rows(ctx, clicks_sql, scope(code, range)).await?;
-    let events = rows(ctx, events_sql, scope(code, range)).await?;
-    let earned = rows(ctx, earned_sql, scope(code, range)).await?;
-    let mut keys: Vec<String> = clicks
-        .iter()
-        .chain(&events)
-        .chain(&earned)
-        .map(|r| text(r, "key"))
-        .collect();
-    keys.sort();
-    keys.dedup();
+/// Per link (`link`) or per sub-id (`sub`): clicks, leads, sales, earnings, earnings per click.
+pub(super) fn by_key(figures: &Figures, currency: Currency, dimension: &str) -> Vec<Value> {
+    let keys = figures.keys(&["clicks", "lead", "sale", "own_commission"], dimension);
     let mut out: Vec<(i64, Value)> = keys
         .into_iter()
         .map(|k| {
-            let c = find(&clicks, &k, "clicks");
-            let e = find(&earned, &k, "earned");
-            let n = |t: &str| {
-                events
-                    .iter()
-                    .find(|r| text(r, "key") == k && text(r, "type") == t)
-                    .map_or(0, |r| int(r, "n"))
-            };
+            let clicks = figures.get("clicks", dimension, &k);
+            let e = figures.get("own_commission", dimension, &k).m;
             (
                 e,
                 json!({
-                    "key": k, "clicks": c, "visitors": find(&clicks, &k, "visitors"),
-                    "leads": n("lead"), "sales": n("sale"),
-                    "earned": money(e, currency), "per_click": money(per_click(e, c), currency),
+                    "key": k, "clicks": clicks.n, "visitors": clicks.m,
+                    "leads": figures.get("lead", dimension, &k).n,
+                    "sales": figures.get("sale", dimension, &k).n,
+                    "earned": money(e, currency), "per_click": money(per_click(e, clicks.n), currency),
                 }),
             )
         })
@@ -97,32 +45,30 @@ pub(super) async fn by_key<P: Platform>(
         b.0.cmp(&a.0)
             .then_with(|| b.1["clicks"].as_i64().cmp(&a.1["clicks"].as_i64()))
     });
-    Ok(out.into_iter().map(|(_, v)| v).collect())
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The eight keys of `dimension` with the most clicks.
+fn top(figures: &Figures, dimension: &str) -> Vec<Value> {
+    let mut found: Vec<(&str, i64)> = figures
+        .keyed("clicks", dimension)
+        .map(|(k, f)| (k, f.n))
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    found
+        .into_iter()
+        .take(8)
+        .map(|(key, clicks)| json!({ "key": key, "clicks": clicks }))
+        .collect()
 }
 
 /// Where counted clicks came from: top countries, devices and referring sites.
-pub(super) async fn audience<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    code: &str,
-    range: &Range,
-) -> Result<Value, PlatformError> {
-    let top = |sql: &'static str| async move {
-        let found = rows(ctx, sql, scope(code, range)).await?;
-        Ok::<Vec<Value>, PlatformError>(
-            found
-                .iter()
-                .map(|r| json!({ "key": text(r, "key"), "clicks": int(r, "clicks") }))
-                .collect(),
-        )
-    };
-    Ok(json!({
-        "by_country": top("SELECT coalesce(country, '') AS key, count(*) AS clicks FROM clicks WHERE partner = ? \
-            AND created_at >= ? AND created_at < ? GROUP BY key ORDER BY clicks DESC, key LIMIT 8").await?,
-        "by_device": top("SELECT agent AS key, count(*) AS clicks FROM clicks WHERE partner = ? \
-            AND created_at >= ? AND created_at < ? GROUP BY key ORDER BY clicks DESC, key LIMIT 8").await?,
-        "by_referrer": top("SELECT coalesce(referrer_host, '') AS key, count(*) AS clicks FROM clicks WHERE partner = ? \
-            AND created_at >= ? AND created_at < ? GROUP BY key ORDER BY clicks DESC, key LIMIT 8").await?,
-    }))
+pub(super) fn audience(figures: &Figures) -> Value {
+    json!({
+        "by_country": top(figures, "country"),
+        "by_device": top(figures, "device"),
+        "by_referrer": top(figures, "referrer"),
+    })
 }
 
 /// What a reason means, in the partner's words.
@@ -142,28 +88,18 @@ fn reason_words(reason: &str) -> &'static str {
 }
 
 /// The requests that were redirected but not counted, by reason, with an example.
-pub(super) async fn filtered<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    code: &str,
-    range: &Range,
-) -> Result<Vec<Value>, PlatformError> {
-    let found = rows(
-        ctx,
-        "SELECT reason, count(*) AS n, max(detail) AS example FROM filtered_clicks \
-         WHERE partner = ? AND created_at >= ? AND created_at < ? GROUP BY reason ORDER BY n DESC, reason",
-        scope(code, range),
-    )
-    .await?;
-    Ok(found
-        .iter()
-        .map(|r| {
-            let reason = text(r, "reason");
+pub(super) fn filtered(figures: &Figures) -> Vec<Value> {
+    let mut found: Vec<(&str, &Figure)> = figures.keyed("filtered", "reason").collect();
+    found.sort_by(|a, b| b.1.n.cmp(&a.1.n).then_with(|| a.0.cmp(b.0)));
+    found
+        .into_iter()
+        .map(|(reason, f)| {
             json!({
-                "reason": reason, "why": reason_words(&reason), "count": int(r, "n"),
-                "example": Some(text(r, "example")).filter(|e| !e.is_empty()),
+                "reason": reason, "why": reason_words(reason), "count": f.n,
+                "example": f.example.as_deref().filter(|e| !e.is_empty()),
             })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,9 +3,10 @@
 use pc_core::Currency;
 use serde_json::json;
 
-use super::{DAY, Range, Table, date_of, int, money, paged, rows, scope, text};
+use super::{DAY, Range, Table, date_of, int, money, paged, rows, text};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::store::figures::{self, Figures, Source};
 
 pub(super) async fn leads<P: Platform>(
     ctx: &Ctx<'_, P>,
@@ -22,12 +23,7 @@ pub(super) async fn leads<P: Platform>(
         paged(code, range),
     )
     .await?;
-    let total = rows(
-        ctx,
-        "SELECT count(*) AS n FROM events WHERE partner = ? AND type = 'lead' AND occurred_at >= ? AND occurred_at < ?",
-        scope(code, range),
-    )
-    .await?;
+    let total = event_totals(ctx, code, range).await?.total("lead").n;
     Ok(Table {
         columns: &["date", "lead", "link", "sub_id", "commission"],
         rows: found
@@ -42,7 +38,7 @@ pub(super) async fn leads<P: Platform>(
                 ]
             })
             .collect(),
-        total_rows: total.first().map_or(0, |t| int(t, "n")),
+        total_rows: total,
         totals: json!({}),
     })
 }
@@ -63,14 +59,8 @@ pub(super) async fn sales<P: Platform>(
         paged(code, range),
     )
     .await?;
-    let total = rows(
-        ctx,
-        "SELECT count(*) AS n, coalesce(sum(amount_minor), 0) AS amount FROM events \
-         WHERE partner = ? AND type IN ('sale', 'subscription_payment') AND occurred_at >= ? AND occurred_at < ?",
-        scope(code, range),
-    )
-    .await?;
-    let t = total.first();
+    let events = event_totals(ctx, code, range).await?;
+    let (sales, payments) = (events.total("sale"), events.total("subscription_payment"));
     Ok(Table {
         columns: &[
             "date",
@@ -99,8 +89,8 @@ pub(super) async fn sales<P: Platform>(
                 ]
             })
             .collect(),
-        total_rows: t.map_or(0, |t| int(t, "n")),
-        totals: json!({ "amount": money(t.map_or(0, |t| int(t, "amount")), currency) }),
+        total_rows: sales.n + payments.n,
+        totals: json!({ "amount": money(sales.m + payments.m, currency) }),
     })
 }
 
@@ -109,36 +99,45 @@ pub(super) async fn clicks<P: Platform>(
     code: &str,
     range: &Range,
 ) -> Result<Table, PlatformError> {
-    let found = rows(
-        ctx,
-        "SELECT created_at / 86400 AS day, slug, coalesce(sub, '') AS sub, count(*) AS clicks FROM clicks \
-         WHERE partner = ? AND created_at >= ? AND created_at < ? GROUP BY day, slug, sub \
-         ORDER BY day DESC, slug, sub LIMIT ? OFFSET ?",
-        paged(code, range),
+    let (groups, total_rows, clicks) = figures::click_groups(
+        ctx.platform,
+        code,
+        range.from / DAY,
+        range.until / DAY,
+        range.per_page,
+        range.offset(),
     )
     .await?;
-    let total = rows(
-        ctx,
-        "SELECT count(*) AS n, coalesce(sum(c), 0) AS clicks FROM (SELECT count(*) AS c FROM clicks \
-         WHERE partner = ? AND created_at >= ? AND created_at < ? GROUP BY created_at / 86400, slug, coalesce(sub, ''))",
-        scope(code, range),
-    )
-    .await?;
-    let t = total.first();
     Ok(Table {
         columns: &["date", "link", "sub_id", "clicks"],
-        rows: found
-            .iter()
-            .map(|r| {
+        rows: groups
+            .into_iter()
+            .map(|g| {
                 vec![
-                    date_of(int(r, "day") * DAY).into(),
-                    text(r, "slug").into(),
-                    text(r, "sub").into(),
-                    int(r, "clicks").into(),
+                    date_of(g.day * DAY).into(),
+                    g.link.into(),
+                    g.sub.into(),
+                    g.clicks.into(),
                 ]
             })
             .collect(),
-        total_rows: t.map_or(0, |t| int(t, "n")),
-        totals: json!({ "clicks": t.map_or(0, |t| int(t, "clicks")) }),
+        total_rows,
+        totals: json!({ "clicks": clicks }),
     })
+}
+
+/// The range's events (counts and amounts per type) from the rollups and today's rows.
+async fn event_totals<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    range: &Range,
+) -> Result<Figures, PlatformError> {
+    figures::partner(
+        ctx.platform,
+        code,
+        range.from / DAY,
+        range.until / DAY,
+        &[Source::Events],
+    )
+    .await
 }

@@ -5,11 +5,12 @@ use http::StatusCode;
 use pc_core::Currency;
 use serde_json::{Value, json};
 
-use super::{DAY, Range, Table, analytics, date_of, int, money, respond, rows, scope, text};
+use super::{DAY, Range, Table, analytics, date_of, money, respond};
 use crate::Response;
 use crate::http_util::json as json_response;
 use crate::platform::{Platform, PlatformError};
 use crate::routes::{Ctx, ledger};
+use crate::store::{self, figures, figures::Source};
 
 pub(super) async fn summary<P: Platform>(
     ctx: &Ctx<'_, P>,
@@ -18,102 +19,57 @@ pub(super) async fn summary<P: Platform>(
     currency: Currency,
 ) -> Result<Response, PlatformError> {
     let position = ledger::load(ctx, code).await?.statement;
-    let counts = rows(
-        ctx,
-        "SELECT type, count(*) AS n FROM events WHERE partner = ? AND occurred_at >= ? AND occurred_at < ? GROUP BY type",
-        scope(code, range),
-    )
-    .await?;
-    let sales_from_clicks = rows(
-        ctx,
-        "SELECT count(*) AS n FROM events WHERE partner = ? AND occurred_at >= ? AND occurred_at < ? \
-         AND type = 'sale' AND click_id IS NOT NULL",
-        scope(code, range),
-    )
-    .await?
-    .first()
-    .map_or(0, |r| int(r, "n"));
-    let count_of = |kind: &str| {
-        counts
-            .iter()
-            .find(|r| text(r, "type") == kind)
-            .map_or(0, |r| int(r, "n"))
-    };
-    let clicks_by_day = rows(
-        ctx,
-        "SELECT created_at / 86400 AS day, count(*) AS n FROM clicks WHERE partner = ? AND created_at >= ? AND created_at < ? GROUP BY day",
-        scope(code, range),
-    )
-    .await?;
-    let earned_by_day = rows(
-        ctx,
-        "SELECT occurred_at / 86400 AS day, sum(amount_minor) AS amount FROM ledger \
-         WHERE partner = ? AND kind IN ('commission', 'clawback', 'adjustment') AND occurred_at >= ? AND occurred_at < ? GROUP BY day",
-        scope(code, range),
-    )
-    .await?;
-    let by_program = rows(
-        ctx,
-        "SELECT l.program AS program, coalesce(p.name, l.program) AS name, sum(l.amount_minor) AS amount FROM ledger l \
-         LEFT JOIN programs p ON p.id = l.program WHERE l.partner = ? AND l.kind IN ('commission', 'clawback') \
-         AND l.occurred_at >= ? AND l.occurred_at < ? GROUP BY l.program ORDER BY amount DESC",
-        scope(code, range),
-    )
-    .await?;
-    let by_link = analytics::by_key(ctx, code, range, currency, true).await?;
-    let by_sub = analytics::by_key(ctx, code, range, currency, false).await?;
-    let audience = analytics::audience(ctx, code, range).await?;
-    let filtered = analytics::filtered(ctx, code, range).await?;
-    let visitors = rows(
-        ctx,
-        "SELECT count(DISTINCT visitor) AS n FROM clicks WHERE partner = ? AND created_at >= ? AND created_at < ?",
-        scope(code, range),
-    )
-    .await?
-    .first()
-    .map_or(0, |r| int(r, "n"));
-    let mut days = Vec::new();
-    let mut day = range.from / DAY;
-    while day * DAY < range.until {
-        let c = clicks_by_day
-            .iter()
-            .find(|r| int(r, "day") == day)
-            .map_or(0, |r| int(r, "n"));
-        let e = earned_by_day
-            .iter()
-            .find(|r| int(r, "day") == day)
-            .map_or(0, |r| int(r, "amount"));
-        days.push(json!({ "date": date_of(day * DAY), "clicks": c, "earned": money(e, currency) }));
-        day += 1;
-    }
-    let clicks: i64 = clicks_by_day.iter().map(|r| int(r, "n")).sum();
-    let sales = count_of("sale");
-    let earned_in_range: i64 = earned_by_day.iter().map(|r| int(r, "amount")).sum();
+    let (from, until) = (range.from / DAY, range.until / DAY);
+    let figures = figures::partner(ctx.platform, code, from, until, &Source::ALL).await?;
+    let daily = figures::daily(ctx.platform, code, from, until).await?;
+    let names = store::program_names(ctx.platform).await?;
+    let days: Vec<Value> = (from..until)
+        .map(|day| {
+            json!({
+                "date": date_of(day * DAY),
+                "clicks": daily.on("clicks", day).n,
+                "earned": money(daily.on("earned", day).m, currency),
+            })
+        })
+        .collect();
+    let mut by_program: Vec<(&str, i64)> = figures
+        .keyed("commission", "program")
+        .map(|(program, f)| (program, f.m))
+        .collect();
+    by_program.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let clicks = figures.total("clicks");
+    let sales = figures.total("sale").n;
+    let sales_from_clicks = figures.total("sale_from_click").n;
+    let audience = analytics::audience(&figures);
     let mut body = json!({
         "report": "summary",
         "from": date_of(range.from),
         "to": date_of(range.until - DAY),
         "currency": currency.code(),
         "in_range": {
-            "earned": money(earned_in_range, currency),
-            "clicks": clicks,
+            "earned": money(figures.total("earned").m, currency),
+            "clicks": clicks.n,
             // A visitor is counted once a day (their address is hashed with a daily key).
-            "unique_visitors": visitors,
-            "leads": count_of("lead"),
+            "unique_visitors": clicks.m,
+            "leads": figures.total("lead").n,
             "sales": sales,
-            "subscription_payments": count_of("subscription_payment"),
-            "refunds": count_of("refund"),
+            "subscription_payments": figures.total("subscription_payment").n,
+            "refunds": figures.total("refund").n,
             // Sales that came through a click, per click, in percent.
-            "conversion_rate": if clicks > 0 { (sales_from_clicks as f64 / clicks as f64 * 10_000.0).round() / 100.0 } else { 0.0 },
+            "conversion_rate": if clicks.n > 0 { (sales_from_clicks as f64 / clicks.n as f64 * 10_000.0).round() / 100.0 } else { 0.0 },
         },
         "by_day": days,
-        "by_program": by_program.iter().map(|r| json!({ "program": text(r, "program"), "name": text(r, "name"), "earned": money(int(r, "amount"), currency) })).collect::<Vec<_>>(),
-        "by_link": by_link,
-        "by_sub_id": by_sub,
+        "by_program": by_program.iter().map(|(program, earned)| json!({
+            "program": program,
+            "name": names.get(*program).map_or(*program, String::as_str),
+            "earned": money(*earned, currency),
+        })).collect::<Vec<_>>(),
+        "by_link": analytics::by_key(&figures, currency, "link"),
+        "by_sub_id": analytics::by_key(&figures, currency, "sub"),
         "by_country": audience["by_country"],
         "by_device": audience["by_device"],
         "by_referrer": audience["by_referrer"],
-        "filtered_clicks": filtered,
+        "filtered_clicks": analytics::filtered(&figures),
     });
     if let (Value::Object(body), Value::Object(balances)) =
         (&mut body, ledger::balance_json(&position, currency))
