@@ -15,6 +15,7 @@ mod owner_two_factor;
 mod password;
 mod profile;
 mod reports;
+mod rollups;
 pub mod scale;
 mod shopify;
 mod sign_in;
@@ -158,6 +159,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "the owner sees payable balances with the owner token",
         reports::the_owner_sees_payable_balances,
+    ),
+    (
+        "reports and the overview are the same before, during and after a rollup; old raw clicks are gone",
+        rollups::reports_are_the_same_before_and_after_a_rollup,
     ),
     (
         "a partner's profile change reaches git (profiles pull) and is applied by the deploy",

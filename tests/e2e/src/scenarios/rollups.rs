@@ -1,0 +1,173 @@
+//! The daily rollup: every report and the console's overview give the same figures before
+//! the days are rolled up, after a run stopped half-way, after it resumed, and after a second
+//! run; raw clicks older than the retention window are gone.
+
+use serde_json::{Value, json};
+
+use super::reports::{as_partner, get_json};
+use super::{iso, now};
+use crate::{Outcome, World, ensure};
+
+/// March 2026, away from every other scenario's rows: 2026-03-02 .. 2026-03-05.
+const FIRST_DAY: i64 = 20_514;
+const RANGE: &str = "from=2026-03-01&to=2026-03-31";
+const PARTNERS: [&str; 2] = ["abc123", "mia456"];
+const DAY: i64 = 86_400;
+
+/// Clicks (counted and not) over four days, straight into the click tables as the redirect
+/// writes them (the redirect itself only writes today's), and a sale and a lead a day.
+fn seed(world: &World, run: i64) -> Outcome {
+    for d in 0..4 {
+        let day = FIRST_DAY + d;
+        for i in 0..(6 + d * 3) {
+            let partner = PARTNERS[(i % 2) as usize];
+            let slug = ["home", "grinders", "home"][(i % 3) as usize];
+            let sub = if i % 4 == 0 { "NULL" } else { "'yt'" };
+            let country = ["US", "DE", "FR"][(i % 3) as usize];
+            let agent = ["desktop", "mobile"][(i % 2) as usize];
+            world.db.execute(&format!(
+                "INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) \
+                 VALUES ('rollup-{run}-{d}-{i}', '{partner}', 'coffee-club', '{slug}', {sub}, 'blog.example', '{country}', \
+                 '{agent}', 'visitor-{run}-{d}-{}', {})",
+                i % 5,
+                day * DAY + i * 600
+            ))?;
+        }
+        world.db.execute(&format!(
+            "INSERT INTO filtered_clicks (partner, slug, sub, reason, detail, created_at) \
+             VALUES ('mia456', 'home', NULL, 'crawler', 'Googlebot/2.1', {})",
+            day * DAY + 300
+        ))?;
+        for (n, partner) in PARTNERS.iter().enumerate() {
+            let at = iso(day * DAY + 7_200 + n as i64 * 60);
+            for body in [
+                json!({ "id": format!("rollup-{run}-{d}-{partner}-sale"), "type": "sale", "occurred_at": at,
+                        "partner": partner, "order_id": format!("rollup-{run}-{d}-{partner}"),
+                        "amount": format!("{}.00", 40 + d * 10), "currency": "USD" }),
+                json!({ "id": format!("rollup-{run}-{d}-{partner}-lead"), "type": "lead", "occurred_at": at,
+                        "partner": partner, "customer": { "email": format!("lead{run}{d}@shop-example.com") } }),
+            ] {
+                let reply = world.client().event(&world.events_secret, &body, None)?;
+                ensure!(
+                    reply.status == 201,
+                    "{}: {} {}",
+                    body["id"],
+                    reply.status,
+                    reply.body
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every report of both partners and the console's overview and partner table for March.
+fn snapshot(world: &World) -> Result<Vec<(String, Value)>, String> {
+    let mut found = Vec::new();
+    for code in PARTNERS {
+        let mut me = as_partner(world, code)?;
+        for report in ["summary", "clicks", "leads", "sales", "commissions"] {
+            let path = format!("/api/v1/me/{report}?{RANGE}&per_page=500");
+            found.push((format!("{code} {path}"), get_json(&mut me, &path)?));
+        }
+    }
+    for path in [
+        format!("/api/v1/owner/overview?{RANGE}"),
+        format!("/api/v1/owner/partners?{RANGE}&per_page=500"),
+    ] {
+        let reply = owner_call(world, "GET", &path)?;
+        ensure!(reply.0 == 200, "{path}: {} {}", reply.0, reply.1);
+        let value = serde_json::from_str(&reply.1).map_err(|e| format!("{path}: {e}"))?;
+        found.push((path, value));
+    }
+    Ok(found)
+}
+
+fn owner_call(world: &World, method: &str, path: &str) -> Result<(u16, String), String> {
+    let bearer = format!("Bearer {}", world.owner_token);
+    let headers = [("authorization", bearer.as_str())];
+    let mut client = world.client();
+    let reply = if method == "GET" {
+        client.get_with(path, &headers)?
+    } else {
+        client.send(method, path, "application/json", b"", &headers)?
+    };
+    Ok((reply.status, reply.body))
+}
+
+/// One scheduled run through the owner API, rolling up at most `days` days.
+fn roll(world: &World, days: Option<u32>) -> Result<Value, String> {
+    let path = match days {
+        Some(d) => format!("/api/v1/owner/scheduled?days={d}"),
+        None => "/api/v1/owner/scheduled".to_owned(),
+    };
+    let (status, body) = owner_call(world, "POST", &path)?;
+    ensure!(status == 200, "{path}: {status} {body}");
+    let done: Value = serde_json::from_str(&body).map_err(|e| format!("{path}: {e}"))?;
+    Ok(done["rolled_up"].clone())
+}
+
+fn same(before: &[(String, Value)], after: &[(String, Value)], when: &str) -> Outcome {
+    for ((path, a), (_, b)) in before.iter().zip(after) {
+        ensure!(a == b, "{when}: {path} changed:\nbefore {a}\nafter  {b}");
+    }
+    Ok(())
+}
+
+pub fn reports_are_the_same_before_and_after_a_rollup(world: &World) -> Outcome {
+    let run = now() % 1_000_000;
+    let today = now() / DAY;
+    // A click from before the retention window (90 days), come too late to be counted.
+    world.db.execute(&format!(
+        "INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) \
+         VALUES ('rollup-{run}-old', 'abc123', 'coffee-club', 'home', NULL, NULL, 'US', 'desktop', 'v-old', {})",
+        (today - 100) * DAY
+    ))?;
+    seed(world, run)?;
+    let before = snapshot(world)?;
+    let summary = &before[0].1;
+    ensure!(
+        summary["in_range"]["clicks"].as_i64().unwrap_or(0) >= 15
+            && summary["in_range"]["sales"] == 4
+            && summary["by_link"].as_array().is_some_and(|l| l.len() >= 2),
+        "the seeded March is in abc123's summary: {}",
+        summary["in_range"]
+    );
+    // Stopped after one day's transaction (what a run killed then leaves), then resumed.
+    let first = roll(world, Some(1))?;
+    same(&before, &snapshot(world)?, "after one day of a run")?;
+    ensure!(
+        first["new_days"].as_i64().unwrap_or(0) + first["late_days"].as_i64().unwrap_or(0) == 1,
+        "a run limited to one day rolled {first}"
+    );
+    let mut rounds = 0;
+    loop {
+        let rolled = roll(world, None)?;
+        rounds += 1;
+        if rolled["rolled_through"] == today && rolled["late_days"] == 0 && rolled["new_days"] == 0
+        {
+            break;
+        }
+        ensure!(rounds < 40, "the rollup has not caught up: {rolled}");
+    }
+    same(&before, &snapshot(world)?, "after the rollup")?;
+    let rolled = world.db.count(&format!(
+        "SELECT count(*) FROM rollups WHERE partner = 'abc123' AND measure = 'clicks' AND span = 'day' \
+         AND day >= {FIRST_DAY} AND day < {}",
+        FIRST_DAY + 4
+    ))?;
+    ensure!(rolled > 0, "March is in the rollups");
+    // A second run changes nothing.
+    let again = roll(world, None)?;
+    ensure!(
+        again["late_days"] == 0 && again["new_days"] == 0,
+        "a second run rolled {again}"
+    );
+    same(&before, &snapshot(world)?, "after a second run")?;
+    let old = world.db.count(&format!(
+        "SELECT count(*) FROM clicks WHERE created_at < {}",
+        (today - 90) * DAY
+    ))?;
+    ensure!(old == 0, "{old} raw clicks older than 90 days are left");
+    Ok(())
+}
