@@ -1,0 +1,57 @@
+"""Loads a synthetic year of clicks, sales and commissions into serve's SQLite (bench/reports.sh).
+
+abc123 brings 20 % of the clicks, mia456 about a median partner's share, 2,000 synthetic partners
+the rest (a Zipf-like spread). 1 % of clicks become sales with a 20 % commission.
+"""
+import random
+import sqlite3
+import sys
+import time
+
+db, n = sys.argv[1], int(sys.argv[2])
+random.seed(7)
+now = int(time.time())
+today = now // 86400
+partners = [f"syn{i:04d}" for i in range(2000)]
+weights = [1.0 / (i + 1) for i in range(len(partners))]
+links = ["home", "grinders", "beans", "gift", "subscribe"]
+subs = [None, "yt", "ig", "newsletter", "tiktok"]
+countries = ["US", "DE", "GB", "FR", "CA", "NL", "AU", None]
+agents = ["desktop", "mobile", "tablet"]
+referrers = ["youtube.com", "instagram.com", "blog.example", None, "news.example"]
+
+con = sqlite3.connect(db)
+con.execute("PRAGMA journal_mode = WAL")
+con.execute("PRAGMA synchronous = OFF")
+pick = random.choices(partners, weights=weights, k=n)
+clicks, events, ledger = [], [], []
+busiest, median = int(n * 0.20), n // 2000
+for i in range(n):
+    if i < busiest:
+        p = "abc123"
+    elif i < busiest + median:
+        p = "mia456"
+    else:
+        p = pick[i]
+    # Spread over the last 365 days, today included (up to now).
+    t = now - int(random.random() * 365 * 86400)
+    slug = links[i % 5]
+    sub = subs[(i // 5) % 5]
+    clicks.append((f"b{i}", p, "coffee-club", slug, sub, referrers[i % 5], countries[i % 8],
+                   agents[i % 3], f"v{(i * 7919) % (n // 3 + 1)}", t))
+    if i % 100 == 0:
+        amount = 2000 + (i % 9000)
+        eid = f"bench-sale-{i}"
+        events.append((eid, "sale", "h", p, "coffee-club", "click", f"b{i}", slug, sub, f"o{i}",
+                       amount, "USD", t + 60, t + 60, "{}"))
+        ledger.append((f"c{i}", p, "coffee-club", "commission", amount // 5, "USD", t + 60,
+                       t + 60 + 30 * 86400, eid, f"o{i}", 0))
+    if len(clicks) >= 200_000:
+        con.executemany("INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", clicks)
+        clicks.clear()
+con.executemany("INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", clicks)
+con.executemany("INSERT INTO events (id, type, body_hash, partner, program, attribution, click_id, slug, sub, order_id, amount_minor, currency, occurred_at, received_at, result) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", events)
+con.executemany("INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level) VALUES (?,?,?,?,?,?,?,?,?,?,?)", ledger)
+con.commit()
+print(f"loaded {n} clicks, {len(events)} sales, {len(ledger)} commissions "
+      f"(abc123: {busiest} clicks, mia456: {median})")

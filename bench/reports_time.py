@@ -1,0 +1,39 @@
+"""Times the reports (bench/reports.sh): p50/p95 of 20 requests each, and how many rollup rows
+the busiest partner's year spans."""
+import sqlite3
+import statistics
+import sys
+import time
+import urllib.request
+
+base, token, db = sys.argv[1], sys.argv[2], sys.argv[3]
+today = time.strftime("%Y-%m-%d", time.gmtime())
+year_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 364 * 86400))
+month_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 29 * 86400))
+
+
+def timed(path):
+    times = []
+    for _ in range(20):
+        req = urllib.request.Request(base + path, headers={"authorization": f"Bearer {token}"})
+        t = time.perf_counter()
+        with urllib.request.urlopen(req) as r:
+            r.read()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[18]
+
+
+print(f"| request | p50 ms | p95 ms |\n| --- | --- | --- |")
+year = f"from={year_ago}&to={today}"
+for code in ["abc123", "mia456"]:
+    for report in ["summary", "clicks", "leads", "sales", "commissions", "ledger"]:
+        p50, p95 = timed(f"/api/v1/owner/as/{code}/{report}?{year}")
+        print(f"| {code} {report}, 365 days | {p50:.1f} | {p95:.1f} |")
+for label, q in [("30 days", f"from={month_ago}&to={today}"), ("365 days", year)]:
+    p50, p95 = timed(f"/api/v1/owner/overview?{q}")
+    print(f"| console overview, {label} | {p50:.1f} | {p95:.1f} |")
+con = sqlite3.connect(db)
+rows = con.execute("SELECT count(*) FROM rollups WHERE partner = 'abc123'").fetchone()[0]
+total = con.execute("SELECT count(*) FROM rollups").fetchone()[0]
+print(f"rollup rows: abc123 {rows}, all {total}")
