@@ -1,3 +1,23 @@
+-- Filtered clicks get an ordered rowid (`seq`), as every other raw table has, so that the
+-- rollup can tell the rows it has seen (below) from new ones; their random 63-bit `id` stays,
+-- as the click Queue's idempotency key.
+CREATE TABLE filtered_clicks_ordered (
+  seq         INTEGER PRIMARY KEY,
+  id          INTEGER NOT NULL UNIQUE,
+  partner     TEXT NOT NULL,
+  slug        TEXT NOT NULL,
+  sub         TEXT,
+  reason      TEXT NOT NULL,
+  detail      TEXT,
+  created_at  INTEGER NOT NULL
+);
+INSERT INTO filtered_clicks_ordered (id, partner, slug, sub, reason, detail, created_at)
+  SELECT id, partner, slug, sub, reason, detail, created_at FROM filtered_clicks ORDER BY created_at, id;
+DROP TABLE filtered_clicks;
+ALTER TABLE filtered_clicks_ordered RENAME TO filtered_clicks;
+CREATE INDEX filtered_clicks_by_partner ON filtered_clicks (partner, created_at);
+CREATE INDEX filtered_clicks_by_time ON filtered_clicks (created_at, partner);
+
 -- Daily rollups: every figure the reports and the console show, summed per partner, day
 -- and dimension by the scheduled rollup (store::rollups), so that a report reads a few rows
 -- per day whatever the history. Whole months are summed again ('month' rows), so a year is

@@ -55,8 +55,10 @@ fn plan(conn: &rusqlite::Connection, sql: &str) -> Result<Vec<String>, String> {
 fn full_scan(detail: &str) -> Option<&str> {
     let rest = detail.strip_prefix("SCAN ")?;
     let table = rest.split_whitespace().next()?;
-    // "SCAN (subquery-1)", "SCAN CONSTANT ROW" and temp b-trees are not tables.
-    if table.starts_with('(') || table == "CONSTANT" || SMALL.contains(&table) {
+    // "SCAN (subquery-1)", "SCAN CONSTANT ROW", "SCAN 8-ROW VALUES CLAUSE", "SCAN 8 CONSTANT
+    // ROWS" and temp b-trees are not tables.
+    let constant = table.starts_with(|c: char| c.is_ascii_digit());
+    if table.starts_with('(') || table == "CONSTANT" || constant || SMALL.contains(&table) {
         return None;
     }
     Some(table)

@@ -91,6 +91,9 @@ fn migrate(conn: &mut Connection, migrations: &[(&str, &str)]) -> Result<(), Dat
     Ok(())
 }
 
+/// Terms a compound SELECT may have on D1 (`too many terms in compound SELECT` past it).
+const D1_COMPOUND_SELECT_TERMS: i32 = 5;
+
 impl Database {
     /// Opens (creating) the database and applies pending [`crate::MIGRATIONS`].
     pub fn open(path: &Path) -> Result<Database, DatabaseError> {
@@ -98,6 +101,11 @@ impl Database {
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        // D1's limit, so that a statement D1 refuses fails here too.
+        connection.set_limit(
+            rusqlite::limits::Limit::SQLITE_LIMIT_COMPOUND_SELECT,
+            D1_COMPOUND_SELECT_TERMS,
+        )?;
         migrate(&mut connection, crate::MIGRATIONS)?;
         Ok(Database {
             connection: Mutex::new(connection),

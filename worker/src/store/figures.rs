@@ -206,7 +206,7 @@ macro_rules! late {
 /// days not rolled up, and (`late`) the rows that arrived after their day was.
 fn partner_raw(source: Source, late: bool) -> &'static str {
     match (source, late) {
-        (Source::Clicks, false) => click_figures!("clicks", "AND partner = ?3"),
+        (Source::Clicks, false) => click_figures!("clicks", "AND c.partner = ?3"),
         (Source::Filtered, false) => filtered_figures!("filtered_clicks", "AND partner = ?3"),
         (Source::Events, false) => event_figures!("events", "AND partner = ?3"),
         (Source::Ledger, false) => ledger_figures!("ledger", "AND l.partner = ?3"),
@@ -214,7 +214,7 @@ fn partner_raw(source: Source, late: bool) -> &'static str {
             "clicks",
             "created_at",
             "clicks",
-            click_figures!("late", "AND partner = ?3")
+            click_figures!("late", "AND c.partner = ?3")
         ),
         (Source::Filtered, true) => late!(
             "filtered_clicks",

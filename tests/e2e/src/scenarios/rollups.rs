@@ -34,8 +34,9 @@ fn seed(world: &World, run: i64) -> Outcome {
             ))?;
         }
         world.db.execute(&format!(
-            "INSERT INTO filtered_clicks (partner, slug, sub, reason, detail, created_at) \
-             VALUES ('mia456', 'home', NULL, 'crawler', 'Googlebot/2.1', {})",
+            "INSERT INTO filtered_clicks (id, partner, slug, sub, reason, detail, created_at) \
+             VALUES ({}, 'mia456', 'home', NULL, 'crawler', 'Googlebot/2.1', {})",
+            run * 10 + d,
             day * DAY + 300
         ))?;
         for (n, partner) in PARTNERS.iter().enumerate() {
