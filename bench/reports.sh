@@ -19,7 +19,8 @@ work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cp -r content "$work/content"
 pgid=""
-trap '[ -n "$pgid" ] && stop_group "$pgid"; rm -rf "$work"' EXIT
+# BENCH_KEEP=1 keeps the database (its path is printed) to look into.
+trap '[ -n "$pgid" ] && stop_group "$pgid"; [ -n "${BENCH_KEEP:-}" ] && echo "kept: $work/state/partner-center.sqlite" || rm -rf "$work"' EXIT
 start() {
   setsid "$bin" serve --content "$work/content" --state "$work/state" --port "$port" --no-demo-history \
     >>"$work/serve.log" 2>&1 &

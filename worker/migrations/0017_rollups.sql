@@ -65,3 +65,6 @@ CREATE TABLE rolled_days (
   through  INTEGER NOT NULL,
   PRIMARY KEY (source, day)
 ) WITHOUT ROWID;
+
+-- Leads and Sales show each event's commission: found by the event, not by reading the ledger.
+CREATE INDEX ledger_by_event ON ledger (event_id);

@@ -365,12 +365,12 @@ const PROGRAM_ROLLED: &str = "SELECT measure, dimension, key, sum(n) AS n, sum(m
      AND dimension IN ('all', 'program') AND span = 'day' AND day >= ?5 AND day < ?6 \
      ) GROUP BY measure, dimension, key";
 
-/// The whole program's figures (totals and per program), and every partner's totals.
+/// The whole program's figures: totals and per program.
 pub async fn program(
     platform: &impl Platform,
     from: i64,
     until: i64,
-) -> Result<(Figures, HashMap<String, Figures>), PlatformError> {
+) -> Result<Figures, PlatformError> {
     let progress = progress(platform).await?.unwrap_or_default();
     let cover = Cover::of(from, until, progress.rolled_through);
     let mut whole = Figures::default();
@@ -380,37 +380,44 @@ pub async fn program(
     {
         whole.add(parse(row)?);
     }
+    for row in raw_rows(platform, &cover, &progress, None, &Source::ALL).await? {
+        if matches!(row.dimension.as_str(), "all" | "program") {
+            whole.add(FigureRow {
+                partner: None,
+                example: None,
+                ..row
+            });
+        }
+    }
+    Ok(whole)
+}
+
+/// Every partner's totals (`all`), by partner code.
+pub async fn partners(
+    platform: &impl Platform,
+    from: i64,
+    until: i64,
+) -> Result<HashMap<String, Figures>, PlatformError> {
+    let progress = progress(platform).await?.unwrap_or_default();
+    let cover = Cover::of(from, until, progress.rolled_through);
     let mut partners: HashMap<String, Figures> = HashMap::new();
-    for row in platform
+    let rolled = platform
         .query(Statement::new(PARTNERS_ROLLED, cover.rolled_params(None)))
         .await?
+        .into_iter()
+        .map(parse::<FigureRow>)
+        .collect::<Result<Vec<_>, _>>()?;
+    let raw = raw_rows(platform, &cover, &progress, None, &Source::ALL).await?;
+    for row in rolled
+        .into_iter()
+        .chain(raw.into_iter().filter(|r| r.dimension == "all"))
     {
-        let row: FigureRow = parse(row)?;
         partners
             .entry(row.partner.clone().unwrap_or_default())
             .or_default()
             .add(row);
     }
-    for row in raw_rows(platform, &cover, &progress, None, &Source::ALL).await? {
-        if !matches!(row.dimension.as_str(), "all" | "program") {
-            continue;
-        }
-        whole.add(FigureRow {
-            partner: None,
-            example: None,
-            measure: row.measure.clone(),
-            dimension: row.dimension.clone(),
-            key: row.key.clone(),
-            ..row
-        });
-        if row.dimension == "all" {
-            partners
-                .entry(row.partner.clone().unwrap_or_default())
-                .or_default()
-                .add(row);
-        }
-    }
-    Ok((whole, partners))
+    Ok(partners)
 }
 
 /// Clicks, sales and earnings per day (`all`), of one partner or (`''`) the whole program.

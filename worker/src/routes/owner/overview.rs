@@ -56,18 +56,16 @@ impl Activity {
     }
 }
 
-/// The whole program's figures in the range, and each partner's activity.
+/// Each partner's activity in the range.
 async fn activity<P: Platform>(
     ctx: &Ctx<'_, P>,
     range: &Range,
-) -> Result<(Figures, HashMap<String, Activity>), PlatformError> {
-    let (whole, partners) =
-        figures::program(ctx.platform, range.from / DAY, range.until / DAY).await?;
-    let by_partner = partners
+) -> Result<HashMap<String, Activity>, PlatformError> {
+    let partners = figures::partners(ctx.platform, range.from / DAY, range.until / DAY).await?;
+    Ok(partners
         .iter()
         .map(|(code, f)| (code.clone(), Activity::of(f)))
-        .collect();
-    Ok((whole, by_partner))
+        .collect())
 }
 
 /// `GET /api/v1/owner/overview?from&to`: totals, by day and by program.
@@ -83,7 +81,7 @@ pub async fn overview<P: Platform>(
         Err(message) => return Ok(json_error(StatusCode::BAD_REQUEST, &message)),
     };
     let currency = currency(ctx).await?;
-    let (whole, _) = activity(ctx, &range).await?;
+    let whole = figures::program(ctx.platform, range.from / DAY, range.until / DAY).await?;
     let total = Activity::of(&whole);
     let balances = all_balances(ctx).await?;
     let sum = |f: fn(&Balance) -> i64| balances.iter().map(|(_, b, _)| f(b)).sum::<i64>();
@@ -215,7 +213,7 @@ pub async fn partners<P: Platform>(
         Some(_) => return Ok(json_error(StatusCode::BAD_REQUEST, "`dir` is asc or desc")),
     };
     let currency = currency(ctx).await?;
-    let (_, activity) = activity(ctx, &range).await?;
+    let activity = activity(ctx, &range).await?;
     let balances: HashMap<String, Balance> = all_balances(ctx)
         .await?
         .into_iter()
