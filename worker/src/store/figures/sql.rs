@@ -1,0 +1,199 @@
+//! The statements the figures are read with (rollups, raw rows, late rows), each written for
+//! D1's limits: at most five terms in a compound SELECT, every parameter numbered.
+
+use crate::store::rollups::{
+    Source, click_figures, event_figures, filtered_figures, ledger_figures,
+};
+
+/// Every measure and dimension of one partner from the rollups, `?1` the partner.
+pub(super) const PARTNER_ROLLED: &str = "SELECT measure, dimension, key, sum(n) AS n, sum(m) AS m, max(example) AS example FROM ( \
+     SELECT measure, dimension, key, n, m, example FROM rollups WHERE partner = ?1 AND measure IN (\
+     'clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'sale_from_click', 'earned', 'commission', 'own_commission') \
+     AND dimension IN ('all', 'link', 'sub', 'country', 'device', 'referrer', 'program', 'reason') AND span = 'month' AND day >= ?2 AND day < ?3 \
+     UNION ALL SELECT measure, dimension, key, n, m, example FROM rollups WHERE partner = ?1 AND measure IN (\
+     'clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'sale_from_click', 'earned', 'commission', 'own_commission') \
+     AND dimension IN ('all', 'link', 'sub', 'country', 'device', 'referrer', 'program', 'reason') AND span = 'day' AND day >= ?4 AND day < ?5 \
+     UNION ALL SELECT measure, dimension, key, n, m, example FROM rollups WHERE partner = ?1 AND measure IN (\
+     'clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'sale_from_click', 'earned', 'commission', 'own_commission') \
+     AND dimension IN ('all', 'link', 'sub', 'country', 'device', 'referrer', 'program', 'reason') AND span = 'day' AND day >= ?6 AND day < ?7 \
+     ) GROUP BY measure, dimension, key";
+
+/// Rows of `$table` that arrived after their day was rolled up: past `$seen` (every row up to
+/// it of a rolled day is in the rollups), past their day's `through`, and before `$before`
+/// (seconds, the first day not rolled up), as the CTE `$name`.
+macro_rules! late_rows {
+    ($name:literal, $table:literal, $time:literal, $source:literal, $seen:literal, $before:literal) => {
+        concat!(
+            $name,
+            " AS MATERIALIZED (SELECT t.* FROM ",
+            $table,
+            " t WHERE t.rowid > ",
+            $seen,
+            " AND t.",
+            $time,
+            " < ",
+            $before,
+            " AND t.rowid > coalesce((SELECT through FROM rolled_days r WHERE r.source = '",
+            $source,
+            "' \
+             AND r.day = t.",
+            $time,
+            " / 86400), 0))"
+        )
+    };
+}
+
+/// The figures of the late rows (`?4` seen, before `?5`), read from the CTE `late`.
+macro_rules! late {
+    ($table:literal, $time:literal, $source:literal, $figures:expr) => {
+        concat!(
+            "WITH ",
+            late_rows!("late", $table, $time, $source, "?4", "?5"),
+            " ",
+            $figures
+        )
+    };
+}
+
+/// One partner's (`?3`) figures of a source from its raw rows in `?1`..`?2` (seconds): the
+/// days not rolled up, and (`late`) the rows that arrived after their day was.
+pub(super) fn partner_raw(source: Source, late: bool) -> &'static str {
+    match (source, late) {
+        (Source::Clicks, false) => click_figures!("clicks", "AND c.partner = ?3"),
+        (Source::Filtered, false) => filtered_figures!("filtered_clicks", "AND partner = ?3"),
+        (Source::Events, false) => event_figures!("events", "AND partner = ?3"),
+        (Source::Ledger, false) => ledger_figures!("ledger", "AND l.partner = ?3"),
+        (Source::Clicks, true) => late!(
+            "clicks",
+            "created_at",
+            "clicks",
+            click_figures!("late", "AND c.partner = ?3")
+        ),
+        (Source::Filtered, true) => late!(
+            "filtered_clicks",
+            "created_at",
+            "filtered",
+            filtered_figures!("late", "AND partner = ?3")
+        ),
+        (Source::Events, true) => late!(
+            "events",
+            "occurred_at",
+            "events",
+            event_figures!("late", "AND partner = ?3")
+        ),
+        (Source::Ledger, true) => late!(
+            "ledger",
+            "occurred_at",
+            "ledger",
+            ledger_figures!("late", "AND l.partner = ?3")
+        ),
+    }
+}
+
+/// The same for every partner (`?3` unused).
+pub(super) fn program_raw(source: Source, late: bool) -> &'static str {
+    match (source, late) {
+        (Source::Clicks, false) => click_figures!("clicks", "AND ?3 IS NOT NULL"),
+        (Source::Filtered, false) => filtered_figures!("filtered_clicks", "AND ?3 IS NOT NULL"),
+        (Source::Events, false) => event_figures!("events", "AND ?3 IS NOT NULL"),
+        (Source::Ledger, false) => ledger_figures!("ledger", "AND ?3 IS NOT NULL"),
+        (Source::Clicks, true) => late!(
+            "clicks",
+            "created_at",
+            "clicks",
+            click_figures!("late", "AND ?3 IS NOT NULL")
+        ),
+        (Source::Filtered, true) => late!(
+            "filtered_clicks",
+            "created_at",
+            "filtered",
+            filtered_figures!("late", "AND ?3 IS NOT NULL")
+        ),
+        (Source::Events, true) => late!(
+            "events",
+            "occurred_at",
+            "events",
+            event_figures!("late", "AND ?3 IS NOT NULL")
+        ),
+        (Source::Ledger, true) => late!(
+            "ledger",
+            "occurred_at",
+            "ledger",
+            ledger_figures!("late", "AND ?3 IS NOT NULL")
+        ),
+    }
+}
+
+/// The rollups' totals (`all`) of every partner, `''` (the whole program) excluded.
+pub(super) const PARTNERS_ROLLED: &str = "SELECT partner, measure, 'all' AS dimension, '' AS key, sum(n) AS n, sum(m) AS m, NULL AS example FROM ( \
+     SELECT partner, measure, n, m FROM rollups WHERE measure IN ('clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'earned') \
+     AND dimension = 'all' AND span = 'month' AND day >= ?1 AND day < ?2 \
+     UNION ALL SELECT partner, measure, n, m FROM rollups WHERE measure IN ('clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'earned') \
+     AND dimension = 'all' AND span = 'day' AND day >= ?3 AND day < ?4 \
+     UNION ALL SELECT partner, measure, n, m FROM rollups WHERE measure IN ('clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'earned') \
+     AND dimension = 'all' AND span = 'day' AND day >= ?5 AND day < ?6 \
+     ) WHERE partner != '' GROUP BY partner, measure";
+
+/// The whole program's rows (partner `''`): totals and per program.
+pub(super) const PROGRAM_ROLLED: &str = "SELECT measure, dimension, key, sum(n) AS n, sum(m) AS m, NULL AS example FROM ( \
+     SELECT measure, dimension, key, n, m FROM rollups WHERE partner = '' AND measure IN (\
+     'clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'earned', 'commission') \
+     AND dimension IN ('all', 'program') AND span = 'month' AND day >= ?1 AND day < ?2 \
+     UNION ALL SELECT measure, dimension, key, n, m FROM rollups WHERE partner = '' AND measure IN (\
+     'clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'earned', 'commission') \
+     AND dimension IN ('all', 'program') AND span = 'day' AND day >= ?3 AND day < ?4 \
+     UNION ALL SELECT measure, dimension, key, n, m FROM rollups WHERE partner = '' AND measure IN (\
+     'clicks', 'filtered', 'lead', 'sale', 'subscription_payment', 'refund', 'earned', 'commission') \
+     AND dimension IN ('all', 'program') AND span = 'day' AND day >= ?5 AND day < ?6 \
+     ) GROUP BY measure, dimension, key";
+
+/// Per day, of one partner (`?3`, `''` for every partner) in the window `?1`..`?2`, from the
+/// tables (or CTEs) `$clicks`, `$events`, `$ledger`.
+macro_rules! daily_figures {
+    ($clicks:literal, $events:literal, $ledger:literal) => {
+        concat!(
+            "SELECT 'clicks' AS measure, created_at / 86400 AS day, count(*) AS n, 0 AS m FROM ", $clicks,
+            " WHERE created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR partner = ?3) GROUP BY 2 \
+             UNION ALL SELECT 'sale', occurred_at / 86400, count(*), coalesce(sum(amount_minor), 0) FROM ", $events,
+            " WHERE partner IS NOT NULL AND type = 'sale' AND occurred_at >= ?1 AND occurred_at < ?2 AND (?3 = '' OR partner = ?3) GROUP BY 2 \
+             UNION ALL SELECT 'earned', occurred_at / 86400, count(*), sum(amount_minor) FROM ", $ledger,
+            " WHERE kind IN ('commission', 'clawback', 'adjustment') AND occurred_at >= ?1 AND occurred_at < ?2 AND (?3 = '' OR partner = ?3) GROUP BY 2"
+        )
+    };
+}
+
+/// Per day, the late rows of clicks (`?4` seen), events (`?5`) and the ledger (`?6`) before
+/// `?7` (seconds).
+pub(super) const DAILY_LATE: &str = concat!(
+    "WITH ",
+    late_rows!("late_clicks", "clicks", "created_at", "clicks", "?4", "?7"),
+    ", ",
+    late_rows!("late_events", "events", "occurred_at", "events", "?5", "?7"),
+    ", ",
+    late_rows!("late_ledger", "ledger", "occurred_at", "ledger", "?6", "?7"),
+    " ",
+    daily_figures!("late_clicks", "late_events", "late_ledger")
+);
+
+/// Per day, link and sub-id of partner `?1`: rolled-up days `?2`..`?3`, raw `?4`..`?5`
+/// (seconds), and the late clicks (past `?6`, before `?7`) of the rolled-up days.
+macro_rules! click_groups {
+    ($select:literal, $tail:literal) => {
+        concat!(
+            "WITH ",
+            late_rows!("late", "clicks", "created_at", "clicks", "?6", "?7"),
+            " ", $select,
+            " FROM (SELECT day, key, sum(n) AS n FROM (\
+             SELECT day, key, n FROM rollups WHERE partner = ?1 AND measure = 'clicks' AND dimension = 'link_sub' \
+             AND span = 'day' AND day >= ?2 AND day < ?3 \
+             UNION ALL SELECT created_at / 86400 AS day, slug || char(31) || coalesce(sub, '') AS key, count(*) AS n FROM clicks \
+             WHERE partner = ?1 AND created_at >= ?4 AND created_at < ?5 GROUP BY 1, 2 \
+             UNION ALL SELECT created_at / 86400 AS day, slug || char(31) || coalesce(sub, '') AS key, count(*) AS n FROM late \
+             WHERE partner = ?1 AND created_at >= ?2 * 86400 AND created_at < ?3 * 86400 GROUP BY 1, 2\
+             ) GROUP BY day, key) ",
+            $tail
+        )
+    };
+}
+
+pub(super) use {click_groups, daily_figures, late_rows};
