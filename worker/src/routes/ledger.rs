@@ -8,83 +8,60 @@ use pc_core::{Currency, Money};
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::reports::{Range, Table, currency, date_of, int, money, rows, text};
+use super::reports::{Range, Table, currency, date_of, money};
 use crate::http_util::{json as json_response, json_error};
-use crate::platform::{Platform, PlatformError, Row};
-
-/// Everything stored about a partner's ledger rows, oldest first, with the program's name.
-const LEDGER_ROWS: &str = "SELECT l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, l.occurred_at AS occurred_at, \
-     l.payable_at AS payable_at, l.reverses AS reverses, l.program AS program, coalesce(p.name, l.program) AS program_name, \
-     l.rule AS rule, l.memo AS memo, l.order_id AS order_id, l.level AS level, l.seller AS seller, \
-     l.conversion AS conversion, l.base_minor AS base_minor, l.source AS source, l.build_id AS build_id, l.event_id AS event_id \
-     FROM ledger l LEFT JOIN programs p ON p.id = l.program WHERE l.partner = ? ORDER BY l.occurred_at, l.id";
+use crate::platform::{Platform, PlatformError};
+use crate::store::{self, ledger::LedgerRow};
 
 /// A partner's ledger rows and their statement now.
 #[derive(Debug)]
 pub struct PartnerLedger {
-    pub rows: Vec<Row>,
+    pub rows: Vec<LedgerRow>,
     pub statement: Statement,
 }
 
-fn opt(row: &Row, key: &str) -> Option<String> {
-    row.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
-fn entry_of(row: &Row) -> Option<Entry> {
-    Some(Entry {
-        id: text(row, "id"),
-        kind: EntryKind::parse(&text(row, "kind"))?,
-        amount: int(row, "amount_minor"),
-        occurred_at: int(row, "occurred_at"),
-        payable_at: int(row, "payable_at"),
-        reverses: opt(row, "reverses"),
-    })
+/// A text that is there and not empty.
+fn some(text: Option<&String>) -> Option<String> {
+    text.filter(|s| !s.is_empty()).cloned()
 }
 
 pub async fn load<P: Platform>(
     ctx: &Ctx<'_, P>,
     code: &str,
 ) -> Result<PartnerLedger, PlatformError> {
-    let rows: Vec<Row> = rows(ctx, LEDGER_ROWS, vec![code.into()])
+    let rows: Vec<LedgerRow> = store::ledger::partner_rows(ctx.platform, code)
         .await?
         .into_iter()
-        .filter(|r| entry_of(r).is_some())
+        .filter(|r| r.entry().is_some())
         .collect();
-    let entries: Vec<Entry> = rows.iter().filter_map(entry_of).collect();
+    let entries: Vec<Entry> = rows.iter().filter_map(LedgerRow::entry).collect();
     let statement = ledger::statement(&entries, ctx.now);
     Ok(PartnerLedger { rows, statement })
 }
 
 /// "sale", "lead", "subscription payment".
-fn conversion_words(row: &Row) -> &'static str {
-    match text(row, "conversion").as_str() {
-        "lead" => "lead",
-        "subscription_payment" => "subscription payment",
+fn conversion_words(row: &LedgerRow) -> &'static str {
+    match row.conversion.as_deref() {
+        Some("lead") => "lead",
+        Some("subscription_payment") => "subscription payment",
         _ => "sale",
     }
 }
 
-fn level_of(row: &Row) -> Level<'_> {
-    let seller = row.get("seller").and_then(Value::as_str).unwrap_or("");
-    Level::from_stored(int(row, "level"), seller)
+fn level_of(row: &LedgerRow) -> Level<'_> {
+    Level::from_stored(row.level, row.seller.as_deref().unwrap_or(""))
 }
 
 /// The partner's own order id; someone else's order stays theirs.
-fn own_order(row: &Row) -> Option<String> {
-    (int(row, "level") == 0)
-        .then(|| opt(row, "order_id"))
+fn own_order(row: &LedgerRow) -> Option<String> {
+    (row.level == 0)
+        .then(|| some(row.order_id.as_ref()))
         .flatten()
 }
 
 impl PartnerLedger {
-    fn row_of(&self, id: &str) -> Option<(usize, &Row)> {
-        self.rows
-            .iter()
-            .enumerate()
-            .find(|(_, r)| text(r, "id") == id)
+    fn row_of(&self, id: &str) -> Option<(usize, &LedgerRow)> {
+        self.rows.iter().enumerate().find(|(_, r)| r.id == id)
     }
 
     /// The line's sentence, from `core`'s words.
@@ -92,23 +69,20 @@ impl PartnerLedger {
         let row = &self.rows[i];
         let line = &self.statement.lines[i];
         let order = own_order(row);
-        let memo = opt(row, "memo");
-        let base = row
-            .get("base_minor")
-            .and_then(Value::as_i64)
-            .map(|m| Money::from_minor(m, currency));
+        let memo = some(row.memo.as_ref());
+        let base = row.base_minor.map(|m| Money::from_minor(m, currency));
         let reversed = line
             .entry
             .reverses
             .as_deref()
             .and_then(|id| self.row_of(id))
-            .map(|(_, r)| match text(r, "kind").as_str() {
-                "payout" => format!("the payout of {}", date_of(int(r, "occurred_at"))),
-                kind => format!("the {kind} of {}", date_of(int(r, "occurred_at"))),
+            .map(|(_, r)| match r.kind.as_str() {
+                "payout" => format!("the payout of {}", date_of(r.occurred_at)),
+                kind => format!("the {kind} of {}", date_of(r.occurred_at)),
             });
         let is_clawback = line.entry.kind == EntryKind::Clawback;
-        let program = opt(row, "program_name");
-        let rule = opt(row, "rule");
+        let program = some(row.program_name.as_ref());
+        let rule = some(row.rule.as_ref());
         ledger::describe(
             line,
             &Facts {
@@ -210,15 +184,15 @@ pub async fn commissions<P: Platform>(
         .map(|(i, line)| {
             let row = &ledger.rows[i];
             let e = &line.entry;
-            let base = row.get("base_minor").and_then(Value::as_i64);
+            let base = row.base_minor;
             vec![
                 date_of(e.occurred_at).into(),
                 e.kind.as_str().into(),
-                text(row, "program_name").into(),
+                row.program_name.clone().unwrap_or_default().into(),
                 ledger::level_words(level_of(row), conversion_words(row)).into(),
                 own_order(row).unwrap_or_default().into(),
                 base.map_or(Value::Null, |b| money(b, currency).into()),
-                text(row, "rule").into(),
+                row.rule.clone().unwrap_or_default().into(),
                 money(e.amount, currency).into(),
                 line.status.as_str().into(),
                 date_of(line.effective_at).into(),
@@ -293,7 +267,7 @@ pub async fn explain<P: Platform>(
     };
     let line = &ledger.statement.lines[i];
     let e = &line.entry;
-    let own = int(row, "level") == 0;
+    let own = row.level == 0;
     let mut trace = json!({
         "id": e.id,
         "entry": e.kind.as_str(),
@@ -303,8 +277,8 @@ pub async fn explain<P: Platform>(
         "status": line.status.as_str(),
         "payable_from": date_of(line.effective_at),
         "description": ledger.describe(i, currency),
-        "source": opt(row, "source"),
-        "build": opt(row, "build_id"),
+        "source": some(row.source.as_ref()),
+        "build": some(row.build_id.as_ref()),
     });
     if matches!(e.kind, EntryKind::Commission | EntryKind::Clawback) {
         let level = level_of(row);
@@ -313,58 +287,49 @@ pub async fn explain<P: Platform>(
             trace["referred_partner"] = seller.into();
         }
         trace["rule"] = json!({
-            "program": opt(row, "program_name"),
-            "rule": opt(row, "rule"),
-            "source": opt(row, "source"),
-            "build": opt(row, "build_id"),
+            "program": some(row.program_name.as_ref()),
+            "rule": some(row.rule.as_ref()),
+            "source": some(row.source.as_ref()),
+            "build": some(row.build_id.as_ref()),
         });
-        let event_id = opt(row, "event_id");
-        let events = rows(
-            ctx,
-            "SELECT e.type AS type, e.order_id AS order_id, e.amount_minor AS amount, e.occurred_at AS occurred_at, \
-             e.attribution AS attribution, e.product AS product, e.click_id AS click_id, e.slug AS slug, e.sub AS sub, \
-             c.created_at AS clicked_at FROM events e LEFT JOIN clicks c ON c.id = e.click_id WHERE e.id = ?",
-            vec![event_id.clone().into()],
-        )
-        .await?;
-        if let Some(ev) = events.first() {
+        let conversion = match some(row.event_id.as_ref()) {
+            Some(event) => store::ledger::conversion(ctx.platform, &event).await?,
+            None => None,
+        };
+        if let Some(ev) = conversion {
             trace["conversion"] = json!({
-                "type": text(ev, "type"),
-                "order": if own { opt(ev, "order_id") } else { None },
-                "amount": ev.get("amount").and_then(Value::as_i64).map(|m| money(m, currency)),
-                "date": date_of(int(ev, "occurred_at")),
-                "attributed_by": if own { opt(ev, "attribution") } else { None },
-                "product": opt(ev, "product"),
+                "type": ev.kind,
+                "order": if own { some(ev.order_id.as_ref()) } else { None },
+                "amount": ev.amount.map(|m| money(m, currency)),
+                "date": date_of(ev.occurred_at),
+                "attributed_by": if own { some(ev.attribution.as_ref()) } else { None },
+                "product": some(ev.product.as_ref()),
             });
             // The click is the selling partner's: shown only on the partner's own lines.
-            if own && opt(ev, "click_id").is_some() {
+            if own && some(ev.click_id.as_ref()).is_some() {
                 trace["click"] = json!({
-                    "link": opt(ev, "slug"),
-                    "sub_id": opt(ev, "sub"),
-                    "at": ev.get("clicked_at").and_then(Value::as_i64).map(date_time),
+                    "link": some(ev.slug.as_ref()),
+                    "sub_id": some(ev.sub.as_ref()),
+                    "at": ev.clicked_at.map(date_time),
                 });
             }
         }
         if let Some((_, reversed)) = e.reverses.as_deref().and_then(|r| ledger.row_of(r)) {
             trace["reverses"] = json!({
-                "id": text(reversed, "id"),
-                "date": date_of(int(reversed, "occurred_at")),
-                "amount": money(int(reversed, "amount_minor"), currency),
+                "id": reversed.id,
+                "date": date_of(reversed.occurred_at),
+                "amount": money(reversed.amount_minor, currency),
             });
-            trace["refunded_amount"] = row
-                .get("base_minor")
-                .and_then(Value::as_i64)
-                .map(|m| money(m, currency))
-                .into();
+            trace["refunded_amount"] = row.base_minor.map(|m| money(m, currency)).into();
         }
     } else {
-        trace["memo"] = opt(row, "memo").into();
+        trace["memo"] = some(row.memo.as_ref()).into();
         if let Some((_, corrected)) = e.reverses.as_deref().and_then(|r| ledger.row_of(r)) {
             trace["corrects"] = json!({
-                "id": text(corrected, "id"),
-                "entry": text(corrected, "kind"),
-                "date": date_of(int(corrected, "occurred_at")),
-                "amount": money(int(corrected, "amount_minor"), currency),
+                "id": corrected.id,
+                "entry": corrected.kind,
+                "date": date_of(corrected.occurred_at),
+                "amount": money(corrected.amount_minor, currency),
             });
         }
     }
@@ -386,21 +351,13 @@ fn date_time(t: i64) -> String {
 pub async fn all_balances<P: Platform>(
     ctx: &Ctx<'_, P>,
 ) -> Result<Vec<(String, ledger::Balance, Vec<String>)>, PlatformError> {
-    let all = rows(
-        ctx,
-        "SELECT l.partner AS partner, l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, \
-         l.occurred_at AS occurred_at, l.payable_at AS payable_at, l.reverses AS reverses FROM ledger l \
-         ORDER BY l.partner, l.occurred_at, l.id",
-        vec![],
-    )
-    .await?;
-    Ok(all
-        .chunk_by(|a, b| text(a, "partner") == text(b, "partner"))
-        .map(|chunk| {
-            let entries: Vec<Entry> = chunk.iter().filter_map(entry_of).collect();
+    Ok(store::ledger::every_partners_entries(ctx.platform)
+        .await?
+        .into_iter()
+        .map(|(partner, entries)| {
             let balance = ledger::statement(&entries, ctx.now).balance;
             let ids = entries.into_iter().map(|e| e.id).collect();
-            (text(&chunk[0], "partner"), balance, ids)
+            (partner, balance, ids)
         })
         .collect())
 }

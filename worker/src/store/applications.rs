@@ -213,3 +213,20 @@ pub async fn signup_config(
         .await?
         .and_then(|v| serde_json::from_str(&v).ok()))
 }
+
+/// How many applications wait for a decision.
+pub async fn pending_count(platform: &impl Platform) -> Result<i64, PlatformError> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let found: Option<Count> = super::first(
+        platform,
+        Statement::new(
+            "SELECT count(*) AS n FROM applications WHERE status = 'pending'",
+            vec![],
+        ),
+    )
+    .await?;
+    Ok(found.map_or(0, |c| c.n))
+}

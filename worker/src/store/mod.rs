@@ -8,9 +8,11 @@ use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 pub mod accounts;
 pub mod applications;
 pub mod figures;
+pub mod ledger;
 mod limits;
 pub mod payout_runs;
 pub mod payouts;
+pub mod reports;
 pub mod rollups;
 pub use accounts::{Account, AccountAuth, owner_audit};
 pub use limits::{Attempt, Limit, attempt};
@@ -349,4 +351,43 @@ pub async fn program_names(
     platform: &impl Platform,
 ) -> Result<std::collections::HashMap<String, String>, PlatformError> {
     Ok(programs(platform).await?.into_iter().collect())
+}
+
+/// The program's currency: the first program's (USD without programs).
+pub async fn currency(platform: &impl Platform) -> Result<pc_core::Currency, PlatformError> {
+    #[derive(Deserialize)]
+    struct Program {
+        currency: String,
+    }
+    let first: Option<Program> = first(
+        platform,
+        Statement::new(
+            "SELECT currency FROM programs ORDER BY priority LIMIT 1",
+            vec![],
+        ),
+    )
+    .await?;
+    Ok(first
+        .and_then(|p| pc_core::Currency::parse(&p.currency).ok())
+        .unwrap_or_else(|| pc_core::Currency::parse("USD").expect("USD is known")))
+}
+
+/// How many partners there are of each status.
+pub async fn partners_by_status(
+    platform: &impl Platform,
+) -> Result<std::collections::HashMap<String, i64>, PlatformError> {
+    #[derive(Deserialize)]
+    struct Count {
+        status: String,
+        n: i64,
+    }
+    platform
+        .query(Statement::new(
+            "SELECT status, count(*) AS n FROM partners GROUP BY status",
+            vec![],
+        ))
+        .await?
+        .into_iter()
+        .map(|row| parse::<Count>(row).map(|c| (c.status, c.n)))
+        .collect()
 }

@@ -15,7 +15,7 @@ use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
 use crate::routes::ledger::all_balances;
 use crate::routes::reports::analytics::per_click;
-use crate::routes::reports::{Range, Table, currency, date_of, int, money, respond, rows, text};
+use crate::routes::reports::{Range, Table, currency, date_of, money, respond};
 use crate::store::{self, figures, figures::Figures};
 use crate::{Request, Response};
 
@@ -85,20 +85,8 @@ pub async fn overview<P: Platform>(
     let total = Activity::of(&whole);
     let balances = all_balances(ctx).await?;
     let sum = |f: fn(&Balance) -> i64| balances.iter().map(|(_, b, _)| f(b)).sum::<i64>();
-    let partners = rows(
-        ctx,
-        "SELECT status, count(*) AS n FROM partners GROUP BY status",
-        vec![],
-    )
-    .await?;
-    let pending_applications = rows(
-        ctx,
-        "SELECT count(*) AS n FROM applications WHERE status = 'pending'",
-        vec![],
-    )
-    .await?
-    .first()
-    .map_or(0, |r| int(r, "n"));
+    let partners = store::partners_by_status(ctx.platform).await?;
+    let pending_applications = store::applications::pending_count(ctx.platform).await?;
     let (from, until) = (range.from / DAY, range.until / DAY);
     let daily = figures::daily(ctx.platform, "", from, until).await?;
     let by_day: Vec<Value> = (from..until)
@@ -137,7 +125,7 @@ pub async fn overview<P: Platform>(
                 "paid_to_date": money(sum(|b| b.paid), currency),
                 "earned_to_date": money(sum(|b| b.earned), currency),
             },
-            "partners": partners.iter().map(|r| (text(r, "status"), int(r, "n"))).collect::<HashMap<_, _>>(),
+            "partners": partners,
             "pending_applications": pending_applications,
             "by_day": by_day,
             "by_program": by_program,
@@ -219,18 +207,16 @@ pub async fn partners<P: Platform>(
         .into_iter()
         .map(|(code, b, _)| (code, b))
         .collect();
-    let people = rows(
-        ctx,
-        "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, p.status AS status \
-         FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.status != 'removed' ORDER BY p.code",
-        vec![],
-    )
-    .await?;
+    let mut people: Vec<_> = store::partner_contacts(ctx.platform)
+        .await?
+        .into_iter()
+        .filter(|p| p.status != "removed")
+        .collect();
+    people.sort_by(|a, b| a.code.cmp(&b.code));
     // Each row with its sort key (minor units or counts; text for the text columns).
     let mut found: Vec<(Value, Vec<Value>)> = Vec::new();
-    for person in &people {
-        let code = text(person, "code");
-        let (name, email) = (text(person, "name"), text(person, "email"));
+    for person in people {
+        let (code, name, email) = (person.code, person.name, person.email);
         if !search.is_empty()
             && ![&code, &name, &email]
                 .iter()
@@ -249,7 +235,7 @@ pub async fn partners<P: Platform>(
             code.into(),
             name.into(),
             email.into(),
-            text(person, "status").into(),
+            person.status.into(),
             a.clicks.into(),
             a.leads.into(),
             a.sales.into(),

@@ -3,10 +3,33 @@
 use pc_core::Currency;
 use serde_json::json;
 
-use super::{DAY, Range, Table, date_of, int, money, paged, rows, text};
+use super::{DAY, Range, Table, date_of, money};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
 use crate::store::figures::{self, Figures, Source};
+use crate::store::reports::{ConversionRow, Conversions, conversions};
+
+/// A text column's value: the text, or empty.
+fn text(value: Option<&String>) -> String {
+    value.cloned().unwrap_or_default()
+}
+
+/// The range's page of a partner's conversions.
+async fn page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    range: &Range,
+    kind: Conversions,
+) -> Result<Vec<ConversionRow>, PlatformError> {
+    conversions(
+        ctx.platform,
+        code,
+        kind,
+        (range.from, range.until),
+        (range.per_page, range.offset()),
+    )
+    .await
+}
 
 pub(super) async fn leads<P: Platform>(
     ctx: &Ctx<'_, P>,
@@ -14,15 +37,7 @@ pub(super) async fn leads<P: Platform>(
     range: &Range,
     currency: Currency,
 ) -> Result<Table, PlatformError> {
-    let found = rows(
-        ctx,
-        "SELECT e.occurred_at AS occurred_at, e.customer_label AS customer, e.slug AS slug, e.sub AS sub, \
-         (SELECT coalesce(sum(l.amount_minor), 0) FROM ledger l WHERE l.event_id = e.id AND l.partner = e.partner) AS commission \
-         FROM events e WHERE e.partner = ? AND e.type = 'lead' AND e.occurred_at >= ? AND e.occurred_at < ? \
-         ORDER BY e.occurred_at DESC, e.id LIMIT ? OFFSET ?",
-        paged(code, range),
-    )
-    .await?;
+    let found = page(ctx, code, range, Conversions::Leads).await?;
     let total = event_totals(ctx, code, range).await?.total("lead").n;
     Ok(Table {
         columns: &["date", "lead", "link", "sub_id", "commission"],
@@ -30,11 +45,11 @@ pub(super) async fn leads<P: Platform>(
             .iter()
             .map(|r| {
                 vec![
-                    date_of(int(r, "occurred_at")).into(),
-                    text(r, "customer").into(),
-                    text(r, "slug").into(),
-                    text(r, "sub").into(),
-                    money(int(r, "commission"), currency).into(),
+                    date_of(r.occurred_at).into(),
+                    text(r.customer.as_ref()).into(),
+                    text(r.slug.as_ref()).into(),
+                    text(r.sub.as_ref()).into(),
+                    money(r.commission, currency).into(),
                 ]
             })
             .collect(),
@@ -49,16 +64,7 @@ pub(super) async fn sales<P: Platform>(
     range: &Range,
     currency: Currency,
 ) -> Result<Table, PlatformError> {
-    let found = rows(
-        ctx,
-        "SELECT e.occurred_at AS occurred_at, e.type AS type, e.order_id AS order_id, e.product AS product, \
-         e.slug AS slug, e.sub AS sub, e.customer_label AS customer, e.amount_minor AS amount, \
-         (SELECT coalesce(sum(l.amount_minor), 0) FROM ledger l WHERE l.event_id = e.id AND l.partner = e.partner) AS commission \
-         FROM events e WHERE e.partner = ? AND e.type IN ('sale', 'subscription_payment') AND e.occurred_at >= ? AND e.occurred_at < ? \
-         ORDER BY e.occurred_at DESC, e.id LIMIT ? OFFSET ?",
-        paged(code, range),
-    )
-    .await?;
+    let found = page(ctx, code, range, Conversions::Sales).await?;
     let events = event_totals(ctx, code, range).await?;
     let (sales, payments) = (events.total("sale"), events.total("subscription_payment"));
     Ok(Table {
@@ -77,15 +83,15 @@ pub(super) async fn sales<P: Platform>(
             .iter()
             .map(|r| {
                 vec![
-                    date_of(int(r, "occurred_at")).into(),
-                    text(r, "type").into(),
-                    text(r, "order_id").into(),
-                    text(r, "product").into(),
-                    text(r, "customer").into(),
-                    text(r, "slug").into(),
-                    text(r, "sub").into(),
-                    money(int(r, "amount"), currency).into(),
-                    money(int(r, "commission"), currency).into(),
+                    date_of(r.occurred_at).into(),
+                    r.kind.clone().into(),
+                    text(r.order_id.as_ref()).into(),
+                    text(r.product.as_ref()).into(),
+                    text(r.customer.as_ref()).into(),
+                    text(r.slug.as_ref()).into(),
+                    text(r.sub.as_ref()).into(),
+                    money(r.amount.unwrap_or(0), currency).into(),
+                    money(r.commission, currency).into(),
                 ]
             })
             .collect(),

@@ -18,7 +18,7 @@ pub use table::{Table, csv_download, currency, int, money, respond, rows, text};
 use super::Ctx;
 use super::ledger;
 use crate::http_util::json_error;
-use crate::platform::{Platform, PlatformError, SqlValue};
+use crate::platform::{Platform, PlatformError};
 use crate::{Request, Response};
 
 const DAY: i64 = 86_400;
@@ -60,15 +60,4 @@ pub async fn report<P: Platform>(
         _ => return Ok(json_error(StatusCode::NOT_FOUND, "no such report")),
     };
     Ok(respond(name, &range, currency, table))
-}
-
-fn scope(code: &str, range: &Range) -> Vec<SqlValue> {
-    vec![code.into(), range.from.into(), range.until.into()]
-}
-
-fn paged(code: &str, range: &Range) -> Vec<SqlValue> {
-    let mut p = scope(code, range);
-    p.push(range.per_page.into());
-    p.push(range.offset().into());
-    p
 }

@@ -30,16 +30,7 @@ pub fn text(row: &Row, key: &str) -> String {
 }
 
 pub async fn currency<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Currency, PlatformError> {
-    let found = rows(
-        ctx,
-        "SELECT currency FROM programs ORDER BY priority LIMIT 1",
-        vec![],
-    )
-    .await?;
-    Ok(found
-        .first()
-        .and_then(|r| Currency::parse(&text(r, "currency")).ok())
-        .unwrap_or_else(|| Currency::parse("USD").expect("USD is known")))
+    crate::store::currency(ctx.platform).await
 }
 
 pub fn money(minor: i64, currency: Currency) -> String {

@@ -1,0 +1,146 @@
+//! The ledger's rows as the partner's reports read them, and every partner's entries for the
+//! owner's balances. What the entries mean is `pc_core::ledger`'s alone.
+
+use pc_core::ledger::{Entry, EntryKind};
+use serde::Deserialize;
+
+use super::{first, parse};
+use crate::platform::{Platform, PlatformError, Statement};
+
+/// One stored ledger row, with its program's name.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LedgerRow {
+    pub id: String,
+    pub kind: String,
+    pub amount_minor: i64,
+    pub occurred_at: i64,
+    pub payable_at: i64,
+    pub reverses: Option<String>,
+    pub program_name: Option<String>,
+    pub rule: Option<String>,
+    pub memo: Option<String>,
+    pub order_id: Option<String>,
+    /// 0 the partner's own sale, 1 a referred partner's, 2 second level.
+    pub level: i64,
+    /// Whose sale a referred or second-level line comes from.
+    pub seller: Option<String>,
+    /// The conversion's type (`sale`, `lead`, `subscription_payment`).
+    pub conversion: Option<String>,
+    /// The sale (or, for a clawback, the refund) amount the line was computed from.
+    pub base_minor: Option<i64>,
+    /// Where the rule is written (`programs/coffee-club.yaml:7`).
+    pub source: Option<String>,
+    pub build_id: Option<String>,
+    pub event_id: Option<String>,
+}
+
+impl LedgerRow {
+    /// The entry `core` reads, if the kind is one it knows.
+    pub fn entry(&self) -> Option<Entry> {
+        Some(Entry {
+            id: self.id.clone(),
+            kind: EntryKind::parse(&self.kind)?,
+            amount: self.amount_minor,
+            occurred_at: self.occurred_at,
+            payable_at: self.payable_at,
+            reverses: self.reverses.clone().filter(|r| !r.is_empty()),
+        })
+    }
+}
+
+/// A partner's ledger rows, oldest first.
+pub async fn partner_rows(
+    platform: &impl Platform,
+    code: &str,
+) -> Result<Vec<LedgerRow>, PlatformError> {
+    platform
+        .query(Statement::new(
+            "SELECT l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, l.occurred_at AS occurred_at, \
+             l.payable_at AS payable_at, l.reverses AS reverses, coalesce(p.name, l.program) AS program_name, \
+             l.rule AS rule, l.memo AS memo, l.order_id AS order_id, l.level AS level, l.seller AS seller, \
+             l.conversion AS conversion, l.base_minor AS base_minor, l.source AS source, l.build_id AS build_id, \
+             l.event_id AS event_id FROM ledger l LEFT JOIN programs p ON p.id = l.program \
+             WHERE l.partner = ? ORDER BY l.occurred_at, l.id",
+            vec![code.into()],
+        ))
+        .await?
+        .into_iter()
+        .map(parse)
+        .collect()
+}
+
+/// The conversion behind a commission, and the click it came through.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Conversion {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub order_id: Option<String>,
+    pub amount: Option<i64>,
+    pub occurred_at: i64,
+    pub attribution: Option<String>,
+    pub product: Option<String>,
+    pub click_id: Option<String>,
+    pub slug: Option<String>,
+    pub sub: Option<String>,
+    pub clicked_at: Option<i64>,
+}
+
+pub async fn conversion(
+    platform: &impl Platform,
+    event_id: &str,
+) -> Result<Option<Conversion>, PlatformError> {
+    first(
+        platform,
+        Statement::new(
+            "SELECT e.type AS type, e.order_id AS order_id, e.amount_minor AS amount, e.occurred_at AS occurred_at, \
+             e.attribution AS attribution, e.product AS product, e.click_id AS click_id, e.slug AS slug, e.sub AS sub, \
+             c.created_at AS clicked_at FROM events e LEFT JOIN clicks c ON c.id = e.click_id WHERE e.id = ?",
+            vec![event_id.into()],
+        ),
+    )
+    .await
+}
+
+/// Every partner's entries, in one ordered pass: `(partner, entries oldest first)`.
+pub async fn every_partners_entries(
+    platform: &impl Platform,
+) -> Result<Vec<(String, Vec<Entry>)>, PlatformError> {
+    #[derive(Deserialize)]
+    struct Stored {
+        partner: String,
+        id: String,
+        kind: String,
+        amount_minor: i64,
+        occurred_at: i64,
+        payable_at: i64,
+        reverses: Option<String>,
+    }
+    let stored = platform
+        .query(Statement::new(
+            "SELECT l.partner AS partner, l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, \
+             l.occurred_at AS occurred_at, l.payable_at AS payable_at, l.reverses AS reverses FROM ledger l \
+             ORDER BY l.partner, l.occurred_at, l.id",
+            vec![],
+        ))
+        .await?;
+    let mut found: Vec<(String, Vec<Entry>)> = Vec::new();
+    for row in stored {
+        let s: Stored = parse(row)?;
+        let Some(kind) = EntryKind::parse(&s.kind) else {
+            continue;
+        };
+        let entry = Entry {
+            id: s.id,
+            kind,
+            amount: s.amount_minor,
+            occurred_at: s.occurred_at,
+            payable_at: s.payable_at,
+            reverses: s.reverses.filter(|r| !r.is_empty()),
+        };
+        match found.last_mut() {
+            Some((partner, entries)) if *partner == s.partner => entries.push(entry),
+            _ => found.push((s.partner, vec![entry])),
+        }
+    }
+    Ok(found)
+}
