@@ -266,16 +266,7 @@ pub async fn pending_for_owner<P: Platform>(
     if let Some(refusal) = super::owner::owner_refusal(ctx, req) {
         return Ok(refusal);
     }
-    let rows = ctx
-        .platform
-        .query(crate::platform::Statement::new(
-            "SELECT u.partner AS code, u.name AS name, u.company AS company, u.email AS email, u.phone AS phone, \
-             u.address AS address, u.updated_at AS updated_at, p.name AS was_name, p.company AS was_company, \
-             p.email AS was_email, p.phone AS was_phone, p.address AS was_address \
-             FROM profile_updates u JOIN partners p ON p.code = u.partner ORDER BY u.partner",
-            vec![],
-        ))
-        .await?;
+    let rows = crate::store::pending_profiles(ctx.platform).await?;
     Ok(http_util::json(
         StatusCode::OK,
         &serde_json::json!({ "profiles": rows }),

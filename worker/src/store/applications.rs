@@ -230,3 +230,84 @@ pub async fn pending_count(platform: &impl Platform) -> Result<i64, PlatformErro
     .await?;
     Ok(found.map_or(0, |c| c.n))
 }
+
+/// Whether a partner or a live application (not rejected) has `code`.
+pub async fn code_taken(platform: &impl Platform, code: &str) -> Result<bool, PlatformError> {
+    Ok(!platform
+        .query(Statement::new(
+            "SELECT 1 AS taken FROM partners WHERE code = ?1 UNION ALL \
+             SELECT 1 FROM applications WHERE code = ?1 AND status <> 'rejected'",
+            vec![code.into()],
+        ))
+        .await?
+        .is_empty())
+}
+
+/// Whether a partner or a live application has the address `email` (lower case).
+pub async fn email_known(platform: &impl Platform, email: &str) -> Result<bool, PlatformError> {
+    Ok(!platform
+        .query(Statement::new(
+            "SELECT 1 AS known FROM partners WHERE lower(email) = ?1 UNION ALL \
+             SELECT 1 FROM applications WHERE email = ?1 AND status <> 'rejected'",
+            vec![email.into()],
+        ))
+        .await?
+        .is_empty())
+}
+
+/// An application as the form stores it (pending).
+#[derive(Debug, Clone)]
+pub struct NewApplication<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub company: Option<String>,
+    pub website: Option<String>,
+    pub phone: Option<String>,
+    pub promotion: Option<String>,
+    /// The programs applied to, as a JSON list.
+    pub programs: String,
+    pub password_hash: String,
+    pub now: i64,
+}
+
+/// Stores a new application; fails if the code was taken in the meantime.
+pub fn apply(application: NewApplication<'_>) -> Statement {
+    Statement::new(
+        "INSERT INTO applications (code, name, email, company, website, phone, promotion, programs, password_hash, status, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+        vec![
+            application.code.into(),
+            application.name.into(),
+            application.email.into(),
+            application.company.into(),
+            application.website.into(),
+            application.phone.into(),
+            application.promotion.into(),
+            application.programs.into(),
+            application.password_hash.into(),
+            application.now.into(),
+        ],
+    )
+}
+
+/// An application's status and password hash, for its applicant's sign-in.
+pub async fn applicant(
+    platform: &impl Platform,
+    code: &str,
+) -> Result<Option<(String, Option<String>)>, PlatformError> {
+    #[derive(Deserialize)]
+    struct Applicant {
+        status: String,
+        password_hash: Option<String>,
+    }
+    let found: Option<Applicant> = super::first(
+        platform,
+        Statement::new(
+            "SELECT status, password_hash FROM applications WHERE code = ?",
+            vec![code.into()],
+        ),
+    )
+    .await?;
+    Ok(found.map(|a| (a.status, a.password_hash)))
+}

@@ -7,6 +7,7 @@ use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 
 pub mod accounts;
 pub mod applications;
+pub mod console;
 pub mod figures;
 pub mod ledger;
 mod limits;
@@ -390,4 +391,60 @@ pub async fn partners_by_status(
         .into_iter()
         .map(|row| parse::<Count>(row).map(|c| (c.status, c.n)))
         .collect()
+}
+
+/// A partner's profile change that the content does not have yet, with the content's values.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingProfile {
+    pub code: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub updated_at: i64,
+    pub was_name: String,
+    pub was_company: Option<String>,
+    pub was_email: String,
+    pub was_phone: Option<String>,
+    pub was_address: Option<String>,
+}
+
+/// Every pending profile change, by partner code.
+pub async fn pending_profiles(
+    platform: &impl Platform,
+) -> Result<Vec<PendingProfile>, PlatformError> {
+    platform
+        .query(Statement::new(
+            "SELECT u.partner AS code, u.name AS name, u.company AS company, u.email AS email, u.phone AS phone, \
+             u.address AS address, u.updated_at AS updated_at, p.name AS was_name, p.company AS was_company, \
+             p.email AS was_email, p.phone AS was_phone, p.address AS was_address \
+             FROM profile_updates u JOIN partners p ON p.code = u.partner ORDER BY u.partner",
+            vec![],
+        ))
+        .await?
+        .into_iter()
+        .map(parse)
+        .collect()
+}
+
+/// The body hash and stored answer of an event id, if it was recorded.
+pub async fn event_answer(
+    platform: &impl Platform,
+    id: &str,
+) -> Result<Option<(String, String)>, PlatformError> {
+    #[derive(Deserialize)]
+    struct Stored {
+        body_hash: String,
+        result: String,
+    }
+    let found: Option<Stored> = first(
+        platform,
+        Statement::new(
+            "SELECT body_hash, result FROM events WHERE id = ?",
+            vec![id.into()],
+        ),
+    )
+    .await?;
+    Ok(found.map(|s| (s.body_hash, s.result)))
 }

@@ -116,20 +116,9 @@ pub async fn stored_answer<P: Platform>(
     ctx: &Ctx<'_, P>,
     id: &str,
 ) -> Result<Option<(String, Value)>, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT body_hash, result FROM events WHERE id = ?",
-            vec![id.into()],
-        ))
-        .await?;
-    Ok(rows.into_iter().next().map(|r| {
-        let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default();
-        (
-            text("body_hash").to_owned(),
-            serde_json::from_str(text("result")).unwrap_or_default(),
-        )
-    }))
+    Ok(crate::store::event_answer(ctx.platform, id)
+        .await?
+        .map(|(hash, result)| (hash, serde_json::from_str(&result).unwrap_or_default())))
 }
 
 /// The stored answer for an event id already recorded, or a 409 if the id was used for a

@@ -2,10 +2,10 @@
 //! sign-up settings, partner codes (made up or taken), and an application's state.
 
 use pc_core::password::PasswordHash;
-use serde_json::Value;
 
-use crate::platform::{Platform, PlatformError, Statement};
+use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::store::applications;
 
 pub use crate::store::applications::{SignupConfig, signup_config};
 
@@ -30,15 +30,7 @@ pub(super) async fn code_taken<P: Platform>(
     ctx: &Ctx<'_, P>,
     code: &str,
 ) -> Result<bool, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT 1 AS taken FROM partners WHERE code = ? UNION ALL \
-             SELECT 1 FROM applications WHERE code = ? AND status <> 'rejected'",
-            vec![code.into(), code.into()],
-        ))
-        .await?;
-    Ok(!rows.is_empty())
+    applications::code_taken(ctx.platform, code).await
 }
 
 /// The state of an application whose password matches, for the sign-in page.
@@ -47,26 +39,10 @@ pub async fn application_status<P: Platform>(
     code: &str,
     password: &str,
 ) -> Result<Option<String>, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT status, password_hash FROM applications WHERE code = ?",
-            vec![code.into()],
-        ))
-        .await?;
-    let Some(row) = rows.into_iter().next() else {
+    let Some((status, Some(hash))) = applications::applicant(ctx.platform, code).await? else {
         return Ok(None);
     };
-    let status = row
-        .get("status")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let Some(hash) = row
-        .get("password_hash")
-        .and_then(Value::as_str)
-        .and_then(PasswordHash::parse)
-    else {
+    let Some(hash) = PasswordHash::parse(&hash) else {
         return Ok(None);
     };
     let derived = ctx

@@ -14,8 +14,9 @@ use pc_core::password::check_new_password;
 use super::accounts::{client, hash_password};
 use super::{Ctx, Notice};
 use crate::http_util::{field, form};
-use crate::platform::{Mail, Platform, PlatformError, Statement};
+use crate::platform::{Mail, Platform, PlatformError};
 use crate::security::{csrf_ok, escape_html};
+use crate::store::applications::NewApplication;
 use crate::store::{self, Limit};
 use crate::{Request, Response};
 pub use applicants::{SignupConfig, application_status, signup_config};
@@ -321,15 +322,7 @@ pub async fn apply<P: Platform>(
     };
     // An address that already belongs to a partner or an application gets the same answer here
     // (no enumeration); the e-mail tells its owner what happened.
-    let known = !ctx
-        .platform
-        .query(Statement::new(
-            "SELECT 1 AS known FROM partners WHERE lower(email) = ? UNION ALL \
-             SELECT 1 FROM applications WHERE email = ? AND status <> 'rejected'",
-            vec![email.as_str().into(), email.as_str().into()],
-        ))
-        .await?
-        .is_empty();
+    let known = store::applications::email_known(ctx.platform, &email).await?;
     let phc = hash_password(ctx, password).await?;
     if known {
         crate::mail::send(ctx.platform, Mail {
@@ -345,22 +338,18 @@ pub async fn apply<P: Platform>(
     } else {
         let stored = ctx
             .platform
-            .batch(vec![Statement::new(
-                "INSERT INTO applications (code, name, email, company, website, phone, promotion, programs, password_hash, status, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
-                vec![
-                    code.as_str().into(),
-                    name.as_str().into(),
-                    email.as_str().into(),
-                    company.into(),
-                    website.into(),
-                    phone.into(),
-                    promotion.into(),
-                    serde_json::to_string(&programs).unwrap_or_default().into(),
-                    phc.into(),
-                    ctx.now.into(),
-                ],
-            )])
+            .batch(vec![store::applications::apply(NewApplication {
+                code: &code,
+                name: &name,
+                email: &email,
+                company,
+                website,
+                phone,
+                promotion,
+                programs: serde_json::to_string(&programs).unwrap_or_default(),
+                password_hash: phc,
+                now: ctx.now,
+            })])
             .await;
         if stored.is_err() {
             // Taken between the check and the insert.

@@ -7,11 +7,12 @@ use serde_json::{Value, json};
 
 use super::{Access, Need, access, signed_in_owner};
 use crate::http_util::{json as json_response, json_error};
-use crate::platform::{Platform, PlatformError, Statement};
+use crate::platform::{Platform, PlatformError};
 use crate::routes::portal::private;
-use crate::routes::reports::{date_of, int, text};
+use crate::routes::reports::date_of;
 use crate::routes::{Ctx, payout_details};
 use crate::security::escape_html;
+use crate::store::console;
 use crate::{Request, Response};
 
 /// The page file behind a console path, and the partner it is about (if any).
@@ -87,26 +88,10 @@ pub async fn partner<P: Platform>(
         Ok(who) => who,
         Err(refusal) => return Ok(refusal),
     };
-    let found = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT p.code AS code, coalesce(u.name, p.name) AS name, coalesce(u.email, p.email) AS email, \
-             coalesce(u.company, p.company) AS company, coalesce(u.phone, p.phone) AS phone, p.status AS status, p.parent AS parent \
-             FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.code = ?",
-            vec![code.into()],
-        ))
-        .await?;
-    let Some(person) = found.into_iter().next() else {
+    let Some(person) = console::partner_card(ctx.platform, code).await? else {
         return Ok(json_error(StatusCode::NOT_FOUND, "no such partner"));
     };
-    let programs = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT pp.program AS program, coalesce(p.name, pp.program) AS name FROM partner_programs pp \
-             LEFT JOIN programs p ON p.id = pp.program WHERE pp.partner = ? ORDER BY pp.rank",
-            vec![code.into()],
-        ))
-        .await?;
+    let programs = console::partner_programs(ctx.platform, code).await?;
     let links: Value = ctx
         .platform
         .kv_get(&format!("link:{code}"))
@@ -126,21 +111,15 @@ pub async fn partner<P: Platform>(
         });
     let pay = payout_details::effective(ctx, code).await?;
     let frozen_since = crate::store::payouts::frozen_since(ctx.platform, code).await?;
-    let viewed = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT owner, action, at FROM owner_audit WHERE subject = ? ORDER BY id DESC LIMIT 20",
-            vec![code.into()],
-        ))
-        .await?;
+    let viewed = console::audit_of(ctx.platform, code).await?;
     Ok(json_response(
         StatusCode::OK,
         &json!({
-            "partner": Value::Object(person),
+            "partner": person,
             "programs": programs,
             "links": links,
             "payout": payout_for(&who, &pay, frozen_since),
-            "activity": viewed.iter().map(|r| json!({ "owner": text(r, "owner"), "action": text(r, "action"), "at": int(r, "at") })).collect::<Vec<_>>(),
+            "activity": viewed,
         }),
     ))
 }
@@ -164,15 +143,6 @@ pub async fn activity<P: Platform>(
     if let Err(refusal) = access(ctx, req, Need::Read).await? {
         return Ok(refusal);
     }
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT owner, action, subject, at FROM owner_audit ORDER BY id DESC LIMIT 200",
-            vec![],
-        ))
-        .await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "activity": rows.into_iter().map(Value::Object).collect::<Vec<_>>() }),
-    ))
+    let lines = console::recent_audit(ctx.platform).await?;
+    Ok(json_response(StatusCode::OK, &json!({ "activity": lines })))
 }
