@@ -4,9 +4,8 @@
 use std::fmt::Write as _;
 
 use super::{APPLICATION_QUIET_SECONDS, portal_url, switches};
-use crate::platform::{Mail, Platform, PlatformError, SqlValue, Statement};
+use crate::platform::{Mail, Platform, PlatformError};
 use crate::routes::Ctx;
-use crate::routes::reports::text;
 use crate::store::applications::{self as applications, signup_config};
 
 /// After `POST /join` stored an application: the owners hear of it now, unless they were told
@@ -18,14 +17,7 @@ pub async fn application_received<P: Platform>(
     if !switches(ctx.platform).await?.new_applications {
         return Ok(());
     }
-    let recent = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT 1 AS told FROM applications WHERE notified_at >= ? LIMIT 1",
-            vec![(ctx.now - APPLICATION_QUIET_SECONDS).into()],
-        ))
-        .await?;
-    if recent.is_empty() {
+    if !applications::told_since(ctx.platform, ctx.now - APPLICATION_QUIET_SECONDS).await? {
         tell_owners_of_applications(ctx, Some(code)).await?;
     }
     Ok(())
@@ -37,30 +29,14 @@ pub(super) async fn tell_owners_of_applications<P: Platform>(
     ctx: &Ctx<'_, P>,
     only: Option<&str>,
 ) -> Result<usize, PlatformError> {
-    let apps = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT code, name, email, website, promotion, programs FROM applications \
-             WHERE status = 'pending' AND notified_at IS NULL AND (? IS NULL OR code = ?) ORDER BY created_at LIMIT 200",
-            vec![
-                only.map_or(SqlValue::Null, Into::into),
-                only.map_or(SqlValue::Null, Into::into),
-            ],
-        ))
-        .await?;
+    let apps = applications::untold(ctx.platform, only).await?;
     if apps.is_empty() {
         return Ok(0);
     }
-    let owners = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT email, name FROM owners WHERE role = 'admin' ORDER BY email",
-            vec![],
-        ))
-        .await?;
+    let owners = crate::store::accounts::admins(ctx.platform).await?;
     let url = portal_url(ctx).await?;
     let subject = if apps.len() == 1 {
-        format!("New partner application: {}", text(&apps[0], "name"))
+        format!("New partner application: {}", apps[0].name)
     } else {
         format!("{} new partner applications", apps.len())
     };
@@ -69,10 +45,11 @@ pub(super) async fn tell_owners_of_applications<P: Platform>(
         let _ = writeln!(
             list,
             "- {} <{}>, code {}{}",
-            text(a, "name"),
-            text(a, "email"),
-            text(a, "code"),
-            Some(text(a, "website"))
+            a.name,
+            a.email,
+            a.code,
+            a.website
+                .as_deref()
                 .filter(|w| !w.is_empty())
                 .map_or_else(String::new, |w| format!(", {w}"))
         );
@@ -81,11 +58,11 @@ pub(super) async fn tell_owners_of_applications<P: Platform>(
         crate::mail::send(
             ctx.platform,
             Mail {
-                to: text(owner, "email"),
+                to: owner.email.clone(),
                 subject: subject.clone(),
                 body: format!(
                     "Hello {},\n\n{}\n\n{list}\nReview them in the console: {url}/owner/applications/\n",
-                    text(owner, "name"),
+                    owner.name,
                     if apps.len() == 1 {
                         "A new partner application is waiting for you:"
                     } else {
@@ -96,13 +73,10 @@ pub(super) async fn tell_owners_of_applications<P: Platform>(
         )
         .await?;
     }
-    let mut told = Vec::new();
-    for a in &apps {
-        told.push(Statement::new(
-            "UPDATE applications SET notified_at = ? WHERE code = ?",
-            vec![ctx.now.into(), text(a, "code").into()],
-        ));
-    }
+    let told = apps
+        .iter()
+        .map(|a| applications::told(&a.code, ctx.now))
+        .collect();
     ctx.platform.batch(told).await?;
     Ok(apps.len())
 }

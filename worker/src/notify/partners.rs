@@ -7,73 +7,16 @@ use std::fmt::Write as _;
 use pc_core::{Currency, PartnerCode, Unsubscribe};
 
 use super::portal_url;
-use crate::platform::{Mail, Platform, PlatformError, Row, Statement};
+use crate::platform::{Mail, Platform, PlatformError};
 use crate::routes::Ctx;
-use crate::routes::reports::{currency, date_of, int, money, text};
+use crate::routes::reports::{currency, date_of, money};
+use crate::store::notifications::{self, NewLine};
 
 /// Ledger lines read per run and kind (the next run goes on from there).
 const BATCH: i64 = 5_000;
 
-/// A partner's own switches (no row: both on).
-pub async fn partner_switches(
-    platform: &impl Platform,
-    code: &str,
-) -> Result<(bool, bool), PlatformError> {
-    let rows = platform
-        .query(Statement::new(
-            "SELECT commissions, payouts FROM notification_prefs WHERE partner = ?",
-            vec![code.into()],
-        ))
-        .await?;
-    Ok(rows.first().map_or((true, true), |r| {
-        (int(r, "commissions") != 0, int(r, "payouts") != 0)
-    }))
-}
-
-pub fn set_partner_switches(code: &str, commissions: bool, payouts: bool, now: i64) -> Statement {
-    Statement::new(
-        "INSERT INTO notification_prefs (partner, commissions, payouts, updated_at) VALUES (?, ?, ?, ?) \
-         ON CONFLICT (partner) DO UPDATE SET commissions = excluded.commissions, payouts = excluded.payouts, updated_at = excluded.updated_at",
-        vec![
-            code.into(),
-            i64::from(commissions).into(),
-            i64::from(payouts).into(),
-            now.into(),
-        ],
-    )
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Commissions,
-    Payouts,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Commissions => "commissions",
-            Kind::Payouts => "payouts",
-        }
-    }
-
-    /// The new ledger lines of this kind, after a rowid, oldest first.
-    fn new_lines(self) -> &'static str {
-        match self {
-            Kind::Commissions => {
-                "SELECT l.rowid AS seq, l.partner AS partner, l.kind AS kind, l.amount_minor AS amount_minor, \
-                 l.occurred_at AS occurred_at, l.payable_at AS payable_at, l.order_id AS order_id, l.memo AS memo, \
-                 coalesce(p.name, l.program) AS program FROM ledger l LEFT JOIN programs p ON p.id = l.program \
-                 WHERE l.rowid > ? AND l.kind IN ('commission', 'clawback') ORDER BY l.rowid LIMIT ?"
-            }
-            Kind::Payouts => {
-                "SELECT l.rowid AS seq, l.partner AS partner, l.kind AS kind, l.amount_minor AS amount_minor, \
-                 l.occurred_at AS occurred_at, l.payable_at AS payable_at, l.order_id AS order_id, l.memo AS memo, \
-                 '' AS program FROM ledger l WHERE l.rowid > ? AND l.kind = 'payout' ORDER BY l.rowid LIMIT ?"
-            }
-        }
-    }
-}
+pub(super) use crate::store::notifications::Told as Kind;
+pub use crate::store::notifications::{partner_switches, set_partner_switches};
 
 /// Tells each partner of their new ledger lines of `kind` (if the owner's switch and theirs
 /// are on), then moves the cursor past them either way: lines credited while a partner had
@@ -83,31 +26,13 @@ pub(super) async fn tell_partners<P: Platform>(
     kind: Kind,
     owner_switch: bool,
 ) -> Result<usize, PlatformError> {
-    let cursor = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT position FROM notify_cursors WHERE name = ?",
-            vec![kind.name().into()],
-        ))
-        .await?
-        .first()
-        .map_or(0, |r| int(r, "position"));
-    let lines = ctx
-        .platform
-        .query(Statement::new(
-            kind.new_lines(),
-            vec![cursor.into(), BATCH.into()],
-        ))
-        .await?;
-    let Some(last) = lines.last().map(|r| int(r, "seq")) else {
+    let lines = notifications::untold_lines(ctx.platform, kind, BATCH).await?;
+    let Some(last) = lines.last().map(|l| l.seq) else {
         return Ok(0);
     };
-    let mut by_partner: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
+    let mut by_partner: BTreeMap<&str, Vec<&NewLine>> = BTreeMap::new();
     for line in &lines {
-        by_partner
-            .entry(text(line, "partner"))
-            .or_default()
-            .push(line);
+        by_partner.entry(&line.partner).or_default().push(line);
     }
     let mut sent = 0;
     if owner_switch {
@@ -143,11 +68,7 @@ pub(super) async fn tell_partners<P: Platform>(
         }
     }
     ctx.platform
-        .execute(Statement::new(
-            "INSERT INTO notify_cursors (name, position, updated_at) VALUES (?, ?, ?) \
-             ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
-            vec![kind.name().into(), last.into(), ctx.now.into()],
-        ))
+        .execute(notifications::move_cursor(kind, last, ctx.now))
         .await?;
     Ok(sent)
 }
@@ -159,7 +80,7 @@ fn partner_mail<P: Platform>(
     code: &str,
     name: &str,
     email: &str,
-    lines: &[&Row],
+    lines: &[&NewLine],
     currency: Currency,
     url: &str,
 ) -> Mail {
@@ -178,33 +99,33 @@ fn partner_mail<P: Platform>(
     let mut list = String::new();
     let mut total = 0;
     for line in lines {
-        let amount = int(line, "amount_minor");
+        let amount = line.amount_minor;
         total += amount;
-        let order = text(line, "order_id");
+        let order = line.order_id.as_deref().unwrap_or("");
         let _ = match kind {
             Kind::Commissions => writeln!(
                 list,
                 "- {} {}: {}{}{}",
-                date_of(int(line, "occurred_at")),
-                text(line, "program"),
+                date_of(line.occurred_at),
+                line.program.as_deref().unwrap_or(""),
                 signed(amount, currency),
                 if order.is_empty() {
                     String::new()
                 } else {
                     format!(" (order {order})")
                 },
-                if text(line, "kind") == "clawback" {
+                if line.kind == "clawback" {
                     " — a refund".to_owned()
                 } else {
-                    format!(", payable from {}", date_of(int(line, "payable_at")))
+                    format!(", payable from {}", date_of(line.payable_at))
                 },
             ),
             Kind::Payouts => writeln!(
                 list,
                 "- {}: {} paid ({})",
-                date_of(int(line, "occurred_at")),
+                date_of(line.occurred_at),
                 money(-amount, currency),
-                text(line, "memo"),
+                line.memo.as_deref().unwrap_or(""),
             ),
         };
     }

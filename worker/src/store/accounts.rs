@@ -201,3 +201,23 @@ pub async fn partners_by_email(
         .map(|row| super::parse::<Code>(row).map(|c| c.code))
         .collect()
 }
+
+/// An admin's name and address, for the mail owners get.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct AdminContact {
+    pub email: String,
+    pub name: String,
+}
+
+/// Every admin, by address.
+pub async fn admins(platform: &impl Platform) -> Result<Vec<AdminContact>, PlatformError> {
+    platform
+        .query(Statement::new(
+            "SELECT email, name FROM owners WHERE role = 'admin' ORDER BY email",
+            vec![],
+        ))
+        .await?
+        .into_iter()
+        .map(super::parse)
+        .collect()
+}

@@ -311,3 +311,48 @@ pub async fn applicant(
     .await?;
     Ok(found.map(|a| (a.status, a.password_hash)))
 }
+
+/// Whether the owners were told of an application since `since`.
+pub async fn told_since(platform: &impl Platform, since: i64) -> Result<bool, PlatformError> {
+    Ok(!platform
+        .query(Statement::new(
+            "SELECT 1 AS told FROM applications WHERE notified_at >= ? LIMIT 1",
+            vec![since.into()],
+        ))
+        .await?
+        .is_empty())
+}
+
+/// A pending application the owners have not been told of.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Untold {
+    pub code: String,
+    pub name: String,
+    pub email: String,
+    pub website: Option<String>,
+}
+
+/// The pending applications not told yet (only `only`, if given), oldest first, at most 200.
+pub async fn untold(
+    platform: &impl Platform,
+    only: Option<&str>,
+) -> Result<Vec<Untold>, PlatformError> {
+    platform
+        .query(Statement::new(
+            "SELECT code, name, email, website FROM applications \
+             WHERE status = 'pending' AND notified_at IS NULL AND (?1 IS NULL OR code = ?1) ORDER BY created_at LIMIT 200",
+            vec![only.into()],
+        ))
+        .await?
+        .into_iter()
+        .map(super::parse)
+        .collect()
+}
+
+/// Marks an application as told to the owners.
+pub fn told(code: &str, now: i64) -> Statement {
+    Statement::new(
+        "UPDATE applications SET notified_at = ? WHERE code = ?",
+        vec![now.into(), code.into()],
+    )
+}

@@ -11,6 +11,7 @@ pub mod console;
 pub mod figures;
 pub mod ledger;
 mod limits;
+pub mod notifications;
 pub mod payout_runs;
 pub mod payouts;
 pub mod reports;
