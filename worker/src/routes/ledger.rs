@@ -39,6 +39,15 @@ pub async fn load<P: Platform>(
     Ok(PartnerLedger { rows, statement })
 }
 
+/// A partner's statement now (balances, what becomes payable when), from their entries alone.
+pub async fn statement<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+) -> Result<Statement, PlatformError> {
+    let entries = store::ledger::partner_entries(ctx.platform, code).await?;
+    Ok(ledger::statement(&entries, ctx.now))
+}
+
 /// "sale", "lead", "subscription payment".
 fn conversion_words(row: &LedgerRow) -> &'static str {
     match row.conversion.as_deref() {

@@ -69,6 +69,51 @@ pub async fn partner_rows(
         .collect()
 }
 
+/// The columns of an entry (and its partner, when several partners' are read).
+#[derive(Deserialize)]
+struct StoredEntry {
+    #[serde(default)]
+    partner: Option<String>,
+    id: String,
+    kind: String,
+    amount_minor: i64,
+    occurred_at: i64,
+    payable_at: i64,
+    reverses: Option<String>,
+}
+
+impl StoredEntry {
+    fn entry(self) -> Option<Entry> {
+        Some(Entry {
+            id: self.id,
+            kind: EntryKind::parse(&self.kind)?,
+            amount: self.amount_minor,
+            occurred_at: self.occurred_at,
+            payable_at: self.payable_at,
+            reverses: self.reverses.filter(|r| !r.is_empty()),
+        })
+    }
+}
+
+/// A partner's entries, oldest first (what their statement needs, from one covering index).
+pub async fn partner_entries(
+    platform: &impl Platform,
+    code: &str,
+) -> Result<Vec<Entry>, PlatformError> {
+    let stored = platform
+        .query(Statement::new(
+            "SELECT l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, l.occurred_at AS occurred_at, \
+             l.payable_at AS payable_at, l.reverses AS reverses FROM ledger l WHERE l.partner = ? ORDER BY l.occurred_at, l.id",
+            vec![code.into()],
+        ))
+        .await?;
+    let mut entries = Vec::with_capacity(stored.len());
+    for row in stored {
+        entries.extend(parse::<StoredEntry>(row)?.entry());
+    }
+    Ok(entries)
+}
+
 /// The conversion behind a commission, and the click it came through.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Conversion {
@@ -105,16 +150,6 @@ pub async fn conversion(
 pub async fn every_partners_entries(
     platform: &impl Platform,
 ) -> Result<Vec<(String, Vec<Entry>)>, PlatformError> {
-    #[derive(Deserialize)]
-    struct Stored {
-        partner: String,
-        id: String,
-        kind: String,
-        amount_minor: i64,
-        occurred_at: i64,
-        payable_at: i64,
-        reverses: Option<String>,
-    }
     let stored = platform
         .query(Statement::new(
             "SELECT l.partner AS partner, l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, \
@@ -125,21 +160,14 @@ pub async fn every_partners_entries(
         .await?;
     let mut found: Vec<(String, Vec<Entry>)> = Vec::new();
     for row in stored {
-        let s: Stored = parse(row)?;
-        let Some(kind) = EntryKind::parse(&s.kind) else {
+        let stored: StoredEntry = parse(row)?;
+        let partner = stored.partner.clone().unwrap_or_default();
+        let Some(entry) = stored.entry() else {
             continue;
         };
-        let entry = Entry {
-            id: s.id,
-            kind,
-            amount: s.amount_minor,
-            occurred_at: s.occurred_at,
-            payable_at: s.payable_at,
-            reverses: s.reverses.filter(|r| !r.is_empty()),
-        };
         match found.last_mut() {
-            Some((partner, entries)) if *partner == s.partner => entries.push(entry),
-            _ => found.push((s.partner, vec![entry])),
+            Some((p, entries)) if *p == partner => entries.push(entry),
+            _ => found.push((partner, vec![entry])),
         }
     }
     Ok(found)

@@ -18,7 +18,7 @@ pub(super) async fn summary<P: Platform>(
     range: &Range,
     currency: Currency,
 ) -> Result<Response, PlatformError> {
-    let position = ledger::load(ctx, code).await?.statement;
+    let position = ledger::statement(ctx, code).await?;
     let (from, until) = (range.from / DAY, range.until / DAY);
     let figures = figures::partner(ctx.platform, code, from, until, &Source::ALL).await?;
     let daily = figures::daily(ctx.platform, code, from, until).await?;
