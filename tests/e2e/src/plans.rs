@@ -56,8 +56,10 @@ fn full_scan(detail: &str) -> Option<&str> {
     let rest = detail.strip_prefix("SCAN ")?;
     let table = rest.split_whitespace().next()?;
     // "SCAN (subquery-1)", "SCAN CONSTANT ROW", "SCAN 8-ROW VALUES CLAUSE", "SCAN 8 CONSTANT
-    // ROWS" and temp b-trees are not tables.
-    let constant = table.starts_with(|c: char| c.is_ascii_digit());
+    // ROWS", a parameter's JSON list ("SCAN json_each VIRTUAL TABLE") and temp b-trees are not
+    // tables.
+    let constant = table.starts_with(|c: char| c.is_ascii_digit())
+        || (table == "json_each" && rest.contains("VIRTUAL TABLE"));
     if table.starts_with('(') || table == "CONSTANT" || constant || SMALL.contains(&table) {
         return None;
     }

@@ -2,8 +2,10 @@
 //! view of one line (`GET /api/v1/me/ledger/<id>`), the balance cards, and every partner's
 //! balance for the owner. Statuses and balances come from [`pc_core::ledger::statement`] only.
 
+use std::collections::HashMap;
+
 use http::StatusCode;
-use pc_core::ledger::{self, Entry, EntryKind, Facts, Level, Line, Statement};
+use pc_core::ledger::{self, EntryKind, Facts, Level, Line, Statement};
 use pc_core::{Currency, Money};
 use serde_json::{Value, json};
 
@@ -13,11 +15,14 @@ use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::store::{self, ledger::LedgerRow};
 
-/// A partner's ledger rows and their statement now.
+/// A partner's statement now, and the stored rows of the lines a page shows.
 #[derive(Debug)]
 pub struct PartnerLedger {
-    pub rows: Vec<LedgerRow>,
     pub statement: Statement,
+    /// Each line's position by id.
+    index: HashMap<String, usize>,
+    /// Rows read for a page, by id.
+    rows: HashMap<String, LedgerRow>,
 }
 
 /// A text that is there and not empty.
@@ -25,18 +30,23 @@ fn some(text: Option<&String>) -> Option<String> {
     text.filter(|s| !s.is_empty()).cloned()
 }
 
+/// The partner's statement, from their entries (the rows of a page are read later).
 pub async fn load<P: Platform>(
     ctx: &Ctx<'_, P>,
     code: &str,
 ) -> Result<PartnerLedger, PlatformError> {
-    let rows: Vec<LedgerRow> = store::ledger::partner_rows(ctx.platform, code)
-        .await?
-        .into_iter()
-        .filter(|r| r.entry().is_some())
+    let statement = statement(ctx, code).await?;
+    let index = statement
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.entry.id.clone(), i))
         .collect();
-    let entries: Vec<Entry> = rows.iter().filter_map(LedgerRow::entry).collect();
-    let statement = ledger::statement(&entries, ctx.now);
-    Ok(PartnerLedger { rows, statement })
+    Ok(PartnerLedger {
+        statement,
+        index,
+        rows: HashMap::new(),
+    })
 }
 
 /// A partner's statement now (balances, what becomes payable when), from their entries alone.
@@ -69,13 +79,40 @@ fn own_order(row: &LedgerRow) -> Option<String> {
 }
 
 impl PartnerLedger {
-    fn row_of(&self, id: &str) -> Option<(usize, &LedgerRow)> {
-        self.rows.iter().enumerate().find(|(_, r)| r.id == id)
+    /// Reads the stored rows of the lines at `positions` (what a page shows).
+    async fn read_rows<P: Platform>(
+        &mut self,
+        ctx: &Ctx<'_, P>,
+        code: &str,
+        positions: &[usize],
+    ) -> Result<(), PlatformError> {
+        let ids: Vec<&str> = positions
+            .iter()
+            .filter_map(|&i| self.statement.lines.get(i))
+            .map(|l| l.entry.id.as_str())
+            .collect();
+        for row in store::ledger::rows_by_id(ctx.platform, code, &ids).await? {
+            self.rows.insert(row.id.clone(), row);
+        }
+        Ok(())
+    }
+
+    /// The line with this id, and its position.
+    fn line_of(&self, id: &str) -> Option<(usize, &Line)> {
+        let &i = self.index.get(id)?;
+        Some((i, &self.statement.lines[i]))
+    }
+
+    /// The stored row of the line at `i`, once read.
+    fn row(&self, i: usize) -> Option<&LedgerRow> {
+        self.rows.get(&self.statement.lines.get(i)?.entry.id)
     }
 
     /// The line's sentence, from `core`'s words.
     fn describe(&self, i: usize, currency: Currency) -> String {
-        let row = &self.rows[i];
+        let Some(row) = self.row(i) else {
+            return String::new();
+        };
         let line = &self.statement.lines[i];
         let order = own_order(row);
         let memo = some(row.memo.as_ref());
@@ -84,10 +121,10 @@ impl PartnerLedger {
             .entry
             .reverses
             .as_deref()
-            .and_then(|id| self.row_of(id))
-            .map(|(_, r)| match r.kind.as_str() {
-                "payout" => format!("the payout of {}", date_of(r.occurred_at)),
-                kind => format!("the {kind} of {}", date_of(r.occurred_at)),
+            .and_then(|id| self.line_of(id))
+            .map(|(_, l)| match l.entry.kind {
+                EntryKind::Payout => format!("the payout of {}", date_of(l.entry.occurred_at)),
+                kind => format!("the {} of {}", kind.as_str(), date_of(l.entry.occurred_at)),
             });
         let is_clawback = line.entry.kind == EntryKind::Clawback;
         let program = some(row.program_name.as_ref());
@@ -117,17 +154,35 @@ pub async fn ledger_report<P: Platform>(
     range: &Range,
     currency: Currency,
 ) -> Result<Table, PlatformError> {
-    let ledger = load(ctx, code).await?;
+    let mut ledger = load(ctx, code).await?;
     let mut balance = 0_i64;
     let mut opening = 0_i64;
-    let mut in_range: Vec<Vec<Value>> = Vec::new();
+    // Each line in the range, with the running balance after it.
+    let mut in_range: Vec<(usize, i64)> = Vec::new();
     for (i, line) in ledger.statement.lines.iter().enumerate() {
         let e = &line.entry;
         balance += e.amount;
         if e.occurred_at < range.from {
             opening = balance;
         } else if e.occurred_at < range.until {
-            in_range.push(vec![
+            in_range.push((i, balance));
+        }
+    }
+    let closing = in_range.last().map_or(opening, |&(_, b)| b);
+    let total_rows = in_range.len() as i64;
+    let page: Vec<(usize, i64)> = in_range
+        .into_iter()
+        .skip(range.offset() as usize)
+        .take(range.per_page as usize)
+        .collect();
+    let positions: Vec<usize> = page.iter().map(|&(i, _)| i).collect();
+    ledger.read_rows(ctx, code, &positions).await?;
+    let rows = page
+        .into_iter()
+        .map(|(i, balance)| {
+            let line = &ledger.statement.lines[i];
+            let e = &line.entry;
+            vec![
                 date_of(e.occurred_at).into(),
                 e.kind.as_str().into(),
                 ledger.describe(i, currency).into(),
@@ -136,14 +191,9 @@ pub async fn ledger_report<P: Platform>(
                 date_of(line.effective_at).into(),
                 money(balance, currency).into(),
                 e.id.clone().into(),
-            ]);
-        }
-    }
-    let closing = in_range
-        .last()
-        .and_then(|r| r[6].as_str().map(str::to_owned))
-        .unwrap_or_else(|| money(opening, currency));
-    let total_rows = in_range.len() as i64;
+            ]
+        })
+        .collect();
     Ok(Table {
         columns: &[
             "date",
@@ -155,13 +205,9 @@ pub async fn ledger_report<P: Platform>(
             "balance",
             "id",
         ],
-        rows: in_range
-            .into_iter()
-            .skip(range.offset() as usize)
-            .take(range.per_page as usize)
-            .collect(),
+        rows,
         total_rows,
-        totals: json!({ "opening_balance": money(opening, currency), "closing_balance": closing }),
+        totals: json!({ "opening_balance": money(opening, currency), "closing_balance": money(closing, currency) }),
     })
 }
 
@@ -172,7 +218,7 @@ pub async fn commissions<P: Platform>(
     range: &Range,
     currency: Currency,
 ) -> Result<Table, PlatformError> {
-    let ledger = load(ctx, code).await?;
+    let mut ledger = load(ctx, code).await?;
     let mut found: Vec<(usize, &Line)> = ledger
         .statement
         .lines
@@ -186,12 +232,18 @@ pub async fn commissions<P: Platform>(
     found.sort_by_key(|(_, l)| std::cmp::Reverse(l.entry.occurred_at));
     let total: i64 = found.iter().map(|(_, l)| l.entry.amount).sum();
     let total_rows = found.len() as i64;
-    let rows = found
+    let page: Vec<usize> = found
         .into_iter()
         .skip(range.offset() as usize)
         .take(range.per_page as usize)
-        .map(|(i, line)| {
-            let row = &ledger.rows[i];
+        .map(|(i, _)| i)
+        .collect();
+    ledger.read_rows(ctx, code, &page).await?;
+    let rows = page
+        .into_iter()
+        .filter_map(|i| Some((i, ledger.row(i)?)))
+        .map(|(i, row)| {
+            let line = &ledger.statement.lines[i];
             let e = &line.entry;
             let base = row.base_minor;
             vec![
@@ -269,9 +321,13 @@ pub async fn explain<P: Platform>(
     id: &str,
 ) -> Result<crate::Response, PlatformError> {
     let currency = currency(ctx).await?;
-    let ledger = load(ctx, code).await?;
+    let mut ledger = load(ctx, code).await?;
     // Only this partner's lines exist here: anyone else's id is simply not found.
-    let Some((i, row)) = ledger.row_of(id) else {
+    let Some((i, _)) = ledger.line_of(id) else {
+        return Ok(json_error(StatusCode::NOT_FOUND, "no such ledger line"));
+    };
+    ledger.read_rows(ctx, code, &[i]).await?;
+    let Some(row) = ledger.row(i) else {
         return Ok(json_error(StatusCode::NOT_FOUND, "no such ledger line"));
     };
     let line = &ledger.statement.lines[i];
@@ -323,22 +379,22 @@ pub async fn explain<P: Platform>(
                 });
             }
         }
-        if let Some((_, reversed)) = e.reverses.as_deref().and_then(|r| ledger.row_of(r)) {
+        if let Some((_, reversed)) = e.reverses.as_deref().and_then(|r| ledger.line_of(r)) {
             trace["reverses"] = json!({
-                "id": reversed.id,
-                "date": date_of(reversed.occurred_at),
-                "amount": money(reversed.amount_minor, currency),
+                "id": reversed.entry.id,
+                "date": date_of(reversed.entry.occurred_at),
+                "amount": money(reversed.entry.amount, currency),
             });
             trace["refunded_amount"] = row.base_minor.map(|m| money(m, currency)).into();
         }
     } else {
         trace["memo"] = some(row.memo.as_ref()).into();
-        if let Some((_, corrected)) = e.reverses.as_deref().and_then(|r| ledger.row_of(r)) {
+        if let Some((_, corrected)) = e.reverses.as_deref().and_then(|r| ledger.line_of(r)) {
             trace["corrects"] = json!({
-                "id": corrected.id,
-                "entry": corrected.kind,
-                "date": date_of(corrected.occurred_at),
-                "amount": money(corrected.amount_minor, currency),
+                "id": corrected.entry.id,
+                "entry": corrected.entry.kind.as_str(),
+                "date": date_of(corrected.entry.occurred_at),
+                "amount": money(corrected.entry.amount, currency),
             });
         }
     }

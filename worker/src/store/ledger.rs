@@ -34,25 +34,16 @@ pub struct LedgerRow {
     pub event_id: Option<String>,
 }
 
-impl LedgerRow {
-    /// The entry `core` reads, if the kind is one it knows.
-    pub fn entry(&self) -> Option<Entry> {
-        Some(Entry {
-            id: self.id.clone(),
-            kind: EntryKind::parse(&self.kind)?,
-            amount: self.amount_minor,
-            occurred_at: self.occurred_at,
-            payable_at: self.payable_at,
-            reverses: self.reverses.clone().filter(|r| !r.is_empty()),
-        })
-    }
-}
-
-/// A partner's ledger rows, oldest first.
-pub async fn partner_rows(
+/// The stored rows of `code`'s lines `ids` (a page of a report), in no particular order.
+pub async fn rows_by_id(
     platform: &impl Platform,
     code: &str,
+    ids: &[&str],
 ) -> Result<Vec<LedgerRow>, PlatformError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(ids).map_err(|e| PlatformError(e.to_string()))?;
     platform
         .query(Statement::new(
             "SELECT l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, l.occurred_at AS occurred_at, \
@@ -60,8 +51,8 @@ pub async fn partner_rows(
              l.rule AS rule, l.memo AS memo, l.order_id AS order_id, l.level AS level, l.seller AS seller, \
              l.conversion AS conversion, l.base_minor AS base_minor, l.source AS source, l.build_id AS build_id, \
              l.event_id AS event_id FROM ledger l LEFT JOIN programs p ON p.id = l.program \
-             WHERE l.partner = ? ORDER BY l.occurred_at, l.id",
-            vec![code.into()],
+             WHERE l.id IN (SELECT value FROM json_each(?2)) AND l.partner = ?1",
+            vec![code.into(), ids.into()],
         ))
         .await?
         .into_iter()
