@@ -8,6 +8,7 @@ use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 pub mod accounts;
 pub mod applications;
 pub mod console;
+pub mod events;
 pub mod figures;
 pub mod ledger;
 mod limits;

@@ -8,9 +8,10 @@ use serde_json::{Value, json};
 
 use super::attribute::{Attributed, Attribution, ProgramRules};
 use super::parse::{Event, Kind};
-use super::{Reject, one_int, reject};
+use super::{Reject, reject};
 use crate::platform::{Platform, PlatformError, Statement};
 use crate::routes::Ctx;
+use crate::store::events;
 
 /// The rows to write and the answer to give.
 pub(super) type Recorded = (Vec<Statement>, Value);
@@ -45,23 +46,9 @@ async fn credits<P: Platform>(
     money: Option<Money>,
     flags: &mut Vec<&'static str>,
 ) -> Result<Vec<(String, Credit)>, PlatformError> {
-    let partner_row = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT p.status AS status, lower(coalesce(u.email, p.email)) AS email, p.parent AS parent \
-             FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.code = ?",
-            vec![a.partner.as_str().into()],
-        ))
-        .await?;
-    let partner_row = partner_row.into_iter().next().unwrap_or_default();
-    let field = |k: &str| {
-        partner_row
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    let active = field("status").as_deref() == Some("active");
-    let self_referral = event.email.is_some() && event.email == field("email");
+    let partner = events::creditee(ctx.platform, &a.partner).await?;
+    let active = partner.is_active();
+    let self_referral = event.email.is_some() && event.email == partner.email;
     if !active {
         flags.push("partner_not_active");
     }
@@ -78,12 +65,7 @@ async fn credits<P: Platform>(
             product: event.product.as_deref(),
         }),
         Kind::SubscriptionPayment => {
-            let earlier = one_int(
-                ctx,
-                "SELECT count(*) AS n FROM events WHERE order_id = ? AND type = 'subscription_payment' AND amount_minor > 0",
-                vec![event.order_id.clone().into()],
-            )
-            .await?;
+            let earlier = events::paid_months(ctx.platform, event.order_id.as_deref()).await?;
             // A free trial's zero payment earns nothing and is not one of the paid months.
             money
                 .filter(|m| m.minor() > 0)
@@ -104,12 +86,8 @@ async fn credits<P: Platform>(
         .map_or(event.occurred_at, |d| {
             d.midnight().assume_utc().unix_timestamp()
         });
-    let sales_before = one_int(
-        ctx,
-        "SELECT count(*) AS n FROM events WHERE partner = ? AND type = 'sale' AND occurred_at >= ? AND occurred_at <= ?",
-        vec![a.partner.as_str().into(), month_start.into(), event.occurred_at.into()],
-    )
-    .await?;
+    let sales_before =
+        events::sales_between(ctx.platform, &a.partner, month_start, event.occurred_at).await?;
     let mut credits = Vec::new();
     if let Some(c) = engine::direct(
         &program.rules,
@@ -118,21 +96,14 @@ async fn credits<P: Platform>(
     ) {
         credits.push((a.partner.clone(), c));
     }
-    let mut ancestor = field("parent");
+    let mut ancestor = partner.parent;
     for o in engine::overrides(&program.rules, conversion) {
         let Some(code) = ancestor.clone() else { break };
-        let row = ctx
-            .platform
-            .query(Statement::new(
-                "SELECT status, parent FROM partners WHERE code = ?",
-                vec![code.as_str().into()],
-            ))
-            .await?;
-        let row = row.into_iter().next().unwrap_or_default();
-        if row.get("status").and_then(Value::as_str) == Some("active") {
+        let parent = events::creditee(ctx.platform, &code).await?;
+        if parent.is_active() {
             credits.push((code.clone(), o));
         }
-        ancestor = row.get("parent").and_then(Value::as_str).map(str::to_owned);
+        ancestor = parent.parent;
     }
     Ok(credits)
 }
@@ -180,57 +151,47 @@ pub(super) async fn conversion<P: Platform>(
         })).collect::<Vec<_>>(),
     });
     let click = attributed.as_ref().and_then(|a| a.click.clone());
-    let mut statements = vec![Statement::new(
-        "INSERT INTO events (id, type, body_hash, partner, program, attribution, click_id, slug, sub, order_id, product, \
-         amount_minor, currency, customer_hash, customer_label, self_referral, occurred_at, received_at, result) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        vec![
-            event.id.as_str().into(),
-            event.kind.as_str().into(),
-            body_hash.into(),
-            attributed.as_ref().map(|a| a.partner.clone()).into(),
-            attributed.as_ref().map(|a| a.program.clone()).into(),
-            method.into(),
-            click.as_ref().map(|c| c.id.clone()).into(),
-            click.as_ref().map(|c| c.slug.clone()).into(),
-            click.and_then(|c| c.sub).into(),
-            event.order_id.clone().into(),
-            event.product.clone().into(),
-            money.map(Money::minor).into(),
-            program.as_ref().map(|p| p.currency.code()).into(),
-            event.customer_hash.clone().into(),
-            event.customer_label.clone().into(),
-            i64::from(flags.contains(&"self_referral")).into(),
-            event.occurred_at.into(),
-            ctx.now.into(),
-            result.to_string().into(),
-        ],
-    )];
+    let mut statements = vec![events::insert_conversion(vec![
+        event.id.as_str().into(),
+        event.kind.as_str().into(),
+        body_hash.into(),
+        attributed.as_ref().map(|a| a.partner.clone()).into(),
+        attributed.as_ref().map(|a| a.program.clone()).into(),
+        method.into(),
+        click.as_ref().map(|c| c.id.clone()).into(),
+        click.as_ref().map(|c| c.slug.clone()).into(),
+        click.and_then(|c| c.sub).into(),
+        event.order_id.clone().into(),
+        event.product.clone().into(),
+        money.map(Money::minor).into(),
+        program.as_ref().map(|p| p.currency.code()).into(),
+        event.customer_hash.clone().into(),
+        event.customer_label.clone().into(),
+        i64::from(flags.contains(&"self_referral")).into(),
+        event.occurred_at.into(),
+        ctx.now.into(),
+        result.to_string().into(),
+    ])];
     if let (Some(a), Some(program)) = (&attributed, &program) {
         for (partner, c) in &credits {
-            statements.push(Statement::new(
-                "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, rule, \
-                 seller, conversion, base_minor, source, build_id) \
-                 VALUES (?, ?, ?, 'commission', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    format!("{}:{}", event.id, c.level).into(),
-                    partner.as_str().into(),
-                    a.program.as_str().into(),
-                    c.amount.minor().into(),
-                    c.amount.currency().code().into(),
-                    event.occurred_at.into(),
-                    payable_at.into(),
-                    event.id.as_str().into(),
-                    event.order_id.clone().into(),
-                    i64::from(c.level).into(),
-                    c.rule.as_str().into(),
-                    a.partner.as_str().into(),
-                    event.kind.as_str().into(),
-                    money.map(Money::minor).into(),
-                    program.source.clone().into(),
-                    program.build_id.as_str().into(),
-                ],
-            ));
+            statements.push(events::insert_commission(vec![
+                format!("{}:{}", event.id, c.level).into(),
+                partner.as_str().into(),
+                a.program.as_str().into(),
+                c.amount.minor().into(),
+                c.amount.currency().code().into(),
+                event.occurred_at.into(),
+                payable_at.into(),
+                event.id.as_str().into(),
+                event.order_id.clone().into(),
+                i64::from(c.level).into(),
+                c.rule.as_str().into(),
+                a.partner.as_str().into(),
+                event.kind.as_str().into(),
+                money.map(Money::minor).into(),
+                program.source.clone().into(),
+                program.build_id.as_str().into(),
+            ]));
         }
     }
     Ok(Ok((statements, result)))
@@ -245,23 +206,18 @@ pub(super) async fn refund<P: Platform>(
     body_hash: &str,
 ) -> Result<Result<Recorded, Reject>, PlatformError> {
     let order = event.order_id.clone().unwrap_or_default();
-    let sold = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT coalesce(sum(amount_minor), 0) AS total, count(*) AS n, max(partner) AS partner, max(program) AS program, \
-             max(currency) AS currency FROM events WHERE order_id = ? AND type IN ('sale', 'subscription_payment')",
-            vec![order.as_str().into()],
-        ))
-        .await?;
-    let sold = sold.into_iter().next().unwrap_or_default();
-    if sold.get("n").and_then(Value::as_i64).unwrap_or(0) == 0 {
+    let sold = events::sold(ctx.platform, &order).await?;
+    if sold.n == 0 {
         return Ok(Err(reject(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("no sale with order_id {order:?} to refund"),
         )));
     }
-    let text = |k: &str| sold.get(k).and_then(Value::as_str).map(str::to_owned);
-    let Some(currency) = text("currency").and_then(|c| Currency::parse(&c).ok()) else {
+    let Some(currency) = sold
+        .currency
+        .as_deref()
+        .and_then(|c| Currency::parse(c).ok())
+    else {
         return Ok(Err(reject(
             StatusCode::UNPROCESSABLE_ENTITY,
             "the order's sale has no currency",
@@ -286,94 +242,69 @@ pub(super) async fn refund<P: Platform>(
             )));
         }
     };
-    let total = Money::from_minor(
-        sold.get("total").and_then(Value::as_i64).unwrap_or(0),
-        currency,
-    );
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT l.id AS id, l.partner AS partner, l.program AS program, l.amount_minor AS amount, l.level AS level, \
-             l.seller AS seller, l.conversion AS conversion, \
-             (SELECT coalesce(sum(c.amount_minor), 0) FROM ledger c WHERE c.reverses = l.id) AS clawed \
-             FROM ledger l WHERE l.order_id = ? AND l.kind = 'commission' ORDER BY l.id",
-            vec![order.as_str().into()],
-        ))
-        .await?;
+    let total = Money::from_minor(sold.total, currency);
     let mut statements = Vec::new();
     let mut clawbacks = Vec::new();
-    for row in &rows {
-        let get = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_owned);
-        let int = |k: &str| row.get(k).and_then(Value::as_i64).unwrap_or(0);
-        let id = get("id").unwrap_or_default();
+    for row in events::order_commissions(ctx.platform, &order).await? {
+        let id = row.id;
         let back = engine::clawback(
-            Money::from_minor(int("amount"), currency),
-            Money::from_minor(int("clawed"), currency),
+            Money::from_minor(row.amount, currency),
+            Money::from_minor(row.clawed, currency),
             total,
             refund,
         );
         if back.minor() >= 0 {
             continue;
         }
-        let partner = get("partner").unwrap_or_default();
+        let partner = row.partner;
         clawbacks
             .push(json!({ "partner": partner, "amount": back.decimal_string(), "reverses": id }));
-        statements.push(Statement::new(
-            "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, reverses, rule, \
-             seller, conversion, base_minor) \
-             VALUES (?, ?, ?, 'clawback', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                format!("{}:{id}", event.id).into(),
-                partner.into(),
-                get("program").into(),
-                back.minor().into(),
-                currency.code().into(),
-                event.occurred_at.into(),
-                event.occurred_at.into(),
-                event.id.as_str().into(),
-                order.as_str().into(),
-                int("level").into(),
-                id.into(),
-                format!("refund of {refund}").into(),
-                get("seller").into(),
-                get("conversion").into(),
-                refund.minor().into(),
-            ],
-        ));
+        statements.push(events::insert_clawback(vec![
+            format!("{}:{id}", event.id).into(),
+            partner.into(),
+            row.program.into(),
+            back.minor().into(),
+            currency.code().into(),
+            event.occurred_at.into(),
+            event.occurred_at.into(),
+            event.id.as_str().into(),
+            order.as_str().into(),
+            row.level.into(),
+            id.into(),
+            format!("refund of {refund}").into(),
+            row.seller.into(),
+            row.conversion.into(),
+            refund.minor().into(),
+        ]));
     }
     let result = json!({
         "id": event.id,
         "type": "refund",
         "status": "recorded",
-        "attributed": text("partner").is_some(),
+        "attributed": sold.partner.is_some(),
         "attribution": "order",
-        "partner": text("partner"),
-        "program": text("program"),
+        "partner": sold.partner,
+        "program": sold.program,
         "flags": [],
         "clawbacks": clawbacks,
     });
     // The event row first: a second refund with this id fails the whole batch.
     statements.insert(
         0,
-        Statement::new(
-            "INSERT INTO events (id, type, body_hash, partner, program, attribution, order_id, amount_minor, currency, \
-             customer_hash, customer_label, occurred_at, received_at, result) \
-             VALUES (?, 'refund', ?, ?, ?, 'order', ?, ?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                event.id.as_str().into(),
-                body_hash.into(),
-                text("partner").into(),
-                text("program").into(),
-                order.as_str().into(),
-                refund.minor().into(),
-                currency.code().into(),
-                event.customer_hash.clone().into(),
-                event.customer_label.clone().into(),
-                event.occurred_at.into(),
-                ctx.now.into(),
-                result.to_string().into(),
-            ],
-        ),
+        events::insert_refund(vec![
+            event.id.as_str().into(),
+            body_hash.into(),
+            sold.partner.clone().into(),
+            sold.program.clone().into(),
+            order.as_str().into(),
+            refund.minor().into(),
+            currency.code().into(),
+            event.customer_hash.clone().into(),
+            event.customer_label.clone().into(),
+            event.occurred_at.into(),
+            ctx.now.into(),
+            result.to_string().into(),
+        ]),
     );
     Ok(Ok((statements, result)))
 }

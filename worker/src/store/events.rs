@@ -1,0 +1,183 @@
+//! What recording a conversion reads (the partner and their referral chain, counts that tiered
+//! and subscription rules need, an order's sale and commissions) and the rows it writes (the
+//! event, its commissions and clawbacks), written by the caller in one batch.
+
+use serde::Deserialize;
+
+use super::{first, parse};
+use crate::platform::{Platform, PlatformError, SqlValue, Statement};
+
+/// A partner as crediting sees them: active or not, their address (self-referrals), parent.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Creditee {
+    pub status: Option<String>,
+    /// Lower case, the partner's own change first.
+    pub email: Option<String>,
+    pub parent: Option<String>,
+}
+
+impl Creditee {
+    pub fn is_active(&self) -> bool {
+        self.status.as_deref() == Some("active")
+    }
+}
+
+/// The partner `code` (all empty if there is none).
+pub async fn creditee(platform: &impl Platform, code: &str) -> Result<Creditee, PlatformError> {
+    Ok(first(
+        platform,
+        Statement::new(
+            "SELECT p.status AS status, lower(coalesce(u.email, p.email)) AS email, p.parent AS parent \
+             FROM partners p LEFT JOIN profile_updates u ON u.partner = p.code WHERE p.code = ?",
+            vec![code.into()],
+        ),
+    )
+    .await?
+    .unwrap_or_default())
+}
+
+async fn count(platform: &impl Platform, statement: Statement) -> Result<i64, PlatformError> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    Ok(first::<Count>(platform, statement)
+        .await?
+        .map_or(0, |c| c.n))
+}
+
+/// The paid months of a subscription recorded before (a free trial's zero payment is none).
+pub async fn paid_months(
+    platform: &impl Platform,
+    order: Option<&str>,
+) -> Result<i64, PlatformError> {
+    count(
+        platform,
+        Statement::new(
+            "SELECT count(*) AS n FROM events WHERE order_id = ? AND type = 'subscription_payment' AND amount_minor > 0",
+            vec![order.into()],
+        ),
+    )
+    .await
+}
+
+/// The partner's sales from `from` up to and including `to` (a tier's count this month).
+pub async fn sales_between(
+    platform: &impl Platform,
+    partner: &str,
+    from: i64,
+    to: i64,
+) -> Result<i64, PlatformError> {
+    count(
+        platform,
+        Statement::new(
+            "SELECT count(*) AS n FROM events WHERE partner = ? AND type = 'sale' AND occurred_at >= ? AND occurred_at <= ?",
+            vec![partner.into(), from.into(), to.into()],
+        ),
+    )
+    .await
+}
+
+/// An order's sales (and subscription payments): how many, their total, whose.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Sold {
+    pub n: i64,
+    pub total: i64,
+    pub partner: Option<String>,
+    pub program: Option<String>,
+    pub currency: Option<String>,
+}
+
+pub async fn sold(platform: &impl Platform, order: &str) -> Result<Sold, PlatformError> {
+    let found: Option<Sold> = first(
+        platform,
+        Statement::new(
+            "SELECT coalesce(sum(amount_minor), 0) AS total, count(*) AS n, max(partner) AS partner, max(program) AS program, \
+             max(currency) AS currency FROM events WHERE order_id = ? AND type IN ('sale', 'subscription_payment')",
+            vec![order.into()],
+        ),
+    )
+    .await?;
+    Ok(found.unwrap_or(Sold {
+        n: 0,
+        total: 0,
+        partner: None,
+        program: None,
+        currency: None,
+    }))
+}
+
+/// A commission of an order, with what refunds took from it so far.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderCommission {
+    pub id: String,
+    pub partner: String,
+    pub program: Option<String>,
+    pub amount: i64,
+    pub level: i64,
+    pub seller: Option<String>,
+    pub conversion: Option<String>,
+    /// The clawbacks' sum (≤ 0).
+    pub clawed: i64,
+}
+
+pub async fn order_commissions(
+    platform: &impl Platform,
+    order: &str,
+) -> Result<Vec<OrderCommission>, PlatformError> {
+    platform
+        .query(Statement::new(
+            "SELECT l.id AS id, l.partner AS partner, l.program AS program, l.amount_minor AS amount, l.level AS level, \
+             l.seller AS seller, l.conversion AS conversion, \
+             (SELECT coalesce(sum(c.amount_minor), 0) FROM ledger c WHERE c.reverses = l.id) AS clawed \
+             FROM ledger l WHERE l.order_id = ? AND l.kind = 'commission' ORDER BY l.id",
+            vec![order.into()],
+        ))
+        .await?
+        .into_iter()
+        .map(parse)
+        .collect()
+}
+
+/// The event row of a lead, sale or subscription payment (its columns in the table's order).
+pub fn insert_conversion(values: Vec<SqlValue>) -> Statement {
+    Statement::new(
+        "INSERT INTO events (id, type, body_hash, partner, program, attribution, click_id, slug, sub, order_id, product, \
+         amount_minor, currency, customer_hash, customer_label, self_referral, occurred_at, received_at, result) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+}
+
+/// A commission's ledger row (id, partner, program, amount, currency, occurred, payable, event,
+/// order, level, rule, seller, conversion, base, source, build).
+pub fn insert_commission(values: Vec<SqlValue>) -> Statement {
+    Statement::new(
+        "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, rule, \
+         seller, conversion, base_minor, source, build_id) \
+         VALUES (?, ?, ?, 'commission', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+}
+
+/// A clawback's ledger row (id, partner, program, amount, currency, occurred, payable, event,
+/// order, level, reverses, rule, seller, conversion, base).
+pub fn insert_clawback(values: Vec<SqlValue>) -> Statement {
+    Statement::new(
+        "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, reverses, rule, \
+         seller, conversion, base_minor) \
+         VALUES (?, ?, ?, 'clawback', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+}
+
+/// A refund's event row (id, body hash, partner, program, order, amount, currency, customer
+/// hash and label, occurred, received, result).
+pub fn insert_refund(values: Vec<SqlValue>) -> Statement {
+    Statement::new(
+        "INSERT INTO events (id, type, body_hash, partner, program, attribution, order_id, amount_minor, currency, \
+         customer_hash, customer_label, occurred_at, received_at, result) \
+         VALUES (?, 'refund', ?, ?, ?, 'order', ?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+}
