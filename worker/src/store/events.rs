@@ -181,3 +181,144 @@ pub fn insert_refund(values: Vec<SqlValue>) -> Statement {
         values,
     )
 }
+
+/// A program's stored settings: currency, rules (JSON), where they are written, the build.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredProgram {
+    pub currency: String,
+    pub rules_json: String,
+    pub source: Option<String>,
+    pub build_id: String,
+}
+
+pub async fn program(
+    platform: &impl Platform,
+    id: &str,
+) -> Result<Option<StoredProgram>, PlatformError> {
+    first(
+        platform,
+        Statement::new(
+            "SELECT currency, rules_json, source, build_id FROM programs WHERE id = ?",
+            vec![id.into()],
+        ),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct Partner {
+    partner: String,
+}
+
+#[derive(Deserialize)]
+struct Program {
+    program: String,
+}
+
+/// The program that pays a partner (their first).
+pub async fn paying_program(
+    platform: &impl Platform,
+    partner: &str,
+) -> Result<Option<String>, PlatformError> {
+    Ok(first::<Program>(
+        platform,
+        Statement::new(
+            "SELECT program FROM partner_programs WHERE partner = ? ORDER BY rank LIMIT 1",
+            vec![partner.into()],
+        ),
+    )
+    .await?
+    .map(|p| p.program))
+}
+
+/// A click as attribution reads it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredClick {
+    pub partner: String,
+    pub program: String,
+    pub slug: String,
+    pub sub: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn click(
+    platform: &impl Platform,
+    id: &str,
+) -> Result<Option<StoredClick>, PlatformError> {
+    first(
+        platform,
+        Statement::new(
+            "SELECT partner, program, slug, sub, created_at FROM clicks WHERE id = ?",
+            vec![id.into()],
+        ),
+    )
+    .await
+}
+
+pub async fn partner_exists(platform: &impl Platform, code: &str) -> Result<bool, PlatformError> {
+    Ok(count(
+        platform,
+        Statement::new(
+            "SELECT count(*) AS n FROM partners WHERE code = ?",
+            vec![code.into()],
+        ),
+    )
+    .await?
+        > 0)
+}
+
+/// The partner a coupon code belongs to.
+pub async fn coupon_partner(
+    platform: &impl Platform,
+    coupon: &str,
+) -> Result<Option<String>, PlatformError> {
+    Ok(first::<Partner>(
+        platform,
+        Statement::new(
+            "SELECT partner FROM coupons WHERE code = ?",
+            vec![coupon.into()],
+        ),
+    )
+    .await?
+    .map(|p| p.partner))
+}
+
+/// The partner and program of an order's first attributed event.
+pub async fn order_partner(
+    platform: &impl Platform,
+    order: &str,
+) -> Result<Option<(String, String)>, PlatformError> {
+    #[derive(Deserialize)]
+    struct Owner {
+        partner: String,
+        program: Option<String>,
+    }
+    Ok(first::<Owner>(
+        platform,
+        Statement::new(
+            "SELECT partner, program FROM events WHERE order_id = ? AND partner IS NOT NULL ORDER BY occurred_at LIMIT 1",
+            vec![order.into()],
+        ),
+    )
+    .await?
+    .map(|o| (o.partner, o.program.unwrap_or_default())))
+}
+
+/// The partner who first brought a customer to a program between `from` and `to`.
+pub async fn first_partner_of_customer(
+    platform: &impl Platform,
+    customer_hash: &str,
+    program: &str,
+    (from, to): (i64, i64),
+) -> Result<Option<String>, PlatformError> {
+    Ok(first::<Partner>(
+        platform,
+        Statement::new(
+            "SELECT partner FROM events WHERE customer_hash = ? AND program = ? AND partner IS NOT NULL \
+             AND occurred_at >= ? AND occurred_at <= ? ORDER BY occurred_at LIMIT 1",
+            vec![customer_hash.into(), program.into(), from.into(), to.into()],
+        ),
+    )
+    .await?
+    .map(|p| p.partner))
+}

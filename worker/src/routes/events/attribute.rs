@@ -5,13 +5,13 @@
 use http::StatusCode;
 use pc_core::commission::Attribution as FirstOrLast;
 use pc_core::{Amount, CommissionStructure, Currency};
-use serde_json::Value;
 
 use super::parse::Event;
 use super::verify::SIGNATURE_WINDOW_SECONDS;
-use super::{Reject, one_int, one_text, reject};
-use crate::platform::{Platform, PlatformError, Statement};
+use super::{Reject, reject};
+use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::store::events;
 
 /// The click an event came through.
 #[derive(Debug, Clone)]
@@ -52,33 +52,20 @@ pub(super) async fn program_rules<P: Platform>(
     ctx: &Ctx<'_, P>,
     id: &str,
 ) -> Result<Option<ProgramRules>, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT currency, rules_json, source, build_id FROM programs WHERE id = ?",
-            vec![id.into()],
-        ))
-        .await?;
-    let Some(row) = rows.into_iter().next() else {
+    let Some(stored) = events::program(ctx.platform, id).await? else {
         return Ok(None);
     };
-    let text = |k: &str| {
-        row.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let Ok(currency) = Currency::parse(&text("currency")) else {
+    let Ok(currency) = Currency::parse(&stored.currency) else {
         return Ok(None);
     };
-    let rules = serde_json::from_str::<CommissionStructure<Amount>>(&text("rules_json"))
+    let rules = serde_json::from_str::<CommissionStructure<Amount>>(&stored.rules_json)
         .ok()
         .and_then(|r| r.try_map_money(|a| a.in_currency(currency)).ok());
     Ok(rules.map(|rules| ProgramRules {
         currency,
         rules,
-        source: Some(text("source")).filter(|s| !s.is_empty()),
-        build_id: text("build_id"),
+        source: stored.source.filter(|s| !s.is_empty()),
+        build_id: stored.build_id,
     }))
 }
 
@@ -86,12 +73,7 @@ async fn paying_program<P: Platform>(
     ctx: &Ctx<'_, P>,
     partner: &str,
 ) -> Result<Option<String>, PlatformError> {
-    one_text(
-        ctx,
-        "SELECT program FROM partner_programs WHERE partner = ? ORDER BY rank LIMIT 1",
-        vec![partner.into()],
-    )
-    .await
+    events::paying_program(ctx.platform, partner).await
 }
 
 /// By the click id, if it is known and inside the program's window.
@@ -100,35 +82,27 @@ async fn by_click<P: Platform>(
     event: &Event,
     click_id: &str,
 ) -> Result<Result<Option<Attributed>, &'static str>, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT partner, program, slug, sub, created_at FROM clicks WHERE id = ?",
-            vec![click_id.into()],
-        ))
-        .await?;
-    let Some(row) = rows.into_iter().next() else {
+    let Some(row) = events::click(ctx.platform, click_id).await? else {
         return Ok(Err("unknown_click"));
     };
-    let text = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_owned);
-    let program = text("program").unwrap_or_default();
+    let program = row.program.clone();
     let window = program_rules(ctx, &program)
         .await?
         .map_or(30, |p| i64::from(p.rules.cookie_days))
         * 86_400;
-    let clicked = row.get("created_at").and_then(Value::as_i64).unwrap_or(0);
+    let clicked = row.created_at;
     let at = event.occurred_at;
     if at < clicked - SIGNATURE_WINDOW_SECONDS || at - clicked > window {
         return Ok(Err("click_outside_window"));
     }
     Ok(Ok(Some(Attributed {
-        partner: text("partner").unwrap_or_default(),
+        partner: row.partner,
         program,
         method: "click",
         click: Some(Click {
             id: click_id.to_owned(),
-            slug: text("slug").unwrap_or_default(),
-            sub: text("sub"),
+            slug: row.slug,
+            sub: row.sub,
         }),
     })))
 }
@@ -156,13 +130,7 @@ pub(super) async fn attribute<P: Platform>(
     if attributed.is_none()
         && let Some(code) = &event.partner
     {
-        let exists = one_int(
-            ctx,
-            "SELECT count(*) AS n FROM partners WHERE code = ?",
-            vec![code.as_str().into()],
-        )
-        .await?
-            > 0;
+        let exists = events::partner_exists(ctx.platform, code).await?;
         if !exists {
             return Ok(Err(reject(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -181,13 +149,7 @@ pub(super) async fn attribute<P: Platform>(
     if attributed.is_none()
         && let Some(coupon) = &event.coupon
     {
-        let Some(partner) = one_text(
-            ctx,
-            "SELECT partner FROM coupons WHERE code = ?",
-            vec![coupon.as_str().into()],
-        )
-        .await?
-        else {
+        let Some(partner) = events::coupon_partner(ctx.platform, coupon).await? else {
             return Ok(Err(reject(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!("unknown coupon {coupon:?}"),
@@ -204,28 +166,14 @@ pub(super) async fn attribute<P: Platform>(
     }
     if attributed.is_none()
         && let Some(order) = &event.order_id
+        && let Some((partner, program)) = events::order_partner(ctx.platform, order).await?
     {
-        let rows = ctx
-            .platform
-            .query(Statement::new(
-                "SELECT partner, program FROM events WHERE order_id = ? AND partner IS NOT NULL ORDER BY occurred_at LIMIT 1",
-                vec![order.as_str().into()],
-            ))
-            .await?;
-        if let Some(row) = rows.into_iter().next() {
-            let text = |k: &str| {
-                row.get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            attributed = Some(Attributed {
-                partner: text("partner"),
-                program: text("program"),
-                method: "order",
-                click: None,
-            });
-        }
+        attributed = Some(Attributed {
+            partner,
+            program,
+            method: "order",
+            click: None,
+        });
     }
     let Some(mut a) = attributed else {
         return Ok(Ok(Attribution::Nobody(method_if_none)));
@@ -241,26 +189,17 @@ pub(super) async fn attribute<P: Platform>(
         && let Some(hash) = &event.customer_hash
     {
         let window = i64::from(program.rules.cookie_days) * 86_400;
-        let first = ctx
-            .platform
-            .query(Statement::new(
-                "SELECT partner FROM events WHERE customer_hash = ? AND program = ? AND partner IS NOT NULL \
-                 AND occurred_at >= ? AND occurred_at <= ? ORDER BY occurred_at LIMIT 1",
-                vec![
-                    hash.as_str().into(),
-                    a.program.as_str().into(),
-                    (event.occurred_at - window).into(),
-                    event.occurred_at.into(),
-                ],
-            ))
-            .await?;
+        let first = events::first_partner_of_customer(
+            ctx.platform,
+            hash,
+            &a.program,
+            (event.occurred_at - window, event.occurred_at),
+        )
+        .await?;
         if let Some(partner) = first
-            .first()
-            .and_then(|r| r.get("partner"))
-            .and_then(Value::as_str)
             && partner != a.partner
         {
-            partner.clone_into(&mut a.partner);
+            a.partner = partner;
             a.method = "first_click";
             a.click = None;
         }

@@ -17,7 +17,7 @@ pub use verify::{SIGNATURE_WINDOW_SECONDS, signature, verify_signature, verify_t
 
 use super::Ctx;
 use crate::http_util::{header_str, json as json_response, json_error};
-use crate::platform::{Platform, PlatformError, SqlValue, Statement};
+use crate::platform::{Platform, PlatformError, Statement};
 use crate::{Request, Response};
 
 /// A refusal: a 4xx with a JSON message, nothing written.
@@ -138,29 +138,4 @@ async fn replayed<P: Platform>(
             ))
         }
     }))
-}
-
-async fn one_text<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    sql: &'static str,
-    params: Vec<SqlValue>,
-) -> Result<Option<String>, PlatformError> {
-    let rows = ctx.platform.query(Statement::new(sql, params)).await?;
-    Ok(rows
-        .into_iter()
-        .next()
-        .and_then(|r| r.values().next().and_then(Value::as_str).map(str::to_owned)))
-}
-
-async fn one_int<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    sql: &'static str,
-    params: Vec<SqlValue>,
-) -> Result<i64, PlatformError> {
-    let rows = ctx.platform.query(Statement::new(sql, params)).await?;
-    Ok(rows
-        .into_iter()
-        .next()
-        .and_then(|r| r.values().next().and_then(Value::as_i64))
-        .unwrap_or(0))
 }
