@@ -178,7 +178,9 @@ impl Platform for CfPlatform {
                 },
                 Err(_) => false,
             };
-            if !queued && let Err(e) = write_batch(&env, &[click.statement()]).await {
+            if !queued
+                && let Err(e) = write_batch(&env, &[crate::store::clicks::insert(&click)]).await
+            {
                 worker::console_error!("click write failed: {e}");
             }
         });
@@ -348,7 +350,10 @@ async fn write_batch(env: &Env, statements: &[Statement]) -> worker::Result<()> 
 #[event(queue)]
 async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> worker::Result<()> {
     let messages = batch.messages()?;
-    let statements: Vec<Statement> = messages.iter().map(|m| m.body().statement()).collect();
+    let statements: Vec<Statement> = messages
+        .iter()
+        .map(|m| crate::store::clicks::insert(m.body()))
+        .collect();
     // A busy database is retried here first (the rows are INSERT OR IGNORE: a repeat writes
     // nothing twice); then each message on its own, so one bad row cannot hold back the others;
     // what still fails goes back to the Queue for a later delivery.
@@ -369,7 +374,7 @@ async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> wor
         }
     }
     for message in &messages {
-        match write_batch(&env, &[message.body().statement()]).await {
+        match write_batch(&env, &[crate::store::clicks::insert(message.body())]).await {
             Ok(()) => message.ack(),
             Err(e) => {
                 worker::console_error!("click row failed, back to the queue: {e}");

@@ -6,8 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::platform::Statement;
-
 /// One row for `clicks` (counted) or `filtered_clicks` (redirected, not counted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -36,87 +34,4 @@ pub enum ClickRecord {
         detail: Option<String>,
         created_at: i64,
     },
-}
-
-impl ClickRecord {
-    /// The idempotent insert of this row.
-    pub fn statement(&self) -> Statement {
-        match self.clone() {
-            ClickRecord::Counted {
-                id,
-                partner,
-                program,
-                slug,
-                sub,
-                referrer_host,
-                country,
-                agent,
-                visitor,
-                created_at,
-            } => Statement::new(
-                "INSERT OR IGNORE INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    id.into(),
-                    partner.into(),
-                    program.into(),
-                    slug.into(),
-                    sub.into(),
-                    referrer_host.into(),
-                    country.into(),
-                    agent.into(),
-                    visitor.into(),
-                    created_at.into(),
-                ],
-            ),
-            ClickRecord::Filtered {
-                id,
-                partner,
-                slug,
-                sub,
-                reason,
-                detail,
-                created_at,
-            } => Statement::new(
-                "INSERT OR IGNORE INTO filtered_clicks (id, partner, slug, sub, reason, detail, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    id.into(),
-                    partner.into(),
-                    slug.into(),
-                    sub.into(),
-                    reason.into(),
-                    detail.into(),
-                    created_at.into(),
-                ],
-            ),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn records_travel_as_json_and_become_one_insert_each() {
-        let click = ClickRecord::Filtered {
-            id: "7512345678901234567".into(),
-            partner: "abc123".into(),
-            slug: "home".into(),
-            sub: None,
-            reason: "bot".into(),
-            detail: Some("curl/8".into()),
-            created_at: 1,
-        };
-        let json = serde_json::to_string(&click).unwrap();
-        assert!(json.contains(r#""kind":"filtered""#), "{json}");
-        assert_eq!(serde_json::from_str::<ClickRecord>(&json).unwrap(), click);
-        assert!(
-            click
-                .statement()
-                .sql
-                .starts_with("INSERT OR IGNORE INTO filtered_clicks")
-        );
-    }
 }

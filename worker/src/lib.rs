@@ -96,6 +96,46 @@ pub type Response = http::Response<Vec<u8>>;
 
 #[cfg(test)]
 mod tests {
+    /// Every SQL statement lives in the data layer (`store/`); the native backend's own
+    /// bookkeeping (`native/`: migrations, its KV and page tables) is the platform, below it.
+    #[test]
+    fn no_sql_outside_the_data_layer() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    if name != "store" && name != "native" {
+                        walk(&path, found);
+                    }
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        let sql = [
+                            "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE",
+                            "DROP", "ALTER",
+                        ]
+                        .iter()
+                        .any(|k| line.contains(&format!("\"{k} ")));
+                        if sql {
+                            found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "SQL outside store/:\n{}",
+            found.join("\n")
+        );
+    }
+
     #[test]
     fn every_migration_file_is_compiled_in_in_order() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");

@@ -7,12 +7,14 @@ use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 
 pub mod accounts;
 pub mod applications;
+pub mod clicks;
 pub mod console;
 pub mod events;
 pub mod figures;
 pub mod ledger;
 mod limits;
 pub mod notifications;
+pub mod payments;
 pub mod payout_runs;
 pub mod payouts;
 pub mod reports;

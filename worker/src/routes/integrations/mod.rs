@@ -15,6 +15,7 @@ use super::events::{self, Ingested};
 use crate::Response;
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError, Statement};
+use crate::store::{self, payments::Observation};
 
 /// What a store event comes to.
 #[derive(Debug)]
@@ -80,12 +81,7 @@ pub async fn attribution_fields<P: Platform>(
     }
     if let Some(code) = &hints.partner
         && let Ok(code) = pc_core::PartnerCode::parse(&code.to_ascii_lowercase())
-        && exists(
-            ctx,
-            "SELECT count(*) AS n FROM partners WHERE code = ?",
-            code.as_str(),
-        )
-        .await?
+        && store::events::partner_exists(ctx.platform, code.as_str()).await?
     {
         fields.push(("partner", code.as_str().to_owned()));
     }
@@ -93,12 +89,9 @@ pub async fn attribution_fields<P: Platform>(
         let coupon = coupon.trim().to_ascii_uppercase();
         if !coupon.is_empty()
             && coupon.len() <= 32
-            && exists(
-                ctx,
-                "SELECT count(*) AS n FROM coupons WHERE code = ?",
-                &coupon,
-            )
-            .await?
+            && store::events::coupon_partner(ctx.platform, &coupon)
+                .await?
+                .is_some()
         {
             fields.push(("coupon", coupon));
             break;
@@ -107,31 +100,7 @@ pub async fn attribution_fields<P: Platform>(
     Ok(fields)
 }
 
-async fn exists<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    sql: &'static str,
-    key: &str,
-) -> Result<bool, PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(sql, vec![key.into()]))
-        .await?;
-    Ok(rows
-        .first()
-        .and_then(|r| r.get("n"))
-        .and_then(Value::as_i64)
-        .unwrap_or(0)
-        > 0)
-}
-
-/// Remembers that payment reference `reference` belongs to `target` (an order id, or another
-/// reference that leads to one). The first word stands.
-pub fn remember(reference: &str, target: &str, now: i64) -> Statement {
-    Statement::new(
-        "INSERT OR IGNORE INTO payment_refs (ref, target, created_at) VALUES (?, ?, ?)",
-        vec![reference.into(), target.into(), now.into()],
-    )
-}
+pub use store::payments::remember;
 
 /// The order a payment reference belongs to, following references (at most a few steps);
 /// the reference itself when nothing is known of it.
@@ -141,19 +110,8 @@ pub async fn order_of<P: Platform>(
 ) -> Result<String, PlatformError> {
     let mut current = reference.to_owned();
     for _ in 0..4 {
-        let rows = ctx
-            .platform
-            .query(Statement::new(
-                "SELECT target FROM payment_refs WHERE ref = ?",
-                vec![current.as_str().into()],
-            ))
-            .await?;
-        match rows
-            .first()
-            .and_then(|r| r.get("target"))
-            .and_then(Value::as_str)
-        {
-            Some(next) if next != current => next.clone_into(&mut current),
+        match store::payments::target_of(ctx.platform, &current).await? {
+            Some(next) if next != current => current = next,
             _ => break,
         }
     }
@@ -168,13 +126,6 @@ pub enum Observed {
     Single(i64),
 }
 
-/// One refund observation, written only if the payment's recorded refunds are still what they
-/// were when it was computed (parameters: source, ref, payment, amount, payment, the recorded
-/// sum read, the refund recorded now, event id).
-const OBSERVE_REFUND: &str = "INSERT INTO refund_observations (source, ref, payment, amount_minor, recorded_minor, event_id) \
-     VALUES (?, ?, ?, ?, CASE WHEN (SELECT coalesce(sum(recorded_minor), 0) FROM refund_observations \
-     WHERE payment = ?) = ? THEN ? END, ?)";
-
 /// The refund to record for a new observation: what the observations now prove was refunded
 /// on `payment` (the larger of the highest running total and the sum of single refunds) less
 /// what is already recorded. Returns the amount (maybe 0) and the observation's row.
@@ -185,23 +136,8 @@ pub async fn refund_delta<P: Platform>(
     observed: Observed,
     event_id: &str,
 ) -> Result<(i64, Statement), PlatformError> {
-    let rows = ctx
-        .platform
-        .query(Statement::new(
-            "SELECT coalesce(max(CASE WHEN source = 'charge' THEN amount_minor END), 0) AS running, \
-             coalesce(sum(CASE WHEN source = 'refund' THEN amount_minor END), 0) AS singles, \
-             coalesce(sum(recorded_minor), 0) AS recorded \
-             FROM refund_observations WHERE payment = ?",
-            vec![payment.into()],
-        ))
-        .await?;
-    let int = |k: &str| {
-        rows.first()
-            .and_then(|r| r.get(k))
-            .and_then(Value::as_i64)
-            .unwrap_or(0)
-    };
-    let (mut running, mut singles) = (int("running"), int("singles"));
+    let seen = store::payments::observations(ctx.platform, payment).await?;
+    let (mut running, mut singles) = (seen.running, seen.singles);
     let source = match observed {
         Observed::Cumulative(total) => {
             running = running.max(total);
@@ -215,25 +151,16 @@ pub async fn refund_delta<P: Platform>(
     let amount = match observed {
         Observed::Cumulative(a) | Observed::Single(a) => a,
     };
-    let recorded = int("recorded");
-    let delta = (running.max(singles) - recorded).max(0);
-    // The row is written only if nothing was recorded for the payment since it was read:
-    // otherwise `recorded_minor` is NULL, the NOT NULL constraint fails the whole batch (the
-    // refund with it), and the store's retry computes again. Two events of one refund arriving
-    // together can then never both be counted.
-    let row = Statement::new(
-        OBSERVE_REFUND,
-        vec![
-            source.into(),
-            reference.into(),
-            payment.into(),
-            amount.into(),
-            payment.into(),
-            recorded.into(),
-            delta.into(),
-            event_id.into(),
-        ],
-    );
+    let delta = (running.max(singles) - seen.recorded).max(0);
+    let row = store::payments::observe(Observation {
+        source,
+        reference,
+        payment,
+        amount,
+        recorded_before: seen.recorded,
+        recorded: delta,
+        event_id,
+    });
     Ok((delta, row))
 }
 
@@ -345,35 +272,5 @@ pub fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
 impl From<&str> for Action {
     fn from(why: &str) -> Self {
         Action::Ignore(why.to_owned())
-    }
-}
-
-#[cfg(all(test, feature = "native"))]
-mod tests {
-    use super::OBSERVE_REFUND;
-
-    #[test]
-    fn an_observation_computed_on_stale_totals_fails_its_batch() {
-        let db = rusqlite::Connection::open_in_memory().unwrap();
-        db.execute_batch(
-            "CREATE TABLE outbox (id INTEGER PRIMARY KEY, recipient TEXT, subject TEXT, body TEXT, created_at INTEGER);",
-        )
-        .unwrap();
-        db.execute_batch(include_str!(
-            "../../../migrations/0010_store_integrations.sql"
-        ))
-        .unwrap();
-        let observe = |r: &str, read: i64, delta: i64| {
-            db.execute(
-                OBSERVE_REFUND,
-                rusqlite::params!["charge", r, "pi_1", 1450, "pi_1", read, delta, r],
-            )
-        };
-        // charge.refunded and refund.created of one refund, both computed on an empty history:
-        // the first is recorded, the second fails (its batch, refund included, rolls back).
-        assert!(observe("evt_a", 0, 1450).is_ok());
-        assert!(observe("evt_b", 0, 1450).is_err());
-        // Computed again on the current totals, it records nothing more.
-        assert!(observe("evt_b", 1450, 0).is_ok());
     }
 }

@@ -13,7 +13,7 @@ mod table;
 use http::StatusCode;
 
 pub use range::{Range, date_of};
-pub use table::{Table, csv_download, currency, int, money, respond, rows, text};
+pub use table::{Table, csv_download, currency, money, respond};
 
 use super::Ctx;
 use super::ledger;

@@ -1,4 +1,4 @@
-//! Rows from the database, and a report's table as JSON or CSV.
+//! A report's table as JSON or CSV.
 
 use http::{HeaderValue, StatusCode, header};
 use pc_core::{Currency, Money};
@@ -7,27 +7,8 @@ use serde_json::{Map, Value, json};
 use super::{DAY, Range, date_of};
 use crate::Response;
 use crate::http_util::{self, json as json_response};
-use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
+use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
-
-pub async fn rows<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    sql: &'static str,
-    params: Vec<SqlValue>,
-) -> Result<Vec<Row>, PlatformError> {
-    ctx.platform.query(Statement::new(sql, params)).await
-}
-
-pub fn int(row: &Row, key: &str) -> i64 {
-    row.get(key).and_then(Value::as_i64).unwrap_or(0)
-}
-
-pub fn text(row: &Row, key: &str) -> String {
-    row.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
 
 pub async fn currency<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Currency, PlatformError> {
     crate::store::currency(ctx.platform).await
