@@ -11,7 +11,7 @@ use crate::routes::owner::{
     session, view_as,
 };
 use crate::routes::{
-    Ctx, auth, csrf_token, events, integrations, join, ledger, not_me, notifications, password,
+    Ctx, auth, csrf_token, events, integrations, join, not_me, notifications, password,
     payout_details, portal, profile, redirect, reports, set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
@@ -313,7 +313,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             if let Some(refused) = two_factor::unenrolled(ctx, &auth).await? {
                 return Ok(refused);
             }
-            ledger::explain(ctx, partner.as_str(), &id).await
+            reports::ledger::explain(ctx, partner.as_str(), &id).await
         }
         p if get && p.starts_with("/api/v1/me/") => {
             let name = &p["/api/v1/me/".len()..];

@@ -296,7 +296,7 @@ impl Platform for CfPlatform {
         if let Some(config) = CONFIG.with(|c| c.get().cloned()) {
             return Ok(config);
         }
-        let config = Arc::new(Config::from_platform(self)?);
+        let config = Arc::new(Config::from_env(|name| self.env(name))?);
         Ok(CONFIG.with(|c| Arc::clone(c.get_or_init(|| config))))
     }
 }

@@ -4,8 +4,6 @@
 use pc_core::SigningKeys;
 use pc_core::password::DEFAULT_ITERATIONS;
 
-use crate::platform::Platform;
-
 #[derive(Debug, Clone)]
 pub struct Config {
     pub keys: SigningKeys,
@@ -22,22 +20,19 @@ pub enum ConfigError {
 }
 
 impl Config {
-    pub fn from_platform(platform: &impl Platform) -> Result<Config, ConfigError> {
-        let secret = platform
-            .env("SESSION_SECRET")
-            .ok_or(ConfigError::SessionSecret)?;
-        let previous = platform.env("SESSION_SECRET_PREVIOUS");
+    /// The settings from an environment (`env` gives a variable's value, if set).
+    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let secret = env("SESSION_SECRET").ok_or(ConfigError::SessionSecret)?;
+        let previous = env("SESSION_SECRET_PREVIOUS");
         let keys = SigningKeys::new(&secret, previous.as_deref())
             .map_err(|_| ConfigError::SessionSecret)?;
-        let password_iterations = platform
-            .env("PASSWORD_ITERATIONS")
+        let password_iterations = env("PASSWORD_ITERATIONS")
             .and_then(|v| v.parse().ok())
             .filter(|n| (10_000..=10_000_000).contains(n))
             .unwrap_or(DEFAULT_ITERATIONS);
         Ok(Config {
             keys,
-            portal_url: platform
-                .env("PORTAL_URL")
+            portal_url: env("PORTAL_URL")
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
             password_iterations,

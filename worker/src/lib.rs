@@ -112,8 +112,8 @@ mod tests {
                     let text = std::fs::read_to_string(&path).unwrap();
                     for (n, line) in text.lines().enumerate() {
                         let sql = [
-                            "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE",
-                            "DROP", "ALTER",
+                            "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP",
+                            "ALTER",
                         ]
                         .iter()
                         .any(|k| line.contains(&format!("\"{k} ")));

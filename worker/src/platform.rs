@@ -176,7 +176,7 @@ pub trait Platform {
     where
         Self: Sized,
     {
-        Config::from_platform(self).map(std::sync::Arc::new)
+        Config::from_env(|name| self.env(name)).map(std::sync::Arc::new)
     }
     /// Logs an internal error (never a secret, password or token).
     fn log_error(&self, message: &str);

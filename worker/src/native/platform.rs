@@ -290,7 +290,7 @@ impl Platform for RequestPlatform<'_> {
         if let Some(config) = self.state.config.get() {
             return Ok(Arc::clone(config));
         }
-        let config = Arc::new(Config::from_platform(self)?);
+        let config = Arc::new(Config::from_env(|name| self.env(name))?);
         Ok(Arc::clone(self.state.config.get_or_init(|| config)))
     }
 

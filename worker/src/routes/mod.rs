@@ -5,7 +5,6 @@ pub mod auth;
 pub mod events;
 pub mod integrations;
 pub mod join;
-pub mod ledger;
 pub mod not_me;
 pub mod notifications;
 pub mod owner;

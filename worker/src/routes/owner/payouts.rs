@@ -11,7 +11,7 @@ use super::{Need, access};
 use crate::http_util::{field, json_error, query};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
-use crate::routes::ledger::all_balances;
+use crate::routes::reports::ledger::all_balances;
 use crate::routes::reports::{Range, Table, csv_download, currency, date_of, money, respond};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,8 @@ use super::{Need, access, audit, signed_in_owner};
 use crate::http_util::{self, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::portal::{is_page_place, own_page, private};
-use crate::routes::{Ctx, ledger, payout_details, profile, reports};
+use crate::routes::reports::{self, ledger};
+use crate::routes::{Ctx, payout_details, profile};
 use crate::security::escape_html;
 use crate::{Request, Response};
 

@@ -1,10 +1,11 @@
 //! Reports for the signed-in partner (`GET /api/v1/me/<report>`), as JSON or `?format=csv`,
 //! one module per kind: [`summary`], [`lists`] (leads, sales, clicks); the ledger's reports
-//! are in [`crate::routes::ledger`].
+//! are in [`ledger`].
 //!
 //! Every query is scoped by the partner code from the session; no parameter can change it.
 
 pub mod analytics;
+pub mod ledger;
 mod lists;
 mod range;
 mod summary;
@@ -16,7 +17,6 @@ pub use range::{Range, date_of};
 pub use table::{Table, csv_download, currency, money, respond};
 
 use super::Ctx;
-use super::ledger;
 use crate::http_util::json_error;
 use crate::platform::{Platform, PlatformError};
 use crate::{Request, Response};

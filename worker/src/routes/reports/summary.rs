@@ -5,11 +5,12 @@ use http::StatusCode;
 use pc_core::Currency;
 use serde_json::{Value, json};
 
+use super::ledger;
 use super::{DAY, Range, Table, analytics, date_of, money, respond};
 use crate::Response;
 use crate::http_util::json as json_response;
 use crate::platform::{Platform, PlatformError};
-use crate::routes::{Ctx, ledger};
+use crate::routes::Ctx;
 use crate::store::{self, figures, figures::Source};
 
 pub(super) async fn summary<P: Platform>(

@@ -9,10 +9,10 @@ use pc_core::ledger::{self, EntryKind, Facts, Level, Line, Statement};
 use pc_core::{Currency, Money};
 use serde_json::{Value, json};
 
-use super::Ctx;
-use super::reports::{Range, Table, currency, date_of, money};
+use super::{Range, Table, currency, date_of, money};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
+use crate::routes::Ctx;
 use crate::store::{self, ledger::LedgerRow};
 
 /// A partner's statement now, and the stored rows of the lines a page shows.
