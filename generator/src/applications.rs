@@ -73,7 +73,10 @@ impl OwnerApi {
     }
 
     /// `GET <path>` with the owner token, read as `T`.
-    fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ApplicationsError> {
+    pub(crate) fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<T, ApplicationsError> {
         let url = format!("{}{path}", self.base);
         let result = self
             .agent
@@ -90,26 +93,6 @@ impl OwnerApi {
     pub fn pending(&self) -> Result<Vec<Application>, ApplicationsError> {
         self.get_json::<List>("/api/v1/owner/applications")
             .map(|l| l.applications)
-    }
-
-    /// `GET /api/v1/owner/payable`: every partner with money payable, pending or owed back.
-    pub fn payable(&self) -> Result<Vec<crate::payouts::PayableRow>, ApplicationsError> {
-        #[derive(Deserialize)]
-        struct Rows {
-            rows: Vec<crate::payouts::PayableRow>,
-        }
-        self.get_json::<Rows>("/api/v1/owner/payable")
-            .map(|r| r.rows)
-    }
-
-    /// `GET /api/v1/owner/profiles`: partners' profile changes the content does not have yet.
-    pub fn profiles(&self) -> Result<Vec<crate::profiles::ProfileChange>, ApplicationsError> {
-        #[derive(Deserialize)]
-        struct Profiles {
-            profiles: Vec<crate::profiles::ProfileChange>,
-        }
-        self.get_json::<Profiles>("/api/v1/owner/profiles")
-            .map(|p| p.profiles)
     }
 
     pub fn decide(

@@ -70,7 +70,7 @@ struct Store {
 impl Store {
     fn send(&mut self, body: &Value) -> Result<Value, DemoError> {
         let text = body.to_string();
-        let now = crate::serve::unix_now();
+        let now = crate::clock::unix_now();
         let signature = pc_worker::routes::events::signature(&self.secret, now, text.as_bytes());
         let mut reply = self
             .agent

@@ -5,8 +5,6 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
 
-use crate::content::source::SourceFile;
-
 /// One problem in the owner's content or theme.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
@@ -40,15 +38,19 @@ impl Diagnostic for ContentError {
 }
 
 impl ContentError {
-    /// A problem at byte `offset` (length `len`) of `file`.
-    pub fn at(file: &SourceFile, offset: usize, len: usize, message: impl Into<String>) -> Self {
-        let offset = offset.min(file.text().len());
-        let (line, column) = file.line_column(offset);
+    /// A problem at `span` of a source's text, located (`file:line:column`) for the terminal
+    /// (`ContentError::at` makes one from a `SourceFile`).
+    pub fn in_source(
+        message: impl Into<String>,
+        location: String,
+        src: NamedSource<Arc<str>>,
+        span: SourceSpan,
+    ) -> Self {
         ContentError {
             message: message.into(),
-            location: format!("{}:{line}:{column}", file.display_path()),
-            src: Some(NamedSource::new(file.display_path(), file.shared_text())),
-            span: Some(SourceSpan::new(offset.into(), len)),
+            location,
+            src: Some(src),
+            span: Some(span),
             label: "here",
             hint: None,
         }

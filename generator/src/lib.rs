@@ -6,6 +6,7 @@
 
 pub mod applications;
 pub mod build;
+pub mod clock;
 pub mod content;
 pub mod data;
 pub mod demo_history;

@@ -154,6 +154,18 @@ pub fn plan_file(
     Ok((path, planned))
 }
 
+impl OwnerApi {
+    /// `GET /api/v1/owner/payable`: every partner with money payable, pending or owed back.
+    pub fn payable(&self) -> Result<Vec<PayableRow>, ApplicationsError> {
+        #[derive(Deserialize)]
+        struct Rows {
+            rows: Vec<PayableRow>,
+        }
+        self.get_json::<Rows>("/api/v1/owner/payable")
+            .map(|r| r.rows)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::applications::ApplicationsError;
+use crate::applications::{ApplicationsError, OwnerApi};
 
 /// A pending change, with the content's values beside it.
 #[derive(Debug, Clone, Deserialize)]
@@ -152,6 +152,18 @@ pub fn apply(content: &Path, change: &ProfileChange) -> Result<Applied, Applicat
     }
     std::fs::write(&path, text).map_err(io)?;
     Ok(Applied { path, conflicts })
+}
+
+impl OwnerApi {
+    /// `GET /api/v1/owner/profiles`: partners' profile changes the content does not have yet.
+    pub fn profiles(&self) -> Result<Vec<ProfileChange>, ApplicationsError> {
+        #[derive(Deserialize)]
+        struct Profiles {
+            profiles: Vec<ProfileChange>,
+        }
+        self.get_json::<Profiles>("/api/v1/owner/profiles")
+            .map(|p| p.profiles)
+    }
 }
 
 #[cfg(test)]

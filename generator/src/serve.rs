@@ -113,11 +113,7 @@ fn link_nonce() -> Result<String, ServeError> {
     Ok(hex::encode(nonce))
 }
 
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
+pub use crate::clock::unix_now;
 
 /// Builds into the state dir (again only what changed) and deploys the difference into the
 /// database, as `partner-center deploy` does to Cloudflare.

@@ -13,6 +13,20 @@ pub struct SourceFile {
     text: Arc<str>,
 }
 
+impl ContentError {
+    /// A problem at byte `offset` (length `len`) of `file`.
+    pub fn at(file: &SourceFile, offset: usize, len: usize, message: impl Into<String>) -> Self {
+        let offset = offset.min(file.text().len());
+        let (line, column) = file.line_column(offset);
+        ContentError::in_source(
+            message,
+            format!("{}:{line}:{column}", file.display_path()),
+            miette::NamedSource::new(file.display_path(), file.shared_text()),
+            miette::SourceSpan::new(offset.into(), len),
+        )
+    }
+}
+
 impl SourceFile {
     // Errors are rare and end up in a Vec anyway; boxing them would only add noise.
     #[allow(clippy::result_large_err)]

@@ -278,6 +278,13 @@ pub fn event_signature(secret: &str, t: i64, body: &str) -> String {
     format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// The time now, in Unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs().cast_signed())
+}
+
 impl Client {
     /// Sends a signed event (signed at `t`, default now).
     pub fn event(
@@ -287,7 +294,7 @@ impl Client {
         t: Option<i64>,
     ) -> Result<Reply, String> {
         let text = body.to_string();
-        let t = t.unwrap_or_else(crate::scenarios::now);
+        let t = t.unwrap_or_else(now);
         let signature = event_signature(secret, t, &text);
         self.send(
             "POST",

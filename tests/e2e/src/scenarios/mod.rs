@@ -257,11 +257,7 @@ pub const ALL: &[(&str, Scenario)] = &[
 /// abc123's password once the first scenario has run.
 pub const ABC123_PASSWORD: &str = "brightloom-partner-2026";
 
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
+pub use crate::client::now;
 
 /// RFC 3339 in UTC (`2026-11-24T10:00:00Z`) for a Unix time.
 // The short names are those of the published algorithm.
