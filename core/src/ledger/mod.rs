@@ -7,14 +7,18 @@
 //! earnings). Payouts are their own kind, always "paid". Adjustments are the owner's
 //! corrections: a credit, a deduction, or the correction of a payout.
 //!
-//! Every figure a report shows comes from [`statement`]; nothing else computes balances.
+//! Every figure a report shows comes from [`statement`]; nothing else computes balances. A
+//! [`Checkpoint`] is the same replay stopped at a moment, so that a statement reads only the
+//! entries that moved since ([`statement_after`]).
 
+mod checkpoint;
 mod statement;
 #[cfg(test)]
 mod tests;
 mod words;
 
-pub use statement::{Balance, Line, Statement, Status, statement};
+pub use checkpoint::{Checkpoint, Open};
+pub use statement::{Balance, Line, Statement, Status, statement, statement_after};
 pub use words::{Facts, Level, date, describe, level_words};
 
 use serde::Serialize;

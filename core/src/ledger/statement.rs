@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Entry, EntryKind};
+use super::{Checkpoint, Entry, EntryKind};
 
 /// What a line means for the partner now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// A commission in its hold period.
@@ -32,6 +32,23 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 9] = [
+        Status::Pending,
+        Status::Payable,
+        Status::Paid,
+        Status::Reversed,
+        Status::ReducesPending,
+        Status::RefundedInHold,
+        Status::Deducted,
+        Status::OwedBack,
+        Status::Correction,
+    ];
+
+    /// The status [`Status::as_str`] names.
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -48,7 +65,7 @@ impl Status {
 }
 
 /// A partner's position at a moment. All fields are in minor units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Balance {
     /// Commissions still in their hold, net of refunds inside it. Never negative.
     pub pending: i64,
@@ -86,20 +103,24 @@ pub struct Statement {
     /// Pending money by the date it becomes payable: `(payable_at, amount)`, soonest first,
     /// only commissions with something left after refunds.
     pub becoming_payable: Vec<(i64, i64)>,
+    /// When the statement continues from a checkpoint: the statuses now of its open credits
+    /// (the lines before it that payouts could still change).
+    pub earlier: Vec<(String, Status)>,
 }
 
-/// A credit waiting to be paid: what is left of it, and how much of it was paid.
-struct Unpaid {
-    line: usize,
-    left: i64,
-    paid: i64,
+/// A credit waiting to be paid: what is left of it, and how much of it was paid. `line` is
+/// the credit's key in a replay: a checkpoint's open credits first, then the replayed lines.
+pub(super) struct Unpaid {
+    pub(super) line: usize,
+    pub(super) left: i64,
+    pub(super) paid: i64,
 }
 
 /// The money that has matured, replayed in order.
 #[derive(Default)]
-struct Replay {
-    queue: Vec<Unpaid>,
-    owed: i64,
+pub(super) struct Replay {
+    pub(super) queue: Vec<Unpaid>,
+    pub(super) owed: i64,
 }
 
 impl Replay {
@@ -146,31 +167,103 @@ impl Replay {
     }
 }
 
-/// The statement of `entries` at `now`.
+/// The statement of `entries` (in ledger order: by time, then id) at `now`.
 pub fn statement(entries: &[Entry], now: i64) -> Statement {
+    replay(&Checkpoint::start(), entries, &[], now).0
+}
+
+/// The statement at `now` that continues from `checkpoint`: `tail` holds (at least) every
+/// entry whose money moves at or after the checkpoint, in ledger order; `known` the entries
+/// they reverse that are not among them. Entries already in the checkpoint are left out.
+/// Its lines are the tail's; [`Statement::earlier`] has the checkpoint's open credits.
+pub fn statement_after(
+    checkpoint: &Checkpoint,
+    tail: &[Entry],
+    known: &[Entry],
+    now: i64,
+) -> Statement {
+    let later = Moves::of(tail, known).select(tail, checkpoint.through..i64::MAX);
+    replay(checkpoint, &later, known, now).0
+}
+
+/// When each entry's money moves, and the entries a replay can look up.
+pub(super) struct Moves<'a> {
+    by_id: HashMap<&'a str, &'a Entry>,
+}
+
+impl<'a> Moves<'a> {
+    pub(super) fn of(entries: &'a [Entry], known: &'a [Entry]) -> Moves<'a> {
+        let by_id = known
+            .iter()
+            .chain(entries)
+            .map(|e| (e.id.as_str(), e))
+            .collect();
+        Moves { by_id }
+    }
+
+    fn reversed(&self, e: &Entry) -> Option<&'a Entry> {
+        e.reverses
+            .as_deref()
+            .and_then(|id| self.by_id.get(id).copied())
+    }
+
+    /// When the entry's money moves: a commission at the end of its hold, a refund inside a
+    /// hold at the end of that hold, everything else when it happened.
+    fn effective(&self, e: &Entry) -> i64 {
+        match e.kind {
+            EntryKind::Commission => e.payable_at,
+            EntryKind::Clawback => match self.reversed(e) {
+                Some(c) if e.occurred_at < c.payable_at => c.payable_at,
+                _ => e.occurred_at,
+            },
+            EntryKind::Payout | EntryKind::Adjustment => e.occurred_at,
+        }
+    }
+
+    /// The entries whose money moves within `window`, in ledger order.
+    pub(super) fn select(&self, entries: &[Entry], window: std::ops::Range<i64>) -> Vec<Entry> {
+        let mut found: Vec<Entry> = entries
+            .iter()
+            .filter(|e| window.contains(&self.effective(e)))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
+        found.dedup_by(|a, b| a.id == b.id);
+        found
+    }
+}
+
+/// Replays `entries` (in ledger order, all moving at or after `start.through`) from `start`.
+pub(super) fn replay(
+    start: &Checkpoint,
+    entries: &[Entry],
+    known: &[Entry],
+    now: i64,
+) -> (Statement, Replay) {
+    let moves = Moves::of(entries, known);
     let index: HashMap<&str, usize> = entries
         .iter()
         .enumerate()
         .map(|(i, e)| (e.id.as_str(), i))
         .collect();
-    let reversed = |e: &Entry| {
-        e.reverses
-            .as_deref()
-            .and_then(|id| index.get(id))
-            .map(|&i| &entries[i])
-    };
-    // When each entry's money moves.
-    let effective: Vec<i64> = entries
+    // A credit's key: the checkpoint's open credits first, then the lines.
+    let open = start.open.len();
+    let earlier: HashMap<&str, usize> = start
+        .open
         .iter()
-        .map(|e| match e.kind {
-            EntryKind::Commission => e.payable_at,
-            EntryKind::Clawback => match reversed(e) {
-                Some(c) if e.occurred_at < c.payable_at => c.payable_at,
-                _ => e.occurred_at,
-            },
-            EntryKind::Payout | EntryKind::Adjustment => e.occurred_at,
-        })
+        .enumerate()
+        .map(|(k, o)| (o.id.as_str(), k))
         .collect();
+    // The credit a refund takes from first: a line, an open credit, or one already settled.
+    let first_of = |e: &Entry| {
+        let id = e.reverses.as_deref()?;
+        moves.by_id.get(id)?;
+        Some(index.get(id).map_or_else(
+            || earlier.get(id).copied().unwrap_or(usize::MAX),
+            |&i| open + i,
+        ))
+    };
+    let effective: Vec<i64> = entries.iter().map(|e| moves.effective(e)).collect();
     let in_hold =
         |i: usize| entries[i].kind == EntryKind::Clawback && effective[i] > entries[i].occurred_at;
     // A commission's amount when its hold ends: refunds inside the hold are netted into it.
@@ -187,11 +280,14 @@ pub fn statement(entries: &[Entry], now: i64) -> Statement {
         }
     }
     let corrects_payout = |e: &Entry| {
-        e.kind == EntryKind::Adjustment && reversed(e).is_some_and(|p| p.kind == EntryKind::Payout)
+        e.kind == EntryKind::Adjustment
+            && moves
+                .reversed(e)
+                .is_some_and(|p| p.kind == EntryKind::Payout)
     };
 
     let mut status: Vec<Status> = vec![Status::Pending; entries.len()];
-    let mut balance = Balance::default();
+    let mut balance = start.balance;
     let mut becoming: HashMap<i64, i64> = HashMap::new();
     // Payouts and adjustments are facts the owner recorded: they count whatever their date.
     let matured = |i: usize| {
@@ -201,7 +297,19 @@ pub fn statement(entries: &[Entry], now: i64) -> Statement {
     // Oldest first; at the same moment credits before debits, so a payout covers what
     // became payable that day.
     order.sort_by_key(|&i| (effective[i], entries[i].amount < 0, i));
-    let mut replay = Replay::default();
+    let mut replay = Replay {
+        queue: start
+            .open
+            .iter()
+            .enumerate()
+            .map(|(k, o)| Unpaid {
+                line: k,
+                left: o.left,
+                paid: o.paid,
+            })
+            .collect(),
+        owed: start.owed,
+    };
     for &i in &order {
         let e = &entries[i];
         balance.balance += e.amount;
@@ -231,13 +339,12 @@ pub fn statement(entries: &[Entry], now: i64) -> Statement {
         status[i] = match e.kind {
             EntryKind::Commission if net[i] <= 0 => Status::Reversed,
             EntryKind::Commission => {
-                replay.credit(i, net[i]);
+                replay.credit(open + i, net[i]);
                 Status::Payable
             }
             EntryKind::Clawback if in_hold(i) => Status::RefundedInHold,
             EntryKind::Clawback => {
-                let first = e.reverses.as_deref().and_then(|id| index.get(id)).copied();
-                if replay.debit(-e.amount, first, false).0 > 0 {
+                if replay.debit(-e.amount, first_of(e), false).0 > 0 {
                     Status::OwedBack
                 } else {
                     Status::Deducted
@@ -248,7 +355,7 @@ pub fn statement(entries: &[Entry], now: i64) -> Statement {
                 Status::Paid
             }
             EntryKind::Adjustment if e.amount >= 0 => {
-                replay.credit(i, e.amount);
+                replay.credit(open + i, e.amount);
                 if corrects_payout(e) {
                     Status::Correction
                 } else {
@@ -267,20 +374,26 @@ pub fn statement(entries: &[Entry], now: i64) -> Statement {
             }
         };
     }
+    // A payable credit with nothing left was paid, or taken back before it was.
+    let settled = |was: Status, u: &Unpaid| match was {
+        Status::Payable if u.left == 0 && u.paid > 0 => Status::Paid,
+        Status::Payable if u.left == 0 => Status::Reversed,
+        was => was,
+    };
+    let mut earlier_status: Vec<(String, Status)> = Vec::with_capacity(open);
     for u in &replay.queue {
-        if u.left == 0 && status[u.line] == Status::Payable {
-            status[u.line] = if u.paid > 0 {
-                Status::Paid
-            } else {
-                Status::Reversed
-            };
+        if u.line < open {
+            let o = &start.open[u.line];
+            earlier_status.push((o.id.clone(), settled(o.status, u)));
+        } else {
+            status[u.line - open] = settled(status[u.line - open], u);
         }
     }
     balance.payable = replay.payable();
     balance.owed_back = replay.owed;
     let mut becoming_payable: Vec<(i64, i64)> = becoming.into_iter().collect();
     becoming_payable.sort_unstable();
-    Statement {
+    let statement = Statement {
         lines: entries
             .iter()
             .enumerate()
@@ -290,7 +403,9 @@ pub fn statement(entries: &[Entry], now: i64) -> Statement {
                 effective_at: effective[i],
             })
             .collect(),
+        earlier: earlier_status,
         balance,
         becoming_payable,
-    }
+    };
+    (statement, replay)
 }

@@ -265,3 +265,45 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A statement continued from checkpoints (taken at any two moments, each from all the
+    /// entries as candidates) says what the whole replay says: every balance, what becomes
+    /// payable when, and every line's status.
+    #[test]
+    fn a_checkpoint_changes_nothing(
+        steps in proptest::collection::vec(step(), 1..60),
+        first in 0.0_f64..1.0,
+        second in 0.0_f64..1.0,
+        later in 0_i64..90 * DAY,
+    ) {
+        let (mut entries, _, end) = history(&steps);
+        entries.sort_by(|a, b| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
+        let now = end + later;
+        let begin = entries.first().map_or(now, |e| e.occurred_at);
+        let at = |share: f64| begin + ((now - begin) as f64 * share) as i64;
+        let (t1, t2) = (at(first.min(second)), at(first.max(second)));
+        let whole = statement(&entries, now);
+        let mut statuses: std::collections::HashMap<String, Status> = Default::default();
+        let (one, lines, settled) = Checkpoint::start().advance(&entries, &entries, t1);
+        statuses.extend(lines.into_iter().map(|l| (l.entry.id, l.status)));
+        statuses.extend(settled);
+        let (two, lines, settled) = one.advance(&entries, &entries, t2);
+        statuses.extend(lines.into_iter().map(|l| (l.entry.id, l.status)));
+        statuses.extend(settled);
+        prop_assert!(two.open.iter().all(|o| o.left > 0));
+        let after = statement_after(&two, &entries, &entries, now);
+        prop_assert_eq!(after.balance, whole.balance);
+        prop_assert_eq!(&after.becoming_payable, &whole.becoming_payable);
+        statuses.extend(after.earlier.iter().cloned());
+        statuses.extend(after.lines.iter().map(|l| (l.entry.id.clone(), l.status)));
+        for line in &whole.lines {
+            prop_assert_eq!(statuses.get(&line.entry.id), Some(&line.status), "{}", line.entry.id);
+        }
+        for line in &after.lines {
+            prop_assert!(line.effective_at >= t2);
+        }
+    }
+}
