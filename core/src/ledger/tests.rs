@@ -286,7 +286,7 @@ proptest! {
         let at = |share: f64| begin + ((now - begin) as f64 * share) as i64;
         let (t1, t2) = (at(first.min(second)), at(first.max(second)));
         let whole = statement(&entries, now);
-        let mut statuses: std::collections::HashMap<String, Status> = Default::default();
+        let mut statuses = std::collections::HashMap::<String, Status>::new();
         let (one, lines, settled) = Checkpoint::start().advance(&entries, &entries, t1);
         statuses.extend(lines.into_iter().map(|l| (l.entry.id, l.status)));
         statuses.extend(settled);
