@@ -105,9 +105,13 @@ pub async fn scheduled<P: Platform>(
         now: platform.now_ms() / 1000,
         csrf: String::new(),
     };
-    crate::scheduled::run(&ctx, crate::notify::Run::of_cron(cron), None)
-        .await
-        .map_err(|e| e.to_string())
+    crate::scheduled::run(
+        &ctx,
+        crate::notify::Run::of_cron(cron),
+        crate::scheduled::Budget::default(),
+    )
+    .await
+    .map_err(|e| e.to_string())
 }
 
 /// The route table.

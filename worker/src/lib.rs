@@ -14,6 +14,7 @@ pub mod platform;
 pub mod routes;
 pub mod scheduled;
 pub mod security;
+pub mod statements;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
@@ -86,6 +87,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0017_rollups.sql",
         include_str!("../migrations/0017_rollups.sql"),
+    ),
+    (
+        "0018_ledger_checkpoints.sql",
+        include_str!("../migrations/0018_ledger_checkpoints.sql"),
     ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};

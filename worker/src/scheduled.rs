@@ -1,9 +1,11 @@
 //! The scheduled work (the worker's cron triggers, `serve`'s timer, the owner API's
-//! `POST /api/v1/owner/scheduled`): the notifications that are due, then the reports' rollup.
+//! `POST /api/v1/owner/scheduled`): the notifications that are due, the reports' rollup, then
+//! the ledger's checkpoints.
 
 use crate::notify::{self, Run, Sent};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::statements::{self, Advanced};
 use crate::store::rollups::{self, DEFAULT_RAW_CLICKS_DAYS, Rolled};
 
 /// What a scheduled run did.
@@ -11,6 +13,16 @@ use crate::store::rollups::{self, DEFAULT_RAW_CLICKS_DAYS, Rolled};
 pub struct Done {
     pub sent: Sent,
     pub rolled_up: Rolled,
+    pub checkpoints: Advanced,
+}
+
+/// How much one run may do (the rest is left for the next run, as if it had been stopped).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Budget {
+    /// Days to roll up (default [`rollups::DAYS_PER_RUN`]).
+    pub days: Option<usize>,
+    /// Partners whose checkpoints move on (default [`statements::PARTNERS_PER_RUN`]).
+    pub partners: Option<usize>,
 }
 
 /// Days raw clicks are kept (`RAW_CLICKS_DAYS`, at least 2; default 90).
@@ -21,20 +33,29 @@ fn raw_clicks_days(platform: &impl Platform) -> i64 {
         .map_or(DEFAULT_RAW_CLICKS_DAYS, |d| d.max(2))
 }
 
-/// One scheduled run; the rollup rolls up at most `days` days (default
-/// [`rollups::DAYS_PER_RUN`]; the rest is left for the next run, as if it had been stopped).
+/// One scheduled run, within `budget`.
 pub async fn run<P: Platform>(
     ctx: &Ctx<'_, P>,
     run: Run,
-    days: Option<usize>,
+    budget: Budget,
 ) -> Result<Done, PlatformError> {
     let sent = notify::scheduled(ctx, run).await?;
     let rolled_up = rollups::run(
         ctx.platform,
         ctx.now,
         raw_clicks_days(ctx.platform),
-        days.unwrap_or(rollups::DAYS_PER_RUN),
+        budget.days.unwrap_or(rollups::DAYS_PER_RUN),
     )
     .await?;
-    Ok(Done { sent, rolled_up })
+    let checkpoints = statements::advance(
+        ctx.platform,
+        ctx.now,
+        budget.partners.unwrap_or(statements::PARTNERS_PER_RUN),
+    )
+    .await?;
+    Ok(Done {
+        sent,
+        rolled_up,
+        checkpoints,
+    })
 }

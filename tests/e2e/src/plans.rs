@@ -16,8 +16,16 @@ const WHOLE_PROGRAM: &[(&str, &str)] = &[
         "serve's first-run check: stops at the first row",
     ),
     (
-        "SELECT l.partner AS partner, l.id AS id,",
-        "the owner's payable list: every partner's ledger, in one ordered pass",
+        "SELECT l.partner AS partner, l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, l.occurred_at AS occurred_at, l.payable_at AS payable_at, l.reverses AS reverses FROM ledger l ORDER BY",
+        "the owner's balances before the first checkpoints: every partner's ledger, in one ordered pass",
+    ),
+    (
+        "SELECT partner, state, void FROM ledger_checkpoints",
+        "the owner's balances: every partner's checkpoint (one row each)",
+    ),
+    (
+        "SELECT partner, id FROM ledger WHERE kind = 'payout'",
+        "the owner's payable list: the references of the payouts (from their own index)",
     ),
     (
         "SELECT p.code AS code, coalesce(u.name, p.name) AS name,",

@@ -32,32 +32,194 @@ pub struct LedgerRow {
     pub source: Option<String>,
     pub build_id: Option<String>,
     pub event_id: Option<String>,
+    /// The line it reverses (the partner's own): its kind, amount and date.
+    pub r_kind: Option<String>,
+    pub r_amount: Option<i64>,
+    pub r_occurred_at: Option<i64>,
 }
 
-/// The stored rows of `code`'s lines `ids` (a page of a report), in no particular order.
-pub async fn rows_by_id(
-    platform: &impl Platform,
-    code: &str,
-    ids: &[&str],
-) -> Result<Vec<LedgerRow>, PlatformError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+/// The line a row reverses: what its explanation names.
+#[derive(Debug, Clone)]
+pub struct Reversed {
+    pub id: String,
+    pub kind: EntryKind,
+    pub amount: i64,
+    pub occurred_at: i64,
+}
+
+impl LedgerRow {
+    /// The line this one reverses.
+    pub fn reversed(&self) -> Option<Reversed> {
+        Some(Reversed {
+            id: self.reverses.clone().filter(|r| !r.is_empty())?,
+            kind: EntryKind::parse(self.r_kind.as_deref()?)?,
+            amount: self.r_amount?,
+            occurred_at: self.r_occurred_at?,
+        })
     }
-    let ids = serde_json::to_string(ids).map_err(|e| PlatformError(e.to_string()))?;
-    platform
-        .query(Statement::new(
+}
+
+/// A ledger row's columns (with its program's name and the line it reverses), from `l`.
+macro_rules! ledger_row {
+    ($filter:literal) => {
+        concat!(
             "SELECT l.id AS id, l.kind AS kind, l.amount_minor AS amount_minor, l.occurred_at AS occurred_at, \
              l.payable_at AS payable_at, l.reverses AS reverses, coalesce(p.name, l.program) AS program_name, \
              l.rule AS rule, l.memo AS memo, l.order_id AS order_id, l.level AS level, l.seller AS seller, \
              l.conversion AS conversion, l.base_minor AS base_minor, l.source AS source, l.build_id AS build_id, \
-             l.event_id AS event_id FROM ledger l LEFT JOIN programs p ON p.id = l.program \
-             WHERE l.id IN (SELECT value FROM json_each(?2)) AND l.partner = ?1",
-            vec![code.into(), ids.into()],
+             l.event_id AS event_id, r.kind AS r_kind, r.amount_minor AS r_amount, r.occurred_at AS r_occurred_at \
+             FROM ledger l LEFT JOIN programs p ON p.id = l.program \
+             LEFT JOIN ledger r ON r.id = l.reverses AND r.partner = l.partner ",
+            $filter
+        )
+    };
+}
+
+/// `code`'s line `id` (nobody else's).
+pub async fn line(
+    platform: &impl Platform,
+    code: &str,
+    id: &str,
+) -> Result<Option<LedgerRow>, PlatformError> {
+    first(
+        platform,
+        Statement::new(
+            ledger_row!("WHERE l.id = ?2 AND l.partner = ?1"),
+            vec![code.into(), id.into()],
+        ),
+    )
+    .await
+}
+
+/// Which lines a report lists.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing {
+    /// Every line, oldest first (My Ledger).
+    Ledger,
+    /// Commissions and clawbacks, newest first.
+    Commissions,
+}
+
+/// A page of `code`'s lines that happened in `window` (seconds): `(limit, offset)`.
+pub async fn page(
+    platform: &impl Platform,
+    code: &str,
+    listing: Listing,
+    window: (i64, i64),
+    (limit, offset): (i64, i64),
+) -> Result<Vec<LedgerRow>, PlatformError> {
+    let sql = match listing {
+        Listing::Ledger => ledger_row!(
+            "WHERE l.partner = ?1 AND l.occurred_at >= ?2 AND l.occurred_at < ?3 \
+             ORDER BY l.occurred_at, l.id LIMIT ?4 OFFSET ?5"
+        ),
+        Listing::Commissions => ledger_row!(
+            "WHERE l.partner = ?1 AND l.occurred_at >= ?2 AND l.occurred_at < ?3 \
+             AND l.kind IN ('commission', 'clawback') ORDER BY l.occurred_at DESC, l.id LIMIT ?4 OFFSET ?5"
+        ),
+    };
+    platform
+        .query(Statement::new(
+            sql,
+            vec![
+                code.into(),
+                window.0.into(),
+                window.1.into(),
+                limit.into(),
+                offset.into(),
+            ],
         ))
         .await?
         .into_iter()
         .map(parse)
         .collect()
+}
+
+#[derive(Deserialize)]
+struct Sum {
+    n: Option<i64>,
+    m: Option<i64>,
+}
+
+/// The sum of the first `n` of `code`'s lines in `window`, in ledger order (what comes
+/// before a page of My Ledger).
+pub async fn sum_of_first(
+    platform: &impl Platform,
+    code: &str,
+    window: (i64, i64),
+    n: i64,
+) -> Result<i64, PlatformError> {
+    if n <= 0 {
+        return Ok(0);
+    }
+    let sum: Option<Sum> = first(
+        platform,
+        Statement::new(
+            "SELECT count(*) AS n, sum(amount_minor) AS m FROM (SELECT amount_minor FROM ledger \
+             WHERE partner = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 ORDER BY occurred_at, id LIMIT ?4)",
+            vec![code.into(), window.0.into(), window.1.into(), n.into()],
+        ),
+    )
+    .await?;
+    Ok(sum.and_then(|s| s.m).unwrap_or(0))
+}
+
+/// The count and sum of `code`'s payouts from `from` until `until` (seconds).
+pub async fn payouts_in(
+    platform: &impl Platform,
+    code: &str,
+    from: i64,
+    until: i64,
+) -> Result<(i64, i64), PlatformError> {
+    let sum: Option<Sum> = first(
+        platform,
+        Statement::new(
+            "SELECT count(*) AS n, sum(amount_minor) AS m FROM ledger \
+             WHERE kind = 'payout' AND partner = ?1 AND occurred_at >= ?2 AND occurred_at < ?3",
+            vec![code.into(), from.into(), until.into()],
+        ),
+    )
+    .await?;
+    Ok(sum.map_or((0, 0), |s| (s.n.unwrap_or(0), s.m.unwrap_or(0))))
+}
+
+/// The midnight before `code`'s first line (now's, without lines).
+pub async fn first_line_day(platform: &impl Platform, code: &str) -> Result<i64, PlatformError> {
+    let sum: Option<Sum> = first(
+        platform,
+        Statement::new(
+            "SELECT NULL AS n, min(occurred_at) AS m FROM ledger WHERE partner = ?1",
+            vec![code.into()],
+        ),
+    )
+    .await?;
+    Ok(sum
+        .and_then(|s| s.m)
+        .map_or(i64::MAX, |t| t - t.rem_euclid(86_400)))
+}
+
+#[derive(Deserialize)]
+struct PayoutId {
+    partner: String,
+    id: String,
+}
+
+/// Every partner's payout references (`payout:<reference>` ids).
+pub async fn payout_ids(
+    platform: &impl Platform,
+) -> Result<std::collections::HashMap<String, Vec<String>>, PlatformError> {
+    let mut found = std::collections::HashMap::<String, Vec<String>>::new();
+    for row in platform
+        .query(Statement::new(
+            "SELECT partner, id FROM ledger WHERE kind = 'payout'",
+            vec![],
+        ))
+        .await?
+    {
+        let p: PayoutId = parse(row)?;
+        found.entry(p.partner).or_default().push(p.id);
+    }
+    Ok(found)
 }
 
 /// The columns of an entry (and its partner, when several partners' are read).

@@ -7,6 +7,7 @@ use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 
 pub mod accounts;
 pub mod applications;
+pub mod checkpoints;
 pub mod clicks;
 pub mod console;
 pub mod events;

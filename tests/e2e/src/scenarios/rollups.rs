@@ -1,6 +1,8 @@
-//! The daily rollup: every report and the console's overview give the same figures before
-//! the days are rolled up, after a run stopped half-way, after it resumed, and after a second
-//! run; raw clicks older than the retention window are gone.
+//! The daily rollup and the ledger's checkpoints: every report and the console's overview
+//! give the same figures before the days are rolled up, after a run stopped half-way, after
+//! it resumed, and after a second run; raw clicks older than the retention window are gone.
+//! A statement continued from a checkpoint says what the whole replay says, after a payout
+//! and after a back-dated line (which voids the checkpoint until the next run).
 
 use serde_json::{Value, json};
 
@@ -67,8 +69,36 @@ fn snapshot(world: &World) -> Result<Vec<(String, Value)>, String> {
     let mut found = Vec::new();
     for code in PARTNERS {
         let mut me = as_partner(world, code)?;
-        for report in ["summary", "clicks", "leads", "sales", "commissions"] {
+        for report in [
+            "summary",
+            "clicks",
+            "leads",
+            "sales",
+            "commissions",
+            "ledger",
+        ] {
             let path = format!("/api/v1/me/{report}?{RANGE}&per_page=500");
+            found.push((format!("{code} {path}"), get_json(&mut me, &path)?));
+        }
+        // The whole ledger, a page at a time (the balance before a page comes from sums).
+        let (from, to) = (iso(now() - 1_000 * DAY), iso(now()));
+        for page in [1, 2] {
+            let path = format!(
+                "/api/v1/me/ledger?from={}&to={}&per_page=7&page={page}",
+                &from[..10],
+                &to[..10]
+            );
+            found.push((format!("{code} {path}"), get_json(&mut me, &path)?));
+        }
+        let ids: Vec<String> = found[found.len() - 4].1["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .take(3)
+            .filter_map(|row| row["id"].as_str().map(str::to_owned))
+            .collect();
+        for id in ids {
+            let path = format!("/api/v1/me/ledger/{id}");
             found.push((format!("{code} {path}"), get_json(&mut me, &path)?));
         }
     }
@@ -96,16 +126,99 @@ fn owner_call(world: &World, method: &str, path: &str) -> Result<(u16, String), 
     Ok((reply.status, reply.body))
 }
 
-/// One scheduled run through the owner API, rolling up at most `days` days.
-fn roll(world: &World, days: Option<u32>) -> Result<Value, String> {
-    let path = match days {
-        Some(d) => format!("/api/v1/owner/scheduled?days={d}"),
-        None => "/api/v1/owner/scheduled".to_owned(),
-    };
+/// One scheduled run through the owner API (`limit` e.g. `days=1`): what it did.
+fn scheduled(world: &World, limit: &str) -> Result<Value, String> {
+    let path = format!("/api/v1/owner/scheduled?{limit}");
     let (status, body) = owner_call(world, "POST", &path)?;
     ensure!(status == 200, "{path}: {status} {body}");
-    let done: Value = serde_json::from_str(&body).map_err(|e| format!("{path}: {e}"))?;
-    Ok(done["rolled_up"].clone())
+    serde_json::from_str(&body).map_err(|e| format!("{path}: {e}"))
+}
+
+/// One scheduled run, rolling up at most `days` days: what the rollup did.
+fn roll(world: &World, days: Option<u32>) -> Result<Value, String> {
+    let limit = days.map_or_else(String::new, |d| format!("days={d}"));
+    Ok(scheduled(world, &limit)?["rolled_up"].clone())
+}
+
+/// Runs until every checkpoint is made.
+fn checkpoint_all(world: &World) -> Outcome {
+    for _ in 0..40 {
+        if scheduled(world, "")?["checkpoints"]["complete"] == true {
+            return Ok(());
+        }
+    }
+    Err("the checkpoints have not caught up".into())
+}
+
+/// `code`'s checkpoint: `(through, void)`, if any.
+fn checkpoint_of(world: &World, code: &str) -> Result<Option<(i64, i64)>, String> {
+    let through = world.db.count(&format!(
+        "SELECT coalesce(max(through), -1) FROM ledger_checkpoints WHERE partner = '{code}'"
+    ))?;
+    let void = world.db.count(&format!(
+        "SELECT coalesce(max(void), 0) FROM ledger_checkpoints WHERE partner = '{code}'"
+    ))?;
+    Ok((through >= 0).then_some((through, void)))
+}
+
+/// The statements continued from checkpoints say what the whole replay says: after a payout
+/// made since them, and after a back-dated line (which voids the partner's checkpoint).
+fn checkpoints_change_nothing(world: &World, run: i64) -> Outcome {
+    let today = now() / DAY;
+    checkpoint_all(world)?;
+    for code in PARTNERS {
+        ensure!(
+            checkpoint_of(world, code)? == Some((today * DAY, 0)),
+            "{code}'s checkpoint is at today's midnight: {:?}",
+            checkpoint_of(world, code)?
+        );
+    }
+    // A payout made after the checkpoint pays the credits still open at it.
+    world.db.execute(&format!(
+        "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, memo) \
+         VALUES ('payout:rollup-{run}', 'abc123', NULL, 'payout', -1500, 'USD', {at}, {at}, 'bank transfer, reference rollup-{run}')",
+        at = now()
+    ))?;
+    let continued = snapshot(world)?;
+    world.db.execute("UPDATE ledger_checkpoints SET void = 1")?;
+    same(
+        &continued,
+        &snapshot(world)?,
+        "replayed whole instead of from the checkpoints",
+    )?;
+    checkpoint_all(world)?;
+    same(
+        &continued,
+        &snapshot(world)?,
+        "after the checkpoints were made again",
+    )?;
+    // A line dated before the checkpoint voids it; the next run makes it again.
+    world.db.execute(&format!(
+        "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, memo) \
+         VALUES ('adjustment:rollup-{run}', 'abc123', NULL, 'adjustment', 250, 'USD', {at}, {at}, 'a March bonus')",
+        at = (FIRST_DAY + 1) * DAY
+    ))?;
+    ensure!(
+        checkpoint_of(world, "abc123")?.is_some_and(|(_, void)| void == 1),
+        "a back-dated line voids the checkpoint"
+    );
+    let voided = snapshot(world)?;
+    let balance = |s: &[(String, Value)]| s[0].1["balance"].clone();
+    ensure!(
+        balance(&voided) != balance(&continued),
+        "the March bonus is in abc123's balance: {}",
+        balance(&voided)
+    );
+    checkpoint_all(world)?;
+    ensure!(
+        checkpoint_of(world, "abc123")? == Some((today * DAY, 0)),
+        "the next run makes the checkpoint again"
+    );
+    same(
+        &voided,
+        &snapshot(world)?,
+        "after the voided checkpoint was made again",
+    )
 }
 
 fn same(before: &[(String, Value)], after: &[(String, Value)], when: &str) -> Outcome {
@@ -170,5 +283,5 @@ pub fn reports_are_the_same_before_and_after_a_rollup(world: &World) -> Outcome 
         (today - 90) * DAY
     ))?;
     ensure!(old == 0, "{old} raw clicks older than 90 days are left");
-    Ok(())
+    checkpoints_change_nothing(world, run)
 }

@@ -224,19 +224,23 @@ pub async fn run_scheduled<P: Platform>(
     }
     let q = crate::http_util::query(req);
     let cron = crate::http_util::field(&q, "cron").unwrap_or(crate::notify::FREQUENT_CRON);
-    let days = match crate::http_util::field(&q, "days") {
-        None => None,
+    let limit = |name: &str, max: usize| match crate::http_util::field(&q, name) {
+        None => Ok(None),
         Some(v) => match v.parse::<usize>() {
-            Ok(n @ 1..=366) => Some(n),
-            _ => {
-                return Ok(crate::http_util::json_error(
-                    StatusCode::BAD_REQUEST,
-                    "`days` is a number of days from 1 to 366",
-                ));
-            }
+            Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(format!("`{name}` is a number from 1 to {max}")),
         },
     };
-    let done = crate::scheduled::run(ctx, crate::notify::Run::of_cron(cron), days).await?;
+    let budget = match (limit("days", 366), limit("partners", 100_000)) {
+        (Ok(days), Ok(partners)) => crate::scheduled::Budget { days, partners },
+        (Err(message), _) | (_, Err(message)) => {
+            return Ok(crate::http_util::json_error(
+                StatusCode::BAD_REQUEST,
+                &message,
+            ));
+        }
+    };
+    let done = crate::scheduled::run(ctx, crate::notify::Run::of_cron(cron), budget).await?;
     Ok(crate::http_util::json(
         StatusCode::OK,
         &serde_json::to_value(done).unwrap_or_default(),

@@ -2,60 +2,72 @@
 //! view of one line (`GET /api/v1/me/ledger/<id>`), the balance cards, and every partner's
 //! balance for the owner. Statuses and balances come from [`pc_core::ledger::statement`] only.
 
-use std::collections::HashMap;
-
 use http::StatusCode;
-use pc_core::ledger::{self, EntryKind, Facts, Level, Line, Statement};
+use pc_core::ledger::{self, Entry, EntryKind, Facts, Level, Line, Statement};
 use pc_core::{Currency, Money};
 use serde_json::{Value, json};
 
-use super::{Range, Table, currency, date_of, money};
+use super::{DAY, Range, Table, currency, date_of, money};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::statements::{self, Current};
+use crate::store::figures::{self, Source};
 use crate::store::{self, ledger::LedgerRow};
-
-/// A partner's statement now, and the stored rows of the lines a page shows.
-#[derive(Debug)]
-pub struct PartnerLedger {
-    pub statement: Statement,
-    /// Each line's position by id.
-    index: HashMap<String, usize>,
-    /// Rows read for a page, by id.
-    rows: HashMap<String, LedgerRow>,
-}
 
 /// A text that is there and not empty.
 fn some(text: Option<&String>) -> Option<String> {
     text.filter(|s| !s.is_empty()).cloned()
 }
 
-/// The partner's statement, from their entries (the rows of a page are read later).
-pub async fn load<P: Platform>(
-    ctx: &Ctx<'_, P>,
-    code: &str,
-) -> Result<PartnerLedger, PlatformError> {
-    let statement = statement(ctx, code).await?;
-    let index = statement
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.entry.id.clone(), i))
-        .collect();
-    Ok(PartnerLedger {
-        statement,
-        index,
-        rows: HashMap::new(),
-    })
-}
-
-/// A partner's statement now (balances, what becomes payable when), from their entries alone.
+/// A partner's statement now (balances, what becomes payable when).
 pub async fn statement<P: Platform>(
     ctx: &Ctx<'_, P>,
     code: &str,
 ) -> Result<Statement, PlatformError> {
-    let entries = store::ledger::partner_entries(ctx.platform, code).await?;
-    Ok(ledger::statement(&entries, ctx.now))
+    Ok(statements::current(ctx.platform, code, ctx.now)
+        .await?
+        .statement)
+}
+
+/// Stored lines (a page of a report) with their statuses now.
+struct Page {
+    lines: Vec<(Line, LedgerRow)>,
+}
+
+impl Page {
+    /// `rows`, with each one's status now from `current`.
+    async fn of<P: Platform>(
+        ctx: &Ctx<'_, P>,
+        current: &Current,
+        rows: Vec<LedgerRow>,
+    ) -> Result<Page, PlatformError> {
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let statuses = current.statuses(ctx.platform, &ids).await?;
+        let lines = rows
+            .into_iter()
+            .filter_map(|row| {
+                let &(status, effective_at) = statuses.get(&row.id)?;
+                let entry = Entry {
+                    id: row.id.clone(),
+                    kind: EntryKind::parse(&row.kind)?,
+                    amount: row.amount_minor,
+                    occurred_at: row.occurred_at,
+                    payable_at: row.payable_at,
+                    reverses: some(row.reverses.as_ref()),
+                };
+                Some((
+                    Line {
+                        entry,
+                        status,
+                        effective_at,
+                    },
+                    row,
+                ))
+            })
+            .collect();
+        Ok(Page { lines })
+    }
 }
 
 /// "sale", "lead", "subscription payment".
@@ -78,114 +90,97 @@ fn own_order(row: &LedgerRow) -> Option<String> {
         .flatten()
 }
 
-impl PartnerLedger {
-    /// Reads the stored rows of the lines at `positions` (what a page shows).
-    async fn read_rows<P: Platform>(
-        &mut self,
-        ctx: &Ctx<'_, P>,
-        code: &str,
-        positions: &[usize],
-    ) -> Result<(), PlatformError> {
-        let ids: Vec<&str> = positions
-            .iter()
-            .filter_map(|&i| self.statement.lines.get(i))
-            .map(|l| l.entry.id.as_str())
-            .collect();
-        for row in store::ledger::rows_by_id(ctx.platform, code, &ids).await? {
-            self.rows.insert(row.id.clone(), row);
-        }
-        Ok(())
-    }
+/// The line's sentence, from `core`'s words.
+fn describe(line: &Line, row: &LedgerRow, currency: Currency) -> String {
+    let order = own_order(row);
+    let memo = some(row.memo.as_ref());
+    let base = row.base_minor.map(|m| Money::from_minor(m, currency));
+    let reversed = row.reversed().map(|r| match r.kind {
+        EntryKind::Payout => format!("the payout of {}", date_of(r.occurred_at)),
+        kind => format!("the {} of {}", kind.as_str(), date_of(r.occurred_at)),
+    });
+    let is_clawback = line.entry.kind == EntryKind::Clawback;
+    let program = some(row.program_name.as_ref());
+    let rule = some(row.rule.as_ref());
+    ledger::describe(
+        line,
+        &Facts {
+            program: program.as_deref(),
+            rule: rule.as_deref(),
+            conversion: Some(conversion_words(row)),
+            order: order.as_deref(),
+            base: if is_clawback { None } else { base },
+            level: Some(level_of(row)),
+            memo: memo.as_deref(),
+            refund: if is_clawback { base } else { None },
+            reverses: reversed.as_deref(),
+        },
+    )
+}
 
-    /// The line with this id, and its position.
-    fn line_of(&self, id: &str) -> Option<(usize, &Line)> {
-        let &i = self.index.get(id)?;
-        Some((i, &self.statement.lines[i]))
+/// The sum and count of `code`'s lines that happened from `from` until `until` (seconds,
+/// midnights): the rollups' earnings and the payouts.
+async fn ledger_sum<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    from: i64,
+    until: i64,
+) -> Result<(i64, i64), PlatformError> {
+    if from >= until {
+        return Ok((0, 0));
     }
-
-    /// The stored row of the line at `i`, once read.
-    fn row(&self, i: usize) -> Option<&LedgerRow> {
-        self.rows.get(&self.statement.lines.get(i)?.entry.id)
-    }
-
-    /// The line's sentence, from `core`'s words.
-    fn describe(&self, i: usize, currency: Currency) -> String {
-        let Some(row) = self.row(i) else {
-            return String::new();
-        };
-        let line = &self.statement.lines[i];
-        let order = own_order(row);
-        let memo = some(row.memo.as_ref());
-        let base = row.base_minor.map(|m| Money::from_minor(m, currency));
-        let reversed = line
-            .entry
-            .reverses
-            .as_deref()
-            .and_then(|id| self.line_of(id))
-            .map(|(_, l)| match l.entry.kind {
-                EntryKind::Payout => format!("the payout of {}", date_of(l.entry.occurred_at)),
-                kind => format!("the {} of {}", kind.as_str(), date_of(l.entry.occurred_at)),
-            });
-        let is_clawback = line.entry.kind == EntryKind::Clawback;
-        let program = some(row.program_name.as_ref());
-        let rule = some(row.rule.as_ref());
-        ledger::describe(
-            line,
-            &Facts {
-                program: program.as_deref(),
-                rule: rule.as_deref(),
-                conversion: Some(conversion_words(row)),
-                order: order.as_deref(),
-                base: if is_clawback { None } else { base },
-                level: Some(level_of(row)),
-                memo: memo.as_deref(),
-                refund: if is_clawback { base } else { None },
-                reverses: reversed.as_deref(),
-            },
-        )
-    }
+    let earned = figures::partner(
+        ctx.platform,
+        code,
+        from / DAY,
+        until / DAY,
+        &[Source::Ledger],
+    )
+    .await?
+    .total("earned");
+    let (n, m) = store::ledger::payouts_in(ctx.platform, code, from, until).await?;
+    Ok((earned.n + n, earned.m + m))
 }
 
 /// My Ledger: every entry with its status and the running balance (over all time, shown for
-/// the range).
+/// the range). The page's lines are read alone; the balances before them come from the sums.
 pub async fn ledger_report<P: Platform>(
     ctx: &Ctx<'_, P>,
     code: &str,
     range: &Range,
     currency: Currency,
 ) -> Result<Table, PlatformError> {
-    let mut ledger = load(ctx, code).await?;
-    let mut balance = 0_i64;
-    let mut opening = 0_i64;
-    // Each line in the range, with the running balance after it.
-    let mut in_range: Vec<(usize, i64)> = Vec::new();
-    for (i, line) in ledger.statement.lines.iter().enumerate() {
-        let e = &line.entry;
-        balance += e.amount;
-        if e.occurred_at < range.from {
-            opening = balance;
-        } else if e.occurred_at < range.until {
-            in_range.push((i, balance));
-        }
-    }
-    let closing = in_range.last().map_or(opening, |&(_, b)| b);
-    let total_rows = in_range.len() as i64;
-    let page: Vec<(usize, i64)> = in_range
-        .into_iter()
-        .skip(range.offset() as usize)
-        .take(range.per_page as usize)
-        .collect();
-    let positions: Vec<usize> = page.iter().map(|&(i, _)| i).collect();
-    ledger.read_rows(ctx, code, &positions).await?;
+    let current = statements::current(ctx.platform, code, ctx.now).await?;
+    let first = store::ledger::first_line_day(ctx.platform, code).await?;
+    let (_, opening) = ledger_sum(ctx, code, first.min(range.from), range.from).await?;
+    let (total_rows, in_range) = ledger_sum(ctx, code, range.from, range.until).await?;
+    let rows = store::ledger::page(
+        ctx.platform,
+        code,
+        store::ledger::Listing::Ledger,
+        (range.from, range.until),
+        (range.per_page, range.offset()),
+    )
+    .await?;
+    let before_page = store::ledger::sum_of_first(
+        ctx.platform,
+        code,
+        (range.from, range.until),
+        range.offset(),
+    )
+    .await?;
+    let page = Page::of(ctx, &current, rows).await?;
+    let mut balance = opening + before_page;
     let rows = page
-        .into_iter()
-        .map(|(i, balance)| {
-            let line = &ledger.statement.lines[i];
+        .lines
+        .iter()
+        .map(|(line, row)| {
             let e = &line.entry;
+            balance += e.amount;
             vec![
                 date_of(e.occurred_at).into(),
                 e.kind.as_str().into(),
-                ledger.describe(i, currency).into(),
+                describe(line, row, currency).into(),
                 money(e.amount, currency).into(),
                 line.status.as_str().into(),
                 date_of(line.effective_at).into(),
@@ -207,7 +202,10 @@ pub async fn ledger_report<P: Platform>(
         ],
         rows,
         total_rows,
-        totals: json!({ "opening_balance": money(opening, currency), "closing_balance": money(closing, currency) }),
+        totals: json!({
+            "opening_balance": money(opening, currency),
+            "closing_balance": money(opening + in_range, currency),
+        }),
     })
 }
 
@@ -218,41 +216,38 @@ pub async fn commissions<P: Platform>(
     range: &Range,
     currency: Currency,
 ) -> Result<Table, PlatformError> {
-    let mut ledger = load(ctx, code).await?;
-    let mut found: Vec<(usize, &Line)> = ledger
-        .statement
+    let current = statements::current(ctx.platform, code, ctx.now).await?;
+    let total = figures::partner(
+        ctx.platform,
+        code,
+        range.from / DAY,
+        range.until / DAY,
+        &[Source::Ledger],
+    )
+    .await?
+    .total("commission");
+    let rows = store::ledger::page(
+        ctx.platform,
+        code,
+        store::ledger::Listing::Commissions,
+        (range.from, range.until),
+        (range.per_page, range.offset()),
+    )
+    .await?;
+    let page = Page::of(ctx, &current, rows).await?;
+    let rows = page
         .lines
         .iter()
-        .enumerate()
-        .filter(|(_, l)| {
-            matches!(l.entry.kind, EntryKind::Commission | EntryKind::Clawback)
-                && (range.from..range.until).contains(&l.entry.occurred_at)
-        })
-        .collect();
-    found.sort_by_key(|(_, l)| std::cmp::Reverse(l.entry.occurred_at));
-    let total: i64 = found.iter().map(|(_, l)| l.entry.amount).sum();
-    let total_rows = found.len() as i64;
-    let page: Vec<usize> = found
-        .into_iter()
-        .skip(range.offset() as usize)
-        .take(range.per_page as usize)
-        .map(|(i, _)| i)
-        .collect();
-    ledger.read_rows(ctx, code, &page).await?;
-    let rows = page
-        .into_iter()
-        .filter_map(|i| Some((i, ledger.row(i)?)))
-        .map(|(i, row)| {
-            let line = &ledger.statement.lines[i];
+        .map(|(line, row)| {
             let e = &line.entry;
-            let base = row.base_minor;
             vec![
                 date_of(e.occurred_at).into(),
                 e.kind.as_str().into(),
                 row.program_name.clone().unwrap_or_default().into(),
                 ledger::level_words(level_of(row), conversion_words(row)).into(),
                 own_order(row).unwrap_or_default().into(),
-                base.map_or(Value::Null, |b| money(b, currency).into()),
+                row.base_minor
+                    .map_or(Value::Null, |b| money(b, currency).into()),
                 row.rule.clone().unwrap_or_default().into(),
                 money(e.amount, currency).into(),
                 line.status.as_str().into(),
@@ -276,8 +271,8 @@ pub async fn commissions<P: Platform>(
             "id",
         ],
         rows,
-        total_rows,
-        totals: json!({ "amount": money(total, currency) }),
+        total_rows: total.n,
+        totals: json!({ "amount": money(total.m, currency) }),
     })
 }
 
@@ -321,16 +316,15 @@ pub async fn explain<P: Platform>(
     id: &str,
 ) -> Result<crate::Response, PlatformError> {
     let currency = currency(ctx).await?;
-    let mut ledger = load(ctx, code).await?;
     // Only this partner's lines exist here: anyone else's id is simply not found.
-    let Some((i, _)) = ledger.line_of(id) else {
+    let Some(row) = store::ledger::line(ctx.platform, code, id).await? else {
         return Ok(json_error(StatusCode::NOT_FOUND, "no such ledger line"));
     };
-    ledger.read_rows(ctx, code, &[i]).await?;
-    let Some(row) = ledger.row(i) else {
+    let current = statements::current(ctx.platform, code, ctx.now).await?;
+    let page = Page::of(ctx, &current, vec![row]).await?;
+    let Some((line, row)) = page.lines.first() else {
         return Ok(json_error(StatusCode::NOT_FOUND, "no such ledger line"));
     };
-    let line = &ledger.statement.lines[i];
     let e = &line.entry;
     let own = row.level == 0;
     let mut trace = json!({
@@ -341,7 +335,7 @@ pub async fn explain<P: Platform>(
         "currency": currency.code(),
         "status": line.status.as_str(),
         "payable_from": date_of(line.effective_at),
-        "description": ledger.describe(i, currency),
+        "description": describe(line, row, currency),
         "source": some(row.source.as_ref()),
         "build": some(row.build_id.as_ref()),
     });
@@ -379,22 +373,22 @@ pub async fn explain<P: Platform>(
                 });
             }
         }
-        if let Some((_, reversed)) = e.reverses.as_deref().and_then(|r| ledger.line_of(r)) {
+        if let Some(reversed) = row.reversed() {
             trace["reverses"] = json!({
-                "id": reversed.entry.id,
-                "date": date_of(reversed.entry.occurred_at),
-                "amount": money(reversed.entry.amount, currency),
+                "id": reversed.id,
+                "date": date_of(reversed.occurred_at),
+                "amount": money(reversed.amount, currency),
             });
             trace["refunded_amount"] = row.base_minor.map(|m| money(m, currency)).into();
         }
     } else {
         trace["memo"] = some(row.memo.as_ref()).into();
-        if let Some((_, corrected)) = e.reverses.as_deref().and_then(|r| ledger.line_of(r)) {
+        if let Some(corrected) = row.reversed() {
             trace["corrects"] = json!({
-                "id": corrected.entry.id,
-                "entry": corrected.entry.kind.as_str(),
-                "date": date_of(corrected.entry.occurred_at),
-                "amount": money(corrected.entry.amount, currency),
+                "id": corrected.id,
+                "entry": corrected.kind.as_str(),
+                "date": date_of(corrected.occurred_at),
+                "amount": money(corrected.amount, currency),
             });
         }
     }
@@ -412,16 +406,17 @@ fn date_time(t: i64) -> String {
 }
 
 /// Every partner's balance now, by `core`'s statement (partners without ledger lines are
-/// left out), with the ids of their lines: the owner's payable list, overview and table.
+/// left out), with the references of their payouts: the owner's payable list, overview and
+/// table.
 pub async fn all_balances<P: Platform>(
     ctx: &Ctx<'_, P>,
 ) -> Result<Vec<(String, ledger::Balance, Vec<String>)>, PlatformError> {
-    Ok(store::ledger::every_partners_entries(ctx.platform)
+    let mut references = store::ledger::payout_ids(ctx.platform).await?;
+    Ok(statements::balances(ctx.platform, ctx.now)
         .await?
         .into_iter()
-        .map(|(partner, entries)| {
-            let balance = ledger::statement(&entries, ctx.now).balance;
-            let ids = entries.into_iter().map(|e| e.id).collect();
+        .map(|(partner, balance)| {
+            let ids = references.remove(&partner).unwrap_or_default();
             (partner, balance, ids)
         })
         .collect())

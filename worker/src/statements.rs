@@ -1,0 +1,223 @@
+//! Partners' statements now (`pc_core::ledger`), read from their checkpoints and the lines
+//! that moved money since, and the scheduled run that moves the checkpoints on. A statement
+//! costs the lines since its checkpoint (about one hold period), not the partner's history.
+
+use std::collections::HashMap;
+
+use pc_core::ledger::{self, Balance, Checkpoint, Statement, Status};
+
+use crate::platform::{Platform, PlatformError};
+use crate::store::{self, checkpoints::FAR};
+
+const DAY: i64 = 86_400;
+
+/// A partner's statement now; its lines are those since the checkpoint it started from.
+#[derive(Debug)]
+pub struct Current {
+    pub statement: Statement,
+    /// Whether it continues from a checkpoint (lines before it are in `ledger_settled`).
+    pub from_checkpoint: bool,
+}
+
+impl Current {
+    /// The status now, and when its money moves, of each line of `ids` (lines of others are
+    /// not found).
+    pub async fn statuses(
+        &self,
+        platform: &impl Platform,
+        ids: &[&str],
+    ) -> Result<HashMap<String, (Status, i64)>, PlatformError> {
+        let mut found: HashMap<String, (Status, i64)> = self
+            .statement
+            .lines
+            .iter()
+            .filter(|l| ids.contains(&l.entry.id.as_str()))
+            .map(|l| (l.entry.id.clone(), (l.status, l.effective_at)))
+            .collect();
+        if !self.from_checkpoint {
+            return Ok(found);
+        }
+        let before: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| !found.contains_key(*id))
+            .collect();
+        for (id, (status, at)) in store::checkpoints::settled(platform, &before).await? {
+            let now = self
+                .statement
+                .earlier
+                .iter()
+                .find(|(open, _)| *open == id)
+                .map_or(status, |&(_, s)| s);
+            found.insert(id, (now, at));
+        }
+        Ok(found)
+    }
+}
+
+/// `code`'s statement now.
+pub async fn current(
+    platform: &impl Platform,
+    code: &str,
+    now: i64,
+) -> Result<Current, PlatformError> {
+    let stored = store::checkpoints::of(platform, &[code])
+        .await?
+        .remove(code);
+    match stored {
+        Some(s) if !s.void && s.checkpoint.through <= now => {
+            let mut moving =
+                store::checkpoints::moving(platform, Some(&[code]), s.checkpoint.through, FAR)
+                    .await?;
+            let tail = moving.by_partner.remove(code).unwrap_or_default();
+            Ok(Current {
+                statement: ledger::statement_after(&s.checkpoint, &tail, &moving.known, now),
+                from_checkpoint: true,
+            })
+        }
+        _ => {
+            let entries = store::ledger::partner_entries(platform, code).await?;
+            Ok(Current {
+                statement: ledger::statement(&entries, now),
+                from_checkpoint: false,
+            })
+        }
+    }
+}
+
+/// Every partner's balance now (partners without ledger lines are left out).
+pub async fn balances(
+    platform: &impl Platform,
+    now: i64,
+) -> Result<Vec<(String, Balance)>, PlatformError> {
+    let progress = store::checkpoints::progress(platform).await?;
+    let checkpoints = store::checkpoints::all(platform).await?;
+    let Some(progress) = progress.filter(|_| !checkpoints.is_empty()) else {
+        return Ok(store::ledger::every_partners_entries(platform)
+            .await?
+            .into_iter()
+            .map(|(partner, entries)| (partner, ledger::statement(&entries, now).balance))
+            .collect());
+    };
+    let usable: HashMap<&str, &Checkpoint> = checkpoints
+        .iter()
+        .filter(|(_, s)| !s.void && s.checkpoint.through <= now)
+        .map(|(code, s)| (code.as_str(), &s.checkpoint))
+        .collect();
+    let from = usable.values().map(|c| c.through).min().unwrap_or(now);
+    let mut moving = store::checkpoints::moving(platform, None, from, FAR).await?;
+    let mut found: Vec<(String, Balance)> = Vec::with_capacity(checkpoints.len());
+    for (code, checkpoint) in &usable {
+        let tail = moving.by_partner.remove(*code).unwrap_or_default();
+        let statement = ledger::statement_after(checkpoint, &tail, &moving.known, now);
+        found.push(((*code).to_owned(), statement.balance));
+    }
+    // Partners a checkpoint does not cover yet (new, or with a back-dated line): replayed.
+    let mut rest: Vec<String> =
+        store::checkpoints::partners_since(platform, progress.checkpoint_seen)
+            .await?
+            .into_iter()
+            .chain(checkpoints.keys().cloned())
+            .filter(|code| !usable.contains_key(code.as_str()))
+            .collect();
+    rest.sort();
+    rest.dedup();
+    for code in rest {
+        let entries = store::ledger::partner_entries(platform, &code).await?;
+        if !entries.is_empty() {
+            found.push((code, ledger::statement(&entries, now).balance));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
+}
+
+/// Partners whose checkpoints one run moves on (the rest wait for the next run).
+pub const PARTNERS_PER_RUN: usize = 2_000;
+/// Partners read and written together.
+const PARTNERS_PER_BATCH: usize = 50;
+
+/// What a run did to the checkpoints.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Advanced {
+    /// Partners whose checkpoint moved on (or was made).
+    pub partners: usize,
+    /// Whether every partner is done up to `through`.
+    pub complete: bool,
+    /// The midnight checkpoints are made at.
+    pub through: i64,
+}
+
+/// Moves every partner's checkpoint on to today's midnight (UTC): those with new lines, with
+/// money that matured since the last run, or whose checkpoint was voided. Resumable: a run
+/// that stops (or hits [`PARTNERS_PER_RUN`]) leaves the rest to the next.
+pub async fn advance(
+    platform: &impl Platform,
+    now: i64,
+    budget: usize,
+) -> Result<Advanced, PlatformError> {
+    let through = now - now.rem_euclid(DAY);
+    let Some(progress) = store::checkpoints::progress(platform).await? else {
+        return Ok(Advanced::default());
+    };
+    let last = store::checkpoints::last_line(platform).await?;
+    let partners = store::checkpoints::partners_to_move(
+        platform,
+        progress.checkpoint_seen,
+        last,
+        progress.checkpoint_through,
+        through,
+    )
+    .await?;
+    let mut done = Advanced {
+        partners: 0,
+        complete: true,
+        through,
+    };
+    for batch in partners.chunks(PARTNERS_PER_BATCH) {
+        if done.partners >= budget {
+            done.complete = false;
+            break;
+        }
+        let codes: Vec<&str> = batch.iter().map(String::as_str).collect();
+        let stored = store::checkpoints::of(platform, &codes).await?;
+        let starts: Vec<(&str, Checkpoint)> = codes
+            .iter()
+            .filter_map(|&code| match stored.get(code) {
+                Some(s) if !s.void && s.checkpoint.through >= through => None,
+                Some(s) if !s.void => Some((code, s.checkpoint.clone())),
+                _ => Some((code, Checkpoint::start())),
+            })
+            .collect();
+        if starts.is_empty() {
+            continue;
+        }
+        let from = starts
+            .iter()
+            .map(|(_, c)| c.through.max(-FAR))
+            .min()
+            .unwrap_or(through);
+        let todo: Vec<&str> = starts.iter().map(|(code, _)| *code).collect();
+        let moving = store::checkpoints::moving(platform, Some(&todo), from, through).await?;
+        let mut statements = Vec::new();
+        for (code, start) in &starts {
+            let lines = moving.by_partner.get(*code).map_or(&[][..], Vec::as_slice);
+            let (checkpoint, replayed, changed) = start.advance(lines, &moving.known, through);
+            statements.extend(store::checkpoints::save(
+                code,
+                &checkpoint,
+                &replayed,
+                &changed,
+                last,
+            )?);
+        }
+        platform.batch(statements).await?;
+        done.partners += starts.len();
+    }
+    if done.complete {
+        platform
+            .execute(store::checkpoints::set_progress(last, through))
+            .await?;
+    }
+    Ok(done)
+}
