@@ -40,8 +40,8 @@ token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["OWNER_T
 echo "rolling up …"
 rolled_secs=$SECONDS
 until curl -fs -X POST -H "authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/owner/scheduled" |
-  python3 -c 'import json,sys,time; r=json.load(sys.stdin)["rolled_up"]; sys.exit(0 if r["new_days"]==0 and r["late_days"]==0 and r["rolled_through"]==int(time.time())//86400 else 1)'; do
+  python3 -c 'import json,sys,time; d=json.load(sys.stdin); r=d["rolled_up"]; sys.exit(0 if r["new_days"]==0 and r["late_days"]==0 and r["rolled_through"]==int(time.time())//86400 and d["checkpoints"]["complete"] else 1)'; do
   :
 done
-echo "rollup of the year: $((SECONDS - rolled_secs)) s"
+echo "rollup and checkpoints of the year: $((SECONDS - rolled_secs)) s"
 python3 bench/reports_time.py "http://127.0.0.1:$port" "$token" "$work/state/partner-center.sqlite"

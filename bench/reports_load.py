@@ -3,6 +3,7 @@
 abc123 brings 20 % of the clicks, mia456 about a median partner's share, 2,000 synthetic partners
 the rest (a Zipf-like spread). 1 % of clicks become sales with a 20 % commission.
 """
+import calendar
 import random
 import sqlite3
 import sys
@@ -51,7 +52,27 @@ for i in range(n):
         clicks.clear()
 con.executemany("INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", clicks)
 con.executemany("INSERT INTO events (id, type, body_hash, partner, program, attribution, click_id, slug, sub, order_id, amount_minor, currency, occurred_at, received_at, result) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", events)
-con.executemany("INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level) VALUES (?,?,?,?,?,?,?,?,?,?,?)", ledger)
+# Payouts on the 1st of every month (after the first), of everything payable by then, as an
+# owner who pays monthly records them.
+payouts = []
+month_starts = sorted({calendar.timegm((y, m, 1, 0, 0, 0))
+                       for t in range(now - 365 * 86400, now, 86400)
+                       for y, m in [time.gmtime(t)[:2]]})[1:]
+by_partner = {}
+for (_, p, _, _, amount, _, _, payable_at, _, _, _) in ledger:
+    by_partner.setdefault(p, []).append((payable_at, amount))
+for p, credits in by_partner.items():
+    credits.sort()
+    paid, i, earned = 0, 0, 0
+    for start in month_starts:
+        while i < len(credits) and credits[i][0] < start:
+            earned += credits[i][1]
+            i += 1
+        if earned > paid:
+            payouts.append((f"payout:{p}-{int(start)}", p, None, "payout", -(earned - paid), "USD",
+                            int(start), int(start), None, None, 0))
+            paid = earned
+con.executemany("INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level) VALUES (?,?,?,?,?,?,?,?,?,?,?)", ledger + payouts)
 con.commit()
-print(f"loaded {n} clicks, {len(events)} sales, {len(ledger)} commissions "
+print(f"loaded {n} clicks, {len(events)} sales, {len(ledger)} commissions, {len(payouts)} payouts "
       f"(abc123: {busiest} clicks, mia456: {median})")

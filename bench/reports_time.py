@@ -37,3 +37,15 @@ con = sqlite3.connect(db)
 rows = con.execute("SELECT count(*) FROM rollups WHERE partner = 'abc123'").fetchone()[0]
 total = con.execute("SELECT count(*) FROM rollups").fetchone()[0]
 print(f"rollup rows: abc123 {rows}, all {total}")
+# What a statement reads: the checkpoint, and the lines that move money since it.
+for code in ["abc123", "mia456"]:
+    through, state = con.execute(
+        "SELECT through, length(state) FROM ledger_checkpoints WHERE partner = ?", (code,)).fetchone()
+    tail = con.execute("SELECT count(*) FROM ledger WHERE partner = ? AND payable_at >= ?", (code, through)).fetchone()[0]
+    lines = con.execute("SELECT count(*) FROM ledger WHERE partner = ?", (code,)).fetchone()[0]
+    print(f"{code}: a statement reads {tail} of {lines} ledger lines (checkpoint {state} bytes)")
+through = con.execute("SELECT min(through) FROM ledger_checkpoints").fetchone()[0]
+tail = con.execute("SELECT count(*) FROM ledger WHERE payable_at >= ?", (through,)).fetchone()[0]
+lines = con.execute("SELECT count(*) FROM ledger").fetchone()[0]
+checkpoints = con.execute("SELECT count(*) FROM ledger_checkpoints").fetchone()[0]
+print(f"all balances: {checkpoints} checkpoints and {tail} of {lines} ledger lines")

@@ -1,5 +1,9 @@
 //! Requests to a link that are redirected but not counted: prefetches, link previews,
-//! scripts and crawlers.
+//! scripts and crawlers (our own markers, then the maintained `crawler-user-agents` patterns).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use crate::Request;
 use crate::http_util::header_str;
@@ -38,6 +42,29 @@ const SCRIPT_MARKERS: &[&str] = &[
 /// User agents of search engines and crawlers.
 const CRAWLER_MARKERS: &[&str] = &["bot", "crawl", "spider", "slurp"];
 
+/// The `crawler-user-agents` patterns (`crawlers.txt`, written by
+/// `scripts/update-crawlers.sh`), one per line after the header.
+const KNOWN_CRAWLERS: &str = include_str!("crawlers.txt");
+
+/// The dataset's patterns as one alternation, compiled once per isolate (`None` if it does
+/// not compile, which a test rules out).
+fn known_crawlers() -> Option<&'static Regex> {
+    static MATCHER: OnceLock<Option<Regex>> = OnceLock::new();
+    MATCHER
+        .get_or_init(|| {
+            let alternation: Vec<String> = KNOWN_CRAWLERS
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|p| format!("(?:{p})"))
+                .collect();
+            regex::RegexBuilder::new(&alternation.join("|"))
+                .size_limit(64 << 20)
+                .build()
+                .ok()
+        })
+        .as_ref()
+}
+
 /// Why a request to a link is redirected but not counted as a click. Partners see these
 /// (with counts) so they know why clicks they expected are missing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +98,8 @@ pub fn filtered(req: &Request) -> Option<Filtered> {
             });
         }
     }
-    let agent = header_str(req, "user-agent")
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let sent = header_str(req, "user-agent").unwrap_or("");
+    let agent = sent.to_ascii_lowercase();
     if agent.trim().is_empty() {
         return Some(Filtered {
             reason: "no_user_agent",
@@ -92,10 +118,84 @@ pub fn filtered(req: &Request) -> Option<Filtered> {
             });
         }
     }
-    None
+    let found = known_crawlers()?.find(sent)?;
+    Some(Filtered {
+        reason: "crawler",
+        detail: token_around(sent, found.as_str()),
+    })
 }
 
 /// Whether the request comes from a bot or is a prefetch (redirected, but not counted).
 pub fn is_bot(req: &Request) -> bool {
     filtered(req).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of an npm package the project pins (`npm ci` by the test tools' installer).
+    fn package_file(path: &str) -> serde_json::Value {
+        let path = format!("{}/../node_modules/{path}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e} (run tests/lib/install-worker-tools.sh)"));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn from(agent: &str) -> Request {
+        http::Request::builder()
+            .uri("https://p.example/go/abc123")
+            .header("user-agent", agent)
+            .body(Vec::new())
+            .unwrap()
+    }
+
+    #[test]
+    fn the_patterns_compile_and_are_the_pinned_datasets() {
+        assert!(known_crawlers().is_some());
+        let version = package_file("crawler-user-agents/package.json")["version"].clone();
+        let header = KNOWN_CRAWLERS.lines().next().unwrap();
+        assert!(
+            header.contains(&format!(
+                "crawler-user-agents {} ",
+                version.as_str().unwrap()
+            )),
+            "crawlers.txt is from another version than the pinned {version}: run scripts/update-crawlers.sh"
+        );
+    }
+
+    /// At least 99 % of the dataset's example user agents are not counted, and none of the
+    /// 100 most common browsers' is filtered.
+    #[test]
+    fn known_crawlers_are_not_counted_and_browsers_are() {
+        let crawlers = package_file("crawler-user-agents/crawler-user-agents.json");
+        let instances: Vec<&str> = crawlers
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["instances"].as_array().into_iter().flatten())
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let counted: Vec<&str> = instances
+            .iter()
+            .copied()
+            .filter(|a| filtered(&from(a)).is_none())
+            .collect();
+        assert!(instances.len() > 2_000, "{} examples", instances.len());
+        assert!(
+            counted.len() * 100 <= instances.len(),
+            "{} of {} crawlers counted as clicks: {counted:#?}",
+            counted.len(),
+            instances.len()
+        );
+        let browsers = package_file("top-user-agents/src/index.json");
+        for agent in browsers
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a.as_str())
+        {
+            assert_eq!(filtered(&from(agent)), None, "a browser filtered: {agent}");
+        }
+    }
 }
