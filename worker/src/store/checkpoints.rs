@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use pc_core::ledger::{Checkpoint, Entry, EntryKind, Line, Status};
 use serde::Deserialize;
 
+use super::ledger::StoredEntry;
 use super::{first, parse};
 use crate::platform::{Platform, PlatformError, Statement};
 
@@ -83,15 +84,11 @@ pub struct Moving {
     pub known: Vec<Entry>,
 }
 
+/// A moving line (with its partner) and the line it reverses.
 #[derive(Deserialize)]
 struct MovingRow {
-    partner: String,
-    id: String,
-    kind: String,
-    amount_minor: i64,
-    occurred_at: i64,
-    payable_at: i64,
-    reverses: Option<String>,
+    #[serde(flatten)]
+    line: StoredEntry,
     r_kind: Option<String>,
     r_amount: Option<i64>,
     r_occurred_at: Option<i64>,
@@ -151,11 +148,12 @@ pub async fn moving(
     let mut known: HashMap<String, Entry> = HashMap::new();
     for row in rows {
         let row: MovingRow = parse(row)?;
-        let Some(kind) = EntryKind::parse(&row.kind) else {
+        let partner = row.line.partner.clone().unwrap_or_default();
+        let Some(entry) = row.line.entry() else {
             continue;
         };
-        if let (Some(id), Some(r_kind), Some(amount), Some(occurred_at), Some(payable_at)) = (
-            row.reverses.as_ref(),
+        if let (Some(id), Some(kind), Some(amount), Some(occurred_at), Some(payable_at)) = (
+            entry.reverses.as_ref(),
             row.r_kind.as_deref().and_then(EntryKind::parse),
             row.r_amount,
             row.r_occurred_at,
@@ -163,25 +161,14 @@ pub async fn moving(
         ) {
             known.entry(id.clone()).or_insert_with(|| Entry {
                 id: id.clone(),
-                kind: r_kind,
+                kind,
                 amount,
                 occurred_at,
                 payable_at,
                 reverses: None,
             });
         }
-        found
-            .by_partner
-            .entry(row.partner)
-            .or_default()
-            .push(Entry {
-                id: row.id,
-                kind,
-                amount: row.amount_minor,
-                occurred_at: row.occurred_at,
-                payable_at: row.payable_at,
-                reverses: row.reverses.filter(|r| !r.is_empty()),
-            });
+        found.by_partner.entry(partner).or_default().push(entry);
     }
     found.known = known.into_values().collect();
     Ok(found)

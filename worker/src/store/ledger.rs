@@ -224,9 +224,9 @@ pub async fn payout_ids(
 
 /// The columns of an entry (and its partner, when several partners' are read).
 #[derive(Deserialize)]
-struct StoredEntry {
+pub(super) struct StoredEntry {
     #[serde(default)]
-    partner: Option<String>,
+    pub(super) partner: Option<String>,
     id: String,
     kind: String,
     amount_minor: i64,
@@ -236,7 +236,7 @@ struct StoredEntry {
 }
 
 impl StoredEntry {
-    fn entry(self) -> Option<Entry> {
+    pub(super) fn entry(self) -> Option<Entry> {
         Some(Entry {
             id: self.id,
             kind: EntryKind::parse(&self.kind)?,

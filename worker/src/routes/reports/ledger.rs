@@ -36,6 +36,25 @@ struct Page {
 }
 
 impl Page {
+    /// A page of `code`'s lines in `range` (which ones: `listing`), with their statuses now.
+    async fn read<P: Platform>(
+        ctx: &Ctx<'_, P>,
+        code: &str,
+        listing: store::ledger::Listing,
+        range: &Range,
+    ) -> Result<Page, PlatformError> {
+        let current = statements::current(ctx.platform, code, ctx.now).await?;
+        let rows = store::ledger::page(
+            ctx.platform,
+            code,
+            listing,
+            (range.from, range.until),
+            (range.per_page, range.offset()),
+        )
+        .await?;
+        Page::of(ctx, &current, rows).await
+    }
+
     /// `rows`, with each one's status now from `current`.
     async fn of<P: Platform>(
         ctx: &Ctx<'_, P>,
@@ -150,18 +169,9 @@ pub async fn ledger_report<P: Platform>(
     range: &Range,
     currency: Currency,
 ) -> Result<Table, PlatformError> {
-    let current = statements::current(ctx.platform, code, ctx.now).await?;
     let first = store::ledger::first_line_day(ctx.platform, code).await?;
     let (_, opening) = ledger_sum(ctx, code, first.min(range.from), range.from).await?;
     let (total_rows, in_range) = ledger_sum(ctx, code, range.from, range.until).await?;
-    let rows = store::ledger::page(
-        ctx.platform,
-        code,
-        store::ledger::Listing::Ledger,
-        (range.from, range.until),
-        (range.per_page, range.offset()),
-    )
-    .await?;
     let before_page = store::ledger::sum_of_first(
         ctx.platform,
         code,
@@ -169,7 +179,7 @@ pub async fn ledger_report<P: Platform>(
         range.offset(),
     )
     .await?;
-    let page = Page::of(ctx, &current, rows).await?;
+    let page = Page::read(ctx, code, store::ledger::Listing::Ledger, range).await?;
     let mut balance = opening + before_page;
     let rows = page
         .lines
@@ -216,7 +226,6 @@ pub async fn commissions<P: Platform>(
     range: &Range,
     currency: Currency,
 ) -> Result<Table, PlatformError> {
-    let current = statements::current(ctx.platform, code, ctx.now).await?;
     let total = figures::partner(
         ctx.platform,
         code,
@@ -226,15 +235,7 @@ pub async fn commissions<P: Platform>(
     )
     .await?
     .total("commission");
-    let rows = store::ledger::page(
-        ctx.platform,
-        code,
-        store::ledger::Listing::Commissions,
-        (range.from, range.until),
-        (range.per_page, range.offset()),
-    )
-    .await?;
-    let page = Page::of(ctx, &current, rows).await?;
+    let page = Page::read(ctx, code, store::ledger::Listing::Commissions, range).await?;
     let rows = page
         .lines
         .iter()
