@@ -1,7 +1,8 @@
 """Loads a synthetic year of clicks, sales and commissions into serve's SQLite (bench/reports.sh).
 
 abc123 brings 20 % of the clicks, mia456 about a median partner's share, 2,000 synthetic partners
-the rest (a Zipf-like spread). 1 % of clicks become sales with a 20 % commission.
+the rest (a Zipf-like spread). 1 % of clicks become sales with a 20 % commission. Rows are
+inserted in time order, as they arrive (so a day's raw clicks are neighbours on disk).
 """
 import calendar
 import random
@@ -26,16 +27,20 @@ con.execute("PRAGMA journal_mode = WAL")
 con.execute("PRAGMA synchronous = OFF")
 pick = random.choices(partners, weights=weights, k=n)
 clicks, events, ledger = [], [], []
-busiest, median = int(n * 0.20), n // 2000
+# Spread over the last 365 days, today included (up to now), oldest first.
+times = sorted(now - int(random.random() * 365 * 86400) for _ in range(n))
+busiest, median = 0, 0
 for i in range(n):
-    if i < busiest:
+    share = random.random()
+    if share < 0.20:
         p = "abc123"
-    elif i < busiest + median:
+        busiest += 1
+    elif share < 0.20 + 1 / 2000:
         p = "mia456"
+        median += 1
     else:
         p = pick[i]
-    # Spread over the last 365 days, today included (up to now).
-    t = now - int(random.random() * 365 * 86400)
+    t = times[i]
     slug = links[i % 5]
     sub = subs[(i // 5) % 5]
     clicks.append((f"b{i}", p, "coffee-club", slug, sub, referrers[i % 5], countries[i % 8],

@@ -90,10 +90,13 @@ pub(super) fn partner_raw(source: Source, late: bool) -> &'static str {
     }
 }
 
-/// The same for every partner (`?3` unused).
+/// The same for every partner (`?3` unused), clicks only in total and per program (all the
+/// whole program's figures and the partners' table read).
 pub(super) fn program_raw(source: Source, late: bool) -> &'static str {
     match (source, late) {
-        (Source::Clicks, false) => click_figures!("clicks", "AND ?3 IS NOT NULL"),
+        (Source::Clicks, false) => {
+            click_figures!("clicks", "AND ?3 IS NOT NULL", "('all'), ('program')")
+        }
         (Source::Filtered, false) => filtered_figures!("filtered_clicks", "AND ?3 IS NOT NULL"),
         (Source::Events, false) => event_figures!("events", "AND ?3 IS NOT NULL"),
         (Source::Ledger, false) => ledger_figures!("ledger", "AND ?3 IS NOT NULL"),
@@ -101,7 +104,7 @@ pub(super) fn program_raw(source: Source, late: bool) -> &'static str {
             "clicks",
             "created_at",
             "clicks",
-            click_figures!("late", "AND ?3 IS NOT NULL")
+            click_figures!("late", "AND ?3 IS NOT NULL", "('all'), ('program')")
         ),
         (Source::Filtered, true) => late!(
             "filtered_clicks",
