@@ -12,27 +12,34 @@ year_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 364 * 86400))
 month_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 29 * 86400))
 
 
+rows_read = []
+
+
 def timed(path):
-    times = []
+    times, rows = [], 0
     for _ in range(20):
         req = urllib.request.Request(base + path, headers={"authorization": f"Bearer {token}"})
         t = time.perf_counter()
         with urllib.request.urlopen(req) as r:
             r.read()
+            # The worker under `wrangler dev` with ROWS_READ_HEADER=1: D1's rows read.
+            rows = max(rows, int(r.headers.get("x-d1-rows-read") or 0))
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
+    rows_read.append(rows)
     return statistics.median(times), times[18]
 
 
-print(f"| request | p50 ms | p95 ms |\n| --- | --- | --- |")
+d1 = "--d1" in sys.argv
+print("| request | p50 ms | p95 ms |" + (" D1 rows read |\n| --- | --- | --- | --- |" if d1 else "\n| --- | --- | --- |"))
 year = f"from={year_ago}&to={today}"
 for code in ["abc123", "mia456"]:
     for report in ["summary", "clicks", "leads", "sales", "commissions", "ledger"]:
         p50, p95 = timed(f"/api/v1/owner/as/{code}/{report}?{year}")
-        print(f"| {code} {report}, 365 days | {p50:.1f} | {p95:.1f} |")
+        print(f"| {code} {report}, 365 days | {p50:.1f} | {p95:.1f} |" + (f" {rows_read[-1]} |" if d1 else ""))
 for label, q in [("30 days", f"from={month_ago}&to={today}"), ("365 days", year)]:
     p50, p95 = timed(f"/api/v1/owner/overview?{q}")
-    print(f"| console overview, {label} | {p50:.1f} | {p95:.1f} |")
+    print(f"| console overview, {label} | {p50:.1f} | {p95:.1f} |" + (f" {rows_read[-1]} |" if d1 else ""))
 con = sqlite3.connect(db)
 rows = con.execute("SELECT count(*) FROM rollups WHERE partner = 'abc123'").fetchone()[0]
 total = con.execute("SELECT count(*) FROM rollups").fetchone()[0]

@@ -19,6 +19,9 @@ struct CfPlatform {
     env: Env,
     /// The request's context (None in a scheduled run, which awaits all its work itself).
     ctx: Option<Context>,
+    /// D1's rows read by this request's queries, when `ROWS_READ_HEADER` is set (the report
+    /// benchmark's `x-d1-rows-read`).
+    rows_read: Option<std::cell::Cell<usize>>,
 }
 
 impl CfPlatform {
@@ -118,6 +121,10 @@ impl Platform for CfPlatform {
             .all()
             .await
             .map_err(err)?;
+        if let Some(counted) = &self.rows_read {
+            let read = result.meta().ok().flatten().and_then(|m| m.rows_read);
+            counted.set(counted.get() + read.unwrap_or(0));
+        }
         let rows: Vec<serde_json::Value> = result.results().map_err(err)?;
         Ok(rows
             .into_iter()
@@ -387,12 +394,23 @@ async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> wor
 
 #[event(fetch)]
 async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
+    let rows_read = env
+        .var("ROWS_READ_HEADER")
+        .is_ok_and(|v| v.to_string() == "1")
+        .then(|| std::cell::Cell::new(0));
     let platform = CfPlatform {
         env,
         ctx: Some(ctx),
+        rows_read,
     };
     let response = if let Some(request) = to_http(req).await? {
-        crate::handle(&platform, request).await
+        let mut response = crate::handle(&platform, request).await;
+        if let Some(read) = &platform.rows_read
+            && let Ok(value) = http::HeaderValue::from_str(&read.get().to_string())
+        {
+            response.headers_mut().insert("x-d1-rows-read", value);
+        }
+        response
     } else {
         let mut r = crate::http_util::text(
             http::StatusCode::PAYLOAD_TOO_LARGE,
@@ -408,7 +426,11 @@ async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<w
 /// --test-scheduled`): notifications, the reports' rollup.
 #[event(scheduled)]
 async fn scheduled(event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
-    let platform = CfPlatform { env, ctx: None };
+    let platform = CfPlatform {
+        env,
+        ctx: None,
+        rows_read: None,
+    };
     match crate::app::scheduled(&platform, &event.cron()).await {
         Ok(done) => worker::console_log!("scheduled {}: {done:?}", event.cron()),
         Err(e) => worker::console_error!("scheduled {} failed: {e}", event.cron()),
