@@ -92,6 +92,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0018_ledger_checkpoints.sql",
         include_str!("../migrations/0018_ledger_checkpoints.sql"),
     ),
+    (
+        "0019_click_group_counts.sql",
+        include_str!("../migrations/0019_click_group_counts.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -80,6 +80,11 @@ fn snapshot(world: &World) -> Result<Vec<(String, Value)>, String> {
             let path = format!("/api/v1/me/{report}?{RANGE}&per_page=500");
             found.push((format!("{code} {path}"), get_json(&mut me, &path)?));
         }
+        // The Clicks report a few rows at a time (pages begin and end inside days).
+        for page in 1..=5 {
+            let path = format!("/api/v1/me/clicks?{RANGE}&per_page=3&page={page}");
+            found.push((format!("{code} {path}"), get_json(&mut me, &path)?));
+        }
         // The whole ledger, a page at a time (the balance before a page comes from sums).
         let (from, to) = (iso(now() - 1_000 * DAY), iso(now()));
         for page in [1, 2] {
@@ -221,6 +226,58 @@ fn checkpoints_change_nothing(world: &World, run: i64) -> Outcome {
     )
 }
 
+/// Clicks that arrive after their day was rolled up (a queued click, three days ago): counted
+/// at once, in a row of their own (a sub-id the day did not have), and the same once the
+/// next run has rolled the day again.
+fn late_clicks_count_before_their_day_is_rolled_again(world: &World, run: i64) -> Outcome {
+    let day = now() / DAY - 3;
+    let date = &iso(day * DAY)[..10];
+    let mut me = as_partner(world, "abc123")?;
+    let mut report = |per_page: i64, page: i64| {
+        get_json(
+            &mut me,
+            &format!("/api/v1/me/clicks?from={date}&to={date}&per_page={per_page}&page={page}"),
+        )
+    };
+    let before = report(500, 1)?;
+    for i in 0..2 {
+        world.db.execute(&format!(
+            "INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) \
+             VALUES ('rollup-{run}-late-{i}', 'abc123', 'coffee-club', 'home', 'late-{run}', NULL, 'US', 'desktop', 'v-late', {})",
+            day * DAY + 5_000 + i
+        ))?;
+    }
+    let late: Vec<Value> = [(500, 1), (1, 1), (1, 2)]
+        .into_iter()
+        .map(|(per_page, page)| report(per_page, page))
+        .collect::<Result<_, _>>()?;
+    let total = |v: &Value| {
+        (
+            v["totals"]["clicks"].as_i64().unwrap_or(0),
+            v["total_rows"].as_i64().unwrap_or(0),
+        )
+    };
+    let ((was, was_rows), (clicks, rows)) = (total(&before), total(&late[0]));
+    ensure!(
+        clicks == was + 2 && rows == was_rows + 1,
+        "two late clicks with a new sub-id: {was} clicks in {was_rows} rows became {clicks} in {rows}"
+    );
+    let again = roll(world, None)?;
+    ensure!(
+        again["late_days"].as_i64().unwrap_or(0) >= 1,
+        "the late clicks' day is rolled again: {again}"
+    );
+    for (n, (per_page, page)) in [(500, 1), (1, 1), (1, 2)].into_iter().enumerate() {
+        let after = report(per_page, page)?;
+        ensure!(
+            after == late[n],
+            "page {page} of {per_page} changed when the late clicks' day was rolled again:\nbefore {}\nafter  {after}",
+            late[n]
+        );
+    }
+    Ok(())
+}
+
 fn same(before: &[(String, Value)], after: &[(String, Value)], when: &str) -> Outcome {
     for ((path, a), (_, b)) in before.iter().zip(after) {
         ensure!(a == b, "{when}: {path} changed:\nbefore {a}\nafter  {b}");
@@ -278,6 +335,7 @@ pub fn reports_are_the_same_before_and_after_a_rollup(world: &World) -> Outcome 
         "a second run rolled {again}"
     );
     same(&before, &snapshot(world)?, "after a second run")?;
+    late_clicks_count_before_their_day_is_rolled_again(world, run)?;
     let old = world.db.count(&format!(
         "SELECT count(*) FROM clicks WHERE created_at < {}",
         (today - 90) * DAY

@@ -105,7 +105,7 @@ pub(super) async fn clicks<P: Platform>(
     code: &str,
     range: &Range,
 ) -> Result<Table, PlatformError> {
-    let (groups, total_rows, clicks) = figures::click_groups(
+    let groups = figures::click_groups(
         ctx.platform,
         code,
         range.from / DAY,
@@ -117,6 +117,7 @@ pub(super) async fn clicks<P: Platform>(
     Ok(Table {
         columns: &["date", "link", "sub_id", "clicks"],
         rows: groups
+            .page
             .into_iter()
             .map(|g| {
                 vec![
@@ -127,8 +128,8 @@ pub(super) async fn clicks<P: Platform>(
                 ]
             })
             .collect(),
-        total_rows,
-        totals: json!({ "clicks": clicks }),
+        total_rows: groups.rows,
+        totals: json!({ "clicks": groups.clicks }),
     })
 }
 

@@ -1,13 +1,13 @@
-//! Per-day figures (the charts' series) and the Clicks report's rows.
+//! Per-day figures (the charts' series).
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::sql::{DAILY_LATE, click_groups, daily_figures, late_rows};
+use super::sql::{DAILY_LATE, daily_figures};
 use super::{DAY, Figure, Source, progress};
-use crate::platform::{Platform, PlatformError, SqlValue, Statement};
-use crate::store::{first, parse};
+use crate::platform::{Platform, PlatformError, Statement};
+use crate::store::parse;
 
 /// Clicks, sales and earnings per day (`all`), of one partner or (`''`) the whole program.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -92,80 +92,4 @@ pub async fn daily(
         }
     }
     Ok(daily)
-}
-
-/// Clicks per day, link and sub-id (the Clicks report), newest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClickGroup {
-    pub day: i64,
-    pub link: String,
-    pub sub: String,
-    pub clicks: i64,
-}
-
-/// A page of the Clicks report, the number of rows in all and the clicks in all.
-pub async fn click_groups(
-    platform: &impl Platform,
-    code: &str,
-    from: i64,
-    until: i64,
-    per_page: i64,
-    offset: i64,
-) -> Result<(Vec<ClickGroup>, i64, i64), PlatformError> {
-    #[derive(Deserialize)]
-    struct Group {
-        day: i64,
-        key: String,
-        n: i64,
-    }
-    #[derive(Deserialize)]
-    struct Count {
-        rows: i64,
-        clicks: i64,
-    }
-    let progress = progress(platform).await?.unwrap_or_default();
-    let rolled_until = until.min(progress.rolled_through).max(from);
-    let scope: Vec<SqlValue> = vec![
-        code.into(),
-        from.into(),
-        rolled_until.into(),
-        (rolled_until * DAY).into(),
-        (until * DAY).into(),
-        progress.seen(Source::Clicks).into(),
-        (progress.rolled_through * DAY).into(),
-    ];
-    let mut paged = scope.clone();
-    paged.push(per_page.into());
-    paged.push(offset.into());
-    let groups = platform
-        .query(Statement::new(
-            click_groups!(
-                "SELECT day, key, n",
-                "ORDER BY day DESC, key LIMIT ?8 OFFSET ?9"
-            ),
-            paged,
-        ))
-        .await?
-        .into_iter()
-        .map(|row| {
-            let g: Group = parse(row)?;
-            let (link, sub) = g.key.split_once('\u{1f}').unwrap_or((&g.key, ""));
-            Ok(ClickGroup {
-                day: g.day,
-                link: link.to_owned(),
-                sub: sub.to_owned(),
-                clicks: g.n,
-            })
-        })
-        .collect::<Result<Vec<_>, PlatformError>>()?;
-    let count: Option<Count> = first(
-        platform,
-        Statement::new(
-            click_groups!("SELECT count(*) AS rows, coalesce(sum(n), 0) AS clicks", ""),
-            scope,
-        ),
-    )
-    .await?;
-    let count = count.unwrap_or(Count { rows: 0, clicks: 0 });
-    Ok((groups, count.rows, count.clicks))
 }

@@ -6,12 +6,14 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+mod click_groups;
 mod cover;
 mod daily;
 mod sql;
 
 pub use super::rollups::Source;
-pub use daily::{ClickGroup, Daily, click_groups, daily};
+pub use click_groups::{ClickGroup, ClickGroups, click_groups};
+pub use daily::{Daily, daily};
 
 use super::parse;
 use super::rollups::{DAY, Progress, progress};

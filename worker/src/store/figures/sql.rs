@@ -178,25 +178,27 @@ pub(super) const DAILY_LATE: &str = concat!(
     daily_figures!("late_clicks", "late_events", "late_ledger")
 );
 
-/// Per day, link and sub-id of partner `?1`: rolled-up days `?2`..`?3`, raw `?4`..`?5`
-/// (seconds), and the late clicks (past `?6`, before `?7`) of the rolled-up days.
-macro_rules! click_groups {
-    ($select:literal, $tail:literal) => {
-        concat!(
-            "WITH ",
-            late_rows!("late", "clicks", "created_at", "clicks", "?6", "?7"),
-            " ", $select,
-            " FROM (SELECT day, key, sum(n) AS n FROM (\
-             SELECT day, key, n FROM rollups WHERE partner = ?1 AND measure = 'clicks' AND dimension = 'link_sub' \
-             AND span = 'day' AND day >= ?2 AND day < ?3 \
-             UNION ALL SELECT created_at / 86400 AS day, slug || char(31) || coalesce(sub, '') AS key, count(*) AS n FROM clicks \
-             WHERE partner = ?1 AND created_at >= ?4 AND created_at < ?5 GROUP BY 1, 2 \
-             UNION ALL SELECT created_at / 86400 AS day, slug || char(31) || coalesce(sub, '') AS key, count(*) AS n FROM late \
-             WHERE partner = ?1 AND created_at >= ?2 * 86400 AND created_at < ?3 * 86400 GROUP BY 1, 2\
-             ) GROUP BY day, key) ",
-            $tail
-        )
-    };
-}
+/// The Clicks report's groups (day, link and sub-id) of partner `?1` from raw clicks
+/// `?2`..`?3` (seconds): the days not rolled up.
+pub(super) const RAW_CLICK_GROUPS: &str = "SELECT created_at / 86400 AS day, slug || char(31) || coalesce(sub, '') AS key, count(*) AS n \
+     FROM clicks WHERE partner = ?1 AND created_at >= ?2 AND created_at < ?3 GROUP BY 1, 2";
 
-pub(super) use {click_groups, daily_figures, late_rows};
+/// The same from the clicks that arrived after their day (`?2`..`?3`) was rolled up (past
+/// `?4` seen, before `?5`).
+pub(super) const LATE_CLICK_GROUPS: &str = concat!(
+    "WITH ",
+    late_rows!("late", "clicks", "created_at", "clicks", "?4", "?5"),
+    " SELECT created_at / 86400 AS day, slug || char(31) || coalesce(sub, '') AS key, count(*) AS n \
+     FROM late WHERE partner = ?1 AND created_at >= ?2 AND created_at < ?3 GROUP BY 1, 2"
+);
+
+/// The rolled-up groups of partner `?1` on the days `?2`..`?3`.
+pub(super) const ROLLED_CLICK_GROUPS: &str = "SELECT day, key, n FROM rollups WHERE partner = ?1 AND measure = 'clicks' \
+     AND dimension = 'link_sub' AND span = 'day' AND day >= ?2 AND day < ?3";
+
+/// Per rolled-up day of partner `?1` in `?2`..`?3`: its clicks (`all`) and its number of
+/// groups (`link_sub_count`), so that a page of the Clicks report reads only its own days.
+pub(super) const CLICK_GROUP_COUNTS: &str = "SELECT day, dimension, n FROM rollups WHERE partner = ?1 AND measure = 'clicks' \
+     AND dimension IN ('all', 'link_sub_count') AND span = 'day' AND day >= ?2 AND day < ?3";
+
+pub(super) use daily_figures;

@@ -172,6 +172,11 @@ async fn roll_day(
                     last.into(),
                 ],
             ),
+        ]);
+        if source == Source::Clicks {
+            batch.push(Statement::new(sql::LINK_SUB_COUNT, vec![day.into()]));
+        }
+        batch.extend([
             Statement::new(program, vec![day.into()]),
             Statement::new(add, vec![day.into(), month.into()]),
             Statement::new(drop_empty, vec![month.into()]),

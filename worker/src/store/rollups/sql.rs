@@ -6,9 +6,15 @@ use super::Source;
 /// Every dimension a rollup row can have (named in full so the index serves each statement).
 macro_rules! dimensions {
     () => {
-        "('all', 'link', 'sub', 'link_sub', 'country', 'device', 'referrer', 'program', 'reason')"
+        "('all', 'link', 'sub', 'link_sub', 'link_sub_count', 'country', 'device', 'referrer', 'program', 'reason')"
     };
 }
+
+/// A day's (`?1`) number of link-and-sub-id groups per partner (the Clicks report's rows),
+/// from its `link_sub` rows just inserted; months sum them like any measure (migration 0019).
+pub(super) const LINK_SUB_COUNT: &str = "INSERT INTO rollups (partner, measure, dimension, span, day, key, n, m, example) \
+     SELECT partner, 'clicks', 'link_sub_count', 'day', ?1, '', count(*), 0, NULL FROM rollups \
+     WHERE measure = 'clicks' AND dimension = 'link_sub' AND span = 'day' AND day = ?1 GROUP BY partner";
 
 /// Clicks of `$table` (`clicks`, or the late rows of a CTE) in a window (`?1` ≤ created_at <
 /// `?2`) per partner and dimension, narrowed by `$scope` (e.g. `"AND c.partner = ?3"`):
