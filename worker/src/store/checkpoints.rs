@@ -1,7 +1,7 @@
 //! The ledger's checkpoints (`pc_core::ledger::Checkpoint`, one per partner), the lines that
 //! moved money since, and the statuses of the lines a checkpoint has passed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pc_core::ledger::{Checkpoint, Entry, EntryKind, Line, Status};
 use serde::Deserialize;
@@ -84,20 +84,24 @@ pub struct Moving {
     pub known: Vec<Entry>,
 }
 
-/// A moving line (with its partner) and the line it reverses.
+/// The line a moving line reverses (the `r_` columns of its row; the line itself is a
+/// `StoredEntry` of the same row, read apart: `serde(flatten)` costs more than the query).
 #[derive(Deserialize)]
-struct MovingRow {
-    #[serde(flatten)]
-    line: StoredEntry,
-    r_kind: Option<String>,
-    r_amount: Option<i64>,
-    r_occurred_at: Option<i64>,
-    r_payable_at: Option<i64>,
+struct ReversedColumns {
+    #[serde(rename = "r_kind")]
+    kind: Option<String>,
+    #[serde(rename = "r_amount")]
+    amount: Option<i64>,
+    #[serde(rename = "r_occurred_at")]
+    occurred_at: Option<i64>,
+    #[serde(rename = "r_payable_at")]
+    payable_at: Option<i64>,
 }
 
 /// The lines that (may) move money from `?2` until `?3`: those payable then, and refunds
 /// inside the hold of a commission payable then (they move when its hold ends). Each with
-/// the line it reverses. `$lines` and `$commissions` limit the partners (`?1`).
+/// the line it reverses. `$lines` and `$commissions` limit the partners (`?1`). A line can be
+/// both (`UNION ALL`: told apart by id in Rust, cheaper than SQLite's sort to remove it).
 macro_rules! moving_sql {
     ($lines:literal, $commissions:literal) => {
         concat!(
@@ -106,7 +110,7 @@ macro_rules! moving_sql {
              r.amount_minor AS r_amount, r.occurred_at AS r_occurred_at, r.payable_at AS r_payable_at \
              FROM ledger l LEFT JOIN ledger r ON r.id = l.reverses \
              WHERE l.payable_at >= ?2 AND l.payable_at < ?3 ", $lines,
-            " UNION SELECT h.partner, h.id, h.kind, h.amount_minor, h.occurred_at, h.payable_at, h.reverses, \
+            " UNION ALL SELECT h.partner, h.id, h.kind, h.amount_minor, h.occurred_at, h.payable_at, h.reverses, \
              c.kind, c.amount_minor, c.occurred_at, c.payable_at \
              FROM ledger c JOIN ledger h ON h.reverses = c.id \
              WHERE c.kind = 'commission' AND c.payable_at >= ?2 AND c.payable_at < ?3 AND h.occurred_at < c.payable_at ",
@@ -146,18 +150,29 @@ pub async fn moving(
     };
     let mut found = Moving::default();
     let mut known: HashMap<String, Entry> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::with_capacity(rows.len());
     for row in rows {
-        let row: MovingRow = parse(row)?;
-        let partner = row.line.partner.clone().unwrap_or_default();
-        let Some(entry) = row.line.entry() else {
+        let row = serde_json::Value::Object(row);
+        let (line, r) = match (
+            StoredEntry::deserialize(&row),
+            ReversedColumns::deserialize(&row),
+        ) {
+            (Ok(line), Ok(r)) => (line, r),
+            (Err(e), _) | (_, Err(e)) => return Err(PlatformError(format!("row: {e}"))),
+        };
+        if !seen.insert(line.id.clone()) {
+            continue;
+        }
+        let partner = line.partner.clone().unwrap_or_default();
+        let Some(entry) = line.entry() else {
             continue;
         };
         if let (Some(id), Some(kind), Some(amount), Some(occurred_at), Some(payable_at)) = (
             entry.reverses.as_ref(),
-            row.r_kind.as_deref().and_then(EntryKind::parse),
-            row.r_amount,
-            row.r_occurred_at,
-            row.r_payable_at,
+            r.kind.as_deref().and_then(EntryKind::parse),
+            r.amount,
+            r.occurred_at,
+            r.payable_at,
         ) {
             known.entry(id.clone()).or_insert_with(|| Entry {
                 id: id.clone(),

@@ -227,7 +227,7 @@ pub async fn payout_ids(
 pub(super) struct StoredEntry {
     #[serde(default)]
     pub(super) partner: Option<String>,
-    id: String,
+    pub(super) id: String,
     kind: String,
     amount_minor: i64,
     occurred_at: i64,

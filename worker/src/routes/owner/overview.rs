@@ -14,8 +14,8 @@ use crate::http_util::{field, json as json_response, json_error, query};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
 use crate::routes::reports::analytics::per_click;
-use crate::routes::reports::ledger::all_balances;
 use crate::routes::reports::{Range, Table, currency, date_of, money, respond};
+use crate::statements;
 use crate::store::{self, figures, figures::Figures};
 use crate::{Request, Response};
 
@@ -83,8 +83,8 @@ pub async fn overview<P: Platform>(
     let currency = currency(ctx).await?;
     let whole = figures::program(ctx.platform, range.from / DAY, range.until / DAY).await?;
     let total = Activity::of(&whole);
-    let balances = all_balances(ctx).await?;
-    let sum = |f: fn(&Balance) -> i64| balances.iter().map(|(_, b, _)| f(b)).sum::<i64>();
+    let balances = statements::balances(ctx.platform, ctx.now).await?;
+    let sum = |f: fn(&Balance) -> i64| balances.iter().map(|(_, b)| f(b)).sum::<i64>();
     let partners = store::partners_by_status(ctx.platform).await?;
     let pending_applications = store::applications::pending_count(ctx.platform).await?;
     let (from, until) = (range.from / DAY, range.until / DAY);
@@ -202,10 +202,9 @@ pub async fn partners<P: Platform>(
     };
     let currency = currency(ctx).await?;
     let activity = activity(ctx, &range).await?;
-    let balances: HashMap<String, Balance> = all_balances(ctx)
+    let balances: HashMap<String, Balance> = statements::balances(ctx.platform, ctx.now)
         .await?
         .into_iter()
-        .map(|(code, b, _)| (code, b))
         .collect();
     let mut people: Vec<_> = store::partner_contacts(ctx.platform)
         .await?

@@ -11,7 +11,6 @@ use super::{Need, access};
 use crate::http_util::{field, json_error, query};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
-use crate::routes::reports::ledger::all_balances;
 use crate::routes::reports::{Range, Table, csv_download, currency, date_of, money, respond};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,8 +136,10 @@ pub(super) async fn payable_partners<P: Platform>(
     ctx: &Ctx<'_, P>,
 ) -> Result<Vec<PartnerPayable>, PlatformError> {
     let people = crate::store::partner_contacts(ctx.platform).await?;
+    let mut references = crate::store::ledger::payout_ids(ctx.platform).await?;
     let mut found = Vec::new();
-    for (code, balance, ids) in all_balances(ctx).await? {
+    for (code, balance) in crate::statements::balances(ctx.platform, ctx.now).await? {
+        let ids = references.remove(&code).unwrap_or_default();
         if balance.payable == 0 && balance.pending == 0 && balance.owed_back == 0 {
             continue;
         }

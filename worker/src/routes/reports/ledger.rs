@@ -405,20 +405,3 @@ fn date_time(t: i64) -> String {
         })
         .unwrap_or_default()
 }
-
-/// Every partner's balance now, by `core`'s statement (partners without ledger lines are
-/// left out), with the references of their payouts: the owner's payable list, overview and
-/// table.
-pub async fn all_balances<P: Platform>(
-    ctx: &Ctx<'_, P>,
-) -> Result<Vec<(String, ledger::Balance, Vec<String>)>, PlatformError> {
-    let mut references = store::ledger::payout_ids(ctx.platform).await?;
-    Ok(statements::balances(ctx.platform, ctx.now)
-        .await?
-        .into_iter()
-        .map(|(partner, balance)| {
-            let ids = references.remove(&partner).unwrap_or_default();
-            (partner, balance, ids)
-        })
-        .collect())
-}

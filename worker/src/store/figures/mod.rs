@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 mod click_groups;
+mod clicks;
 mod cover;
 mod daily;
 mod sql;
@@ -19,7 +20,9 @@ use super::parse;
 use super::rollups::{DAY, Progress, progress};
 use crate::platform::{Platform, PlatformError, SqlValue, Statement};
 use cover::Cover;
-use sql::{PARTNER_ROLLED, PARTNERS_ROLLED, PROGRAM_ROLLED, partner_raw, program_raw};
+use sql::{
+    PARTNER_ROLLED, PARTNERS_ROLLED, PROGRAM_ROLLED, partner_raw, partners_raw, program_raw,
+};
 
 /// A count (`n`: clicks, events) and a sum (`m`: visitors, minor units), with an example (the
 /// requests not counted).
@@ -102,19 +105,33 @@ struct FigureRow {
     example: Option<String>,
 }
 
+/// Whose raw rows are read.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    Partner(&'a str),
+    /// Each partner's.
+    Partners,
+    /// The whole program's (partner `''`).
+    Program,
+}
+
 /// The raw figure rows of `sources` for `cover` (the days not rolled up, and the late rows of
-/// the rolled days), of one partner or (`None`) of all.
+/// the rolled days), of `scope`.
 async fn raw_rows(
     platform: &impl Platform,
     cover: &Cover,
     progress: &Progress,
-    partner: Option<&str>,
+    scope: Scope<'_>,
     sources: &[Source],
 ) -> Result<Vec<FigureRow>, PlatformError> {
-    let who: SqlValue = partner.unwrap_or("").into();
-    let sql = |source, late| match partner {
-        Some(_) => partner_raw(source, late),
-        None => program_raw(source, late),
+    let who: SqlValue = match scope {
+        Scope::Partner(code) => code.into(),
+        Scope::Partners | Scope::Program => "".into(),
+    };
+    let sql = |source, late| match scope {
+        Scope::Partner(_) => partner_raw(source, late),
+        Scope::Partners => partners_raw(source, late),
+        Scope::Program => program_raw(source, late),
     };
     let mut found = Vec::new();
     for &source in sources {
@@ -138,8 +155,17 @@ async fn raw_rows(
             ));
         }
         for statement in statements {
-            for row in platform.query(statement).await? {
-                found.push(parse(row)?);
+            let rows = platform.query(statement).await?;
+            if source == Source::Clicks && matches!(scope, Scope::Partner(_)) {
+                let clicks = rows
+                    .into_iter()
+                    .map(parse)
+                    .collect::<Result<Vec<clicks::RawClick>, _>>()?;
+                found.extend(clicks::group(&clicks));
+            } else {
+                for row in rows {
+                    found.push(parse(row)?);
+                }
             }
         }
     }
@@ -167,7 +193,7 @@ pub async fn partner(
     {
         figures.add(parse(row)?);
     }
-    for row in raw_rows(platform, &cover, &progress, Some(code), sources).await? {
+    for row in raw_rows(platform, &cover, &progress, Scope::Partner(code), sources).await? {
         figures.add(row);
     }
     Ok(figures)
@@ -188,7 +214,7 @@ pub async fn program(
     {
         whole.add(parse(row)?);
     }
-    for row in raw_rows(platform, &cover, &progress, None, &Source::ALL).await? {
+    for row in raw_rows(platform, &cover, &progress, Scope::Program, &Source::ALL).await? {
         if matches!(row.dimension.as_str(), "all" | "program") {
             whole.add(FigureRow {
                 partner: None,
@@ -215,7 +241,7 @@ pub async fn partners(
         .into_iter()
         .map(parse::<FigureRow>)
         .collect::<Result<Vec<_>, _>>()?;
-    let raw = raw_rows(platform, &cover, &progress, None, &Source::ALL).await?;
+    let raw = raw_rows(platform, &cover, &progress, Scope::Partners, &Source::ALL).await?;
     for row in rolled
         .into_iter()
         .chain(raw.into_iter().filter(|r| r.dimension == "all"))

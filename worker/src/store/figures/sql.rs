@@ -1,9 +1,7 @@
 //! The statements the figures are read with (rollups, raw rows, late rows), each written for
 //! D1's limits: at most five terms in a compound SELECT, every parameter numbered.
 
-use crate::store::rollups::{
-    Source, click_figures, event_figures, filtered_figures, ledger_figures,
-};
+use crate::store::rollups::{Source, event_figures, filtered_figures, ledger_figures};
 
 /// Every measure and dimension of one partner from the rollups, `?1` the partner.
 pub(super) const PARTNER_ROLLED: &str = "SELECT measure, dimension, key, sum(n) AS n, sum(m) AS m, max(example) AS example FROM ( \
@@ -55,20 +53,46 @@ macro_rules! late {
     };
 }
 
+/// One partner's (`?3`) raw clicks in `?1`..`?2` (seconds) from `$table`, the columns the
+/// figures group them by (grouped in [`super::clicks`]).
+macro_rules! partner_clicks {
+    ($table:literal) => {
+        concat!(
+            "SELECT slug, sub, referrer_host, country, agent, program, visitor FROM ",
+            $table,
+            " WHERE partner = ?3 AND created_at >= ?1 AND created_at < ?2"
+        )
+    };
+}
+
+/// Clicks per program and in all, of each partner (`$partner` is `partner`) or of the whole
+/// program (`''`), in `?1`..`?2` from `$table` (`?3` unused): the whole program's figures and
+/// the partners' table read no more. Visitors (`m`) are not counted here: no reader of the
+/// whole program shows them.
+macro_rules! click_counts {
+    ($table:literal, $partner:literal) => {
+        concat!(
+            "g AS MATERIALIZED (SELECT ",
+            $partner,
+            " AS partner, program, count(*) AS n FROM ",
+            $table,
+            " WHERE created_at >= ?1 AND created_at < ?2 AND ?3 IS NOT NULL GROUP BY 1, 2) \
+             SELECT partner, 'clicks' AS measure, 'program' AS dimension, program AS key, n, 0 AS m, NULL AS example FROM g \
+             UNION ALL SELECT partner, 'clicks', 'all', '', sum(n), 0, NULL FROM g GROUP BY partner"
+        )
+    };
+}
+
 /// One partner's (`?3`) figures of a source from its raw rows in `?1`..`?2` (seconds): the
-/// days not rolled up, and (`late`) the rows that arrived after their day was.
+/// days not rolled up, and (`late`) the rows that arrived after their day was. Clicks are
+/// the rows themselves ([`partner_clicks`]).
 pub(super) fn partner_raw(source: Source, late: bool) -> &'static str {
     match (source, late) {
-        (Source::Clicks, false) => click_figures!("clicks", "AND c.partner = ?3"),
+        (Source::Clicks, false) => partner_clicks!("clicks"),
         (Source::Filtered, false) => filtered_figures!("filtered_clicks", "AND partner = ?3"),
         (Source::Events, false) => event_figures!("events", "AND partner = ?3"),
         (Source::Ledger, false) => ledger_figures!("ledger", "AND l.partner = ?3"),
-        (Source::Clicks, true) => late!(
-            "clicks",
-            "created_at",
-            "clicks",
-            click_figures!("late", "AND c.partner = ?3")
-        ),
+        (Source::Clicks, true) => late!("clicks", "created_at", "clicks", partner_clicks!("late")),
         (Source::Filtered, true) => late!(
             "filtered_clicks",
             "created_at",
@@ -90,21 +114,34 @@ pub(super) fn partner_raw(source: Source, late: bool) -> &'static str {
     }
 }
 
-/// The same for every partner (`?3` unused), clicks only in total and per program (all the
-/// whole program's figures and the partners' table read).
+/// The whole program's (partner `''`) figures of a source from raw rows: clicks per program
+/// and in all only; the other sources as [`partners_raw`].
 pub(super) fn program_raw(source: Source, late: bool) -> &'static str {
     match (source, late) {
-        (Source::Clicks, false) => {
-            click_figures!("clicks", "AND ?3 IS NOT NULL", "('all'), ('program')")
-        }
+        (Source::Clicks, false) => concat!("WITH ", click_counts!("clicks", "''")),
+        (Source::Clicks, true) => concat!(
+            "WITH ",
+            late_rows!("late", "clicks", "created_at", "clicks", "?4", "?5"),
+            ", ",
+            click_counts!("late", "''")
+        ),
+        _ => partners_raw(source, late),
+    }
+}
+
+/// The same for every partner (`?3` unused), clicks only in total and per program (all the
+/// partners' table reads).
+pub(super) fn partners_raw(source: Source, late: bool) -> &'static str {
+    match (source, late) {
+        (Source::Clicks, false) => concat!("WITH ", click_counts!("clicks", "partner")),
         (Source::Filtered, false) => filtered_figures!("filtered_clicks", "AND ?3 IS NOT NULL"),
         (Source::Events, false) => event_figures!("events", "AND ?3 IS NOT NULL"),
         (Source::Ledger, false) => ledger_figures!("ledger", "AND ?3 IS NOT NULL"),
-        (Source::Clicks, true) => late!(
-            "clicks",
-            "created_at",
-            "clicks",
-            click_figures!("late", "AND ?3 IS NOT NULL", "('all'), ('program')")
+        (Source::Clicks, true) => concat!(
+            "WITH ",
+            late_rows!("late", "clicks", "created_at", "clicks", "?4", "?5"),
+            ", ",
+            click_counts!("late", "partner")
         ),
         (Source::Filtered, true) => late!(
             "filtered_clicks",

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 mod sql;
 
-pub(crate) use sql::{click_figures, event_figures, filtered_figures, ledger_figures};
+pub(crate) use sql::{event_figures, filtered_figures, ledger_figures};
 
 use super::first;
 use crate::platform::{Platform, PlatformError, Statement};

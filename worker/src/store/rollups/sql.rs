@@ -16,29 +16,22 @@ pub(super) const LINK_SUB_COUNT: &str = "INSERT INTO rollups (partner, measure, 
      SELECT partner, 'clicks', 'link_sub_count', 'day', ?1, '', count(*), 0, NULL FROM rollups \
      WHERE measure = 'clicks' AND dimension = 'link_sub' AND span = 'day' AND day = ?1 GROUP BY partner";
 
-/// Clicks of `$table` (`clicks`, or the late rows of a CTE) in a window (`?1` ≤ created_at <
-/// `?2`) per partner and dimension, narrowed by `$scope` (e.g. `"AND c.partner = ?3"`):
-/// partner, measure, dimension, key, n, m, example. One pass over the rows, each counted once
-/// per dimension (D1 takes at most five terms in a compound SELECT; a VALUES list is none).
-/// (`+c.partner`: the window, not the partner index's order, picks the index.) `$dimensions`
-/// narrows them (a VALUES list), for readers that need only some.
-/// The other sources' figures have the same shape.
+/// Clicks of `$table` in a window (`?1` ≤ created_at < `?2`) per partner and dimension,
+/// narrowed by `$scope` (e.g. `"AND c.rowid <= ?4"`): partner, measure, dimension, key, n, m
+/// (visitors), example. One pass over the rows, each counted once per dimension (D1 takes at
+/// most five terms in a compound SELECT; a VALUES list is none). (`+c.partner`: the window,
+/// not the partner index's order, picks the index.) Reports group a partner's raw clicks the
+/// same way in Rust (`figures::clicks`). The other sources' figures have the same shape.
 macro_rules! click_figures {
     ($table:literal, $scope:literal) => {
-        click_figures!(
-            $table,
-            $scope,
-            "('all'), ('link'), ('sub'), ('link_sub'), ('country'), ('device'), ('referrer'), ('program')"
-        )
-    };
-    ($table:literal, $scope:literal, $dimensions:literal) => {
         concat!(
             "SELECT c.partner AS partner, 'clicks' AS measure, d.column1 AS dimension, \
              CASE d.column1 WHEN 'all' THEN '' WHEN 'link' THEN c.slug WHEN 'sub' THEN coalesce(c.sub, '') \
              WHEN 'link_sub' THEN c.slug || char(31) || coalesce(c.sub, '') WHEN 'country' THEN coalesce(c.country, '') \
              WHEN 'device' THEN c.agent WHEN 'referrer' THEN coalesce(c.referrer_host, '') ELSE c.program END AS key, \
              count(*) AS n, count(DISTINCT c.visitor) AS m, NULL AS example FROM ", $table, " c CROSS JOIN \
-             (VALUES ", $dimensions, ") d WHERE c.created_at >= ?1 AND c.created_at < ?2 ", $scope, " GROUP BY +c.partner, d.column1, key"
+             (VALUES ('all'), ('link'), ('sub'), ('link_sub'), ('country'), ('device'), ('referrer'), ('program')) d \
+             WHERE c.created_at >= ?1 AND c.created_at < ?2 ", $scope, " GROUP BY +c.partner, d.column1, key"
         )
     };
 }
@@ -139,7 +132,7 @@ macro_rules! replace_day {
     };
 }
 
-pub(crate) use {click_figures, event_figures, filtered_figures, ledger_figures};
+pub(crate) use {event_figures, filtered_figures, ledger_figures};
 
 impl Source {
     /// The statements that replace one day of this source (see [`replace_day`]).
