@@ -96,6 +96,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0019_click_group_counts.sql",
         include_str!("../migrations/0019_click_group_counts.sql"),
     ),
+    (
+        "0020_balance_snapshots.sql",
+        include_str!("../migrations/0020_balance_snapshots.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

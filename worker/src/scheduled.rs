@@ -1,6 +1,6 @@
 //! The scheduled work (the worker's cron triggers, `serve`'s timer, the owner API's
-//! `POST /api/v1/owner/scheduled`): the notifications that are due, the reports' rollup, then
-//! the ledger's checkpoints.
+//! `POST /api/v1/owner/scheduled`): the notifications that are due, the reports' rollup, the
+//! ledger's checkpoints, then the balance snapshots.
 
 use crate::notify::{self, Run, Sent};
 use crate::platform::{Platform, PlatformError};
@@ -14,6 +14,8 @@ pub struct Done {
     pub sent: Sent,
     pub rolled_up: Rolled,
     pub checkpoints: Advanced,
+    /// Partners whose balance snapshot changed.
+    pub balances: usize,
 }
 
 /// How much one run may do (the rest is left for the next run, as if it had been stopped).
@@ -53,9 +55,16 @@ pub async fn run<P: Platform>(
         budget.partners.unwrap_or(statements::PARTNERS_PER_RUN),
     )
     .await?;
+    // Once every checkpoint is made (a first run over a long history takes several).
+    let balances = if checkpoints.complete {
+        statements::snapshot(ctx.platform, ctx.now).await?
+    } else {
+        0
+    };
     Ok(Done {
         sent,
         rolled_up,
         checkpoints,
+        balances,
     })
 }

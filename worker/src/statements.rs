@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use pc_core::ledger::{self, Balance, Checkpoint, Statement, Status};
 
 use crate::platform::{Platform, PlatformError};
-use crate::store::{self, checkpoints::FAR};
+use crate::store::{self, checkpoints::FAR, snapshots::Snapshot};
 
 const DAY: i64 = 86_400;
 
@@ -85,51 +85,118 @@ pub async fn current(
     }
 }
 
-/// Every partner's balance now (partners without ledger lines are left out).
+/// Every partner's balance now (partners without ledger lines are left out): the snapshots
+/// the scheduled run took that still hold, and the other partners' statements.
 pub async fn balances(
     platform: &impl Platform,
     now: i64,
 ) -> Result<Vec<(String, Balance)>, PlatformError> {
-    let progress = store::checkpoints::progress(platform).await?;
-    let checkpoints = store::checkpoints::all(platform).await?;
-    let Some(progress) = progress.filter(|_| !checkpoints.is_empty()) else {
+    let snapshots = store::snapshots::valid_at(platform, now).await?;
+    let everyone = with_lines(platform).await?;
+    let rest: Vec<&str> = everyone
+        .iter()
+        .map(String::as_str)
+        .filter(|code| !snapshots.contains_key(*code))
+        .collect();
+    let mut found: Vec<(String, Balance)> = Vec::with_capacity(everyone.len());
+    if !rest.is_empty() {
+        // Reading everyone's moving lines at once is cheaper than a quarter of them apart.
+        let codes = (rest.len() * 4 < everyone.len()).then_some(&rest[..]);
+        found.extend(
+            replayed(platform, now, codes)
+                .await?
+                .into_iter()
+                .filter(|(code, _)| !snapshots.contains_key(code))
+                .map(|(code, s)| (code, s.balance)),
+        );
+    }
+    found.extend(snapshots.into_iter().map(|(code, s)| (code, s.balance)));
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
+}
+
+/// Every partner with ledger lines: those with a checkpoint, and those with lines past the
+/// checkpoints' progress.
+async fn with_lines(platform: &impl Platform) -> Result<Vec<String>, PlatformError> {
+    let seen = store::checkpoints::progress(platform)
+        .await?
+        .map_or(0, |p| p.checkpoint_seen);
+    let mut codes = store::checkpoints::partners(platform).await?;
+    codes.extend(store::checkpoints::partners_since(platform, seen).await?);
+    codes.sort();
+    codes.dedup();
+    Ok(codes)
+}
+
+/// The statements now of `codes` (with `None`, of every partner with ledger lines): from
+/// their checkpoints and the lines since, or replayed whole without a usable one.
+async fn replayed(
+    platform: &impl Platform,
+    now: i64,
+    codes: Option<&[&str]>,
+) -> Result<Vec<(String, Statement)>, PlatformError> {
+    let checkpoints = match codes {
+        Some(codes) => store::checkpoints::of(platform, codes).await?,
+        None => store::checkpoints::all(platform).await?,
+    };
+    if codes.is_none() && checkpoints.is_empty() {
         return Ok(store::ledger::every_partners_entries(platform)
             .await?
             .into_iter()
-            .map(|(partner, entries)| (partner, ledger::statement(&entries, now).balance))
+            .map(|(partner, entries)| (partner, ledger::statement(&entries, now)))
             .collect());
-    };
+    }
     let usable: HashMap<&str, &Checkpoint> = checkpoints
         .iter()
         .filter(|(_, s)| !s.void && s.checkpoint.through <= now)
         .map(|(code, s)| (code.as_str(), &s.checkpoint))
         .collect();
-    let from = usable.values().map(|c| c.through).min().unwrap_or(now);
-    let mut moving = store::checkpoints::moving(platform, None, from, FAR).await?;
-    let mut found: Vec<(String, Balance)> = Vec::with_capacity(checkpoints.len());
-    for (code, checkpoint) in &usable {
-        let tail = moving.by_partner.remove(*code).unwrap_or_default();
-        let statement = ledger::statement_after(checkpoint, &tail, &moving.known, now);
-        found.push(((*code).to_owned(), statement.balance));
-    }
-    // Partners a checkpoint does not cover yet (new, or with a back-dated line): replayed.
-    let mut rest: Vec<String> =
-        store::checkpoints::partners_since(platform, progress.checkpoint_seen)
-            .await?
-            .into_iter()
-            .chain(checkpoints.keys().cloned())
-            .filter(|code| !usable.contains_key(code.as_str()))
-            .collect();
-    rest.sort();
-    rest.dedup();
-    for code in rest {
-        let entries = store::ledger::partner_entries(platform, &code).await?;
-        if !entries.is_empty() {
-            found.push((code, ledger::statement(&entries, now).balance));
+    let mut found: Vec<(String, Statement)> = Vec::new();
+    if let Some(from) = usable.values().map(|c| c.through).min() {
+        let usable_codes: Vec<&str> = usable.keys().copied().collect();
+        let which = codes.map(|_| &usable_codes[..]);
+        let mut moving = store::checkpoints::moving(platform, which, from, FAR).await?;
+        for (code, checkpoint) in &usable {
+            let tail = moving.by_partner.remove(*code).unwrap_or_default();
+            let statement = ledger::statement_after(checkpoint, &tail, &moving.known, now);
+            found.push(((*code).to_owned(), statement));
         }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0));
+    // Partners a checkpoint does not cover yet (new, or with a back-dated line): replayed.
+    let rest: Vec<String> = match codes {
+        Some(codes) => codes.iter().map(|&c| c.to_owned()).collect(),
+        None => with_lines(platform).await?,
+    };
+    for code in rest
+        .into_iter()
+        .filter(|c| !usable.contains_key(c.as_str()))
+    {
+        let entries = store::ledger::partner_entries(platform, &code).await?;
+        if !entries.is_empty() {
+            found.push((code, ledger::statement(&entries, now)));
+        }
+    }
     Ok(found)
+}
+
+/// Takes every partner's balance snapshot at `now` (a scheduled run, after the checkpoints
+/// moved on) and stores those that changed: how many.
+pub async fn snapshot(platform: &impl Platform, now: i64) -> Result<usize, PlatformError> {
+    let read_through = store::checkpoints::last_line(platform).await?;
+    let stored = store::snapshots::all(platform).await?;
+    let statements = replayed(platform, now, None).await?;
+    let changed: Vec<(&str, Snapshot)> = statements
+        .iter()
+        .filter_map(|(code, s)| {
+            let snapshot = Snapshot {
+                balance: s.balance,
+                valid_until: s.next_change.unwrap_or(FAR),
+            };
+            (stored.get(code) != Some(&snapshot)).then_some((code.as_str(), snapshot))
+        })
+        .collect();
+    store::snapshots::save(platform, &changed, now, read_through).await?;
+    Ok(changed.len())
 }
 
 /// Partners whose checkpoints one run moves on (the rest wait for the next run).

@@ -106,6 +106,9 @@ pub struct Statement {
     /// When the statement continues from a checkpoint: the statuses now of its open credits
     /// (the lines before it that payouts could still change).
     pub earlier: Vec<(String, Status)>,
+    /// The next moment the statement changes by time alone (a hold ends), if any: until
+    /// then, and without new lines, it stays what it is now.
+    pub next_change: Option<i64>,
 }
 
 /// A credit waiting to be paid: what is left of it, and how much of it was paid. `line` is
@@ -406,6 +409,7 @@ pub(super) fn replay(
         earlier: earlier_status,
         balance,
         becoming_payable,
+        next_change: effective.iter().copied().filter(|&at| at > now).min(),
     };
     (statement, replay)
 }

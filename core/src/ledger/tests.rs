@@ -269,6 +269,43 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
+    /// A statement stays what it is until its next change (the balance snapshots rely on
+    /// it): at any moment before, every balance and line status is the same; at it, a hold
+    /// has ended; without one, nothing changes ever after.
+    #[test]
+    fn a_statement_holds_until_its_next_change(
+        steps in proptest::collection::vec(step(), 1..60),
+        later in 0_i64..90 * DAY,
+        share in 0.0_f64..1.0,
+    ) {
+        let (entries, _, end) = history(&steps);
+        let now = end + later;
+        let s = statement(&entries, now);
+        let status = |s: &Statement| s.lines.iter().map(|l| l.status).collect::<Vec<_>>();
+        match s.next_change {
+            Some(next) => {
+                prop_assert!(next > now);
+                let before = now + ((next - 1 - now) as f64 * share) as i64;
+                for at in [before, next - 1] {
+                    let t = statement(&entries, at);
+                    prop_assert_eq!(t.balance, s.balance, "at {}", at);
+                    prop_assert_eq!(status(&t), status(&s), "at {}", at);
+                    prop_assert_eq!(t.next_change, Some(next));
+                }
+                prop_assert!(entries.iter().any(|e| e.payable_at == next), "a hold ends at {}", next);
+            }
+            None => {
+                let t = statement(&entries, now + 1_000 * DAY);
+                prop_assert_eq!(t.balance, s.balance);
+                prop_assert_eq!(status(&t), status(&s));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
     /// A statement continued from checkpoints (taken at any two moments, each from all the
     /// entries as candidates) says what the whole replay says: every balance, what becomes
     /// payable when, and every line's status.

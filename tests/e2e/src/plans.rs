@@ -24,6 +24,14 @@ const WHOLE_PROGRAM: &[(&str, &str)] = &[
         "the owner's balances: every partner's checkpoint (one row each)",
     ),
     (
+        "SELECT partner FROM ledger_checkpoints",
+        "the owner's balances: who has ledger lines (one row each)",
+    ),
+    (
+        "SELECT partner, balance, valid_until FROM balance_snapshots",
+        "the owner's balances: every partner's snapshot (one row each), and the scheduled run's comparison",
+    ),
+    (
         "SELECT partner, id FROM ledger WHERE kind = 'payout'",
         "the owner's payable list: the references of the payouts (from their own index)",
     ),

@@ -76,6 +76,19 @@ pub async fn all(platform: &impl Platform) -> Result<HashMap<String, Stored>, Pl
     )
 }
 
+/// Every partner with a checkpoint.
+pub async fn partners(platform: &impl Platform) -> Result<Vec<String>, PlatformError> {
+    platform
+        .query(Statement::new(
+            "SELECT partner FROM ledger_checkpoints",
+            vec![],
+        ))
+        .await?
+        .into_iter()
+        .map(|r| parse::<PartnerRow>(r).map(|r| r.partner))
+        .collect()
+}
+
 /// Lines whose money moves in a window, by partner, and the lines they reverse.
 #[derive(Debug, Default)]
 pub struct Moving {

@@ -178,13 +178,32 @@ fn checkpoints_change_nothing(world: &World, run: i64) -> Outcome {
             checkpoint_of(world, code)?
         );
     }
+    let snapshots = |code: &str| {
+        world.db.count(&format!(
+            "SELECT count(*) FROM balance_snapshots WHERE partner = '{code}'"
+        ))
+    };
+    ensure!(
+        snapshots("abc123")? == 1 && snapshots("mia456")? == 1,
+        "the run took balance snapshots"
+    );
     // A payout made after the checkpoint pays the credits still open at it.
     world.db.execute(&format!(
         "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, memo) \
          VALUES ('payout:rollup-{run}', 'abc123', NULL, 'payout', -1500, 'USD', {at}, {at}, 'bank transfer, reference rollup-{run}')",
         at = now()
     ))?;
+    ensure!(
+        snapshots("abc123")? == 0 && snapshots("mia456")? == 1,
+        "a new line ends its partner's balance snapshot only"
+    );
     let continued = snapshot(world)?;
+    world.db.execute("DELETE FROM balance_snapshots")?;
+    same(
+        &continued,
+        &snapshot(world)?,
+        "replayed instead of from the balance snapshots",
+    )?;
     world.db.execute("UPDATE ledger_checkpoints SET void = 1")?;
     same(
         &continued,
