@@ -56,3 +56,6 @@ tail = con.execute("SELECT count(*) FROM ledger WHERE payable_at >= ?", (through
 lines = con.execute("SELECT count(*) FROM ledger").fetchone()[0]
 checkpoints = con.execute("SELECT count(*) FROM ledger_checkpoints").fetchone()[0]
 print(f"all balances: {checkpoints} checkpoints and {tail} of {lines} ledger lines")
+now = int(time.time())
+holding = con.execute("SELECT count(*) FROM balance_snapshots WHERE taken_at <= ? AND valid_until > ?", (now, now)).fetchone()[0]
+print(f"overview balances: {holding} of {checkpoints} partners from their snapshots, the rest replayed")
