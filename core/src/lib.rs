@@ -18,6 +18,7 @@ pub mod page_bundle;
 pub mod password;
 pub mod payout_plan;
 pub mod percent;
+pub mod risk;
 pub mod text;
 pub mod token;
 pub mod two_factor;
