@@ -141,7 +141,7 @@ pub fn removal_sql(id: &str) -> String {
     }
 }
 
-/// `config:site` and `config:signup`.
+/// `config:site`, `config:signup` and `config:risk`.
 fn site_unit(content: &Content) -> Unit {
     let signup = &content.site.signup;
     let kv = vec![
@@ -175,6 +175,10 @@ fn site_unit(content: &Content) -> Unit {
                 rejection_email: &signup.rejection_email,
             })
             .unwrap_or_default(),
+        },
+        KvEntry {
+            key: "config:risk".into(),
+            value: serde_json::to_string(&content.risk).unwrap_or_default(),
         },
     ];
     Unit::new("site".into(), String::new(), kv)

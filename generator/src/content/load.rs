@@ -62,6 +62,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
     let payouts = loader.payouts(currency);
     let adjustments = loader.adjustments(currency);
     let owners = loader.owners();
+    let risk = loader.risk();
 
     let mut check = Checker {
         errors: std::mem::take(&mut loader.errors),
@@ -126,6 +127,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
         payouts: payouts.into_iter().flat_map(|p| p.value).collect(),
         adjustments: adjustments.into_iter().flat_map(|p| p.value).collect(),
         owners,
+        risk,
     };
     diagnostics.into_result(content)
 }

@@ -9,6 +9,7 @@ mod load;
 mod owners;
 pub mod placeholders;
 mod records;
+mod risk;
 pub mod source;
 mod values;
 
@@ -36,6 +37,8 @@ pub struct Content {
     pub adjustments: Vec<Adjustment>,
     /// From `owners.yaml`: who can open the owner's console.
     pub owners: Vec<Owner>,
+    /// From `risk.yaml`: the fraud and risk rules.
+    pub risk: pc_core::risk::RiskRules,
 }
 
 /// An owner of the program, who signs in at `/owner/`.
