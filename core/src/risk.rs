@@ -210,6 +210,62 @@ macro_rules! fired {
     };
 }
 
+/// Public mail services: an e-mail at one of these says nothing about who its owner works
+/// for, so two addresses sharing the domain are no self-referral.
+pub const PUBLIC_MAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "ymail.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "pm.me",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "mail.com",
+    "yandex.com",
+    "yandex.ru",
+    "mail.ru",
+    "zoho.com",
+    "fastmail.com",
+    "hey.com",
+    "tutanota.com",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "naver.com",
+    "orange.fr",
+    "free.fr",
+    "libero.it",
+    "t-online.de",
+    "btinternet.com",
+    "comcast.net",
+    "verizon.net",
+    "att.net",
+];
+
+/// Whether two e-mail addresses are at the same domain that is not a public mail service.
+pub fn same_company_domain(a: &str, b: &str) -> bool {
+    let domain = |e: &str| {
+        e.rsplit_once('@')
+            .map(|(_, d)| d.trim().to_ascii_lowercase())
+    };
+    match (domain(a), domain(b)) {
+        (Some(x), Some(y)) => !x.is_empty() && x == y && !PUBLIC_MAIL_DOMAINS.contains(&x.as_str()),
+        _ => false,
+    }
+}
+
 /// Whether `host` is `listed` or one of its subdomains.
 pub fn host_matches(host: &str, listed: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
@@ -477,6 +533,17 @@ rules:
             ..ConversionFacts::default()
         });
         assert_eq!(a, Assessment::default());
+    }
+
+    #[test]
+    fn a_company_domain_is_shared_but_a_public_mail_service_is_not() {
+        assert!(same_company_domain("ana@Shop.example", "ceo@shop.example"));
+        assert!(!same_company_domain("ana@gmail.com", "bob@gmail.com"));
+        assert!(!same_company_domain(
+            "ana@shop.example",
+            "ana@other.example"
+        ));
+        assert!(!same_company_domain("no-at-sign", "x@shop.example"));
     }
 
     #[test]

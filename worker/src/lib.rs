@@ -100,6 +100,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0020_balance_snapshots.sql",
         include_str!("../migrations/0020_balance_snapshots.sql"),
     ),
+    (
+        "0021_conversion_risk.sql",
+        include_str!("../migrations/0021_conversion_risk.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

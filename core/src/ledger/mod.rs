@@ -5,7 +5,9 @@
 //! touches payable money; a refund after the hold is deducted from what is still unpaid of
 //! that commission, and what was already paid is **owed back** (recovered from later
 //! earnings). Payouts are their own kind, always "paid". Adjustments are the owner's
-//! corrections: a credit, a deduction, or the correction of a payout.
+//! corrections: a credit, a deduction, or the correction of a payout. A commission held for
+//! review (`risk.yaml`'s hold band) has no end of hold ([`HELD`]): it is **under review**, and
+//! moves only when an owner releases or reverses it.
 //!
 //! Every figure a report shows comes from [`statement`]; nothing else computes balances. A
 //! [`Checkpoint`] is the same replay stopped at a moment, so that a statement reads only the
@@ -22,6 +24,10 @@ pub use statement::{Balance, Line, Statement, Status, statement, statement_after
 pub use words::{Facts, Level, date, describe, level_words};
 
 use serde::Serialize;
+
+/// The end of hold of a commission held for review: never, until an owner decides (in unix
+/// seconds, far beyond any real date yet below every window's end).
+pub const HELD: i64 = 1 << 49;
 
 /// An entry's kind, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Checkpoint, Entry, EntryKind};
+use super::{Checkpoint, Entry, EntryKind, HELD};
 
 /// What a line means for the partner now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,10 +29,12 @@ pub enum Status {
     OwedBack,
     /// An adjustment correcting a payout.
     Correction,
+    /// A commission held for review: not payable until an owner releases it.
+    UnderReview,
 }
 
 impl Status {
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 10] = [
         Status::Pending,
         Status::Payable,
         Status::Paid,
@@ -42,6 +44,7 @@ impl Status {
         Status::Deducted,
         Status::OwedBack,
         Status::Correction,
+        Status::UnderReview,
     ];
 
     /// The status [`Status::as_str`] names.
@@ -60,6 +63,7 @@ impl Status {
             Status::Deducted => "deducted",
             Status::OwedBack => "owed back",
             Status::Correction => "correction",
+            Status::UnderReview => "under review",
         }
     }
 }
@@ -69,6 +73,10 @@ impl Status {
 pub struct Balance {
     /// Commissions still in their hold, net of refunds inside it. Never negative.
     pub pending: i64,
+    /// Commissions held for review, net of refunds: pending until an owner releases them.
+    /// Never negative.
+    #[serde(default)]
+    pub under_review: i64,
     /// What can be paid now. Never negative.
     pub payable: i64,
     /// Taken back after it was paid, not yet recovered. Never negative.
@@ -76,12 +84,12 @@ pub struct Balance {
     /// Paid out so far, net of corrected payouts.
     pub paid: i64,
     /// Lifetime earnings: commissions and adjustments, net of refunds
-    /// (= pending + payable + paid − owed back).
+    /// (= pending + under review + payable + paid − owed back).
     pub earned: i64,
     /// Taken back by refunds, in total (≥ 0).
     pub refunded: i64,
     /// The sum of all entries, as the ledger's running balance shows it
-    /// (= pending + payable − owed back).
+    /// (= pending + under review + payable − owed back).
     pub balance: i64,
 }
 
@@ -326,17 +334,21 @@ pub(super) fn replay(
             balance.earned += e.amount;
         }
         if !matured(i) {
-            status[i] = if e.kind == EntryKind::Commission {
-                if net[i] > 0 {
+            let held = effective[i] >= HELD;
+            status[i] = match e.kind {
+                EntryKind::Commission if net[i] <= 0 => Status::Reversed,
+                EntryKind::Commission if held => Status::UnderReview,
+                EntryKind::Commission => {
                     *becoming.entry(e.payable_at).or_default() += net[i];
                     Status::Pending
-                } else {
-                    Status::Reversed
                 }
-            } else {
-                Status::ReducesPending
+                _ => Status::ReducesPending,
             };
-            balance.pending += e.amount;
+            if held {
+                balance.under_review += e.amount;
+            } else {
+                balance.pending += e.amount;
+            }
             continue;
         }
         status[i] = match e.kind {
@@ -409,7 +421,11 @@ pub(super) fn replay(
         earlier: earlier_status,
         balance,
         becoming_payable,
-        next_change: effective.iter().copied().filter(|&at| at > now).min(),
+        next_change: effective
+            .iter()
+            .copied()
+            .filter(|&at| at > now && at < HELD)
+            .min(),
     };
     (statement, replay)
 }

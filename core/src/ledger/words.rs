@@ -101,6 +101,7 @@ pub fn describe(line: &Line, facts: &Facts<'_>) -> String {
             }
             let _ = match line.status {
                 Status::Pending => write!(out, "; on hold until {}", date(e.payable_at)),
+                Status::UnderReview => write!(out, "; under review"),
                 Status::Reversed => write!(out, "; refunded, nothing to pay"),
                 _ => write!(out, "; payable from {}", date(e.payable_at)),
             };

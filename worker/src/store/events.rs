@@ -143,8 +143,9 @@ pub async fn order_commissions(
 pub fn insert_conversion(values: Vec<SqlValue>) -> Statement {
     Statement::new(
         "INSERT INTO events (id, type, body_hash, partner, program, attribution, click_id, slug, sub, order_id, product, \
-         amount_minor, currency, customer_hash, customer_label, self_referral, occurred_at, received_at, result) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         amount_minor, currency, customer_hash, customer_label, self_referral, occurred_at, received_at, result, \
+         risk_band, risk_score, risk_fired) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         values,
     )
 }
@@ -238,6 +239,7 @@ pub struct StoredClick {
     pub program: String,
     pub slug: String,
     pub sub: Option<String>,
+    pub referrer_host: Option<String>,
     pub created_at: i64,
 }
 
@@ -248,7 +250,7 @@ pub async fn click(
     first(
         platform,
         Statement::new(
-            "SELECT partner, program, slug, sub, created_at FROM clicks WHERE id = ?",
+            "SELECT partner, program, slug, sub, referrer_host, created_at FROM clicks WHERE id = ?",
             vec![id.into()],
         ),
     )

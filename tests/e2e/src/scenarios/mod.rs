@@ -15,6 +15,7 @@ mod owner_two_factor;
 mod password;
 mod profile;
 mod reports;
+mod risk;
 mod rollups;
 pub mod scale;
 mod shopify;
@@ -159,6 +160,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "the owner sees payable balances with the owner token",
         reports::the_owner_sees_payable_balances,
+    ),
+    (
+        "risk.yaml's rules fire with their reasons; a held conversion's commissions stay under review past their hold",
+        risk::risk_rules_fire_with_their_reasons_and_hold_commissions,
     ),
     (
         "reports and the overview are the same before, during and after a rollup; old raw clicks are gone",

@@ -19,6 +19,8 @@ pub(super) struct Click {
     pub(super) id: String,
     pub(super) slug: String,
     pub(super) sub: Option<String>,
+    pub(super) referrer_host: Option<String>,
+    pub(super) created_at: i64,
 }
 
 /// The partner credited, through which program, and how.
@@ -103,6 +105,8 @@ async fn by_click<P: Platform>(
             id: click_id.to_owned(),
             slug: row.slug,
             sub: row.sub,
+            referrer_host: row.referrer_host,
+            created_at: row.created_at,
         }),
     })))
 }

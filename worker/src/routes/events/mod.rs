@@ -6,6 +6,7 @@
 mod attribute;
 mod parse;
 mod record;
+mod risk;
 mod verify;
 
 use http::StatusCode;

@@ -3,12 +3,14 @@
 
 use http::StatusCode;
 use pc_core::engine::{self, Conversion, Credit};
+use pc_core::ledger::HELD;
+use pc_core::risk::{Assessment, Band};
 use pc_core::{Currency, Money};
 use serde_json::{Value, json};
 
 use super::attribute::{Attributed, Attribution, ProgramRules};
 use super::parse::{Event, Kind};
-use super::{Reject, reject};
+use super::{Reject, reject, risk};
 use crate::platform::{Platform, PlatformError, Statement};
 use crate::routes::Ctx;
 use crate::store::events;
@@ -37,7 +39,8 @@ fn amount_of(event: &Event, program: &ProgramRules) -> Result<Option<Money>, Rej
 }
 
 /// The commissions: the partner's own, then overrides up the referral chain to active
-/// parents. Nothing for inactive partners or self-referrals (flagged instead).
+/// parents; and the conversion's risk. Nothing for inactive partners, self-referrals or a
+/// conversion the risk rules block (flagged instead).
 async fn credits<P: Platform>(
     ctx: &Ctx<'_, P>,
     event: &Event,
@@ -45,18 +48,24 @@ async fn credits<P: Platform>(
     program: &ProgramRules,
     money: Option<Money>,
     flags: &mut Vec<&'static str>,
-) -> Result<Vec<(String, Credit)>, PlatformError> {
+) -> Result<(Vec<(String, Credit)>, Assessment), PlatformError> {
     let partner = events::creditee(ctx.platform, &a.partner).await?;
     let active = partner.is_active();
     let self_referral = event.email.is_some() && event.email == partner.email;
+    let rules = risk::rules(ctx.platform).await?;
+    let assessment = risk::assess(&rules, event, a.click.as_ref(), partner.email.as_deref());
+    let blocked = assessment.band == Band::Block;
     if !active {
         flags.push("partner_not_active");
     }
     if self_referral {
         flags.push("self_referral");
     }
-    if !active || self_referral {
-        return Ok(Vec::new());
+    if blocked {
+        flags.push("risk_blocked");
+    }
+    if !active || self_referral || blocked {
+        return Ok((Vec::new(), assessment));
     }
     let conversion = match event.kind {
         Kind::Lead => Some(Conversion::Lead),
@@ -77,7 +86,7 @@ async fn credits<P: Platform>(
         Kind::Refund => None,
     };
     let Some(conversion) = conversion else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), assessment));
     };
     let month_start = event
         .occurred
@@ -105,7 +114,7 @@ async fn credits<P: Platform>(
         }
         ancestor = parent.parent;
     }
-    Ok(credits)
+    Ok((credits, assessment))
 }
 
 /// A lead, sale or subscription payment.
@@ -116,22 +125,28 @@ pub(super) async fn conversion<P: Platform>(
     attribution: Attribution,
 ) -> Result<Result<Recorded, Reject>, PlatformError> {
     let mut flags: Vec<&'static str> = Vec::new();
-    let (attributed, program, method, money, credits) = match attribution {
-        Attribution::Nobody(why) => (None, None, why, None, Vec::new()),
+    let (attributed, program, method, money, (credits, risk)) = match attribution {
+        Attribution::Nobody(why) => (None, None, why, None, (Vec::new(), Assessment::default())),
         Attribution::Credited(a, program) => {
             let money = match amount_of(event, &program) {
                 Ok(m) => m,
                 Err(r) => return Ok(Err(r)),
             };
-            let credits = credits(ctx, event, &a, &program, money, &mut flags).await?;
+            let credited = credits(ctx, event, &a, &program, money, &mut flags).await?;
             let method = a.method;
-            (Some(a), Some(program), method, money, credits)
+            (Some(a), Some(program), method, money, credited)
         }
     };
     let hold = program
         .as_ref()
         .map_or(0, |p| i64::from(p.rules.hold_days) * 86_400);
-    let payable_at = event.occurred_at + hold;
+    // Held for review: pending, whatever its hold, until an owner releases it.
+    let under_review = risk.band == Band::Hold;
+    let payable_at = if under_review {
+        HELD
+    } else {
+        event.occurred_at + hold
+    };
     let result = json!({
         "id": event.id,
         "type": event.kind.as_str(),
@@ -141,13 +156,15 @@ pub(super) async fn conversion<P: Platform>(
         "partner": attributed.as_ref().map(|a| a.partner.clone()),
         "program": attributed.as_ref().map(|a| a.program.clone()),
         "flags": flags,
+        "risk": risk,
         "commissions": credits.iter().map(|(partner, c)| json!({
             "partner": partner,
             "amount": c.amount.decimal_string(),
             "currency": c.amount.currency().code(),
             "level": c.level,
             "rule": c.rule,
-            "payable_at": payable_at,
+            "payable_at": (!under_review).then_some(payable_at),
+            "under_review": under_review,
         })).collect::<Vec<_>>(),
     });
     let click = attributed.as_ref().and_then(|a| a.click.clone());
@@ -171,6 +188,13 @@ pub(super) async fn conversion<P: Platform>(
         event.occurred_at.into(),
         ctx.now.into(),
         result.to_string().into(),
+        (risk.band != Band::Clear)
+            .then(|| risk.band.as_str())
+            .into(),
+        i64::from(risk.score).into(),
+        (!risk.fired.is_empty())
+            .then(|| serde_json::to_string(&risk.fired).unwrap_or_default())
+            .into(),
     ])];
     if let (Some(a), Some(program)) = (&attributed, &program) {
         for (partner, c) in &credits {

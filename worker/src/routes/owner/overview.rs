@@ -121,6 +121,7 @@ pub async fn overview<P: Platform>(
             "balances": {
                 "payable": money(sum(|b| b.payable), currency),
                 "pending": money(sum(|b| b.pending), currency),
+                "under_review": money(sum(|b| b.under_review), currency),
                 "owed_back": money(sum(|b| b.owed_back), currency),
                 "paid_to_date": money(sum(|b| b.paid), currency),
                 "earned_to_date": money(sum(|b| b.earned), currency),

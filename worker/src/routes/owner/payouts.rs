@@ -140,7 +140,11 @@ pub(super) async fn payable_partners<P: Platform>(
     let mut found = Vec::new();
     for (code, balance) in crate::statements::balances(ctx.platform, ctx.now).await? {
         let ids = references.remove(&code).unwrap_or_default();
-        if balance.payable == 0 && balance.pending == 0 && balance.owed_back == 0 {
+        if balance.payable == 0
+            && balance.pending == 0
+            && balance.under_review == 0
+            && balance.owed_back == 0
+        {
             continue;
         }
         let person = people.iter().find(|p| p.code == code);

@@ -297,6 +297,8 @@ pub fn balance_json(statement: &Statement, currency: Currency) -> Value {
         "balance": money(b.balance, currency),
         "payable": money(b.payable, currency),
         "pending": money(b.pending, currency),
+        // Commissions held for review (risk.yaml): not payable until an owner releases them.
+        "under_review": money(b.under_review, currency),
         "owed_back": money(b.owed_back, currency),
         "paid_to_date": money(b.paid, currency),
         "earned_to_date": money(b.earned, currency),
