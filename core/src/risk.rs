@@ -210,6 +210,35 @@ macro_rules! fired {
     };
 }
 
+/// What a partner is told a held line is under review for: the rule's category, never its
+/// weight or threshold.
+pub fn category(rule: &str) -> &'static str {
+    match rule {
+        "duplicate_payout_details" => "payout details",
+        "self_referral_email" | "self_referral_email_domain" | "self_referral_ip" => {
+            "self-referral"
+        }
+        "click_burst" => "click pattern",
+        "fast_sale" => "timing",
+        "paid_ads_click" => "paid ads",
+        "blocked_referrer" => "traffic source",
+        "refund_rate" => "refunds",
+        _ => "account review",
+    }
+}
+
+/// The categories of `fired`, in order, each once.
+pub fn categories(fired: &[Fired]) -> Vec<&'static str> {
+    let mut found: Vec<&'static str> = Vec::new();
+    for f in fired {
+        let c = category(&f.rule);
+        if !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    found
+}
+
 /// Public mail services: an e-mail at one of these says nothing about who its owner works
 /// for, so two addresses sharing the domain are no self-referral.
 pub const PUBLIC_MAIL_DOMAINS: &[&str] = &[

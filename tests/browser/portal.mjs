@@ -356,7 +356,7 @@ await step("download a CSV and check its rows", async () => {
   const file = path.join(artifacts, download.suggestedFilename());
   await download.saveAs(file);
   const lines = fs.readFileSync(file, "utf8").trim().split("\n");
-  assert(lines[0] === "date,kind,program,level,order,sale_amount,rule,amount,status,payable_from,id", `header ${lines[0]}`);
+  assert(lines[0] === "date,kind,program,level,order,sale_amount,rule,amount,status,payable_from,review,id", `header ${lines[0]}`);
   const shown = await page.locator("[data-table] tbody tr").count();
   assert(lines.length - 1 === shown, `${lines.length - 1} CSV rows, ${shown} on the page`);
   const sum = lines.slice(1).reduce((a, l) => a + Number(l.split(",")[7]), 0);

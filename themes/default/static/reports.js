@@ -16,7 +16,7 @@
   var AS_MONEY = { amount: 1, commission: 1, balance: 1, sale_amount: 1 };
   var WRAP = { detail: 1, rule: 1, level: 1, order: 1, customer: 1 };
   // Columns the CSV keeps but the page leaves out, because a line's words already say them.
-  var HIDDEN = { ledger: { entry: 1, payable_from: 1 }, commissions: { program: 1, payable_from: 1, kind: 1 }, sales: { product: 1, link: 1 } };
+  var HIDDEN = { ledger: { entry: 1, payable_from: 1 }, commissions: { program: 1, payable_from: 1, kind: 1, review: 1 }, sales: { product: 1, link: 1 } };
   var MONEY = { amount: 1, commission: 1, balance: 1 };
   var PAGE = 25;
   var SVG = "http://www.w3.org/2000/svg";
@@ -299,6 +299,7 @@
       add("What", x.description);
       add("Amount", money(x.amount, cur) + " (" + x.status + ")");
       add("Payable from", x.payable_from);
+      add("Under review for", x.review);
       if (x.click) add("Click", (x.click.link || "") + (x.click.sub_id ? ", sub-id " + x.click.sub_id : "") + (x.click.at ? ", " + x.click.at : ""));
       if (x.conversion) add("Conversion", x.conversion.type + (x.conversion.order ? ", order " + x.conversion.order : "") +
         (x.conversion.amount ? ", " + money(x.conversion.amount, cur) : "") + ", " + x.conversion.date);
@@ -385,6 +386,8 @@
           return;
         }
         var shown = AS_MONEY[c] && v !== null && v !== "" ? money(v, self.currency) : (v === null ? "" : String(v));
+        // A line held for review says what for (the category, never the rule's threshold).
+        if (c === "status" && row.review) shown += " (" + row.review + ")";
         var cls = MONEY[c] ? "num" : (WRAP[c] ? "wrap" : "");
         var attrs = { "data-label": LABELS[c] || c };
         if (cls) attrs["class"] = cls;

@@ -32,6 +32,8 @@ pub struct LedgerRow {
     pub source: Option<String>,
     pub build_id: Option<String>,
     pub event_id: Option<String>,
+    /// The rules that fired on the line's conversion (JSON of `pc_core::risk::Fired`).
+    pub risk_fired: Option<String>,
     /// The line it reverses (the partner's own): its kind, amount and date.
     pub r_kind: Option<String>,
     pub r_amount: Option<i64>,
@@ -48,6 +50,17 @@ pub struct Reversed {
 }
 
 impl LedgerRow {
+    /// What a held line is under review for, in the partner's words ("timing, traffic
+    /// source"): the categories of the rules that fired on its conversion.
+    pub fn review(&self) -> String {
+        let fired: Vec<pc_core::risk::Fired> = self
+            .risk_fired
+            .as_deref()
+            .and_then(|f| serde_json::from_str(f).ok())
+            .unwrap_or_default();
+        pc_core::risk::categories(&fired).join(", ")
+    }
+
     /// The line this one reverses.
     pub fn reversed(&self) -> Option<Reversed> {
         Some(Reversed {
@@ -67,8 +80,9 @@ macro_rules! ledger_row {
              l.payable_at AS payable_at, l.reverses AS reverses, coalesce(p.name, l.program) AS program_name, \
              l.rule AS rule, l.memo AS memo, l.order_id AS order_id, l.level AS level, l.seller AS seller, \
              l.conversion AS conversion, l.base_minor AS base_minor, l.source AS source, l.build_id AS build_id, \
-             l.event_id AS event_id, r.kind AS r_kind, r.amount_minor AS r_amount, r.occurred_at AS r_occurred_at \
-             FROM ledger l LEFT JOIN programs p ON p.id = l.program \
+             l.event_id AS event_id, ev.risk_fired AS risk_fired, r.kind AS r_kind, r.amount_minor AS r_amount, \
+             r.occurred_at AS r_occurred_at \
+             FROM ledger l LEFT JOIN programs p ON p.id = l.program LEFT JOIN events ev ON ev.id = l.event_id \
              LEFT JOIN ledger r ON r.id = l.reverses AND r.partner = l.partner ",
             $filter
         )

@@ -295,7 +295,7 @@ pub fn figures_match_an_independent_calculation(world: &World) -> Outcome {
         ensure!(
             lines.next()
                 == Some(
-                    "date,kind,program,level,order,sale_amount,rule,amount,status,payable_from,id"
+                    "date,kind,program,level,order,sale_amount,rule,amount,status,payable_from,review,id"
                 ),
             "CSV header"
         );

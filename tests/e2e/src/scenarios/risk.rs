@@ -118,8 +118,19 @@ pub fn risk_rules_fire_with_their_reasons_and_hold_commissions(world: &World) ->
         .cloned()
         .ok_or_else(|| format!("the held commission in Commissions: {report}"))?;
     ensure!(
-        row["status"] == "under review",
-        "the held commission is under review past its hold: {row}"
+        row["status"] == "under review"
+            && row["review"] == "timing, traffic source"
+            && row["payable_from"] == "",
+        "the held commission is under review past its hold, with the categories only: {row}"
+    );
+    let id = row["id"].as_str().unwrap_or_default();
+    let explained = get_json(&mut mia, &format!("/api/v1/me/ledger/{id}"))?;
+    ensure!(
+        explained["review"] == "timing, traffic source"
+            && explained["description"]
+                .as_str()
+                .is_some_and(|d| d.ends_with("; under review")),
+        "Explain says it is under review and for what: {explained}"
     );
     let after = get_json(&mut mia, "/api/v1/me/summary")?;
     let cents = |v: &Value, key: &str| {

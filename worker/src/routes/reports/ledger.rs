@@ -3,7 +3,7 @@
 //! balance for the owner. Statuses and balances come from [`pc_core::ledger::statement`] only.
 
 use http::StatusCode;
-use pc_core::ledger::{self, Entry, EntryKind, Facts, Level, Line, Statement};
+use pc_core::ledger::{self, Entry, EntryKind, Facts, Level, Line, Statement, Status};
 use pc_core::{Currency, Money};
 use serde_json::{Value, json};
 
@@ -193,7 +193,7 @@ pub async fn ledger_report<P: Platform>(
                 describe(line, row, currency).into(),
                 money(e.amount, currency).into(),
                 line.status.as_str().into(),
-                date_of(line.effective_at).into(),
+                payable_from(line).into(),
                 money(balance, currency).into(),
                 e.id.clone().into(),
             ]
@@ -252,7 +252,8 @@ pub async fn commissions<P: Platform>(
                 row.rule.clone().unwrap_or_default().into(),
                 money(e.amount, currency).into(),
                 line.status.as_str().into(),
-                date_of(line.effective_at).into(),
+                payable_from(line).into(),
+                review(line, row).into(),
                 e.id.clone().into(),
             ]
         })
@@ -269,12 +270,32 @@ pub async fn commissions<P: Platform>(
             "amount",
             "status",
             "payable_from",
+            "review",
             "id",
         ],
         rows,
         total_rows: total.n,
         totals: json!({ "amount": money(total.m, currency) }),
     })
+}
+
+/// When a line's money moves: a date, or nothing for a line held for review (it moves when
+/// an owner releases it).
+fn payable_from(line: &Line) -> String {
+    if line.effective_at >= ledger::HELD {
+        String::new()
+    } else {
+        date_of(line.effective_at)
+    }
+}
+
+/// What a line under review is held for ("timing, traffic source"); empty otherwise.
+fn review(line: &Line, row: &LedgerRow) -> String {
+    if line.status == Status::UnderReview {
+        row.review()
+    } else {
+        String::new()
+    }
 }
 
 /// What becomes payable, summed per day (soonest first).
@@ -337,7 +358,8 @@ pub async fn explain<P: Platform>(
         "amount": money(e.amount, currency),
         "currency": currency.code(),
         "status": line.status.as_str(),
-        "payable_from": date_of(line.effective_at),
+        "payable_from": payable_from(line),
+        "review": review(line, row),
         "description": describe(line, row, currency),
         "source": some(row.source.as_ref()),
         "build": some(row.build_id.as_ref()),
