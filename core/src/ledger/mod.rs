@@ -6,8 +6,9 @@
 //! that commission, and what was already paid is **owed back** (recovered from later
 //! earnings). Payouts are their own kind, always "paid". Adjustments are the owner's
 //! corrections: a credit, a deduction, or the correction of a payout. A commission held for
-//! review (`risk.yaml`'s hold band) has no end of hold ([`HELD`]): it is **under review**, and
-//! moves only when an owner releases or reverses it.
+//! review (`risk.yaml`'s hold band) has no end of hold ([`HELD`]): it is **under review** until
+//! an owner releases it (a release line: it becomes payable at the release line's
+//! `payable_at`) or reverses it (a clawback of all of it).
 //!
 //! Every figure a report shows comes from [`statement`]; nothing else computes balances. A
 //! [`Checkpoint`] is the same replay stopped at a moment, so that a statement reads only the
@@ -37,6 +38,8 @@ pub enum EntryKind {
     Clawback,
     Payout,
     Adjustment,
+    /// An owner released a commission held for review (amount 0; `reverses` names it).
+    Release,
 }
 
 impl EntryKind {
@@ -46,6 +49,7 @@ impl EntryKind {
             "clawback" => EntryKind::Clawback,
             "payout" => EntryKind::Payout,
             "adjustment" => EntryKind::Adjustment,
+            "release" => EntryKind::Release,
             _ => return None,
         })
     }
@@ -56,6 +60,7 @@ impl EntryKind {
             EntryKind::Clawback => "clawback",
             EntryKind::Payout => "payout",
             EntryKind::Adjustment => "adjustment",
+            EntryKind::Release => "release",
         }
     }
 }
@@ -69,9 +74,10 @@ pub struct Entry {
     pub amount: i64,
     /// When it happened (unix seconds).
     pub occurred_at: i64,
-    /// For a commission, the end of its hold; for the other kinds, `occurred_at`.
+    /// For a commission, the end of its hold ([`HELD`] while held for review); for a release,
+    /// when the released commission becomes payable; for the other kinds, `occurred_at`.
     pub payable_at: i64,
     /// A clawback: the commission it takes back from. An adjustment: the payout or entry it
-    /// corrects.
+    /// corrects. A release: the commission it releases.
     pub reverses: Option<String>,
 }

@@ -31,10 +31,12 @@ pub enum Status {
     Correction,
     /// A commission held for review: not payable until an owner releases it.
     UnderReview,
+    /// An owner's release of a commission held for review.
+    Released,
 }
 
 impl Status {
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 11] = [
         Status::Pending,
         Status::Payable,
         Status::Paid,
@@ -45,6 +47,7 @@ impl Status {
         Status::OwedBack,
         Status::Correction,
         Status::UnderReview,
+        Status::Released,
     ];
 
     /// The status [`Status::as_str`] names.
@@ -64,6 +67,7 @@ impl Status {
             Status::OwedBack => "owed back",
             Status::Correction => "correction",
             Status::UnderReview => "under review",
+            Status::Released => "released",
         }
     }
 }
@@ -200,6 +204,8 @@ pub fn statement_after(
 /// When each entry's money moves, and the entries a replay can look up.
 pub(super) struct Moves<'a> {
     by_id: HashMap<&'a str, &'a Entry>,
+    /// The release of each released commission, by the commission's id.
+    releases: HashMap<&'a str, &'a Entry>,
 }
 
 impl<'a> Moves<'a> {
@@ -209,7 +215,25 @@ impl<'a> Moves<'a> {
             .chain(entries)
             .map(|e| (e.id.as_str(), e))
             .collect();
-        Moves { by_id }
+        let releases = known
+            .iter()
+            .chain(entries)
+            .filter(|e| e.kind == EntryKind::Release)
+            .filter_map(|e| Some((e.reverses.as_deref()?, e)))
+            .collect();
+        Moves { by_id, releases }
+    }
+
+    /// When a commission becomes payable: the end of its hold, or for one held for review,
+    /// when its release says (never without one).
+    fn matures(&self, c: &Entry) -> i64 {
+        if c.payable_at >= HELD {
+            self.releases
+                .get(c.id.as_str())
+                .map_or(c.payable_at, |r| r.payable_at.min(HELD))
+        } else {
+            c.payable_at
+        }
     }
 
     fn reversed(&self, e: &Entry) -> Option<&'a Entry> {
@@ -222,12 +246,12 @@ impl<'a> Moves<'a> {
     /// hold at the end of that hold, everything else when it happened.
     fn effective(&self, e: &Entry) -> i64 {
         match e.kind {
-            EntryKind::Commission => e.payable_at,
+            EntryKind::Commission => self.matures(e),
             EntryKind::Clawback => match self.reversed(e) {
-                Some(c) if e.occurred_at < c.payable_at => c.payable_at,
+                Some(c) if e.occurred_at < self.matures(c) => self.matures(c),
                 _ => e.occurred_at,
             },
-            EntryKind::Payout | EntryKind::Adjustment => e.occurred_at,
+            EntryKind::Payout | EntryKind::Adjustment | EntryKind::Release => e.occurred_at,
         }
     }
 
@@ -302,7 +326,11 @@ pub(super) fn replay(
     let mut becoming: HashMap<i64, i64> = HashMap::new();
     // Payouts and adjustments are facts the owner recorded: they count whatever their date.
     let matured = |i: usize| {
-        effective[i] <= now || matches!(entries[i].kind, EntryKind::Payout | EntryKind::Adjustment)
+        effective[i] <= now
+            || matches!(
+                entries[i].kind,
+                EntryKind::Payout | EntryKind::Adjustment | EntryKind::Release
+            )
     };
     let mut order: Vec<usize> = (0..entries.len()).collect();
     // Oldest first; at the same moment credits before debits, so a payout covers what
@@ -339,7 +367,7 @@ pub(super) fn replay(
                 EntryKind::Commission if net[i] <= 0 => Status::Reversed,
                 EntryKind::Commission if held => Status::UnderReview,
                 EntryKind::Commission => {
-                    *becoming.entry(e.payable_at).or_default() += net[i];
+                    *becoming.entry(effective[i]).or_default() += net[i];
                     Status::Pending
                 }
                 _ => Status::ReducesPending,
@@ -369,6 +397,7 @@ pub(super) fn replay(
                 replay.debit(-e.amount, None, true);
                 Status::Paid
             }
+            EntryKind::Release => Status::Released,
             EntryKind::Adjustment if e.amount >= 0 => {
                 replay.credit(open + i, e.amount);
                 if corrects_payout(e) {

@@ -160,6 +160,11 @@ enum Step {
         amount: i64,
         corrects_payout: bool,
     },
+    /// An owner's review of a held sale: released, or reversed in full.
+    Review {
+        order: usize,
+        release: bool,
+    },
 }
 
 fn step() -> impl Strategy<Value = (Step, i64)> {
@@ -169,6 +174,7 @@ fn step() -> impl Strategy<Value = (Step, i64)> {
         3 => (0_usize..64, 1_u8..=100).prop_map(|(order, share)| Step::Refund { order, share }),
         2 => prop_oneof![4 => Just(0_i64), 1 => 1_i64..50_000].prop_map(|over| Step::Payout { over }),
         1 => (-20_000_i64..20_000, any::<bool>()).prop_map(|(amount, corrects_payout)| Step::Adjustment { amount, corrects_payout }),
+        2 => (0_usize..64, any::<bool>()).prop_map(|(order, release)| Step::Review { order, release }),
     ];
     (step, 0_i64..6 * DAY)
 }
@@ -179,6 +185,8 @@ struct Order {
     commission: String,
     credited: i64,
     sale: i64,
+    /// Held for review: the end of the hold it would have had; `None` once reviewed.
+    held_until: Option<i64>,
 }
 
 /// Builds the ledger the way the worker does, step by step.
@@ -192,24 +200,25 @@ fn history(steps: &[(Step, i64)]) -> (Vec<Entry>, Vec<Order>, i64) {
         let id = format!("e{n}");
         match step {
             Step::Sale { .. } | Step::Subscription { .. } => {
-                let (amount, hold) = match step {
+                let (amount, hold_for, held) = match step {
                     Step::Sale {
-                        amount, held: true, ..
-                    } => (amount, HELD - now),
-                    Step::Sale {
-                        amount, hold_days, ..
-                    } => (amount, hold_days * DAY),
-                    Step::Subscription { amount } => (amount, 30 * DAY),
+                        amount,
+                        hold_days,
+                        held,
+                    } => (amount, hold_days * DAY, *held),
+                    Step::Subscription { amount } => (amount, 30 * DAY, false),
                     _ => continue,
                 };
                 // 20% of the sale, rounded as the engine rounds.
                 let credited = (amount * 20 + 50) / 100;
-                entries.push(entry(&id, EntryKind::Commission, credited, now, now + hold));
+                let payable_at = if held { HELD } else { now + hold_for };
+                entries.push(entry(&id, EntryKind::Commission, credited, now, payable_at));
                 orders.push(Order {
                     id: format!("order-{n}"),
                     commission: id,
                     credited,
                     sale: *amount,
+                    held_until: held.then_some(now + hold_for),
                 });
             }
             Step::Refund { order, share } => {
@@ -236,6 +245,35 @@ fn history(steps: &[(Step, i64)]) -> (Vec<Entry>, Vec<Order>, i64) {
                 if payable + over > 0 {
                     entries.push(entry(&id, EntryKind::Payout, -(payable + over), now, now));
                     payouts.push(id);
+                }
+            }
+            Step::Review { order, release } => {
+                let count = orders.len().max(1);
+                let Some(o) = orders
+                    .get_mut(order % count)
+                    .filter(|o| o.held_until.is_some())
+                else {
+                    continue;
+                };
+                let until = o.held_until.take().unwrap_or(now);
+                if *release {
+                    // Payable when its hold would have ended, or now if that has passed.
+                    entries.push(reversing(
+                        entry(&id, EntryKind::Release, 0, now, until.max(now)),
+                        &o.commission,
+                    ));
+                } else {
+                    let clawed: i64 = entries
+                        .iter()
+                        .filter(|e| e.reverses.as_deref() == Some(o.commission.as_str()))
+                        .map(|e| e.amount)
+                        .sum();
+                    if o.credited + clawed > 0 {
+                        entries.push(reversing(
+                            entry(&id, EntryKind::Clawback, -(o.credited + clawed), now, now),
+                            &o.commission,
+                        ));
+                    }
                 }
             }
             Step::Adjustment {
@@ -277,8 +315,8 @@ proptest! {
             for line in &s.lines {
                 let e = &line.entry;
                 // A refund inside a hold that is still running never touches payable money.
-                let held = entries.iter().find(|c| Some(c.id.as_str()) == e.reverses.as_deref() && c.kind == EntryKind::Commission);
-                if let Some(c) = held.filter(|c| e.occurred_at < c.payable_at && now < c.payable_at) {
+                let held = s.lines.iter().map(|l| (&l.entry, l.effective_at)).find(|(c, _)| Some(c.id.as_str()) == e.reverses.as_deref() && c.kind == EntryKind::Commission);
+                if let Some((c, _)) = held.filter(|&(_, end)| e.kind == EntryKind::Clawback && e.occurred_at < end && now < end) {
                     let without: Vec<Entry> = entries.iter().filter(|x| x.id != e.id).cloned().collect();
                     prop_assert_eq!(statement(&without, now).balance.payable, b.payable, "refund {} of {}", e.id, c.id);
                     prop_assert_eq!(line.status, Status::ReducesPending);
@@ -286,12 +324,26 @@ proptest! {
                 if e.kind == EntryKind::Payout {
                     prop_assert_eq!(line.status, Status::Paid);
                 }
-                if e.kind == EntryKind::Commission && e.payable_at > now {
+                if e.kind == EntryKind::Commission && line.effective_at > now {
                     prop_assert!(matches!(line.status, Status::Pending | Status::Reversed | Status::UnderReview));
                 }
-                // A held commission is never payable, whatever the time, until it is released.
+                // A held commission is never payable, whatever the time, until it is released;
+                // released, it is an ordinary commission from its release's date.
                 if e.kind == EntryKind::Commission && e.payable_at == HELD {
-                    prop_assert!(matches!(line.status, Status::UnderReview | Status::Reversed), "{:?}", line.status);
+                    let release = entries.iter().find(|r| r.kind == EntryKind::Release && r.reverses.as_deref() == Some(e.id.as_str()));
+                    match release {
+                        None => prop_assert!(matches!(line.status, Status::UnderReview | Status::Reversed), "{:?}", line.status),
+                        Some(r) => {
+                            prop_assert_eq!(line.effective_at, r.payable_at);
+                            prop_assert!(line.status != Status::UnderReview);
+                            if r.payable_at > now {
+                                prop_assert!(matches!(line.status, Status::Pending | Status::Reversed), "{:?}", line.status);
+                            }
+                        }
+                    }
+                }
+                if e.kind == EntryKind::Release {
+                    prop_assert_eq!(line.status, Status::Released);
                 }
                 let order = orders.iter().find(|o| o.commission == e.id || e.reverses.as_deref() == Some(o.commission.as_str()));
                 let memo = format!("reference {}", e.id);
@@ -302,6 +354,7 @@ proptest! {
                 };
                 let words = describe(line, &facts);
                 match (e.kind, order) {
+                    (EntryKind::Release, _) => prop_assert!(words.starts_with("Released after review"), "{words}"),
                     (EntryKind::Commission | EntryKind::Clawback, Some(o)) => prop_assert!(words.contains(&o.id), "{words}"),
                     (EntryKind::Payout | EntryKind::Adjustment, _) => prop_assert!(words.contains(&memo), "{words}"),
                     _ => prop_assert!(false, "a line without a source: {e:?}"),

@@ -100,10 +100,10 @@ pub fn describe(line: &Line, facts: &Facts<'_>) -> String {
                 let _ = write!(out, " ({what} amount {base})");
             }
             let _ = match line.status {
-                Status::Pending => write!(out, "; on hold until {}", date(e.payable_at)),
+                Status::Pending => write!(out, "; on hold until {}", date(line.effective_at)),
                 Status::UnderReview => write!(out, "; under review"),
                 Status::Reversed => write!(out, "; refunded, nothing to pay"),
-                _ => write!(out, "; payable from {}", date(e.payable_at)),
+                _ => write!(out, "; payable from {}", date(line.effective_at)),
             };
         }
         EntryKind::Clawback => {
@@ -134,6 +134,16 @@ pub fn describe(line: &Line, facts: &Facts<'_>) -> String {
             out.push_str("Payout");
             if let Some(memo) = facts.memo {
                 let _ = write!(out, ": {memo}");
+            }
+        }
+        EntryKind::Release => {
+            out.push_str("Released after review");
+            if let Some(reversed) = facts.reverses {
+                let _ = write!(out, ": {reversed}");
+            }
+            let _ = write!(out, " is payable from {}", date(e.payable_at));
+            if let Some(memo) = facts.memo {
+                let _ = write!(out, " ({memo})");
             }
         }
         EntryKind::Adjustment => {
