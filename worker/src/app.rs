@@ -8,7 +8,7 @@ use crate::platform::{Platform, PlatformError};
 use crate::routes::accounts::{self, Kind, two_factor};
 use crate::routes::owner::{
     self, adjustments, applications, console, overview, payout_guard, payout_runs, payouts,
-    session, view_as,
+    reviews, session, view_as,
 };
 use crate::routes::{
     Ctx, auth, csrf_token, events, integrations, join, not_me, notifications, password,
@@ -273,6 +273,9 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/owner/partners" if get => overview::partners(ctx, req).await,
         "/api/v1/owner/activity" if get => console::activity(ctx, req).await,
         "/api/v1/owner/scheduled" if post => owner::run_scheduled(ctx, req).await,
+        p if post && p.starts_with("/api/v1/owner/conversions/") => {
+            reviews::decide(ctx, req, &p["/api/v1/owner/conversions/".len()..]).await
+        }
         p if post && p.starts_with("/api/v1/owner/partners/") && p.ends_with("/adjustments") => {
             let code = &p["/api/v1/owner/partners/".len()..p.len() - "/adjustments".len()];
             match pc_core::PartnerCode::parse(code) {

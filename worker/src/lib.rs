@@ -104,6 +104,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0021_conversion_risk.sql",
         include_str!("../migrations/0021_conversion_risk.sql"),
     ),
+    (
+        "0022_ledger_releases.sql",
+        include_str!("../migrations/0022_ledger_releases.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

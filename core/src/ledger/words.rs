@@ -106,6 +106,16 @@ pub fn describe(line: &Line, facts: &Facts<'_>) -> String {
                 _ => write!(out, "; payable from {}", date(line.effective_at)),
             };
         }
+        // An owner reversed a commission held for review, with the reason (refunds have none).
+        EntryKind::Clawback if facts.memo.is_some() => {
+            out.push_str("Reversed after review");
+            if let Some(reversed) = facts.reverses {
+                let _ = write!(out, ": {reversed}");
+            }
+            if let Some(memo) = facts.memo {
+                let _ = write!(out, " — {memo}");
+            }
+        }
         EntryKind::Clawback => {
             out.push_str("Refund");
             if let Some(refund) = facts.refund {

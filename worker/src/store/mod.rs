@@ -19,6 +19,7 @@ pub mod payments;
 pub mod payout_runs;
 pub mod payouts;
 pub mod reports;
+pub mod reviews;
 pub mod rollups;
 pub mod snapshots;
 pub use accounts::{Account, AccountAuth, owner_audit};

@@ -451,7 +451,7 @@ pub fn changes_without_origin_proof_change_nothing(world: &World) -> Outcome {
     let mut console = super::owner::owner(world, "olivia@brightloom.example")?;
     let owner_token = console.cookies.get(CSRF).cloned().unwrap_or_default();
     let decided_before = world.db.query("SELECT count(*) AS n FROM owner_audit")?[0]["n"].clone();
-    let owner_routes: [(&str, &str, String); 3] = [
+    let owner_routes: [(&str, &str, String); 4] = [
         ("/owner/logout", form, format!("csrf={owner_token}")),
         (
             "/api/v1/owner/applications/zz9999/approve",
@@ -460,6 +460,11 @@ pub fn changes_without_origin_proof_change_nothing(world: &World) -> Outcome {
         ),
         (
             "/api/v1/owner/scheduled?cron=*/15+*+*+*+*",
+            json,
+            "{}".into(),
+        ),
+        (
+            "/api/v1/owner/conversions/zz-risk/release",
             json,
             "{}".into(),
         ),

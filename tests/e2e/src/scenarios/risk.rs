@@ -133,20 +133,97 @@ pub fn risk_rules_fire_with_their_reasons_and_hold_commissions(world: &World) ->
         "Explain says it is under review and for what: {explained}"
     );
     let after = get_json(&mut mia, "/api/v1/me/summary")?;
-    let cents = |v: &Value, key: &str| {
-        v[key]
-            .as_str()
-            .and_then(|m| m.replace(['$', ','], "").parse::<f64>().ok())
-            .map_or(0, |d| (d * 100.0).round() as i64)
-    };
     ensure!(
-        cents(&after, "under_review") - cents(&before, "under_review") == 2_000
-            && cents(&after, "payable") == cents(&before, "payable"),
+        money_cents(&after, "under_review") - money_cents(&before, "under_review") == 2_000
+            && money_cents(&after, "payable") == money_cents(&before, "payable"),
         "20.00 under review, nothing more payable: before {} / {}, after {} / {}",
         before["under_review"],
         before["payable"],
         after["under_review"],
         after["payable"]
+    );
+    owner_reviews(world, run, &before, &after)
+}
+
+/// The owner's API (the owner token).
+fn owner_post(world: &World, path: &str, body: &str) -> Result<(u16, Value), String> {
+    let bearer = format!("Bearer {}", world.owner_token);
+    let reply = world.client().send(
+        "POST",
+        path,
+        "application/json",
+        body.as_bytes(),
+        &[("authorization", bearer.as_str())],
+    )?;
+    let value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    Ok((reply.status, value))
+}
+
+fn money_cents(v: &Value, key: &str) -> i64 {
+    v[key]
+        .as_str()
+        .and_then(|m| m.replace(['$', ','], "").parse::<f64>().ok())
+        .map_or(0, |d| (d * 100.0).round() as i64)
+}
+
+/// Released, the held commission is payable at once (its hold ended long ago); a second
+/// release finds nothing under review. Another held conversion, reversed with a reason, leaves
+/// the balance with a line that says why. Both are in the activity log.
+fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outcome {
+    let mut mia = as_partner(world, "mia456")?;
+    let order = format!("risk-{run}-held");
+    let path = format!("/api/v1/owner/conversions/{order}/release");
+    let (status, answer) = owner_post(world, &path, r#"{"note": "checked with the partner"}"#)?;
+    ensure!(
+        status == 200 && answer["decision"] == "released",
+        "release: {status} {answer}"
+    );
+    let released = get_json(&mut mia, "/api/v1/me/summary")?;
+    ensure!(
+        money_cents(&released, "under_review") == money_cents(before, "under_review")
+            && money_cents(&released, "payable") - money_cents(held, "payable") == 2_000,
+        "released, the 20.00 is payable at once: {} under review, {} payable",
+        released["under_review"],
+        released["payable"]
+    );
+    let (again, _) = owner_post(world, &path, "{}")?;
+    ensure!(
+        again == 409,
+        "a second release finds nothing under review: {again}"
+    );
+
+    // Another quick sale through a block-listed site, reversed with a reason.
+    let (click_id, at) = (format!("risk-{run}-c3"), now() - 20 * DAY);
+    click(world, &click_id, Some("coupon-scraper.example"), at)?;
+    let denied = format!("risk-{run}-denied");
+    sale(world, &denied, &click_id, at + 2)?;
+    let path = format!("/api/v1/owner/conversions/{denied}/reverse");
+    let (refused, _) = owner_post(world, &path, "{}")?;
+    ensure!(refused == 400, "a reversal needs its reason: {refused}");
+    let (status, answer) = owner_post(world, &path, r#"{"note": "traffic from a coupon site"}"#)?;
+    ensure!(status == 200, "reverse: {status} {answer}");
+    let after = get_json(&mut mia, "/api/v1/me/summary")?;
+    ensure!(
+        money_cents(&after, "under_review") == money_cents(&released, "under_review")
+            && money_cents(&after, "balance") == money_cents(&released, "balance"),
+        "reversed, it leaves the balance: {} under review, balance {}",
+        after["under_review"],
+        after["balance"]
+    );
+    let range = format!("from={}&to={}", &iso(at - DAY)[..10], &iso(now())[..10]);
+    let ledger = get_json(&mut mia, &format!("/api/v1/me/ledger?{range}&per_page=500"))?;
+    let says_why = ledger["rows"].as_array().into_iter().flatten().any(|r| {
+        r["detail"].as_str().is_some_and(|d| {
+            d.starts_with("Reversed after review") && d.ends_with("— traffic from a coupon site")
+        })
+    });
+    ensure!(says_why, "My Ledger says why it was reversed: {ledger}");
+    let logged = world.db.count(&format!(
+        "SELECT count(*) FROM owner_audit WHERE subject IN ('{order}', '{denied}') AND action LIKE '%held for review'"
+    ))?;
+    ensure!(
+        logged == 2,
+        "both decisions are in the activity log ({logged})"
     );
     Ok(())
 }

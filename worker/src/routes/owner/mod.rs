@@ -13,6 +13,7 @@ pub mod overview;
 pub mod payout_guard;
 pub mod payout_runs;
 pub mod payouts;
+pub mod reviews;
 pub mod session;
 pub mod view_as;
 

@@ -1,0 +1,130 @@
+//! An owner's review of a conversion that `risk.yaml` held (admins; it moves money, so the
+//! password and, when on, a code): **release** its commissions (payable when their hold would
+//! have ended, or now if that has passed) or **reverse** them (a clawback of what is left, with
+//! the reason the partner reads). Each decision is in the activity log.
+//!
+//! `POST /api/v1/owner/conversions/<event id>/release` or `…/reverse`, `{"note": "…"}`.
+
+use http::StatusCode;
+use pc_core::{Amount, CommissionStructure};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Need, access, audit, confirm_owner};
+use crate::http_util::{json as json_response, json_error};
+use crate::platform::{Platform, PlatformError};
+use crate::routes::Ctx;
+use crate::routes::accounts::reauth::Proof;
+use crate::store::{self, reviews};
+use crate::{Request, Response};
+
+const DAY: i64 = 86_400;
+/// The longest note kept.
+const NOTE_MAX: usize = 500;
+
+#[derive(Debug, Deserialize)]
+struct Form {
+    /// Why (required to reverse: the partner reads it).
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    two_factor_code: Option<String>,
+}
+
+/// The program's hold in seconds (none if its rules cannot be read).
+async fn hold_of(platform: &impl Platform, program: Option<&str>) -> Result<i64, PlatformError> {
+    let Some(program) = program else {
+        return Ok(0);
+    };
+    Ok(store::events::program(platform, program)
+        .await?
+        .and_then(|p| serde_json::from_str::<CommissionStructure<Amount>>(&p.rules_json).ok())
+        .map_or(0, |rules| i64::from(rules.hold_days) * DAY))
+}
+
+/// `POST /api/v1/owner/conversions/<rest>`.
+pub async fn decide<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    rest: &str,
+) -> Result<Response, PlatformError> {
+    let who = match access(ctx, req, Need::Admin).await? {
+        Ok(who) => who,
+        Err(refusal) => return Ok(refusal),
+    };
+    let (event_id, release) = match rest.rsplit_once('/') {
+        Some((id, "release")) => (id, true),
+        Some((id, "reverse")) => (id, false),
+        _ => return Ok(json_error(StatusCode::NOT_FOUND, "no such API route")),
+    };
+    let Ok(form) = serde_json::from_slice::<Form>(req.body()) else {
+        return Ok(json_error(
+            StatusCode::BAD_REQUEST,
+            "send {\"note\": \"…\"} (and the password, and a code when two-step sign-in is on)",
+        ));
+    };
+    let proof = Proof {
+        password: form.password.as_deref(),
+        two_factor_code: form.two_factor_code.as_deref(),
+    };
+    if let Some(refused) = confirm_owner(ctx, req, &who, proof, "a partner's balance").await? {
+        return Ok(refused);
+    }
+    let note = form.note.trim();
+    if note.chars().count() > NOTE_MAX {
+        return Ok(json_error(
+            StatusCode::BAD_REQUEST,
+            &format!("the note is at most {NOTE_MAX} characters"),
+        ));
+    }
+    if !release && note.is_empty() {
+        return Ok(json_error(
+            StatusCode::BAD_REQUEST,
+            "say why it is reversed: the partner reads the reason",
+        ));
+    }
+    let Some(conversion) = reviews::conversion(ctx.platform, event_id).await? else {
+        return Ok(json_error(StatusCode::NOT_FOUND, "no such conversion"));
+    };
+    let held = reviews::held(ctx.platform, event_id).await?;
+    if held.is_empty() {
+        return Ok(json_error(
+            StatusCode::CONFLICT,
+            "nothing of this conversion is under review (released or reversed already?)",
+        ));
+    }
+    let payable_at = (conversion.occurred_at
+        + hold_of(ctx.platform, conversion.program.as_deref()).await?)
+        .max(ctx.now);
+    let mut statements: Vec<_> = held
+        .iter()
+        .map(|h| {
+            if release {
+                reviews::release(h, ctx.now, payable_at, note)
+            } else {
+                reviews::reverse(h, ctx.now, note)
+            }
+        })
+        .collect();
+    let action = if release {
+        "released a conversion held for review"
+    } else {
+        "reversed a conversion held for review"
+    };
+    statements.push(audit(who.who(), action, Some(event_id), ctx.now));
+    ctx.platform.batch(statements).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "conversion": event_id,
+            "decision": if release { "released" } else { "reversed" },
+            "band": conversion.risk_band,
+            "payable_at": release.then_some(payable_at),
+            "commissions": held.iter().map(|h| json!({
+                "id": h.id, "partner": h.partner, "amount_minor": h.left_minor,
+            })).collect::<Vec<_>>(),
+        }),
+    ))
+}
