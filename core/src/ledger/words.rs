@@ -61,6 +61,8 @@ pub struct Facts<'a> {
     pub refund: Option<Money>,
     /// The line this one reverses or corrects, in words ("the commission of 2026-11-02").
     pub reverses: Option<&'a str>,
+    /// A clawback that reverses a commission held for review: the owner's reason.
+    pub reviewed: Option<&'a str>,
 }
 
 /// Unix seconds as `2026-11-24` (UTC).
@@ -106,14 +108,14 @@ pub fn describe(line: &Line, facts: &Facts<'_>) -> String {
                 _ => write!(out, "; payable from {}", date(line.effective_at)),
             };
         }
-        // An owner reversed a commission held for review, with the reason (refunds have none).
-        EntryKind::Clawback if facts.memo.is_some() => {
+        // An owner reversed a commission held for review, with the reason.
+        EntryKind::Clawback if facts.reviewed.is_some() => {
             out.push_str("Reversed after review");
             if let Some(reversed) = facts.reverses {
                 let _ = write!(out, ": {reversed}");
             }
-            if let Some(memo) = facts.memo {
-                let _ = write!(out, " — {memo}");
+            if let Some(reason) = facts.reviewed {
+                let _ = write!(out, " — {reason}");
             }
         }
         EntryKind::Clawback => {

@@ -76,13 +76,23 @@ pub fn release(held: &Held, now: i64, payable_at: i64, note: &str) -> Statement 
     )
 }
 
+/// The id of the reversal of commission `id` (`review:<id>`).
+fn reversal_id(id: &str) -> String {
+    format!("review:{id}")
+}
+
+/// Whether a ledger line is an owner's reversal after review.
+pub fn is_reversal(id: &str) -> bool {
+    id.starts_with("review:")
+}
+
 /// The reversal of what is left of `held`, with the owner's reason.
 pub fn reverse(held: &Held, now: i64, reason: &str) -> Statement {
     Statement::new(
         "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, order_id, reverses, memo) \
          VALUES (?1, ?2, ?3, 'clawback', ?4, ?5, ?6, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
         vec![
-            format!("review:{}", held.id).into(),
+            reversal_id(&held.id).into(),
             held.partner.as_str().into(),
             held.program.clone().into(),
             (-held.left_minor).into(),

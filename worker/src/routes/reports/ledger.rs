@@ -133,6 +133,9 @@ fn describe(line: &Line, row: &LedgerRow, currency: Currency) -> String {
             memo: memo.as_deref(),
             refund: if is_clawback { base } else { None },
             reverses: reversed.as_deref(),
+            reviewed: memo
+                .as_deref()
+                .filter(|_| is_clawback && store::reviews::is_reversal(&line.entry.id)),
         },
     )
 }
