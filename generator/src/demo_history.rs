@@ -270,5 +270,54 @@ pub fn seed(
             }
         }
     }
+    held_for_review(content, db, &mut store, now)?;
     Ok((clicks, store.sent))
+}
+
+/// One sale that `risk.yaml` holds for review, so that the console's Risk page has something
+/// to show: seconds after a click from the first block-listed site, for the first active
+/// partner (nothing without such a rule).
+fn held_for_review(
+    content: &Content,
+    db: &Database,
+    store: &mut Store,
+    now: i64,
+) -> Result<(), DemoError> {
+    let Some(host) = content
+        .risk
+        .rules
+        .blocked_referrer
+        .as_ref()
+        .and_then(|r| r.hosts.first())
+    else {
+        return Ok(());
+    };
+    let Some(partner) = content
+        .partners
+        .iter()
+        .find(|p| p.status == PartnerStatus::Active)
+    else {
+        return Ok(());
+    };
+    let Some(slug) = slugs(content, partner).first().copied() else {
+        return Ok(());
+    };
+    let clicked = now - 3 * DAY;
+    db.execute(&Statement::new(
+        "INSERT INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) \
+         VALUES ('democlick-review', ?, ?, ?, NULL, ?, 'US', 'desktop', 'v-review', ?)",
+        vec![
+            partner.code.as_str().into(),
+            partner.programs[0].as_str().into(),
+            slug.into(),
+            format!("deals.{host}").into(),
+            clicked.into(),
+        ],
+    ))?;
+    store.send(&json!({
+        "id": "demo-review", "type": "sale", "occurred_at": iso(clicked + 4),
+        "click_id": "democlick-review", "order_id": "DEMO-REVIEW",
+        "amount": "64.00", "currency": content.site.currency.code(),
+    }))?;
+    Ok(())
 }

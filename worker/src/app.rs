@@ -273,6 +273,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/owner/partners" if get => overview::partners(ctx, req).await,
         "/api/v1/owner/activity" if get => console::activity(ctx, req).await,
         "/api/v1/owner/scheduled" if post => owner::run_scheduled(ctx, req).await,
+        "/api/v1/owner/risk" if get => reviews::flagged(ctx, req).await,
         p if post && p.starts_with("/api/v1/owner/conversions/") => {
             reviews::decide(ctx, req, &p["/api/v1/owner/conversions/".len()..]).await
         }

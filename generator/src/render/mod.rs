@@ -295,6 +295,13 @@ impl<'a> Renderer<'a> {
                 "Payouts",
             ),
             (
+                "owner/risk/index.html",
+                "owner/risk.html",
+                "risk",
+                "risk",
+                "Risk",
+            ),
+            (
                 "owner/activity/index.html",
                 "owner/activity.html",
                 "activity",

@@ -57,13 +57,13 @@
     if (hint) c.appendChild(el("span", { "class": "stat-hint" }, hint));
     box.appendChild(c);
   }
-  // A table: columns [key, label, kind] with kind "money", "num" or text.
+  // A table: columns [key, label, kind] with kind "money", "num", "wrap" (long text) or text.
   function fillTable(table, columns, rows, onHead) {
     var head = table.querySelector("thead"), body = table.querySelector("tbody");
     head.textContent = ""; body.textContent = "";
     var tr = el("tr");
     columns.forEach(function (c) {
-      var th = el("th", { scope: "col", "class": c[2] ? "num" : "" });
+      var th = el("th", { scope: "col", "class": c[2] && c[2] !== "wrap" ? "num" : "" });
       if (onHead) {
         var b = el("button", { type: "button", "class": "sort", "data-sort": c[0] }, c[1]);
         b.addEventListener("click", function () { onHead(c[0]); });
@@ -79,7 +79,7 @@
       var row = el("tr");
       columns.forEach(function (c) {
         var v = r[c[0]];
-        var cell = el(c === columns[0] ? "th" : "td", c === columns[0] ? { scope: "row" } : { "class": c[2] ? "num" : "" });
+        var cell = el(c === columns[0] ? "th" : "td", c === columns[0] ? { scope: "row" } : { "class": c[2] === "wrap" ? "wrap" : c[2] ? "num" : "" });
         if (c[3]) cell.appendChild(c[3](r));
         else cell.textContent = v === null || v === undefined ? "" : (c[2] === "money" ? money(v) : c[2] === "num" ? count(v) : v);
         row.appendChild(cell);
@@ -410,6 +410,52 @@
         stat(t, "Owed back", money(sum("owed_back")));
         fillTable(document.querySelector("[data-payable]"), [["partner", "Partner", null, partnerLink], ["name", "Name"], ["payout_method", "Method"], ["payout_details", "Pay to"], ["payable", "Payable", "money"], ["pending", "Pending", "money"], ["owed_back", "Owed back", "money"]], r.rows);
       }).catch(function (e) { fail(e.message); });
+    },
+    risk: function () {
+      var box = document.querySelector("[data-decide]");
+      var form = box.querySelector("[data-decide-form]");
+      var out = box.querySelector("[data-decide-result]");
+      var chosen = null;
+      var STATE = { hold: "Decided", block: "Not credited", watch: "Watched" };
+      function decideButton(x) {
+        if (!x.under_review) return document.createTextNode(STATE[x.band] || x.band);
+        if (role !== "admin") return document.createTextNode("Under review");
+        var b = el("button", { type: "button", "class": "button secondary", "aria-label": "Decide on " + x.id }, "Decide");
+        b.addEventListener("click", function () {
+          chosen = x.id;
+          box.querySelector("[data-decide-what]").textContent = x.id + " (" + x.partner + ")";
+          out.textContent = "";
+          box.hidden = false;
+          form.note.focus();
+        });
+        return b;
+      }
+      function load() {
+        getJSON("/api/v1/owner/risk").then(function (r) {
+          document.querySelector("[data-empty]").hidden = r.conversions.length > 0;
+          document.querySelector("[data-flagged]").closest(".table-wrap").hidden = !r.conversions.length;
+          r.conversions.forEach(function (x) {
+            x.when = new Date(x.occurred_at * 1000).toLocaleDateString();
+            x.why = x.fired.map(function (f) { return f.reason; }).join(" ");
+            x.rated = x.band + " (" + x.score + ")";
+          });
+          fillTable(document.querySelector("[data-flagged]"), [["id", "Conversion"], ["partner", "Partner", null, partnerLink], ["when", "Date"],
+            ["amount", "Amount", "money"], ["rated", "Band"], ["why", "Why", "wrap"], ["state", "State", null, decideButton]], r.conversions);
+        }).catch(function (e) { fail(e.message); });
+      }
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var decision = ev.submitter && ev.submitter.value === "reverse" ? "reverse" : "release";
+        var proof = { note: form.note.value, password: form.password.value, two_factor_code: form.two_factor_code.value };
+        form.password.value = "";
+        postJSON("/api/v1/owner/conversions/" + encodeURIComponent(chosen) + "/" + decision, proof).then(function (v) {
+          out.textContent = "";
+          out.appendChild(el("p", { "class": "notice", "data-decided": "" }, chosen + ": " + v.decision + (v.payable_at ? ", payable from " + new Date(v.payable_at * 1000).toLocaleDateString() : "") + "."));
+          form.note.value = "";
+          load();
+        }).catch(function (e) { out.textContent = ""; out.appendChild(el("p", { "class": "notice error", role: "alert" }, e.message)); });
+      });
+      load();
     },
     activity: function () {
       getJSON("/api/v1/owner/activity").then(function (r) {

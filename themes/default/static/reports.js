@@ -72,6 +72,7 @@
       card("Balance", money(s.balance, cur), "all time"),
       card("Payable now", money(s.payable, cur)),
       card("Pending", money(s.pending, cur), "in the hold period"),
+      Number(s.under_review) > 0 ? card("Under review", money(s.under_review, cur), "checked by the program before it becomes payable") : null,
       card("Paid to date", money(s.paid_to_date, cur)),
       Number(s.owed_back) > 0 ? card("Owed back", money(s.owed_back, cur), "refunds after payment, taken from your next earnings") : null,
       card("Earned", money(r.earned, cur), "in this period"),
@@ -498,6 +499,7 @@
         payout,
         card("Payable now", money(s.payable, cur), "paid with the next payout"),
         card("Pending", money(s.pending, cur), next ? money(next.amount, cur) + " becomes payable on " + next.date : "nothing on hold"),
+        Number(s.under_review) > 0 ? card("Under review", money(s.under_review, cur), "checked by the program before it becomes payable") : null,
         card("Paid to date", money(s.paid_to_date, cur)),
         card("Balance", money(s.balance, cur), "all time"),
         Number(s.owed_back) > 0 ? card("Owed back", money(s.owed_back, cur), "refunds after payment, taken from your next earnings") : null

@@ -41,15 +41,65 @@ pub struct Held {
     pub left_minor: i64,
 }
 
-/// The commissions of `event_id` still under review (not released).
+/// The commissions of the conversion `$event` (an SQL expression) held for review and not
+/// decided yet: not released, something left after refunds and reversals. `?1` is
+/// [`HELD`].
+macro_rules! still_held {
+    ($columns:literal, $event:literal) => {
+        concat!(
+            "SELECT ", $columns, " FROM (SELECT l.id AS id, l.partner AS partner, l.program AS program, l.currency AS currency, \
+             l.order_id AS order_id, l.amount_minor + coalesce((SELECT sum(c.amount_minor) FROM ledger c \
+             WHERE c.reverses = l.id AND c.kind = 'clawback'), 0) AS left_minor \
+             FROM ledger l WHERE l.event_id = ", $event, " AND l.kind = 'commission' AND l.payable_at >= ?1 \
+             AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.reverses = l.id AND r.kind = 'release')) WHERE left_minor > 0"
+        )
+    };
+}
+
+/// The commissions of `event_id` still under review.
 pub async fn held(platform: &impl Platform, event_id: &str) -> Result<Vec<Held>, PlatformError> {
     platform
         .query(Statement::new(
-            "SELECT l.id AS id, l.partner AS partner, l.program AS program, l.currency AS currency, l.order_id AS order_id, \
-             l.amount_minor + coalesce((SELECT sum(c.amount_minor) FROM ledger c WHERE c.reverses = l.id AND c.kind = 'clawback'), 0) AS left_minor \
-             FROM ledger l WHERE l.event_id = ?1 AND l.kind = 'commission' AND l.payable_at >= ?2 \
-             AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.reverses = l.id AND r.kind = 'release')",
-            vec![event_id.into(), HELD.into()],
+            still_held!("*", "?2"),
+            vec![HELD.into(), event_id.into()],
+        ))
+        .await?
+        .into_iter()
+        .map(parse)
+        .collect()
+}
+
+/// A conversion the risk rules flagged, with the rules that fired and whether anything of it
+/// is still under review.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Flagged {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub partner: Option<String>,
+    pub occurred_at: i64,
+    pub amount_minor: Option<i64>,
+    pub risk_band: String,
+    pub risk_score: i64,
+    /// JSON of `pc_core::risk::Fired`.
+    pub risk_fired: Option<String>,
+    /// How many of its commissions are still under review.
+    pub under_review: i64,
+}
+
+/// The newest 200 flagged conversions (from their own partial index).
+pub async fn flagged(platform: &impl Platform) -> Result<Vec<Flagged>, PlatformError> {
+    platform
+        .query(Statement::new(
+            concat!(
+                "SELECT e.id AS id, e.type AS type, e.partner AS partner, e.occurred_at AS occurred_at, \
+                 e.amount_minor AS amount_minor, e.risk_band AS risk_band, e.risk_score AS risk_score, \
+                 e.risk_fired AS risk_fired, (",
+                still_held!("count(*)", "e.id"),
+                ") AS under_review FROM events e INDEXED BY events_by_risk WHERE e.risk_band IS NOT NULL \
+                 ORDER BY e.occurred_at DESC LIMIT 200"
+            ),
+            vec![HELD.into()],
         ))
         .await?
         .into_iter()

@@ -172,6 +172,37 @@ fn money_cents(v: &Value, key: &str) -> i64 {
 fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outcome {
     let mut mia = as_partner(world, "mia456")?;
     let order = format!("risk-{run}-held");
+    let listed = |id: &str| -> Result<Value, String> {
+        let bearer = format!("Bearer {}", world.owner_token);
+        let reply = world
+            .client()
+            .get_with("/api/v1/owner/risk", &[("authorization", bearer.as_str())])?;
+        ensure!(
+            reply.status == 200,
+            "the Risk list: {} {}",
+            reply.status,
+            reply.body
+        );
+        let list: Value = serde_json::from_str(&reply.body).map_err(|e| e.to_string())?;
+        list["conversions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["id"] == id)
+            .cloned()
+            .ok_or_else(|| format!("{id} is not in the Risk list"))
+    };
+    let row = listed(&order)?;
+    ensure!(
+        row["band"] == "hold"
+            && row["under_review"] == true
+            && row["fired"][1]["reason"] == "The click came from a site on the block list.",
+        "the Risk list shows the held conversion with its reasons: {row}"
+    );
+    ensure!(
+        listed(&format!("risk-{run}-quick"))?["band"] == "watch",
+        "and the watched one"
+    );
     let path = format!("/api/v1/owner/conversions/{order}/release");
     let (status, answer) = owner_post(world, &path, r#"{"note": "checked with the partner"}"#)?;
     ensure!(

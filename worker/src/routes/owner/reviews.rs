@@ -3,9 +3,11 @@
 //! have ended, or now if that has passed) or **reverse** them (a clawback of what is left, with
 //! the reason the partner reads). Each decision is in the activity log.
 //!
-//! `POST /api/v1/owner/conversions/<event id>/release` or `…/reverse`, `{"note": "…"}`.
+//! `POST /api/v1/owner/conversions/<event id>/release` or `…/reverse`, `{"note": "…"}`;
+//! `GET /api/v1/owner/risk`: the flagged conversions (the console's Risk page).
 
 use http::StatusCode;
+use pc_core::risk::Fired;
 use pc_core::{Amount, CommissionStructure};
 use serde::Deserialize;
 use serde_json::json;
@@ -15,6 +17,7 @@ use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
 use crate::routes::accounts::reauth::Proof;
+use crate::routes::reports::{currency, money};
 use crate::store::{self, reviews};
 use crate::{Request, Response};
 
@@ -42,6 +45,44 @@ async fn hold_of(platform: &impl Platform, program: Option<&str>) -> Result<i64,
         .await?
         .and_then(|p| serde_json::from_str::<CommissionStructure<Amount>>(&p.rules_json).ok())
         .map_or(0, |rules| i64::from(rules.hold_days) * DAY))
+}
+
+/// `GET /api/v1/owner/risk`: the newest 200 conversions the risk rules flagged, with the
+/// rules that fired, their reasons, and whether anything of them is still under review.
+pub async fn flagged<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    if let Err(refusal) = access(ctx, req, Need::Read).await? {
+        return Ok(refusal);
+    }
+    let currency = currency(ctx).await?;
+    let rows: Vec<_> = reviews::flagged(ctx.platform)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let fired: Vec<Fired> = f
+                .risk_fired
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default();
+            json!({
+                "id": f.id,
+                "type": f.kind,
+                "partner": f.partner,
+                "occurred_at": f.occurred_at,
+                "amount": f.amount_minor.map(|m| money(m, currency)),
+                "band": f.risk_band,
+                "score": f.risk_score,
+                "fired": fired,
+                "under_review": f.under_review > 0,
+            })
+        })
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "currency": currency.code(), "conversions": rows }),
+    ))
 }
 
 /// `POST /api/v1/owner/conversions/<rest>`.
