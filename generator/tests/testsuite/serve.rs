@@ -114,12 +114,20 @@ fn minor(text: &serde_json::Value) -> i64 {
 fn demo_balances_add_up(port: u16, secret: &str) {
     for code in ["abc123", "mia456", "xyz789", "sam314", "tess42", "cafe01"] {
         let s = get_as(port, secret, code, "/api/v1/me/summary");
-        for card in ["balance", "payable", "pending", "paid_to_date", "owed_back"] {
+        for card in [
+            "balance",
+            "payable",
+            "pending",
+            "under_review",
+            "paid_to_date",
+            "owed_back",
+        ] {
             assert!(minor(&s[card]) >= 0, "{code}'s {card} is {}", s[card]);
         }
         assert_eq!(
             minor(&s["balance"]),
-            minor(&s["payable"]) + minor(&s["pending"]) - minor(&s["owed_back"]),
+            minor(&s["payable"]) + minor(&s["pending"]) + minor(&s["under_review"])
+                - minor(&s["owed_back"]),
             "{code}: {s}"
         );
         // The ledger's running balance over all time ends at the balance card.
