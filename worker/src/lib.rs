@@ -11,6 +11,7 @@ pub mod http_util;
 pub mod mail;
 pub mod notify;
 pub mod platform;
+pub mod risk;
 pub mod routes;
 pub mod scheduled;
 pub mod security;
@@ -107,6 +108,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0022_ledger_releases.sql",
         include_str!("../migrations/0022_ledger_releases.sql"),
+    ),
+    (
+        "0023_application_risk.sql",
+        include_str!("../migrations/0023_application_risk.sql"),
     ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};

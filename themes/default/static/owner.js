@@ -341,6 +341,10 @@
             dl.appendChild(el("dt", {}, x[0])); dl.appendChild(el("dd", {}, x[1] || "—"));
           });
           card.appendChild(dl);
+          // risk.yaml's rules that fired on the application, in their words.
+          if (a.flags && a.flags.length) {
+            card.appendChild(el("p", { "class": "notice", "data-flags": "" }, "Check first: " + a.flags.map(function (f) { return f.reason; }).join(" ")));
+          }
           var out = el("div", { "class": "stack", "aria-live": "polite" });
           if (role === "admin") {
             var form = el("form", { "class": "stack" });

@@ -268,14 +268,16 @@ pub struct NewApplication<'a> {
     /// The programs applied to, as a JSON list.
     pub programs: String,
     pub password_hash: String,
+    /// The risk rules that fired on it (JSON of `pc_core::risk::Fired`).
+    pub risk_fired: Option<String>,
     pub now: i64,
 }
 
 /// Stores a new application; fails if the code was taken in the meantime.
 pub fn apply(application: NewApplication<'_>) -> Statement {
     Statement::new(
-        "INSERT INTO applications (code, name, email, company, website, phone, promotion, programs, password_hash, status, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+        "INSERT INTO applications (code, name, email, company, website, phone, promotion, programs, password_hash, status, created_at, risk_fired) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
         vec![
             application.code.into(),
             application.name.into(),
@@ -287,8 +289,33 @@ pub fn apply(application: NewApplication<'_>) -> Statement {
             application.programs.into(),
             application.password_hash.into(),
             application.now.into(),
+            application.risk_fired.into(),
         ],
     )
+}
+
+/// The risk rules that fired on each pending application that has any, by code.
+pub async fn pending_flags(
+    platform: &impl Platform,
+) -> Result<std::collections::HashMap<String, Vec<pc_core::risk::Fired>>, PlatformError> {
+    #[derive(Deserialize)]
+    struct Flags {
+        code: String,
+        risk_fired: String,
+    }
+    let rows = platform
+        .query(Statement::new(
+            "SELECT code, risk_fired FROM applications WHERE status = 'pending' AND risk_fired IS NOT NULL",
+            vec![],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let f: Flags = parse(row)?;
+            let fired = serde_json::from_str(&f.risk_fired).unwrap_or_default();
+            Ok((f.code, fired))
+        })
+        .collect()
 }
 
 /// An application's status and password hash, for its applicant's sign-in.

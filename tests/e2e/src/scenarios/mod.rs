@@ -190,6 +190,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         console::a_viewer_cannot_decide_applications,
     ),
     (
+        "an application from a disposable e-mail address is flagged for the owner with its reason",
+        risk::a_disposable_address_flags_the_application,
+    ),
+    (
         "apply at /join, pending sign-in, approve through git, sign in",
         signup::apply_and_approve_through_git,
     ),

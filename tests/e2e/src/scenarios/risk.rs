@@ -258,3 +258,49 @@ fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outco
     );
     Ok(())
 }
+
+/// An application from a disposable e-mail address (the maintained list /join checks) is
+/// flagged for the owner with risk.yaml's reason; one from a real address is not.
+pub fn a_disposable_address_flags_the_application(world: &World) -> Outcome {
+    let run = now() % 1_000_000;
+    let mut client = world.client();
+    let (throwaway, real) = (format!("dsp{run}"), format!("real{run}"));
+    for (code, email) in [
+        (&throwaway, format!("shop{run}@mailinator.com")),
+        (&real, format!("shop{run}@brightloom-fans.example")),
+    ] {
+        let reply = super::signup::apply_as(world, &mut client, code, &email, "Dee Spoze")?;
+        ensure!(
+            reply.status == 200,
+            "{email} can apply: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+    let bearer = format!("Bearer {}", world.owner_token);
+    let reply = world.client().get_with(
+        "/api/v1/owner/applications",
+        &[("authorization", bearer.as_str())],
+    )?;
+    let list: Value = serde_json::from_str(&reply.body).map_err(|e| e.to_string())?;
+    let flags = |code: &str| {
+        list["applications"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["code"] == code)
+            .map(|a| a["flags"].clone())
+    };
+    ensure!(
+        flags(&throwaway).is_some_and(|f| f[0]["rule"] == "disposable_email"
+            && f[0]["reason"] == "The applicant used a disposable e-mail address."),
+        "the disposable address is flagged with its reason: {:?}",
+        flags(&throwaway)
+    );
+    ensure!(
+        flags(&real).is_some_and(|f| f.as_array().is_some_and(Vec::is_empty)),
+        "a real address is not: {:?}",
+        flags(&real)
+    );
+    Ok(())
+}

@@ -52,7 +52,7 @@ async fn credits<P: Platform>(
     let partner = events::creditee(ctx.platform, &a.partner).await?;
     let active = partner.is_active();
     let self_referral = event.email.is_some() && event.email == partner.email;
-    let rules = risk::rules(ctx.platform).await?;
+    let rules = crate::risk::rules(ctx.platform).await?;
     let assessment = risk::assess(&rules, event, a.click.as_ref(), partner.email.as_deref());
     let blocked = assessment.band == Band::Block;
     if !active {

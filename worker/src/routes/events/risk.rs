@@ -6,16 +6,6 @@ use pc_core::risk::{Assessment, ConversionFacts, RiskRules, same_company_domain}
 
 use super::attribute::Click;
 use super::parse::Event;
-use crate::platform::{Platform, PlatformError};
-
-/// The deployed rules (none fire without `risk.yaml`).
-pub(super) async fn rules(platform: &impl Platform) -> Result<RiskRules, PlatformError> {
-    Ok(platform
-        .kv_get("config:risk")
-        .await?
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default())
-}
 
 /// The assessment of `event`, credited through `click` (if any) to a partner whose e-mail is
 /// `partner_email`.

@@ -6,6 +6,7 @@
 //! the owner's commit (the partner's YAML) is deployed.
 
 mod applicants;
+mod disposable;
 
 use http::StatusCode;
 use pc_core::PartnerCode;
@@ -320,6 +321,21 @@ pub async fn apply<P: Platform>(
         }
         code
     };
+    // risk.yaml's rules for applications: a disposable address is flagged for the owner (or,
+    // in the block band, refused).
+    let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+    let risk = crate::risk::rules(ctx.platform)
+        .await?
+        .application(domain, &disposable::is_disposable);
+    if risk.band == pc_core::risk::Band::Block {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Please apply with an e-mail address you keep: this one is from a disposable e-mail service.",
+        )
+        .await;
+    }
+    let risk_fired =
+        (!risk.fired.is_empty()).then(|| serde_json::to_string(&risk.fired).unwrap_or_default());
     // An address that already belongs to a partner or an application gets the same answer here
     // (no enumeration); the e-mail tells its owner what happened.
     let known = store::applications::email_known(ctx.platform, &email).await?;
@@ -348,6 +364,7 @@ pub async fn apply<P: Platform>(
                 promotion,
                 programs: serde_json::to_string(&programs).unwrap_or_default(),
                 password_hash: phc,
+                risk_fired,
                 now: ctx.now,
             })])
             .await;

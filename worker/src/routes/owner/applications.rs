@@ -28,14 +28,18 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
     if let Err(refusal) = access(ctx, req, Need::Read).await? {
         return Ok(refusal);
     }
+    let mut flags = store::pending_flags(ctx.platform).await?;
     let applications: Vec<Value> = store::all_pending(ctx.platform)
         .await?
         .into_iter()
         .map(|a| {
+            let flagged = flags.remove(&a.code).unwrap_or_default();
             json!({
                 "code": a.code, "name": a.name, "email": a.email, "company": a.company,
                 "website": a.website, "phone": a.phone, "promotion": a.promotion,
                 "programs": a.programs, "created_at": a.created_at,
+                // risk.yaml's rules that fired, with their reasons.
+                "flags": flagged,
             })
         })
         .collect();
