@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Writes the disposable e-mail domains /join checks (worker/src/routes/join/disposable.txt) from
+# Writes the disposable e-mail domains /join checks (generator/data/disposable-domains.txt; the deploy
+# puts it in KV as config:disposable) from
 # the pinned npm package disposable-email-domains-js (CC0; the list of
 # github.com/disposable-email-domains/disposable-email-domains; package.json pins its version).
 # To update:
@@ -12,7 +13,7 @@ python3 - "$list" <<'PY'
 import json, sys
 package = json.load(open("node_modules/disposable-email-domains-js/package.json"))
 domains = sorted({d.strip().lower() for d in json.load(open(sys.argv[1])) if d.strip()})
-with open("worker/src/routes/join/disposable.txt", "w") as out:
+with open("generator/data/disposable-domains.txt", "w") as out:
     out.write(f"# disposable-email-domains-js {package['version']} (CC0, the list of "
               "github.com/disposable-email-domains/disposable-email-domains): one domain a line.\n")
     out.write("# Written by scripts/update-disposable.sh; not edited by hand.\n")

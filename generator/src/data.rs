@@ -141,10 +141,14 @@ pub fn removal_sql(id: &str) -> String {
     }
 }
 
-/// `config:site`, `config:signup` and `config:risk`.
+/// The disposable e-mail domains /join checks (`scripts/update-disposable.sh`).
+const DISPOSABLE_DOMAINS: &str = include_str!("../data/disposable-domains.txt");
+
+/// `config:site`, `config:signup`, `config:risk` and (with a `disposable_email` rule)
+/// `config:disposable`.
 fn site_unit(content: &Content) -> Unit {
     let signup = &content.site.signup;
-    let kv = vec![
+    let mut kv = vec![
         KvEntry {
             key: "config:site".into(),
             value: serde_json::to_string(&SiteConfig {
@@ -181,6 +185,16 @@ fn site_unit(content: &Content) -> Unit {
             value: serde_json::to_string(&content.risk).unwrap_or_default(),
         },
     ];
+    if content.risk.rules.disposable_email.is_some() {
+        kv.push(KvEntry {
+            key: "config:disposable".into(),
+            value: DISPOSABLE_DOMAINS
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
     Unit::new("site".into(), String::new(), kv)
 }
 

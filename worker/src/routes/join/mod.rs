@@ -324,9 +324,13 @@ pub async fn apply<P: Platform>(
     // risk.yaml's rules for applications: a disposable address is flagged for the owner (or,
     // in the block band, refused).
     let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
-    let risk = crate::risk::rules(ctx.platform)
-        .await?
-        .application(domain, &disposable::is_disposable);
+    let rules = crate::risk::rules(ctx.platform).await?;
+    let risk = if rules.rules.disposable_email.is_some() {
+        let list = disposable::list(ctx.platform).await?;
+        rules.application(domain, &|d: &str| disposable::is_disposable(&list, d))
+    } else {
+        pc_core::risk::Assessment::default()
+    };
     if risk.band == pc_core::risk::Band::Block {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
