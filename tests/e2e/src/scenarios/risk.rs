@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::owner::{ADMIN, PASSWORD as OWNER_PASSWORD, VIEWER, json, owner};
 use super::reports::{as_partner, get_json};
 use super::{iso, now};
 use crate::{Outcome, World, ensure};
@@ -204,10 +205,30 @@ fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outco
         "and the watched one"
     );
     let path = format!("/api/v1/owner/conversions/{order}/release");
-    let (status, answer) = owner_post(world, &path, r#"{"note": "checked with the partner"}"#)?;
+    // A viewer cannot decide; an admin's session alone (no password) cannot move money.
+    let mut viewer = owner(world, VIEWER)?;
+    let refused = viewer.post_json(&path, br#"{"note": "x"}"#)?;
     ensure!(
-        status == 200 && answer["decision"] == "released",
-        "release: {status} {answer}"
+        refused.status == 403,
+        "a viewer's release: {}",
+        refused.status
+    );
+    let mut admin = owner(world, ADMIN)?;
+    let unproven = admin.post_json(&path, br#"{"note": "checked"}"#)?;
+    ensure!(
+        unproven.status == 403 && json(&unproven.body)?["field"] == "password",
+        "a release without the password: {} {}",
+        unproven.status,
+        unproven.body
+    );
+    let proven =
+        serde_json::json!({ "note": "checked with the partner", "password": OWNER_PASSWORD });
+    let reply = admin.post_json(&path, proven.to_string().as_bytes())?;
+    let answer = json(&reply.body)?;
+    ensure!(
+        reply.status == 200 && answer["decision"] == "released",
+        "release: {} {answer}",
+        reply.status
     );
     let released = get_json(&mut mia, "/api/v1/me/summary")?;
     ensure!(
@@ -231,7 +252,11 @@ fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outco
     let path = format!("/api/v1/owner/conversions/{denied}/reverse");
     let (refused, _) = owner_post(world, &path, "{}")?;
     ensure!(refused == 400, "a reversal needs its reason: {refused}");
-    let (status, answer) = owner_post(world, &path, r#"{"note": "traffic from a coupon site"}"#)?;
+    // The reason is the owner's text, shown to the partner as text: quotes, markup and a
+    // line separator stay what they are.
+    let reason = "traffic from a coupon site \u{2028}<b>\"deals\"</b>";
+    let body = serde_json::json!({ "note": reason }).to_string();
+    let (status, answer) = owner_post(world, &path, &body)?;
     ensure!(status == 200, "reverse: {status} {answer}");
     let after = get_json(&mut mia, "/api/v1/me/summary")?;
     ensure!(
@@ -245,7 +270,7 @@ fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outco
     let ledger = get_json(&mut mia, &format!("/api/v1/me/ledger?{range}&per_page=500"))?;
     let says_why = ledger["rows"].as_array().into_iter().flatten().any(|r| {
         r["detail"].as_str().is_some_and(|d| {
-            d.starts_with("Reversed after review") && d.ends_with("— traffic from a coupon site")
+            d.starts_with("Reversed after review") && d.ends_with(&format!("— {reason}"))
         })
     });
     ensure!(says_why, "My Ledger says why it was reversed: {ledger}");
