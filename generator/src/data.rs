@@ -188,11 +188,13 @@ fn site_unit(content: &Content) -> Unit {
     if content.risk.rules.disposable_email.is_some() {
         kv.push(KvEntry {
             key: "config:disposable".into(),
-            value: DISPOSABLE_DOMAINS
-                .lines()
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            value: serde_json::to_string(
+                &DISPOSABLE_DOMAINS
+                    .lines()
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
         });
     }
     Unit::new("site".into(), String::new(), kv)

@@ -62,6 +62,12 @@ fn the_kv_table_has_one_entry_per_partner_and_allowed_link() {
         table["config:site"]["fallback_url"],
         "https://brightloom.example/"
     );
+    // risk.yaml has a disposable_email rule: the maintained list goes with it.
+    assert!(
+        table["config:disposable"]
+            .as_array()
+            .is_some_and(|l| l.len() > 8_000 && l.iter().any(|d| d == "mailinator.com"))
+    );
     // Suspended partners have no links at all.
     assert!(table.keys().all(|k| !k.starts_with("link:leo777")));
 }

@@ -1,22 +1,23 @@
 //! Disposable e-mail domains: `risk.yaml`'s `disposable_email` rule at /join. The list
 //! (`generator/data/disposable-domains.txt`, from the pinned `disposable-email-domains-js`) is
-//! deployed as `config:disposable`, one domain a line, and read only when someone applies, so
-//! the worker's code stays small.
+//! deployed as `config:disposable` (a JSON list) and read only when someone applies, so the
+//! worker's code stays small.
 
 use crate::platform::{Platform, PlatformError};
 
 /// The deployed list (empty without a deploy that has it).
-pub(super) async fn list(platform: &impl Platform) -> Result<String, PlatformError> {
+pub(super) async fn list(platform: &impl Platform) -> Result<Vec<String>, PlatformError> {
     Ok(platform
         .kv_get("config:disposable")
         .await?
+        .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default())
 }
 
-/// Whether `domain` (or a domain it is under) is in `list` (one domain a line).
-pub(super) fn is_disposable(list: &str, domain: &str) -> bool {
+/// Whether `domain` (or a domain it is under) is in `list`.
+pub(super) fn is_disposable(list: &[String], domain: &str) -> bool {
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-    let listed = |d: &str| list.lines().any(|line| line.trim() == d);
+    let listed = |d: &str| list.iter().any(|l| l == d);
     let mut rest = domain.as_str();
     loop {
         if listed(rest) {
@@ -35,12 +36,14 @@ mod tests {
 
     #[test]
     fn a_domain_or_a_subdomain_of_one_listed_is_disposable() {
-        let list = "0-mail.com\nmailinator.com\nyopmail.com\n";
-        assert!(is_disposable(list, "mailinator.com"));
-        assert!(is_disposable(list, "Mailinator.com."));
-        assert!(is_disposable(list, "eu.mailinator.com"));
+        let list: Vec<String> = ["0-mail.com", "mailinator.com", "yopmail.com"]
+            .map(str::to_owned)
+            .to_vec();
+        assert!(is_disposable(&list, "mailinator.com"));
+        assert!(is_disposable(&list, "Mailinator.com."));
+        assert!(is_disposable(&list, "eu.mailinator.com"));
         for real in ["gmail.com", "brightloom.example", "mail.com", "com"] {
-            assert!(!is_disposable(list, real), "{real}");
+            assert!(!is_disposable(&list, real), "{real}");
         }
     }
 }
