@@ -65,7 +65,7 @@ pub(super) fn json(body: &str) -> Result<Value, String> {
 }
 
 /// A decimal money string in cents.
-fn cents(v: &Value) -> i64 {
+pub(super) fn cents(v: &Value) -> i64 {
     let text = v.as_str().unwrap_or("0");
     let negative = text.starts_with('-');
     let (whole, frac) = text

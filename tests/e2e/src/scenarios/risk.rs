@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::owner::{ADMIN, PASSWORD as OWNER_PASSWORD, VIEWER, json, owner};
+use super::owner::{ADMIN, PASSWORD as OWNER_PASSWORD, VIEWER, cents, json, owner};
 use super::reports::{as_partner, get_json};
 use super::{iso, now};
 use crate::{Outcome, World, ensure};
@@ -135,8 +135,8 @@ pub fn risk_rules_fire_with_their_reasons_and_hold_commissions(world: &World) ->
     );
     let after = get_json(&mut mia, "/api/v1/me/summary")?;
     ensure!(
-        money_cents(&after, "under_review") - money_cents(&before, "under_review") == 2_000
-            && money_cents(&after, "payable") == money_cents(&before, "payable"),
+        cents(&after["under_review"]) - cents(&before["under_review"]) == 2_000
+            && cents(&after["payable"]) == cents(&before["payable"]),
         "20.00 under review, nothing more payable: before {} / {}, after {} / {}",
         before["under_review"],
         before["payable"],
@@ -158,13 +158,6 @@ fn owner_post(world: &World, path: &str, body: &str) -> Result<(u16, Value), Str
     )?;
     let value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
     Ok((reply.status, value))
-}
-
-fn money_cents(v: &Value, key: &str) -> i64 {
-    v[key]
-        .as_str()
-        .and_then(|m| m.replace(['$', ','], "").parse::<f64>().ok())
-        .map_or(0, |d| (d * 100.0).round() as i64)
 }
 
 /// Released, the held commission is payable at once (its hold ended long ago); a second
@@ -232,8 +225,8 @@ fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outco
     );
     let released = get_json(&mut mia, "/api/v1/me/summary")?;
     ensure!(
-        money_cents(&released, "under_review") == money_cents(before, "under_review")
-            && money_cents(&released, "payable") - money_cents(held, "payable") == 2_000,
+        cents(&released["under_review"]) == cents(&before["under_review"])
+            && cents(&released["payable"]) - cents(&held["payable"]) == 2_000,
         "released, the 20.00 is payable at once: {} under review, {} payable",
         released["under_review"],
         released["payable"]
@@ -260,8 +253,8 @@ fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outco
     ensure!(status == 200, "reverse: {status} {answer}");
     let after = get_json(&mut mia, "/api/v1/me/summary")?;
     ensure!(
-        money_cents(&after, "under_review") == money_cents(&released, "under_review")
-            && money_cents(&after, "balance") == money_cents(&released, "balance"),
+        cents(&after["under_review"]) == cents(&released["under_review"])
+            && cents(&after["balance"]) == cents(&released["balance"]),
         "reversed, it leaves the balance: {} under review, balance {}",
         after["under_review"],
         after["balance"]
