@@ -188,6 +188,9 @@ pub struct ConversionFacts<'a> {
     pub paid_ads_on_a_no_ads_program: &'a [String],
     /// The click's referring site.
     pub referrer: Option<&'a str>,
+    /// The rules that fired on the partner earlier (`duplicate_payout_details`,
+    /// `click_burst`, `refund_rate`): each counts on their conversions while it stands.
+    pub partner_flags: &'a [String],
 }
 
 /// What the worker found about a partner.
@@ -195,6 +198,9 @@ pub struct ConversionFacts<'a> {
 pub struct PartnerFacts {
     /// Another partner has the same payout details.
     pub shares_payout_details: bool,
+    /// Clicks on the partner's links were not counted because one visitor went past
+    /// `click_burst` (the click writer decides, with the rule's numbers).
+    pub repeated_clicks: bool,
     pub sales: u32,
     pub refunds: u32,
 }
@@ -238,6 +244,24 @@ pub fn categories(fired: &[Fired]) -> Vec<&'static str> {
     }
     found
 }
+
+/// The ad networks' click id parameters the redirect records (the first one a click carries):
+/// `paid_ads_click` may name any of these.
+pub const AD_CLICK_PARAMETERS: &[&str] = &[
+    "gclid",
+    "gbraid",
+    "wbraid",
+    "dclid",
+    "fbclid",
+    "msclkid",
+    "ttclid",
+    "twclid",
+    "li_fat_id",
+    "epik",
+    "rdt_cid",
+    "sccid",
+    "irclickid",
+];
 
 /// Public mail services: an e-mail at one of these says nothing about who its owner works
 /// for, so two addresses sharing the domain are no self-referral.
@@ -370,7 +394,40 @@ impl RiskRules {
         {
             fired.push(fired!(rule, "blocked_referrer"));
         }
+        fired.extend(self.flagged_partner(facts.partner_flags).fired);
         self.assess(fired)
+    }
+
+    /// A partner, from the rules that fired on them (`partner_flags`): those still in the
+    /// file, each once, in the file's order.
+    pub fn flagged_partner(&self, flags: &[String]) -> Assessment {
+        let fired = ["duplicate_payout_details", "click_burst", "refund_rate"]
+            .into_iter()
+            .filter(|rule| flags.iter().any(|f| f == rule))
+            .filter_map(|rule| self.partner_rule(rule))
+            .collect();
+        self.assess(fired)
+    }
+
+    /// A rule about partners, by name, as it fires (`None`: not a partner rule, or not in the
+    /// file any more).
+    fn partner_rule(&self, name: &str) -> Option<Fired> {
+        let r = &self.rules;
+        match name {
+            "duplicate_payout_details" => r
+                .duplicate_payout_details
+                .as_ref()
+                .map(|rule| fired!(rule, "duplicate_payout_details")),
+            "click_burst" => r
+                .click_burst
+                .as_ref()
+                .map(|rule| fired!(rule, "click_burst")),
+            "refund_rate" => r
+                .refund_rate
+                .as_ref()
+                .map(|rule| fired!(rule, "refund_rate")),
+            _ => None,
+        }
     }
 
     /// A partner, from what their account and their sales show.
@@ -383,6 +440,9 @@ impl RiskRules {
             .filter(|_| facts.shares_payout_details)
         {
             fired.push(fired!(rule, "duplicate_payout_details"));
+        }
+        if let Some(rule) = r.click_burst.as_ref().filter(|_| facts.repeated_clicks) {
+            fired.push(fired!(rule, "click_burst"));
         }
         if let Some(rule) = &r.refund_rate
             && facts.sales >= rule.sales_at_least.max(1)
@@ -405,16 +465,6 @@ impl RiskRules {
             fired.push(fired!(rule, "disposable_email"));
         }
         self.assess(fired)
-    }
-
-    /// Whether a click from this visitor is one too many: `clicks` is how many the visitor
-    /// made on the partner's links within the rule's seconds, this one included.
-    pub fn click_burst(&self, clicks: u32) -> Option<Fired> {
-        self.rules
-            .click_burst
-            .as_ref()
-            .filter(|rule| clicks >= rule.clicks.max(1))
-            .map(|rule| fired!(rule, "click_burst"))
     }
 
     /// The problems of the file's values (not of its syntax): each with the key it is about.
@@ -486,6 +536,21 @@ impl RiskRules {
                 "click_burst",
                 "`click_burst` needs at least 2 clicks within at least 1 second".to_owned(),
             ));
+        }
+        if let Some(rule) = &r.paid_ads_click {
+            for p in rule
+                .parameters
+                .iter()
+                .filter(|p| !AD_CLICK_PARAMETERS.contains(&p.as_str()))
+            {
+                found.push((
+                    "paid_ads_click",
+                    format!(
+                        "`{p}` is not a click id the redirect records (it knows {})",
+                        AD_CLICK_PARAMETERS.join(", ")
+                    ),
+                ));
+            }
         }
         if let Some(rule) = &r.refund_rate
             && rule.above_percent >= 100
@@ -562,6 +627,17 @@ rules:
             ..ConversionFacts::default()
         });
         assert_eq!(a, Assessment::default());
+        let flags = ["refund_rate".to_owned(), "retired_rule".to_owned()];
+        let a = r.conversion(&ConversionFacts {
+            partner_flags: &flags,
+            ..ConversionFacts::default()
+        });
+        assert_eq!(
+            (a.score, a.band),
+            (40, Band::Watch),
+            "a partner's flag counts on their sales"
+        );
+        assert_eq!(a.fired[0].reason, "Most sales are refunded.");
     }
 
     #[test]
@@ -581,6 +657,7 @@ rules:
         let refunds = |sales, refunds| {
             r.partner(&PartnerFacts {
                 shares_payout_details: false,
+                repeated_clicks: false,
                 sales,
                 refunds,
             })
@@ -596,8 +673,12 @@ rules:
         );
         assert_eq!(r.application("mx.throwaway.example", &mailinator).score, 50);
         assert_eq!(r.application("brightloom.example", &mailinator).score, 0);
-        assert_eq!(r.click_burst(29), None);
-        assert_eq!(r.click_burst(30).map(|f| f.weight), Some(100));
+        let burst = r.partner(&PartnerFacts {
+            repeated_clicks: true,
+            ..PartnerFacts::default()
+        });
+        assert_eq!((burst.score, burst.band), (100, Band::Block));
+        assert_eq!(burst.fired[0].rule, "click_burst");
     }
 
     #[test]
@@ -608,8 +689,11 @@ rules:
         if let Some(f) = r.rules.fast_sale.as_mut() {
             f.reason = " ".into();
         }
+        if let Some(p) = r.rules.paid_ads_click.as_mut() {
+            p.parameters.push("utm_source".into());
+        }
         let keys: Vec<&str> = r.problems().iter().map(|p| p.0).collect();
-        assert_eq!(keys, ["bands", "fast_sale"]);
+        assert_eq!(keys, ["bands", "fast_sale", "paid_ads_click"]);
         let none = RiskRules::default();
         assert_eq!(none.band(1_000_000), Band::Clear);
         assert!(serde_yaml::from_str::<RiskRules>("bands: { watch: 1, hold: 2, block: 3 }\nrules: { self_referal_email: { weight: 1, reason: x } }").is_err());

@@ -197,7 +197,23 @@ fn site_unit(content: &Content) -> Unit {
             .unwrap_or_default(),
         });
     }
-    Unit::new("site".into(), String::new(), kv)
+    // The click writer reads click_burst's numbers from the database (no KV read per batch).
+    let burst = content
+        .risk
+        .rules
+        .click_burst
+        .as_ref()
+        .map_or_else(String::new, |b| {
+            format!(
+                "INSERT INTO click_burst (id, clicks, seconds) VALUES (1, {}, {});\n",
+                b.clicks, b.seconds
+            )
+        });
+    Unit::new(
+        "site".into(),
+        format!("DELETE FROM click_burst;\n{burst}"),
+        kv,
+    )
 }
 
 /// A partner's redirect key `link:<code>`: every link of their programs (the program that pays
@@ -274,14 +290,15 @@ pub fn units(content: &Content) -> Vec<Unit> {
     for p in &content.programs {
         let rules = serde_json::to_string(&p.commission).unwrap_or_default();
         let sql = format!(
-            "INSERT INTO programs (id, name, priority, currency, rules_json, source, build_id) VALUES ({}, {}, {}, {}, {}, {}, {b}) \
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, priority = excluded.priority, currency = excluded.currency, rules_json = excluded.rules_json, source = excluded.source, build_id = excluded.build_id;\n",
+            "INSERT INTO programs (id, name, priority, currency, rules_json, source, paid_ads, build_id) VALUES ({}, {}, {}, {}, {}, {}, {}, {b}) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, priority = excluded.priority, currency = excluded.currency, rules_json = excluded.rules_json, source = excluded.source, paid_ads = excluded.paid_ads, build_id = excluded.build_id;\n",
             sql_text(p.id.as_str()),
             sql_text(&p.name),
             p.priority,
             sql_text(currency),
             sql_text(&rules),
             sql_text(&p.source),
+            i32::from(p.paid_ads),
         );
         units.push(Unit::new(format!("program:{}", p.id), sql, Vec::new()));
     }

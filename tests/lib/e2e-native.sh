@@ -14,7 +14,7 @@ cp -r content "$state/content"
 git_port=$(free_port)
 git_token=$(random_secret)
 GIT_HOST=github GIT_API_URL="http://127.0.0.1:$git_port" GIT_REPOSITORY=brightloom/partners GIT_TOKEN="$git_token" \
-PC_STATEMENT_LOG="$state/statements.log" setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" --port "$port" --no-demo-history >"$log" 2>&1 &
+TRUST_PROXY=1 PC_STATEMENT_LOG="$state/statements.log" setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" --port "$port" --no-demo-history >"$log" 2>&1 &
 pgid=$!
 trap 'stop_group "$pgid"; rm -rf "$state"' EXIT
 if ! wait_for_url "http://127.0.0.1:$port/login/" 60; then

@@ -7,8 +7,8 @@ use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::accounts::{self, Kind, two_factor};
 use crate::routes::owner::{
-    self, adjustments, applications, console, overview, payout_guard, payout_runs, payouts,
-    reviews, session, view_as,
+    self, adjustments, applications, console, overview, partner_risk, payout_guard, payout_runs,
+    payouts, reviews, session, view_as,
 };
 use crate::routes::{
     Ctx, auth, csrf_token, events, integrations, join, not_me, notifications, password,
@@ -276,6 +276,13 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/owner/risk" if get => reviews::flagged(ctx, req).await,
         p if post && p.starts_with("/api/v1/owner/conversions/") => {
             reviews::decide(ctx, req, &p["/api/v1/owner/conversions/".len()..]).await
+        }
+        p if post && p.starts_with("/api/v1/owner/partners/") && p.ends_with("/risk/clear") => {
+            let code = &p["/api/v1/owner/partners/".len()..p.len() - "/risk/clear".len()];
+            match pc_core::PartnerCode::parse(code) {
+                Ok(code) => partner_risk::clear(ctx, req, code.as_str()).await,
+                Err(_) => Ok(json_error(StatusCode::NOT_FOUND, "no such partner")),
+            }
         }
         p if post && p.starts_with("/api/v1/owner/partners/") && p.ends_with("/adjustments") => {
             let code = &p["/api/v1/owner/partners/".len()..p.len() - "/adjustments".len()];

@@ -186,7 +186,7 @@ impl Platform for CfPlatform {
                 Err(_) => false,
             };
             if !queued
-                && let Err(e) = write_batch(&env, &[crate::store::clicks::insert(&click)]).await
+                && let Err(e) = write_batch(&env, &crate::store::clicks::insert(&click)).await
             {
                 worker::console_error!("click write failed: {e}");
             }
@@ -359,7 +359,7 @@ async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> wor
     let messages = batch.messages()?;
     let statements: Vec<Statement> = messages
         .iter()
-        .map(|m| crate::store::clicks::insert(m.body()))
+        .flat_map(|m| crate::store::clicks::insert(m.body()))
         .collect();
     // A busy database is retried here first (the rows are INSERT OR IGNORE: a repeat writes
     // nothing twice); then each message on its own, so one bad row cannot hold back the others;
@@ -381,7 +381,7 @@ async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> wor
         }
     }
     for message in &messages {
-        match write_batch(&env, &[crate::store::clicks::insert(message.body())]).await {
+        match write_batch(&env, &crate::store::clicks::insert(message.body())).await {
             Ok(()) => message.ack(),
             Err(e) => {
                 worker::console_error!("click row failed, back to the queue: {e}");

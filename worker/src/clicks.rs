@@ -20,6 +20,12 @@ pub enum ClickRecord {
         country: Option<String>,
         agent: String,
         visitor: String,
+        /// The keyed hash of the visitor's public address (`crate::risk::address_hash`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
+        /// The paid-ads click id parameter the link carried (`gclid`, …).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ad_param: Option<String>,
         created_at: i64,
     },
     Filtered {

@@ -113,6 +113,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0023_application_risk.sql",
         include_str!("../migrations/0023_application_risk.sql"),
     ),
+    (
+        "0024_risk_facts.sql",
+        include_str!("../migrations/0024_risk_facts.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -61,6 +61,10 @@ pub async fn run<P: Platform>(
     } else {
         0
     };
+    // Sign-in addresses are compared with customers' for 90 days, then forgotten.
+    ctx.platform
+        .execute(crate::store::risk_facts::forget_addresses(ctx.now))
+        .await?;
     Ok(Done {
         sent,
         rolled_up,

@@ -128,7 +128,14 @@ pub(super) struct ProgramFile {
     pub priority: u32,
     #[serde(default)]
     pub default_link: Option<Slug>,
+    /// `false`: partners may not send paid ads (search ads on the brand, …) to its links.
+    #[serde(default = "allowed")]
+    pub paid_ads: bool,
     pub commission: CommissionStructure<Amount>,
+}
+
+fn allowed() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]

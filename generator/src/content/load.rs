@@ -448,6 +448,7 @@ impl Loader<'_> {
                     description_html: markdown_to_html(&raw.description),
                     priority: raw.priority,
                     default_link: raw.default_link,
+                    paid_ads: raw.paid_ads,
                     commission,
                 },
                 file,

@@ -175,6 +175,8 @@ pub struct Program {
     pub priority: u32,
     /// The link `/r/<code>` goes to.
     pub default_link: Option<Slug>,
+    /// Whether partners may send paid ads to its links (the `paid_ads_click` risk rule).
+    pub paid_ads: bool,
     pub commission: CommissionStructure,
     /// Where the commission rules are written: `programs/coffee-club.yaml:6`.
     pub source: String,

@@ -78,6 +78,8 @@ pub struct ProgramView {
     pub description_html: String,
     pub summary: String,
     pub rules: Vec<String>,
+    /// Whether paid ads may send visitors to the program's links.
+    pub paid_ads: bool,
 }
 
 impl ProgramView {
@@ -88,6 +90,7 @@ impl ProgramView {
             description_html: program.description_html.clone(),
             summary: program.commission.summary(),
             rules: program.commission.describe(),
+            paid_ads: program.paid_ads,
         }
     }
 }

@@ -33,12 +33,15 @@ fn state(db: &Path, site: &Path) -> pc_worker::native::NativeState {
     )
 }
 
-/// A redirect of `abc123`'s home link; the click id it carries.
+/// A redirect of `abc123`'s home link by a visitor of its own (one visitor's many clicks a
+/// minute are not counted); the click id it carries.
 fn click(state: &pc_worker::native::NativeState) -> String {
+    static VISITOR: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = VISITOR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let request = http::Request::builder()
         .uri("https://partners.example/r/abc123/home")
         .header("host", "partners.example")
-        .header("user-agent", BROWSER)
+        .header("user-agent", format!("{BROWSER} visit/{n}"))
         .body(Vec::new())
         .unwrap();
     let response = pc_worker::native::answer(state, request);

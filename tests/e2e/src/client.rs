@@ -47,6 +47,9 @@ pub struct Client {
     base: String,
     agent: ureq::Agent,
     pub cookies: BTreeMap<String, String>,
+    /// The public address this client is at: sent as `CF-Connecting-IP` (workerd) and
+    /// `X-Forwarded-For` (`serve` with `TRUST_PROXY=1`), as the edge or a proxy would.
+    pub from: Option<String>,
 }
 
 pub const SESSION: &str = "__Host-pc_session";
@@ -66,6 +69,7 @@ impl Client {
             base: base.to_owned(),
             agent,
             cookies: BTreeMap::new(),
+            from: None,
         }
     }
 
@@ -120,6 +124,11 @@ impl Client {
         if !self.cookies.is_empty() {
             req = req.header("cookie", &self.cookie_header());
         }
+        if let Some(ip) = &self.from {
+            req = req
+                .header("cf-connecting-ip", ip)
+                .header("x-forwarded-for", ip);
+        }
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -146,6 +155,11 @@ impl Client {
             if !self.cookies.is_empty() {
                 req = req.header("cookie", &self.cookie_header());
             }
+            if let Some(ip) = &self.from {
+                req = req
+                    .header("cf-connecting-ip", ip)
+                    .header("x-forwarded-for", ip);
+            }
             for (k, v) in headers {
                 req = req.header(*k, *v);
             }
@@ -159,6 +173,11 @@ impl Client {
         req = req.header("content-type", content_type);
         if !self.cookies.is_empty() {
             req = req.header("cookie", &self.cookie_header());
+        }
+        if let Some(ip) = &self.from {
+            req = req
+                .header("cf-connecting-ip", ip)
+                .header("x-forwarded-for", ip);
         }
         for (k, v) in headers {
             req = req.header(*k, *v);

@@ -100,11 +100,14 @@ fn event_body(id: &str) -> Value {
 }
 
 /// Does one piece of work; whether it was acknowledged (and the click id of a redirect).
-fn attempt(client: &mut Client, secret: &str, work: &Work) -> Option<String> {
+fn attempt(client: &mut Client, secret: &str, work: &Work, i: usize) -> Option<String> {
     match work {
         Work::Redirect => {
+            // A visitor of its own each time (risk.yaml's click_burst does not count one
+            // visitor's many clicks a minute).
+            let agent = BROWSER.replace("Chrome/156.0", &format!("Chrome/156.0.{i}"));
             let reply = client
-                .get_with("/r/abc123/home", &[("user-agent", BROWSER)])
+                .get_with("/r/abc123/home", &[("user-agent", agent.as_str())])
                 .ok()?;
             (reply.status == 302)
                 .then(|| {
@@ -150,7 +153,7 @@ fn load(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = work.get(i) else { break };
-                    let result = attempt(&mut client, &secret, item);
+                    let result = attempt(&mut client, &secret, item, i);
                     let mut out = outcomes.lock().expect("not poisoned");
                     match (result, item) {
                         (Some(click), Work::Redirect) => out.clicks.push(click),

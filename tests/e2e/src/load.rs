@@ -155,9 +155,12 @@ fn event_number(i: usize, options: &LoadOptions) -> Option<usize> {
 
 fn redirect(client: &mut Client, i: usize) -> Result<String, String> {
     let (code, slug) = LINKS[i % LINKS.len()];
+    // Each request a visitor of its own (a browser build of its own), as real traffic is:
+    // one visitor's many clicks a minute are not counted (risk.yaml's click_burst).
+    let agent = BROWSER.replace("Chrome/156.0", &format!("Chrome/156.0.{i}"));
     let reply = client.get_with(
         &format!("/r/{code}/{slug}?sub=load"),
-        &[("user-agent", BROWSER)],
+        &[("user-agent", agent.as_str())],
     )?;
     if reply.status != 302 {
         return Err(format!("redirect {i}: {}", reply.status));

@@ -12,6 +12,10 @@ const SMALL: &[&str] = &["programs", "links", "deploy_units", "_migrations", "ow
 /// Statements that read the whole program on purpose, with why.
 const WHOLE_PROGRAM: &[(&str, &str)] = &[
     (
+        "SELECT partner, rule, detail, times, first_at, last_at FROM partner_flags ORDER BY last_at DESC LIMIT 500",
+        "the Risk page: the newest 500 partner flags, read in index order (stops at 500)",
+    ),
+    (
         "SELECT 1 AS x FROM credentials LIMIT 1",
         "serve's first-run check: stops at the first row",
     ),

@@ -115,7 +115,7 @@ pub async fn login<P: Platform>(
             let Some(account) = &account else {
                 return page(StatusCode::UNAUTHORIZED, Notice::Failed).await;
             };
-            accounts::open_session(ctx, account, &auth, remember, next.unwrap_or("")).await
+            accounts::open_session(ctx, req, account, &auth, remember, next.unwrap_or("")).await
         }
     }
 }

@@ -224,15 +224,10 @@ pub async fn put<P: Platform>(
         return Ok(refused);
     }
     let applies_at = ctx.now + i64::from(settings.payout_cooling_off_hours) * 3600;
-    ctx.platform
-        .batch(payouts::request_change(
-            code,
-            &change.method,
-            details,
-            ctx.now,
-            applies_at,
-        ))
-        .await?;
+    let mut statements =
+        payouts::request_change(code, &change.method, details, ctx.now, applies_at);
+    statements.extend(duplicate_flags(ctx, code, details).await?);
+    ctx.platform.batch(statements).await?;
     // Told to the address on file: if this was not the partner, they hear before it applies
     // and can cancel it with one click.
     if let Ok(partner) = pc_core::PartnerCode::parse(code) {
@@ -253,6 +248,42 @@ pub async fn put<P: Platform>(
         .await?;
     }
     get(ctx, code).await
+}
+
+/// The `duplicate_payout_details` risk rule: when other partners are paid (or asked to be) to
+/// the same details, this partner and each of them are flagged, each naming the other.
+async fn duplicate_flags<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    code: &str,
+    details: &str,
+) -> Result<Vec<crate::platform::Statement>, PlatformError> {
+    let rules = crate::risk::rules(ctx.platform).await?;
+    if rules.rules.duplicate_payout_details.is_none() {
+        return Ok(Vec::new());
+    }
+    let others = store::risk_facts::sharing_payout_details(ctx.platform, code, details).await?;
+    let shared = rules.partner(&pc_core::risk::PartnerFacts {
+        shares_payout_details: !others.is_empty(),
+        ..pc_core::risk::PartnerFacts::default()
+    });
+    let mut flags = Vec::new();
+    if let Some(rule) = shared.fired.first().map(|f| f.rule.as_str()) {
+        flags.push(store::risk_facts::flag(
+            code,
+            rule,
+            &format!("The same details as {}", others.join(", ")),
+            ctx.now,
+        ));
+        for other in &others {
+            flags.push(store::risk_facts::flag(
+                other,
+                rule,
+                &format!("The same details as {code}"),
+                ctx.now,
+            ));
+        }
+    }
+    Ok(flags)
 }
 
 /// `DELETE /api/v1/me/payout/pending/<id>`: the partner cancels a change that has not applied.

@@ -2,10 +2,25 @@
 //! insert per row, so a batch delivered twice writes each row once.
 
 use crate::clicks::ClickRecord;
-use crate::platform::Statement;
+use crate::platform::{SqlValue, Statement};
 
-/// The idempotent insert of a click row.
-pub fn insert(click: &ClickRecord) -> Statement {
+/// Whether the click's visitor has already made `click_burst`'s number of clicks on the
+/// partner's links within its seconds (`?2` the partner, `?9` the visitor, `?12` the time):
+/// reads at most that many rows of `clicks_by_visitor`; never with the rule off.
+macro_rules! burst {
+    () => {
+        "EXISTS (SELECT 1 FROM click_burst b WHERE b.clicks <= (SELECT count(*) FROM \
+         (SELECT 1 FROM clicks INDEXED BY clicks_by_visitor WHERE partner = ?2 AND visitor = ?9 \
+          AND created_at > ?12 - b.seconds AND created_at <= ?12 \
+          LIMIT (SELECT clicks FROM click_burst))))"
+    };
+}
+
+/// The idempotent insert of a click row. A counted click whose visitor went past the
+/// `click_burst` rule is kept with the clicks not counted instead (reason `repeated`, which
+/// flags the partner, see migration 0024): two statements that each check the same, so
+/// exactly one of them writes, once.
+pub fn insert(click: &ClickRecord) -> Vec<Statement> {
     match click.clone() {
         ClickRecord::Counted {
             id,
@@ -17,23 +32,56 @@ pub fn insert(click: &ClickRecord) -> Statement {
             country,
             agent,
             visitor,
+            address,
+            ad_param,
             created_at,
-        } => Statement::new(
-            "INSERT OR IGNORE INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                id.into(),
-                partner.into(),
-                program.into(),
-                slug.into(),
-                sub.into(),
-                referrer_host.into(),
-                country.into(),
-                agent.into(),
-                visitor.into(),
-                created_at.into(),
-            ],
-        ),
+        } => {
+            let repeated_id = repeated_click_id(&id);
+            let counted = Statement::new(
+                concat!(
+                    "INSERT OR IGNORE INTO clicks (id, partner, program, slug, sub, referrer_host, country, agent, visitor, address, ad_param, created_at) \
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 WHERE NOT ",
+                    burst!()
+                ),
+                vec![
+                    id.clone().into(),
+                    partner.clone().into(),
+                    program.into(),
+                    slug.clone().into(),
+                    sub.clone().into(),
+                    referrer_host.into(),
+                    country.into(),
+                    agent.into(),
+                    visitor.clone().into(),
+                    address.into(),
+                    ad_param.into(),
+                    created_at.into(),
+                ],
+            );
+            let repeated = Statement::new(
+                concat!(
+                    "INSERT OR IGNORE INTO filtered_clicks (id, partner, slug, sub, reason, detail, created_at) \
+                     SELECT ?3, ?2, ?4, ?5, 'repeated', NULL, ?12 \
+                     WHERE NOT EXISTS (SELECT 1 FROM clicks WHERE id = ?1) AND ",
+                    burst!()
+                ),
+                vec![
+                    id.into(),
+                    partner.into(),
+                    repeated_id.to_string().into(),
+                    slug.into(),
+                    sub.into(),
+                    SqlValue::Null,
+                    SqlValue::Null,
+                    SqlValue::Null,
+                    visitor.into(),
+                    SqlValue::Null,
+                    SqlValue::Null,
+                    created_at.into(),
+                ],
+            );
+            vec![counted, repeated]
+        }
         ClickRecord::Filtered {
             id,
             partner,
@@ -42,7 +90,7 @@ pub fn insert(click: &ClickRecord) -> Statement {
             reason,
             detail,
             created_at,
-        } => Statement::new(
+        } => vec![Statement::new(
             "INSERT OR IGNORE INTO filtered_clicks (id, partner, slug, sub, reason, detail, created_at) \
                  VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
@@ -54,8 +102,23 @@ pub fn insert(click: &ClickRecord) -> Statement {
                 detail.into(),
                 created_at.into(),
             ],
-        ),
+        )],
     }
+}
+
+/// The id a counted click keeps if it is not counted after all: made from its own id (its
+/// second, then 22 of its random bits, the shape of the redirect's own not-counted ids), so a
+/// batch delivered twice writes it once.
+fn repeated_click_id(click_id: &str) -> i64 {
+    let second = click_id
+        .get(..8)
+        .and_then(|h| i64::from_str_radix(h, 16).ok())
+        .unwrap_or(0);
+    let random = click_id
+        .get(8..)
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or(0);
+    ((second * 1000) << 22) | (random & 0x3f_ffff) as i64
 }
 
 #[cfg(test)]
@@ -77,9 +140,13 @@ mod tests {
         assert!(json.contains(r#""kind":"filtered""#), "{json}");
         assert_eq!(serde_json::from_str::<ClickRecord>(&json).unwrap(), click);
         assert!(
-            super::insert(&click)
+            super::insert(&click)[0]
                 .sql
                 .starts_with("INSERT OR IGNORE INTO filtered_clicks")
+        );
+        assert_eq!(
+            super::repeated_click_id("6a1f3c20ffffffffffc00001"),
+            ((0x6a1f_3c20_i64 * 1000) << 22) | 1
         );
     }
 }

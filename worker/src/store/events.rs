@@ -190,6 +190,8 @@ pub struct StoredProgram {
     pub rules_json: String,
     pub source: Option<String>,
     pub build_id: String,
+    /// 0 when the program's file says `paid_ads: false`.
+    pub paid_ads: i64,
 }
 
 pub async fn program(
@@ -199,7 +201,7 @@ pub async fn program(
     first(
         platform,
         Statement::new(
-            "SELECT currency, rules_json, source, build_id FROM programs WHERE id = ?",
+            "SELECT currency, rules_json, source, build_id, paid_ads FROM programs WHERE id = ?",
             vec![id.into()],
         ),
     )
@@ -240,6 +242,8 @@ pub struct StoredClick {
     pub slug: String,
     pub sub: Option<String>,
     pub referrer_host: Option<String>,
+    pub address: Option<String>,
+    pub ad_param: Option<String>,
     pub created_at: i64,
 }
 
@@ -250,7 +254,7 @@ pub async fn click(
     first(
         platform,
         Statement::new(
-            "SELECT partner, program, slug, sub, referrer_host, created_at FROM clicks WHERE id = ?",
+            "SELECT partner, program, slug, sub, referrer_host, address, ad_param, created_at FROM clicks WHERE id = ?",
             vec![id.into()],
         ),
     )

@@ -20,6 +20,7 @@ pub mod payout_runs;
 pub mod payouts;
 pub mod reports;
 pub mod reviews;
+pub mod risk_facts;
 pub mod rollups;
 pub mod snapshots;
 pub use accounts::{Account, AccountAuth, owner_audit};

@@ -16,6 +16,7 @@ mod password;
 mod profile;
 mod reports;
 mod risk;
+mod risk_partners;
 mod rollups;
 pub mod scale;
 mod shopify;
@@ -260,6 +261,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "owners' two-step sign-in: required by owners.yaml before the console opens, a code after the password, wrong and reused codes refused, a recovery code once, off only with the password and a code",
         owner_two_factor::owners_two_step_sign_in,
+    ),
+    (
+        "partners paid to one PayPal account, a sale from the partner's own address, one visitor's burst of clicks and a paid-ads click each fire their rule; an admin clears a flagged partner",
+        risk_partners::partner_risk_rules_fire_and_are_cleared,
     ),
 ];
 

@@ -141,16 +141,17 @@ pub(super) fn move_rows(conn: &mut Connection, bytes: &[u8]) -> rusqlite::Result
                 continue;
             }
         };
-        let statement = crate::store::clicks::insert(&click);
-        if let Err(e) = tx
-            .prepare_cached(statement.sql)?
-            .execute(params_from_iter(bind(&statement.params)))
-        {
-            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
-                // This row can never be stored; the others still are.
-                eprintln!("click row lost: {e}");
-            } else {
-                return Err(e);
+        for statement in crate::store::clicks::insert(&click) {
+            if let Err(e) = tx
+                .prepare_cached(statement.sql)?
+                .execute(params_from_iter(bind(&statement.params)))
+            {
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                    // This row can never be stored; the others still are.
+                    eprintln!("click row lost: {e}");
+                } else {
+                    return Err(e);
+                }
             }
         }
     }

@@ -153,7 +153,7 @@ pub async fn login_code<P: Platform>(
     match codes::verify(ctx, &account.key(), field(&fields, "code").unwrap_or("")).await? {
         Ok(()) => {
             attempts.succeeded(ctx.platform).await?;
-            signed_in_now(ctx, account).await?;
+            signed_in_now(ctx, req, account).await?;
             let mut response = see_other(&pending.next);
             set_cookie(
                 &mut response,

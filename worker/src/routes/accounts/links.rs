@@ -114,7 +114,7 @@ pub async fn reset<P: Platform>(
         Account::Owner(email) => vec![store::owner_audit(email, "set a password", None, ctx.now)],
         Account::Partner(_) => Vec::new(),
     };
-    match set_password(ctx, &account, &nonce, &fields, logged).await? {
+    match set_password(ctx, req, &account, &nonce, &fields, logged).await? {
         SetPassword::Refused(notice) => {
             reset_page(ctx, kind, StatusCode::BAD_REQUEST, Some(notice), token).await
         }

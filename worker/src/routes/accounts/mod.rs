@@ -130,6 +130,7 @@ pub fn clear_session_cookie(kind: Kind) -> String {
 /// the session and `next`.
 pub async fn open_session<P: Platform>(
     ctx: &Ctx<'_, P>,
+    req: &Request,
     account: &Account,
     auth: &AccountAuth,
     remember: bool,
@@ -145,7 +146,7 @@ pub async fn open_session<P: Platform>(
             next,
         ));
     }
-    signed_in_now(ctx, account).await?;
+    signed_in_now(ctx, req, account).await?;
     let mut response = see_other(next);
     set_cookie(
         &mut response,
@@ -155,15 +156,31 @@ pub async fn open_session<P: Platform>(
 }
 
 /// What happens when an account has just signed in: an owner's sign-in goes into the
-/// console's activity log.
+/// console's activity log; a partner's public address is kept (as a keyed hash) for the
+/// `self_referral_ip` risk rule.
 async fn signed_in_now<P: Platform>(
     ctx: &Ctx<'_, P>,
+    req: &Request,
     account: &Account,
 ) -> Result<(), PlatformError> {
-    if let Account::Owner(email) = account {
-        ctx.platform
-            .execute(store::owner_audit(email, "signed in", None, ctx.now))
-            .await?;
+    match account {
+        Account::Owner(email) => {
+            ctx.platform
+                .execute(store::owner_audit(email, "signed in", None, ctx.now))
+                .await?;
+        }
+        Account::Partner(code) => {
+            if let Some(ip) = crate::risk::public_address(req) {
+                let address = crate::risk::address_hash(&ctx.config.keys, ip);
+                ctx.platform
+                    .execute(store::risk_facts::signed_in_from(
+                        code.as_str(),
+                        &address,
+                        ctx.now,
+                    ))
+                    .await?;
+            }
+        }
     }
     Ok(())
 }

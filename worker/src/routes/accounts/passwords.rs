@@ -193,6 +193,7 @@ pub enum SetPassword {
 /// in the same transaction; every other session ends.
 pub async fn set_password<P: Platform>(
     ctx: &Ctx<'_, P>,
+    req: &Request,
     account: &Account,
     nonce: &str,
     fields: &[(String, String)],
@@ -224,7 +225,7 @@ pub async fn set_password<P: Platform>(
     };
     // A link from the mailbox is one factor: with two-step sign-in on, the code is still asked.
     let response =
-        super::open_session(ctx, account, &auth, false, Kind::of(account).home()).await?;
+        super::open_session(ctx, req, account, &auth, false, Kind::of(account).home()).await?;
     Ok(SetPassword::Done {
         auth,
         had_password,

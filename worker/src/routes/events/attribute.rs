@@ -20,6 +20,10 @@ pub(super) struct Click {
     pub(super) slug: String,
     pub(super) sub: Option<String>,
     pub(super) referrer_host: Option<String>,
+    /// The keyed hash of the visitor's public address.
+    pub(super) address: Option<String>,
+    /// The paid-ads click id parameter the link carried.
+    pub(super) ad_param: Option<String>,
     pub(super) created_at: i64,
 }
 
@@ -41,12 +45,14 @@ pub(super) struct ProgramRules {
     /// them: every commission keeps both.
     pub(super) source: Option<String>,
     pub(super) build_id: String,
+    /// Whether partners may send paid ads to the program's links.
+    pub(super) paid_ads: bool,
 }
 
 /// The outcome: a partner and their program's rules, or why nobody was credited.
 #[derive(Debug)]
 pub(super) enum Attribution {
-    Credited(Attributed, Box<ProgramRules>),
+    Credited(Box<Attributed>, Box<ProgramRules>),
     Nobody(&'static str),
 }
 
@@ -68,6 +74,7 @@ pub(super) async fn program_rules<P: Platform>(
         rules,
         source: stored.source.filter(|s| !s.is_empty()),
         build_id: stored.build_id,
+        paid_ads: stored.paid_ads != 0,
     }))
 }
 
@@ -106,6 +113,8 @@ async fn by_click<P: Platform>(
             slug: row.slug,
             sub: row.sub,
             referrer_host: row.referrer_host,
+            address: row.address,
+            ad_param: row.ad_param,
             created_at: row.created_at,
         }),
     })))
@@ -208,5 +217,5 @@ pub(super) async fn attribute<P: Platform>(
             a.click = None;
         }
     }
-    Ok(Ok(Attribution::Credited(a, Box::new(program))))
+    Ok(Ok(Attribution::Credited(Box::new(a), Box::new(program))))
 }

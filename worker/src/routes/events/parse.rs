@@ -46,6 +46,10 @@ struct Customer {
     #[serde(default)]
     #[allow(dead_code)]
     name: Option<String>,
+    /// The buyer's IP address, when the store knows it: compared (as a keyed hash) with the
+    /// addresses the partner signed in from, never stored.
+    #[serde(default)]
+    ip: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +92,8 @@ pub(super) struct Event {
     pub(super) customer_hash: Option<String>,
     /// `j***@example.com`, for reports.
     pub(super) customer_label: Option<String>,
+    /// The keyed hash of the buyer's public address (`customer.ip`), if sent.
+    pub(super) customer_address: Option<String>,
 }
 
 /// `j***@example.com`.
@@ -199,6 +205,16 @@ pub(super) fn parse(body: &[u8], config: &Config, now: i64) -> Result<Event, Rej
         .as_deref()
         .map(|e| config.keys.mac_hex("customer", e)[..32].to_owned());
     let customer_label = email.as_deref().map(mask_email);
+    let customer_ip = event.customer.as_ref().and_then(|c| c.ip.as_deref());
+    if customer_ip.is_some_and(|ip| ip.trim().parse::<std::net::IpAddr>().is_err()) {
+        return Err(reject(
+            StatusCode::BAD_REQUEST,
+            "`customer.ip` is not an IP address",
+        ));
+    }
+    let customer_address = customer_ip
+        .and_then(crate::risk::public)
+        .map(|ip| crate::risk::address_hash(&config.keys, ip));
     Ok(Event {
         id: event.id,
         kind,
@@ -214,6 +230,7 @@ pub(super) fn parse(body: &[u8], config: &Config, now: i64) -> Result<Event, Rej
         email,
         customer_hash,
         customer_label,
+        customer_address,
     })
 }
 

@@ -4,7 +4,7 @@
 use http::StatusCode;
 use pc_core::engine::{self, Conversion, Credit};
 use pc_core::ledger::HELD;
-use pc_core::risk::{Assessment, Band};
+use pc_core::risk::{Assessment, Band, PartnerFacts};
 use pc_core::{Currency, Money};
 use serde_json::{Value, json};
 
@@ -13,7 +13,7 @@ use super::parse::{Event, Kind};
 use super::{Reject, reject, risk};
 use crate::platform::{Platform, PlatformError, Statement};
 use crate::routes::Ctx;
-use crate::store::events;
+use crate::store::{events, risk_facts};
 
 /// The rows to write and the answer to give.
 pub(super) type Recorded = (Vec<Statement>, Value);
@@ -53,7 +53,16 @@ async fn credits<P: Platform>(
     let active = partner.is_active();
     let self_referral = event.email.is_some() && event.email == partner.email;
     let rules = crate::risk::rules(ctx.platform).await?;
-    let assessment = risk::assess(&rules, event, a.click.as_ref(), partner.email.as_deref());
+    let assessment = risk::assess(
+        ctx.platform,
+        &rules,
+        event,
+        a.click.as_ref(),
+        program,
+        &a.partner,
+        partner.email.as_deref(),
+    )
+    .await?;
     let blocked = assessment.band == Band::Block;
     if !active {
         flags.push("partner_not_active");
@@ -330,5 +339,25 @@ pub(super) async fn refund<P: Platform>(
             result.to_string().into(),
         ]),
     );
+    // The partner's refund rate, with this refund counted (flagged in the same batch).
+    let rules = crate::risk::rules(ctx.platform).await?;
+    if let Some(partner) = sold.partner.as_deref()
+        && rules.rules.refund_rate.is_some()
+    {
+        let (sales, refunds) = risk_facts::sales_and_refunds(ctx.platform, partner, &order).await?;
+        let assessed = rules.partner(&PartnerFacts {
+            sales,
+            refunds,
+            ..PartnerFacts::default()
+        });
+        if assessed.fired.iter().any(|f| f.rule == "refund_rate") {
+            statements.push(risk_facts::flag(
+                partner,
+                "refund_rate",
+                &format!("{refunds} of {sales} sales refunded"),
+                ctx.now,
+            ));
+        }
+    }
     Ok(Ok((statements, result)))
 }

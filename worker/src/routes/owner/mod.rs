@@ -10,6 +10,7 @@ pub mod adjustments;
 pub mod applications;
 pub mod console;
 pub mod overview;
+pub mod partner_risk;
 pub mod payout_guard;
 pub mod payout_runs;
 pub mod payouts;

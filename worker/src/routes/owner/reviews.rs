@@ -4,7 +4,7 @@
 //! the reason the partner reads). Each decision is in the activity log.
 //!
 //! `POST /api/v1/owner/conversions/<event id>/release` or `…/reverse`, `{"note": "…"}`;
-//! `GET /api/v1/owner/risk`: the flagged conversions (the console's Risk page).
+//! `GET /api/v1/owner/risk`: the flagged partners and conversions (the console's Risk page).
 
 use http::StatusCode;
 use pc_core::risk::Fired;
@@ -81,7 +81,11 @@ pub async fn flagged<P: Platform>(
         .collect();
     Ok(json_response(
         StatusCode::OK,
-        &json!({ "currency": currency.code(), "conversions": rows }),
+        &json!({
+            "currency": currency.code(),
+            "partners": super::partner_risk::flagged(ctx).await?,
+            "conversions": rows,
+        }),
     ))
 }
 

@@ -79,7 +79,7 @@ pub async fn login<P: Platform>(
     {
         Checked::Limited => page(StatusCode::TOO_MANY_REQUESTS, Notice::Limited).await,
         Checked::Right(auth) if auth.active => {
-            accounts::open_session(ctx, &account, &auth, false, next.unwrap_or("")).await
+            accounts::open_session(ctx, req, &account, &auth, false, next.unwrap_or("")).await
         }
         // A removed owner's right password opens nothing, and says no more than a wrong one.
         Checked::Right(_) | Checked::Wrong(_) => {

@@ -130,12 +130,20 @@ pub async fn follow<P: Platform>(
         let country = header_str(req, "cf-ipcountry")
             .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
             .map(str::to_owned);
+        // A visitor is an address and a browser for a day: people behind one office or
+        // phone network address are told apart by their browsers.
         let day = ctx.now / 86_400;
         let visitor = ctx.config.keys.mac_hex(
             "visitor",
-            &format!("{day}|{}", super::accounts::client(req)),
+            &format!(
+                "{day}|{}|{}",
+                super::accounts::client(req),
+                header_str(req, "user-agent").unwrap_or("")
+            ),
         )[..32]
             .to_owned();
+        let address = crate::risk::public_address(req)
+            .map(|ip| crate::risk::address_hash(&ctx.config.keys, ip));
         ctx.platform.record_click(ClickRecord::Counted {
             id,
             partner: code.to_string(),
@@ -146,6 +154,8 @@ pub async fn follow<P: Platform>(
             country,
             agent: agent_class(req).to_owned(),
             visitor,
+            address,
+            ad_param: crate::risk::ad_param(&q).map(str::to_owned),
             created_at: ctx.now,
         });
     }
