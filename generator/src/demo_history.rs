@@ -319,5 +319,37 @@ fn held_for_review(
         "click_id": "democlick-review", "order_id": "DEMO-REVIEW",
         "amount": "64.00", "currency": content.site.currency.code(),
     }))?;
+    repeated_clicks(content, db, now)
+}
+
+/// One visitor's burst of clicks on the second active partner's links, yesterday: the click
+/// past `click_burst`'s limit is not counted, and the partner is flagged (migration 0024's
+/// trigger), so the Risk page lists a partner too (nothing without the rule).
+fn repeated_clicks(content: &Content, db: &Database, now: i64) -> Result<(), DemoError> {
+    if content.risk.rules.click_burst.is_none() {
+        return Ok(());
+    }
+    let Some(partner) = content
+        .partners
+        .iter()
+        .filter(|p| p.status == PartnerStatus::Active)
+        .nth(1)
+    else {
+        return Ok(());
+    };
+    let Some(slug) = slugs(content, partner).first().copied() else {
+        return Ok(());
+    };
+    let at = now - DAY;
+    db.execute(&Statement::new(
+        "INSERT INTO filtered_clicks (id, partner, slug, sub, reason, detail, created_at) \
+         VALUES (?, ?, ?, NULL, 'repeated', NULL, ?)",
+        vec![
+            ((at * 1000) << 22).to_string().into(),
+            partner.code.as_str().into(),
+            slug.into(),
+            at.into(),
+        ],
+    ))?;
     Ok(())
 }

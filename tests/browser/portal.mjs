@@ -658,6 +658,21 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     assert(/released, payable from/.test(await decided.innerText()), `released: ${await decided.innerText()}`);
     // The list is read again: the row says it is decided.
     await flagged.first().getByText("Decided", { exact: true }).waitFor();
+    // The demo's partner flagged for one visitor's burst of clicks: cleared with a note and
+    // the password, the partner leaves the list.
+    const partners = p.locator("[data-flagged-partners] tbody tr");
+    await partners.first().waitFor();
+    const burst = await partners.first().innerText();
+    assert(/Many clicks from one visitor/.test(burst) && /watch/.test(burst), `the flagged partner and why: ${burst}`);
+    const flaggedCode = (await partners.first().locator("th").innerText()).trim();
+    await partners.first().getByRole("button", { name: `Clear ${flaggedCode}` }).click();
+    const clear = p.locator("[data-clear]");
+    await clear.getByLabel("What you found (kept in the activity log)").fill("A visitor reloading the page; nothing to do");
+    await clear.getByLabel("Your password (a flag holds the partner's commissions)").fill("console-browser-2026");
+    await both("owner risk clearing", "owner-risk-clear");
+    await clear.getByRole("button", { name: "Clear", exact: true }).click();
+    await clear.locator("[data-cleared]").waitFor();
+    await p.locator("[data-partners-empty]").waitFor({ state: "visible" });
 
     for (const [place, name] of [["activity", "owner-activity"]]) {
       await p.goto(`${demo}/owner/${place}/`);

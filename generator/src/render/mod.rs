@@ -171,6 +171,11 @@ impl<'a> Renderer<'a> {
                 "Choose a new password",
             ),
             ("404.html", "public/404.html", "Page not found"),
+            (
+                "own-click/index.html",
+                "public/own-click.html",
+                "Your own click is not counted",
+            ),
             ("join/index.html", "public/join.html", "Become a partner"),
             (
                 "unsubscribe/index.html",

@@ -434,8 +434,44 @@
         });
         return b;
       }
+      var clearBox = document.querySelector("[data-clear]");
+      var clearForm = clearBox.querySelector("[data-clear-form]");
+      var clearOut = clearBox.querySelector("[data-clear-result]");
+      var clearing = null;
+      function clearButton(p) {
+        if (role !== "admin") return document.createTextNode("");
+        var b = el("button", { type: "button", "class": "button secondary", "aria-label": "Clear " + p.partner }, "Clear");
+        b.addEventListener("click", function () {
+          clearing = p.partner;
+          clearBox.querySelector("[data-clear-what]").textContent = p.partner;
+          clearOut.textContent = "";
+          clearBox.hidden = false;
+          clearForm.note.focus();
+        });
+        return b;
+      }
+      clearForm.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var proof = { note: clearForm.note.value, password: clearForm.password.value, two_factor_code: clearForm.two_factor_code.value };
+        clearForm.password.value = "";
+        postJSON("/api/v1/owner/partners/" + encodeURIComponent(clearing) + "/risk/clear", proof).then(function (v) {
+          clearOut.textContent = "";
+          clearOut.appendChild(el("p", { "class": "notice", "data-cleared": "" }, clearing + ": cleared (" + v.cleared.join(", ") + ")."));
+          clearForm.note.value = "";
+          load();
+        }).catch(function (e) { clearOut.textContent = ""; clearOut.appendChild(el("p", { "class": "notice error", role: "alert" }, e.message)); });
+      });
       function load() {
         getJSON("/api/v1/owner/risk").then(function (r) {
+          document.querySelector("[data-partners-empty]").hidden = r.partners.length > 0;
+          document.querySelector("[data-flagged-partners]").closest(".table-wrap").hidden = !r.partners.length;
+          r.partners.forEach(function (p) {
+            p.rated = p.band + " (" + p.score + ")";
+            p.why = p.fired.map(function (f) { return f.reason + (f.detail ? " (" + f.detail + ")" : "") + (f.times > 1 ? " ×" + f.times : ""); }).join(" ");
+            p.since = new Date(Math.max.apply(null, p.fired.map(function (f) { return f.last_at; })) * 1000).toLocaleDateString();
+          });
+          fillTable(document.querySelector("[data-flagged-partners]"), [["partner", "Partner", null, partnerLink], ["rated", "Band"],
+            ["why", "Why", "wrap"], ["since", "Last"], ["clear", "Action", null, clearButton]], r.partners);
           document.querySelector("[data-empty]").hidden = r.conversions.length > 0;
           document.querySelector("[data-flagged]").closest(".table-wrap").hidden = !r.conversions.length;
           r.conversions.forEach(function (x) {

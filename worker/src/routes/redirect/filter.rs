@@ -69,7 +69,7 @@ fn known_crawlers() -> Option<&'static Regex> {
 /// (with counts) so they know why clicks they expected are missing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filtered {
-    /// `prefetch`, `link_preview`, `script`, `crawler`, `no_user_agent`.
+    /// `prefetch`, `link_preview`, `script`, `crawler`, `no_user_agent`, `own_click`.
     pub reason: &'static str,
     /// What gave it away (the header or the part of the user agent), at most 60 characters.
     pub detail: String,

@@ -100,14 +100,23 @@ pub async fn follow<P: Platform>(
     let mut url = link.url.clone();
     let q = query(req);
     let sub = crate::http_util::field(&q, "sub").and_then(clean_sub);
-    let not_counted = filtered(req);
+    let own = own_click(ctx, req, code);
+    let not_counted = filtered(req).or_else(|| {
+        own.map(|who| Filtered {
+            reason: "own_click",
+            detail: who.to_owned(),
+        })
+    });
     let click_id = not_counted.is_none().then(|| click_id(ctx));
     {
         let mut pairs = url.query_pairs_mut();
         if let Some(id) = &click_id {
             pairs.append_pair(&links.click_param, id);
         }
-        pairs.append_pair(&links.partner_param, code.as_str());
+        // An own click credits nobody: the store is not told the partner either.
+        if own.is_none() {
+            pairs.append_pair(&links.partner_param, code.as_str());
+        }
         for name in CARRIED {
             let value = crate::http_util::field(&q, name);
             let value = if *name == "sub" {
@@ -175,7 +184,55 @@ pub async fn follow<P: Platform>(
             created_at: ctx.now,
         });
     }
+    if own.is_some() {
+        return own_click_page(ctx, url.as_str()).await;
+    }
     Ok(found_response(url.as_str()))
+}
+
+/// Whose own click this is, when the browser is signed in to the portal (its session cookies
+/// are sent to `/r/` on the portal's own domain): `partner` (this link's partner) or `owner`.
+/// Only the cookies' signatures are checked; nothing is read.
+fn own_click<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    code: &PartnerCode,
+) -> Option<&'static str> {
+    use super::accounts::{Kind, session_of};
+    use crate::store::Account;
+    // Most visitors send no cookie at all.
+    header_str(req, "cookie")?;
+    match session_of(ctx, req, Kind::Partner) {
+        Some((Account::Partner(signed_in), _)) if signed_in == *code => return Some("partner"),
+        _ => {}
+    }
+    session_of(ctx, req, Kind::Owner).map(|_| "owner")
+}
+
+/// The page a signed-in partner or owner sees instead of the redirect: their click is not
+/// counted, and a button goes on to the target.
+async fn own_click_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    target: &str,
+) -> Result<Response, PlatformError> {
+    let slot = r#"href="" data-own-click-target"#.to_owned();
+    let filled = format!(
+        r#"href="{}" data-own-click-target"#,
+        crate::security::escape_html(target)
+    );
+    let mut page = ctx
+        .page(
+            "own-click/index.html",
+            StatusCode::OK,
+            None,
+            &[(slot, filled)],
+        )
+        .await?;
+    page.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(page)
 }
 
 fn found_response(location: &str) -> Response {

@@ -83,6 +83,9 @@ fn reason_words(reason: &str) -> &'static str {
         "script" => "A script, monitor or test tool, not a browser.",
         "crawler" => "A search engine or crawler.",
         "no_user_agent" => "The request did not say what sent it, which browsers always do.",
+        "own_click" => {
+            "You or the program's owner clicked while signed in to the portal; own clicks never count."
+        }
         "repeated" => {
             "The same visitor clicked your links many times within a minute; the first clicks counted."
         }
