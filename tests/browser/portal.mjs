@@ -239,6 +239,15 @@ await step("build a link with a sub-id and copy it", async () => {
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert(copied === built, `copied ${copied}`);
   await page.locator('button[data-copy="built-url"]', { hasText: "Copied" }).waitFor();
+  // Testing a link while signed in: told the click is not counted, and the way on carries
+  // no click id.
+  await Promise.all([page.waitForURL(`${base}/r/abc123/home`), page.getByRole("link", { name: /^Test this link: / }).first().click()]);
+  await page.getByRole("heading", { name: "Your own click is not counted" }).waitFor();
+  const onward = await page.getByRole("link", { name: "Continue to the page" }).getAttribute("href");
+  assert(onward.startsWith("https://brightloom.example/") && !onward.includes("bl_click") && !onward.includes("bl_ref"), `the way on: ${onward}`);
+  await audit(page, "own click");
+  await shoot(page, "own-click");
+  await page.goto(`${base}/portal/links/`);
   // The QR codes download as PNG and SVG.
   const [png] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the QR code as PNG" }).first().click()]);
   const pngFile = path.join(artifacts, png.suggestedFilename());
