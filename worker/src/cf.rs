@@ -321,11 +321,20 @@ async fn to_http(mut req: worker::Request) -> worker::Result<Option<crate::Reque
         Method::Get | Method::Head => Vec::new(),
         _ => req.bytes().await?,
     };
+    let url = req.url()?;
     let mut builder = http::Request::builder()
         .method(req.method().as_ref())
-        .uri(req.url()?.as_str());
+        .uri(url.as_str());
     for (name, value) in req.headers().entries() {
-        builder = builder.header(name, value);
+        if name != crate::routes::redirect::ASN_HEADER {
+            builder = builder.header(name, value);
+        }
+    }
+    // The redirect tells data-centre networks apart by the client's autonomous system.
+    if url.path().starts_with("/r/")
+        && let Some(asn) = req.cf().and_then(worker::Cf::asn)
+    {
+        builder = builder.header(crate::routes::redirect::ASN_HEADER, asn.to_string());
     }
     Ok(builder.body(body).ok())
 }

@@ -86,6 +86,11 @@ fn a_held_commission_is_under_review_past_its_hold_and_never_payable() {
         .find(|l| l.entry.id == "held")
         .expect("the held line");
     assert!(describe(line, &Facts::default()).ends_with("; under review"));
+    let facts = Facts {
+        review: Some("timing"),
+        ..Facts::default()
+    };
+    assert!(describe(line, &facts).ends_with("; under review (timing)"));
 }
 
 #[test]

@@ -63,6 +63,8 @@ pub struct Facts<'a> {
     pub reverses: Option<&'a str>,
     /// A clawback that reverses a commission held for review: the owner's reason.
     pub reviewed: Option<&'a str>,
+    /// What a line under review is held for, in categories ("timing, traffic source").
+    pub review: Option<&'a str>,
 }
 
 /// Unix seconds as `2026-11-24` (UTC).
@@ -103,7 +105,10 @@ pub fn describe(line: &Line, facts: &Facts<'_>) -> String {
             }
             let _ = match line.status {
                 Status::Pending => write!(out, "; on hold until {}", date(line.effective_at)),
-                Status::UnderReview => write!(out, "; under review"),
+                Status::UnderReview => match facts.review.filter(|r| !r.is_empty()) {
+                    Some(categories) => write!(out, "; under review ({categories})"),
+                    None => write!(out, "; under review"),
+                },
                 Status::Reversed => write!(out, "; refunded, nothing to pay"),
                 _ => write!(out, "; payable from {}", date(line.effective_at)),
             };

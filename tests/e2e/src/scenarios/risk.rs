@@ -130,8 +130,24 @@ pub fn risk_rules_fire_with_their_reasons_and_hold_commissions(world: &World) ->
         explained["review"] == "timing, traffic source"
             && explained["description"]
                 .as_str()
-                .is_some_and(|d| d.ends_with("; under review")),
+                .is_some_and(|d| d.ends_with("; under review (timing, traffic source)")),
         "Explain says it is under review and for what: {explained}"
+    );
+    let ledger = get_json(&mut mia, &format!("/api/v1/me/ledger?{range}&per_page=500"))?;
+    let line = ledger["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["id"] == id)
+        .cloned()
+        .unwrap_or(Value::Null);
+    ensure!(
+        line["status"] == "under review"
+            && line["detail"]
+                .as_str()
+                .is_some_and(|d| d.ends_with("; under review (timing, traffic source)"))
+            && line["payable_from"] == "",
+        "My Ledger shows the line under review, with the categories: {line}"
     );
     let after = get_json(&mut mia, "/api/v1/me/summary")?;
     ensure!(

@@ -8,7 +8,7 @@ use serde::Deserialize;
 mod filter;
 mod links;
 
-pub use filter::{Filtered, filtered, is_bot};
+pub use filter::{ASN_HEADER, Filtered, filtered, is_bot};
 use links::parsed_links;
 
 use super::Ctx;
@@ -326,6 +326,13 @@ mod tests {
             "mobile"
         );
         assert_eq!(agent_class(&req(chrome, &[])), "desktop");
+        // A browser in a cloud provider's network is not counted; one at home is.
+        assert_eq!(
+            filtered(&req(chrome, &[(ASN_HEADER, "16509")])).map(|f| (f.reason, f.detail)),
+            Some(("datacenter", "AS16509 Amazon AWS".to_owned()))
+        );
+        assert!(!is_bot(&req(chrome, &[(ASN_HEADER, "7922")])));
+        assert!(!is_bot(&req(chrome, &[(ASN_HEADER, "not a number")])));
     }
 
     #[test]

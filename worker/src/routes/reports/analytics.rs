@@ -83,6 +83,7 @@ fn reason_words(reason: &str) -> &'static str {
         "script" => "A script, monitor or test tool, not a browser.",
         "crawler" => "A search engine or crawler.",
         "no_user_agent" => "The request did not say what sent it, which browsers always do.",
+        "datacenter" => "A server in a cloud or hosting network, not a person's connection.",
         "own_click" => {
             "You or the program's owner clicked while signed in to the portal; own clicks never count."
         }

@@ -119,6 +119,7 @@ fn describe(line: &Line, row: &LedgerRow, currency: Currency) -> String {
         kind => format!("the {} of {}", kind.as_str(), date_of(r.occurred_at)),
     });
     let is_clawback = line.entry.kind == EntryKind::Clawback;
+    let categories = review(line, row);
     let program = some(row.program_name.as_ref());
     let rule = some(row.rule.as_ref());
     ledger::describe(
@@ -136,6 +137,7 @@ fn describe(line: &Line, row: &LedgerRow, currency: Currency) -> String {
             reviewed: memo
                 .as_deref()
                 .filter(|_| is_clawback && store::reviews::is_reversal(&line.entry.id)),
+            review: Some(categories.as_str()),
         },
     )
 }
