@@ -114,8 +114,15 @@ fn partner_mail<P: Platform>(
                 } else {
                     format!(" (order {order})")
                 },
-                if line.kind == "clawback" {
+                if line.kind == "clawback" && crate::store::reviews::is_reversal(&line.id) {
+                    format!(
+                        " — reversed after review: {}",
+                        line.memo.as_deref().unwrap_or("")
+                    )
+                } else if line.kind == "clawback" {
                     " — a refund".to_owned()
+                } else if line.payable_at >= pc_core::ledger::HELD {
+                    ", under review".to_owned()
                 } else {
                     format!(", payable from {}", date_of(line.payable_at))
                 },

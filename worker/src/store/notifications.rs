@@ -64,6 +64,7 @@ impl Told {
 pub struct NewLine {
     /// Its rowid: the cursor moves past it.
     pub seq: i64,
+    pub id: String,
     pub partner: String,
     pub kind: String,
     pub amount_minor: i64,
@@ -95,13 +96,13 @@ pub async fn untold_lines(
     .await?;
     let sql = match kind {
         Told::Commissions => {
-            "SELECT l.rowid AS seq, l.partner AS partner, l.kind AS kind, l.amount_minor AS amount_minor, \
+            "SELECT l.rowid AS seq, l.id AS id, l.partner AS partner, l.kind AS kind, l.amount_minor AS amount_minor, \
              l.occurred_at AS occurred_at, l.payable_at AS payable_at, l.order_id AS order_id, l.memo AS memo, \
              coalesce(p.name, l.program) AS program FROM ledger l LEFT JOIN programs p ON p.id = l.program \
              WHERE l.rowid > ? AND l.kind IN ('commission', 'clawback') ORDER BY l.rowid LIMIT ?"
         }
         Told::Payouts => {
-            "SELECT l.rowid AS seq, l.partner AS partner, l.kind AS kind, l.amount_minor AS amount_minor, \
+            "SELECT l.rowid AS seq, l.id AS id, l.partner AS partner, l.kind AS kind, l.amount_minor AS amount_minor, \
              l.occurred_at AS occurred_at, l.payable_at AS payable_at, l.order_id AS order_id, l.memo AS memo, \
              '' AS program FROM ledger l WHERE l.rowid > ? AND l.kind = 'payout' ORDER BY l.rowid LIMIT ?"
         }

@@ -8,7 +8,7 @@ use super::owner::mails_with;
 use super::{abc123, iso, now};
 use crate::{Outcome, World, ensure};
 
-const DAILY: &str = "0+8+*+*+*";
+pub(super) const DAILY: &str = "0+8+*+*+*";
 pub(super) const FREQUENT: &str = "*/15+*+*+*+*";
 
 /// Runs the scheduled work for `cron` as the platform's trigger does.

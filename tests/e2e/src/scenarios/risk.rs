@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::owner::{ADMIN, PASSWORD as OWNER_PASSWORD, VIEWER, cents, json, owner};
+use super::owner::{ADMIN, PASSWORD as OWNER_PASSWORD, VIEWER, cents, json, mails_with, owner};
 use super::reports::{as_partner, get_json};
 use super::{iso, now};
 use crate::{Outcome, World, ensure};
@@ -290,6 +290,20 @@ fn owner_reviews(world: &World, run: i64, before: &Value, held: &Value) -> Outco
         logged == 2,
         "both decisions are in the activity log ({logged})"
     );
+    // The daily digest tells the held commissions as under review (never a date in the far
+    // future) and the reversal as such, with its reason (not as a refund).
+    super::notifications::run(world, super::notifications::DAILY)?;
+    let mia_mail = "mia@";
+    for needle in [
+        format!("(order {order}), under review"),
+        "reversed after review: traffic from a coupon site".to_owned(),
+    ] {
+        let told = mails_with(world, &needle)?;
+        ensure!(
+            told.keys().any(|to| to.starts_with(mia_mail)),
+            "mia456's digest says {needle:?}: {told:?}"
+        );
+    }
     Ok(())
 }
 
