@@ -15,7 +15,10 @@ cp -r content "$state/content"
 WORKERD_CONTENT="$state/content"
 build_worker_and_site "$WORKERD_CONTENT"
 wasm=worker/build/index_bg.wasm
-echo "wasm: $(stat -c %s "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip"
+gzipped=$(gzip -9 -c "$wasm" | wc -c)
+echo "wasm: $(stat -c %s "$wasm") bytes raw, $gzipped bytes gzip"
+# Under 1 MiB gzip: what an isolate loads before the first redirect it answers.
+[ "$gzipped" -lt 1048576 ] || { echo "the worker's wasm is over 1 MiB gzip ($gzipped bytes)" >&2; exit 1; }
 
 WORKERD_PGID=
 trap 'stop_workerd "$state"; rm -rf "$state"' EXIT
