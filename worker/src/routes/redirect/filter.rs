@@ -253,6 +253,11 @@ mod tests {
             .filter(|a| filtered(&from(a)).is_none())
             .collect();
         assert!(instances.len() > 2_000, "{} examples", instances.len());
+        println!(
+            "{} of {} crawler-user-agents examples counted as clicks",
+            counted.len(),
+            instances.len()
+        );
         assert!(
             counted.len() * 100 <= instances.len(),
             "{} of {} crawlers counted as clicks: {counted:#?}",

@@ -1,0 +1,71 @@
+// Where a worker's time goes under load: a CPU profile of workerd through the inspector that
+// `wrangler dev --inspector-port PORT` opens, taken while something (bench/profile-redirect.sh)
+// loads the worker, then summed by function: self time (the function's own code) and total
+// time (with what it calls), each as a share of the samples.
+//
+//   node bench/profile-redirect.mjs INSPECTOR_PORT SECONDS [TOP]
+import WebSocket from "ws";
+
+const [port, seconds, top = "30"] = process.argv.slice(2);
+const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+const target = targets.find((t) => t.webSocketDebuggerUrl);
+if (!target) throw new Error(`no worker to profile at port ${port}: ${JSON.stringify(targets)}`);
+const ws = new WebSocket(target.webSocketDebuggerUrl);
+await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+let next = 0;
+const pending = new Map();
+ws.on("message", (data) => {
+  const message = JSON.parse(data);
+  if (message.id && pending.has(message.id)) {
+    pending.get(message.id)(message);
+    pending.delete(message.id);
+  }
+});
+const call = (method, params = {}) =>
+  new Promise((resolve) => {
+    const id = ++next;
+    pending.set(id, resolve);
+    ws.send(JSON.stringify({ id, method, params }));
+  });
+
+await call("Profiler.enable");
+await call("Profiler.setSamplingInterval", { interval: 100 });
+await call("Profiler.start");
+await new Promise((r) => setTimeout(r, Number(seconds) * 1000));
+const { result } = await call("Profiler.stop");
+ws.close();
+
+const { nodes, samples, timeDeltas } = result.profile;
+const byId = new Map(nodes.map((n) => [n.id, n]));
+const parent = new Map();
+for (const n of nodes) for (const c of n.children || []) parent.set(c, n.id);
+const name = (n) => {
+  const f = n.callFrame;
+  return f.functionName || (f.url ? `(anonymous ${f.url.split("/").pop()}:${f.lineNumber})` : "(anonymous)");
+};
+const self = new Map();
+const total = new Map();
+let all = 0;
+samples.forEach((id, i) => {
+  const dt = timeDeltas[i] || 0;
+  all += dt;
+  const leaf = byId.get(id);
+  self.set(name(leaf), (self.get(name(leaf)) || 0) + dt);
+  // Each function once per sample, however deep it recurses.
+  const seen = new Set();
+  for (let n = leaf; n; n = byId.get(parent.get(n.id))) {
+    const k = name(n);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    total.set(k, (total.get(k) || 0) + dt);
+  }
+});
+const show = (title, map) => {
+  console.log(`\n${title} (of ${(all / 1000).toFixed(0)} ms sampled)`);
+  [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(top))
+    .forEach(([k, v]) => console.log(`${((100 * v) / all).toFixed(1).padStart(6)} %  ${k.slice(0, 150)}`));
+};
+show("self time", self);
+show("total time", total);
