@@ -174,10 +174,7 @@ impl Platform for CfPlatform {
             // The Queue batches clicks into D1 (see `queue` below). Without a `CLICKS` binding
             // (or if the send fails) the row is written straight away, so it is never lost.
             let queued = match env.queue("CLICKS") {
-                Ok(queue) => match queue
-                    .send(serde_json::to_string(&click).unwrap_or_default())
-                    .await
-                {
+                Ok(queue) => match queue.send(&click).await {
                     Ok(()) => true,
                     Err(e) => {
                         // Said, so a message the Queue refuses does not quietly cost a write
@@ -324,9 +321,7 @@ async fn to_http(mut req: worker::Request) -> worker::Result<Option<crate::Reque
         Method::Get | Method::Head => Vec::new(),
         _ => req.bytes().await?,
     };
-    // The URL as the runtime serialized it (a WHATWG URL): the `http` builder reads it, so it
-    // is not parsed twice.
-    let url = req.inner().url();
+    let url = req.url()?;
     let mut builder = http::Request::builder()
         .method(req.method().as_ref())
         .uri(url.as_str());
@@ -336,7 +331,7 @@ async fn to_http(mut req: worker::Request) -> worker::Result<Option<crate::Reque
         }
     }
     // The redirect tells data-centre networks apart by the client's autonomous system.
-    if req.path().starts_with("/r/")
+    if url.path().starts_with("/r/")
         && let Some(asn) = req.cf().and_then(worker::Cf::asn)
     {
         builder = builder.header(crate::routes::redirect::ASN_HEADER, asn.to_string());
@@ -351,13 +346,9 @@ fn from_http(response: crate::Response) -> worker::Result<worker::Response> {
     for (name, value) in &parts.headers {
         headers.append(name.as_str(), value.to_str().unwrap_or(""))?;
     }
-    // A redirect has no body: none is made (no bytes copied across for it).
-    let response = if body.is_empty() {
-        worker::Response::empty()?
-    } else {
-        worker::Response::from_bytes(body)?
-    };
-    Ok(response.with_status(status).with_headers(headers))
+    Ok(worker::Response::from_bytes(body)?
+        .with_status(status)
+        .with_headers(headers))
 }
 
 /// Runs statements in one D1 batch (one transaction).
@@ -370,34 +361,14 @@ async fn write_batch(env: &Env, statements: &[Statement]) -> worker::Result<()> 
     db.batch(prepared).await.map(drop)
 }
 
-/// A click as the Queue carries it: its JSON text (one string across to JavaScript, where the
-/// record as an object took a crossing per field), or a record sent as an object by an older
-/// deployment, still in the Queue.
-#[derive(Debug, serde::Deserialize)]
-#[serde(untagged)]
-enum QueuedClick {
-    Text(String),
-    Record(ClickRecord),
-}
-
-impl QueuedClick {
-    fn record(&self) -> Option<ClickRecord> {
-        match self {
-            QueuedClick::Text(text) => serde_json::from_str(text).ok(),
-            QueuedClick::Record(click) => Some(click.clone()),
-        }
-    }
-}
-
 /// The click Queue's consumer: each batch of rows in one D1 transaction; on failure the whole
 /// batch is delivered again (rows are idempotent inserts).
 #[event(queue)]
-async fn queue(batch: MessageBatch<QueuedClick>, env: Env, _ctx: Context) -> worker::Result<()> {
+async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> worker::Result<()> {
     let messages = batch.messages()?;
     let statements: Vec<Statement> = messages
         .iter()
-        .filter_map(|m| m.body().record())
-        .flat_map(|click| crate::store::clicks::insert(&click))
+        .flat_map(|m| crate::store::clicks::insert(m.body()))
         .collect();
     // A busy database is retried here first (the rows are INSERT OR IGNORE: a repeat writes
     // nothing twice); then each message on its own, so one bad row cannot hold back the others;
@@ -419,12 +390,7 @@ async fn queue(batch: MessageBatch<QueuedClick>, env: Env, _ctx: Context) -> wor
         }
     }
     for message in &messages {
-        let Some(click) = message.body().record() else {
-            worker::console_error!("click message unreadable, dropped: {:?}", message.body());
-            message.ack();
-            continue;
-        };
-        match write_batch(&env, &crate::store::clicks::insert(&click)).await {
+        match write_batch(&env, &crate::store::clicks::insert(message.body())).await {
             Ok(()) => message.ack(),
             Err(e) => {
                 worker::console_error!("click row failed, back to the queue: {e}");
@@ -437,17 +403,9 @@ async fn queue(batch: MessageBatch<QueuedClick>, env: Env, _ctx: Context) -> wor
 
 #[event(fetch)]
 async fn fetch(req: worker::Request, env: Env, ctx: Context) -> worker::Result<worker::Response> {
-    // Fixed for an isolate's life, like its other variables: read once.
-    thread_local! {
-        static ROWS_READ_HEADER: std::cell::OnceCell<bool> = const { std::cell::OnceCell::new() };
-    }
-    let rows_read = ROWS_READ_HEADER
-        .with(|on| {
-            *on.get_or_init(|| {
-                env.var("ROWS_READ_HEADER")
-                    .is_ok_and(|v| v.to_string() == "1")
-            })
-        })
+    let rows_read = env
+        .var("ROWS_READ_HEADER")
+        .is_ok_and(|v| v.to_string() == "1")
         .then(|| std::cell::Cell::new(0));
     let platform = CfPlatform {
         env,
