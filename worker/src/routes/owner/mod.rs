@@ -181,6 +181,52 @@ pub async fn confirm_owner<P: Platform>(
     crate::routes::accounts::reauth::confirm(ctx, req, &account, &auth, proof, what).await
 }
 
+/// The longest note a decision keeps.
+const NOTE_MAX: usize = 500;
+
+/// A decision's body (a held conversion's release or reversal, clearing a flagged partner):
+/// `{"note": "…"}` with the password and, when on, a code.
+#[derive(Debug, serde::Deserialize)]
+struct NotedDecision {
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    two_factor_code: Option<String>,
+}
+
+/// Reads a decision's body and confirms the owner ([`confirm_owner`], about `what`): its note,
+/// trimmed and at most [`NOTE_MAX`] characters, or the answer that refuses it.
+pub async fn noted_decision<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+    who: &Access,
+    what: &str,
+) -> Result<Result<String, Response>, PlatformError> {
+    let Ok(form) = serde_json::from_slice::<NotedDecision>(req.body()) else {
+        return Ok(Err(json_error(
+            StatusCode::BAD_REQUEST,
+            "send {\"note\": \"…\"} (and the password, and a code when two-step sign-in is on)",
+        )));
+    };
+    let proof = crate::routes::accounts::reauth::Proof {
+        password: form.password.as_deref(),
+        two_factor_code: form.two_factor_code.as_deref(),
+    };
+    if let Some(refused) = confirm_owner(ctx, req, who, proof, what).await? {
+        return Ok(Err(refused));
+    }
+    let note = form.note.trim();
+    if note.chars().count() > NOTE_MAX {
+        return Ok(Err(json_error(
+            StatusCode::BAD_REQUEST,
+            &format!("the note is at most {NOTE_MAX} characters"),
+        )));
+    }
+    Ok(Ok(note.to_owned()))
+}
+
 /// Where a console page sends an owner who must turn on two-step sign-in first.
 pub fn to_enrolment() -> Response {
     crate::http_util::see_other("/owner/account/?status=twofactorneeded#two-factor")

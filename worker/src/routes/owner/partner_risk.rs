@@ -7,19 +7,14 @@
 use std::collections::BTreeMap;
 
 use http::StatusCode;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Need, access, audit, confirm_owner};
+use super::{Need, access, audit, noted_decision};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
-use crate::routes::accounts::reauth::Proof;
 use crate::store::risk_facts::{self, PartnerFlag};
 use crate::{Request, Response};
-
-/// The longest note kept.
-const NOTE_MAX: usize = 500;
 
 /// The partners rules fired on, highest score first: each with its score, band, and per rule
 /// its reason, what was found, how often and when.
@@ -67,17 +62,6 @@ pub(super) async fn flagged<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Vec<Value>,
     Ok(partners.into_iter().map(|(_, _, p)| p).collect())
 }
 
-#[derive(Debug, Deserialize)]
-struct Form {
-    /// What the owner found (required).
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    password: Option<String>,
-    #[serde(default)]
-    two_factor_code: Option<String>,
-}
-
 /// `POST /api/v1/owner/partners/<code>/risk/clear`: the partner's flags are cleared.
 pub async fn clear<P: Platform>(
     ctx: &Ctx<'_, P>,
@@ -88,24 +72,14 @@ pub async fn clear<P: Platform>(
         Ok(who) => who,
         Err(refusal) => return Ok(refusal),
     };
-    let Ok(form) = serde_json::from_slice::<Form>(req.body()) else {
+    let note = match noted_decision(ctx, req, &who, "a partner's risk review").await? {
+        Ok(note) => note,
+        Err(refused) => return Ok(refused),
+    };
+    if note.is_empty() {
         return Ok(json_error(
             StatusCode::BAD_REQUEST,
-            "send {\"note\": \"…\"} (and the password, and a code when two-step sign-in is on)",
-        ));
-    };
-    let proof = Proof {
-        password: form.password.as_deref(),
-        two_factor_code: form.two_factor_code.as_deref(),
-    };
-    if let Some(refused) = confirm_owner(ctx, req, &who, proof, "a partner's risk review").await? {
-        return Ok(refused);
-    }
-    let note = form.note.trim();
-    if note.is_empty() || note.chars().count() > NOTE_MAX {
-        return Ok(json_error(
-            StatusCode::BAD_REQUEST,
-            &format!("say what you found (a note of 1 to {NOTE_MAX} characters)"),
+            "say what you found: the note is kept in the activity log",
         ));
     }
     let flags = risk_facts::flags_of(ctx.platform, code).await?;

@@ -9,33 +9,17 @@
 use http::StatusCode;
 use pc_core::risk::Fired;
 use pc_core::{Amount, CommissionStructure};
-use serde::Deserialize;
 use serde_json::json;
 
-use super::{Need, access, audit, confirm_owner};
+use super::{Need, access, audit, noted_decision};
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
-use crate::routes::accounts::reauth::Proof;
 use crate::routes::reports::{currency, money};
 use crate::store::{self, reviews};
 use crate::{Request, Response};
 
 const DAY: i64 = 86_400;
-/// The longest note kept.
-const NOTE_MAX: usize = 500;
-
-#[derive(Debug, Deserialize)]
-struct Form {
-    /// Why (required to reverse: the partner reads it).
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    password: Option<String>,
-    #[serde(default)]
-    two_factor_code: Option<String>,
-}
-
 /// The program's hold in seconds (none if its rules cannot be read).
 async fn hold_of(platform: &impl Platform, program: Option<&str>) -> Result<i64, PlatformError> {
     let Some(program) = program else {
@@ -104,26 +88,11 @@ pub async fn decide<P: Platform>(
         Some((id, "reverse")) => (id, false),
         _ => return Ok(json_error(StatusCode::NOT_FOUND, "no such API route")),
     };
-    let Ok(form) = serde_json::from_slice::<Form>(req.body()) else {
-        return Ok(json_error(
-            StatusCode::BAD_REQUEST,
-            "send {\"note\": \"…\"} (and the password, and a code when two-step sign-in is on)",
-        ));
+    let note = match noted_decision(ctx, req, &who, "a partner's balance").await? {
+        Ok(note) => note,
+        Err(refused) => return Ok(refused),
     };
-    let proof = Proof {
-        password: form.password.as_deref(),
-        two_factor_code: form.two_factor_code.as_deref(),
-    };
-    if let Some(refused) = confirm_owner(ctx, req, &who, proof, "a partner's balance").await? {
-        return Ok(refused);
-    }
-    let note = form.note.trim();
-    if note.chars().count() > NOTE_MAX {
-        return Ok(json_error(
-            StatusCode::BAD_REQUEST,
-            &format!("the note is at most {NOTE_MAX} characters"),
-        ));
-    }
+    let note = note.as_str();
     if !release && note.is_empty() {
         return Ok(json_error(
             StatusCode::BAD_REQUEST,
