@@ -314,7 +314,8 @@ fn cleared_by_an_admin(world: &World) -> Outcome {
         unproven.status
     );
     for code in ["tess42", "cafe01"] {
-        let body = json!({ "note": "Spoke with both: a couple sharing one account.", "password": OWNER_PASSWORD });
+        // The owner's words are kept as text: quotes, markup and a line separator stay.
+        let body = json!({ "note": "Spoke with both: \"a couple\" <b>sharing</b>\u{2028}one account.", "password": OWNER_PASSWORD });
         let reply = admin.post_json(
             &format!("/api/v1/owner/partners/{code}/risk/clear"),
             body.to_string().as_bytes(),
@@ -347,5 +348,14 @@ fn cleared_by_an_admin(world: &World) -> Outcome {
         "SELECT count(*) FROM owner_audit WHERE subject IN ('tess42', 'cafe01') AND action LIKE 'cleared the risk review%'",
     )?;
     ensure!(logged >= 2, "both clearings are in the activity log");
+    let words = world.db.query(
+        "SELECT action FROM owner_audit WHERE subject = 'tess42' AND action LIKE 'cleared the risk review%' ORDER BY rowid DESC LIMIT 1",
+    )?;
+    ensure!(
+        words[0]["action"].as_str().is_some_and(
+            |a| a.ends_with("Spoke with both: \"a couple\" <b>sharing</b>\u{2028}one account.")
+        ),
+        "the note is in the log as written: {words:?}"
+    );
     Ok(())
 }
