@@ -86,13 +86,57 @@ async function audit(page, label) {
   assert(bad.length === 0, `${label}: accessibility violations: ${JSON.stringify(bad)}`);
 }
 
+// Summary cards in balanced rows: no card alone on the last row under a fuller one, unless it
+// spans the whole grid (the six dashboard cards once wrapped 5 + 1, leaving Balance alone).
+async function balancedCards(page, label) {
+  const orphans = await page.evaluate(() =>
+    [...document.querySelectorAll(".summary-cards")].flatMap((grid) => {
+      const cards = [...grid.children].filter((c) => c.offsetParent !== null);
+      const rows = new Map();
+      for (const c of cards) rows.set(c.offsetTop, [...(rows.get(c.offsetTop) || []), c]);
+      const counts = [...rows.values()].map((r) => r.length);
+      const last = [...rows.values()].at(-1);
+      const alone = counts.length > 1 && last.length === 1 && last[0].offsetWidth < grid.clientWidth - 2;
+      return alone ? [`${grid.getAttribute("aria-label") || grid.className}: rows of ${counts.join(" + ")}`] : [];
+    }));
+  assert(orphans.length === 0, `${label}: a summary card alone on its row: ${orphans.join("; ")}`);
+}
+
+// No word broken inside itself in a table cell ("subs/crib/e"): a word (between spaces and
+// hyphens) of up to 24 characters laid out on one line. Longer runs (URLs, ids) may wrap.
+async function wholeWords(page, label) {
+  const broken = await page.evaluate(() => {
+    const found = [];
+    for (const cell of document.querySelectorAll("td, th")) {
+      if (cell.offsetParent === null) continue;
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.data.matchAll(/[^\s-]+/g)) {
+          if (m[0].length > 24) continue;
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) found.push(m[0]);
+        }
+      }
+    }
+    return [...new Set(found)].slice(0, 8);
+  });
+  assert(broken.length === 0, `${label}: words broken across lines in a table: ${broken.join(", ")}`);
+}
+
 async function shoot(page, name) {
+  await balancedCards(page, `${name} at ${page.viewportSize().width}px`);
+  await wholeWords(page, `${name} at ${page.viewportSize().width}px`);
   await page.screenshot({ path: path.join(artifacts, `${name}-desktop.png`), fullPage: true });
   const size = page.viewportSize();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(artifacts, `${name}-phone.png`), fullPage: true });
   // No horizontal scrolling of the page at phone width.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await balancedCards(page, `${name} at 390px`);
+  await wholeWords(page, `${name} at 390px`);
   await page.setViewportSize(size);
   assert(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
 }
