@@ -520,10 +520,24 @@ if (process.env.DEMO_BASE_URL) {
       const today = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())).toISOString().slice(0, 10);
       return (await fetch(`/api/v1/me/summary?from=${first}&to=${today}`)).json();
     });
-    for (const [label, key] of [["Payable now", "payable"], ["Pending", "pending"], ["Paid to date", "paid_to_date"], ["Balance", "balance"]]) {
-      assert(Math.abs(shown(label) - Number(ledger[key])) < 0.005, `dashboard ${label} ${shown(label)} vs ledger ${ledger[key]}`);
+    for (const [label, key] of [["Payable now", "payable"], ["Pending", "pending"], ["Paid to date", "paid_to_date"],
+                                ["Balance (unpaid)", "balance"], ["Lifetime earnings", "earned_to_date"]]) {
+      assert(Math.abs(shown(label) - Number(ledger[key])) < 0.005, `dashboard ${label} ${shown(label)} vs ledger ${ledger[key]}: ${dash.join(" | ")}`);
     }
     assert(Math.abs(shown("Earned this month") - Number(ledger.in_range.earned)) < 0.005, `earned this month: ${dash.join(" | ")}`);
+    // This month so far is compared with the same days of last month, not the whole month.
+    const sameDays = await demoPage.evaluate(async () => {
+      const d = new Date();
+      const from = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
+      const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 0)).getUTCDate();
+      const to = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, Math.min(d.getUTCDate(), lastDay)));
+      const iso = (x) => x.toISOString().slice(0, 10);
+      const s = await (await fetch(`/api/v1/me/summary?from=${iso(from)}&to=${iso(to)}`)).json();
+      return { from: iso(from), to: iso(to), earned: s.in_range.earned };
+    });
+    const earnedCard = dash.find((t) => t.startsWith("Earned this month"));
+    assert(earnedCard.includes(`${sameDays.from} to ${sameDays.to}`) && earnedCard.replace(/,/g, "").includes(Number(sameDays.earned).toFixed(2)),
+      `earned this month against the same days of last month (${JSON.stringify(sameDays)}): ${earnedCard}`);
     // site.yaml says payouts are made on the 1st: the next payout is what is payable by then.
     const d = new Date();
     const nextFirst = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + (d.getUTCDate() >= 1 ? 1 : 0), 1)).toISOString().slice(0, 10);

@@ -69,7 +69,7 @@
     box.textContent = "";
     var r = s.in_range, cur = s.currency;
     [
-      card("Balance", money(s.balance, cur), "all time"),
+      card("Balance (unpaid)", money(s.balance, cur), "not paid out yet"),
       card("Payable now", money(s.payable, cur)),
       card("Pending", money(s.pending, cur), "in the hold period"),
       Number(s.under_review) > 0 ? card("Under review", money(s.under_review, cur), "checked by the program before it becomes payable") : null,
@@ -465,14 +465,16 @@
     refresh();
   }
 
-  // The dashboard on Welcome: this month against last month, what is payable and when more
-  // becomes payable, and the links and sub-ids that earn most. Every figure is the ledger's
-  // (the same summary API as the reports).
+  // The dashboard on Welcome: this month so far against the same days of last month, what is
+  // payable and when more becomes payable, and the links and sub-ids that earn most. Every
+  // figure is the ledger's (the same summary API as the reports).
   function dashboard(root) {
     var now = new Date();
     var first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     var lastFirst = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-    var lastEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+    // The same day of last month, or its last day when it is shorter (31 March → 28 February).
+    var lastEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1,
+      Math.min(now.getUTCDate(), new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0)).getUTCDate())));
     var today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     Promise.all([
       getJSON(API + "summary?from=" + iso(first) + "&to=" + iso(today)),
@@ -495,13 +497,16 @@
       }
       [
         card("Earned this month", money(s.in_range.earned, cur),
-          (change >= 0 ? "+" : "−") + money(String(Math.abs(change).toFixed(2)), cur) + " against last month (" + money(prev.in_range.earned, cur) + ")"),
+          (change >= 0 ? "+" : "−") + money(String(Math.abs(change).toFixed(2)), cur) + " against the same days of last month (" +
+          money(prev.in_range.earned, cur) + ", " + iso(lastFirst) + " to " + iso(lastEnd) + ")"),
         payout,
         card("Payable now", money(s.payable, cur), "paid with the next payout"),
         card("Pending", money(s.pending, cur), next ? money(next.amount, cur) + " becomes payable on " + next.date : "nothing on hold"),
         Number(s.under_review) > 0 ? card("Under review", money(s.under_review, cur), "checked by the program before it becomes payable") : null,
         card("Paid to date", money(s.paid_to_date, cur)),
-        card("Balance", money(s.balance, cur), "all time"),
+        card("Balance (unpaid)", money(s.balance, cur), "not paid out yet"),
+        card("Lifetime earnings", money(s.earned_to_date, cur),
+          Number(s.refunded_to_date) > 0 ? "after " + money(s.refunded_to_date, cur) + " taken back by refunds" : "everything you have earned"),
         Number(s.owed_back) > 0 ? card("Owed back", money(s.owed_back, cur), "refunds after payment, taken from your next earnings") : null
       ].forEach(function (c) { if (c) box.appendChild(c); });
       var top = function (rows) { return rows.filter(function (x) { return Number(x.earned) !== 0 || x.clicks > 0; }).slice(0, 5); };
