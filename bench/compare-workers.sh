@@ -8,7 +8,8 @@
 #   bench/compare-workers.sh A B [ROUNDS] [SECONDS]
 #
 # A and B: a worker build directory (what `worker-build` writes: index.js, index_bg.wasm), run
-# with this repository's wrangler.toml, or a wrangler.toml of its own (absolute paths), e.g.
+# with this repository's wrangler.toml and worker/entry.mjs, or a wrangler.toml of its own
+# (absolute paths), e.g.
 #   cp -r worker/build /tmp/before; …change, build…; bench/compare-workers.sh /tmp/before worker/build
 # AGENT=… sets the User-Agent (a browser's by default).
 set -euo pipefail
@@ -32,7 +33,9 @@ for side in A B; do
   if [ -f "$target" ]; then
     cp "$target" "$state/$side/wrangler.toml"
   else
-    sed -e "s#^main = .*#main = \"$target/index.js\"#" -e "s#^directory = .*#directory = \"$PWD/dist/site\"#" \
+    # The entry script, importing this build instead of worker/build.
+    sed "s#\"./build/index.js\"#\"$target/index.js\"#" worker/entry.mjs >"$state/$side/entry.mjs"
+    sed -e "s#^main = .*#main = \"$state/$side/entry.mjs\"#" -e "s#^directory = .*#directory = \"$PWD/dist/site\"#" \
       -e "s#^migrations_dir = .*#migrations_dir = \"$PWD/worker/migrations\"#" -e '/^command = /d' \
       wrangler.toml >"$state/$side/wrangler.toml"
   fi

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The redirect `/r/abc123/home`, side by side in one run:
-#   - ours:       the project's worker in workerd (`wrangler dev`, the release wasm),
+#   - ours:       the project's worker in workerd (`wrangler dev`, the release wasm), configured
+#                 as the JS workers are: no static-assets router in front of it,
+#   - ours-routed: the same, as the portal deploys it: behind the static-assets router
+#                 (`[assets]`, `run_worker_first`), a hop every worker with assets pays,
 #   - js:         the same redirect in plain JavaScript, built the same way (bench/js-queue-worker:
 #                 the same KV read, filter, click id, visitor HMAC and 302, the row to a Queue
 #                 whose consumer writes each batch in one D1 batch with the project's statements),
@@ -41,18 +44,26 @@ state=$(mktemp -d)
 pids=()
 cleanup() {
   stop_workerd "$state/ours"
+  stop_workerd "$state/ours-routed"
   for p in "${pids[@]}"; do stop_group "$p"; done
   rm -rf "$state"
 }
 trap cleanup EXIT
 
 echo "starting the servers…" >&2
-mkdir -p "$state/ours" "$state/nginx/logs"
-start_workerd "$state/ours"
-ours=$WORKERD_URL
+mkdir -p "$state/ours" "$state/ours-routed" "$state/nginx/logs"
+# The repository's wrangler.toml without its [assets] table (paths made absolute).
+awk -v root="$PWD" '
+  /^\[/ { skip = ($0 == "[assets]") }
+  skip { next }
+  /^(main|migrations_dir) = "/ { sub(/= "/, "= \"" root "/") }
+  { print }' wrangler.toml >"$state/ours/wrangler.toml"
+start_workerd "$state/ours" --config "$state/ours/wrangler.toml"
+declare -A urls=([ours]=$WORKERD_URL)
+start_workerd "$state/ours-routed"
+urls[ours-routed]=$WORKERD_URL
 
 # The other workers, each on its own copy of the same deploy (KV and D1).
-declare -A urls=([ours]=$ours)
 for name in js rust-floor js-floor; do
   config=bench/js-queue-worker/wrangler.toml
   [ "$name" = js ] || config=bench/$name/wrangler.toml
@@ -120,7 +131,7 @@ rows() { # name, from-and-where
   local db=$state/native/partner-center.sqlite
   if [ "$1" != native ]; then
     local dir=$state/$1/wrangler
-    [ "$1" = ours ] && dir=$state/ours/wrangler
+    [ "${1#ours}" != "$1" ] && dir=$state/$1/wrangler
     db=$(find "$dir" -path '*D1DatabaseObject*' -name '*.sqlite' ! -name metadata.sqlite | head -1)
   fi
   python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM " + sys.argv[2]).fetchone()[0])' \
@@ -129,7 +140,7 @@ rows() { # name, from-and-where
 # Waits until a target's deferred writes (a Queue, serve's click journal) have landed: two
 # readings in a row the same. So no load pays for the one before it.
 settle() {
-  case $1 in ours | js | native) ;; *) return 0 ;; esac
+  case $1 in ours | ours-routed | js | native) ;; *) return 0 ;; esac
   local last=-1 n
   while n=$(( $(rows "$1" clicks) + $(rows "$1" filtered_clicks) )) && [ "$n" != "$last" ]; do
     last=$n
@@ -137,7 +148,7 @@ settle() {
   done
 }
 
-read -r -a names <<<"${TARGETS:-ours js rust-floor js-floor native nginx}"
+read -r -a names <<<"${TARGETS:-ours ours-routed js rust-floor js-floor native nginx}"
 declare -A answered
 for round in $(seq "$rounds"); do
   # Rotated, so no target always runs first (or right after the one that heats the machine).
@@ -152,7 +163,7 @@ for round in $(seq "$rounds"); do
     settle "$name"
     p50 "${urls[$name]}" >>"$state/$name.p50"
     settle "$name"
-    printf 'round %s %-10s browser %8s req/s  bot %8s req/s  p50 %s ms\n' "$round" "$name" \
+    printf 'round %s %-11s browser %8s req/s  bot %8s req/s  p50 %s ms\n' "$round" "$name" \
       "$(tail -1 "$state/$name.browser")" "$(tail -1 "$state/$name.bot")" "$(tail -1 "$state/$name.p50")" >&2
   done
 done
@@ -170,7 +181,7 @@ echo
 echo "/r/abc123/home, wrk -c16 for ${seconds}s, medians of $rounds rounds (this machine: $(nproc) cores)"
 echo
 echo "                       browser UA      bot UA   sequential p50"
-for name in ours js rust-floor js-floor native nginx; do
+for name in ours ours-routed js rust-floor js-floor native nginx; do
   has "$name" || continue
   printf '%-20s %9.0f %11.0f %12.2f ms\n' "$name" "${browser_rps[$name]}" "${bot_rps[$name]}" "${lat[$name]}"
 done
@@ -187,6 +198,9 @@ fi
 if has js && has js-floor; then
   echo "                  js   $(above "${browser_rps[js]}" "${browser_rps[js-floor]}") (browser), $(above "${bot_rps[js]}" "${bot_rps[js-floor]}") (bot)"
 fi
+if has ours && has ours-routed; then
+  echo "the assets router: ours-routed / ours  browser $(ratio "${browser_rps[ours-routed]}" "${browser_rps[ours]}")   bot $(ratio "${bot_rps[ours-routed]}" "${bot_rps[ours]}")"
+fi
 if has native && has nginx; then
   echo "native / nginx:   browser $(awk -v a="${browser_rps[native]}" -v b="${browser_rps[nginx]}" 'BEGIN {printf "%.0f%%", 100*a/b}')   bot $(awk -v a="${bot_rps[native]}" -v b="${bot_rps[nginx]}" 'BEGIN {printf "%.0f%%", 100*a/b}')"
 fi
@@ -194,7 +208,7 @@ fi
 # Every counted request has its row (the p50 runs' requests count too, so rows ≥ answered): a
 # click, or one not counted as one of a burst (wrk is one visitor; risk.yaml's click_burst).
 lost=0
-for name in ours js native; do
+for name in ours ours-routed js native; do
   has "$name" || continue
   stored=$(($(rows "$name" clicks) + $(rows "$name" "filtered_clicks WHERE reason = 'repeated'")))
   echo "click rows stored: $name $stored for ${answered[$name]} answered with a browser UA"

@@ -41,7 +41,7 @@ puts() { sed -E 's/^plan: put ([0-9]+),.*/\1/' <<<"$1"; }
 
 "$bin" synth --partners "$n" --out "$work/content" >/dev/null
 # The repository's wrangler.toml with this build's assets and absolute paths.
-sed -e "s|^main = .*|main = \"$PWD/worker/build/index.js\"|" -e "s|^directory = .*|directory = \"$work/dist/site\"|" \
+sed -e "s|^main = .*|main = \"$PWD/worker/entry.mjs\"|" -e "s|^directory = .*|directory = \"$work/dist/site\"|" \
   -e "s|^migrations_dir = .*|migrations_dir = \"$PWD/worker/migrations\"|" -e '/^\[build\]/,/^command/d' wrangler.toml >"$work/wrangler.toml"
 deploy=("$bin" deploy --local --config "$work/wrangler.toml" --out "$work/dist" --persist-to "$work/state")
 measure "$bin" build --content "$work/content" --out "$work/dist"

@@ -36,6 +36,27 @@ fn garbled_header(req: &Request) -> Option<&str> {
 
 /// Handles one request.
 pub async fn handle<P: Platform>(platform: &P, req: Request) -> Response {
+    answer(platform, req, async |ctx, req| route(ctx, req).await).await
+}
+
+/// Handles a `GET /r/…` request: the same as [`handle`], with only the redirect's route
+/// compiled in (for a platform that serves nothing else: the worker's synchronous redirect,
+/// whose own copy of the whole route table would double the wasm).
+pub async fn handle_redirect<P: Platform>(platform: &P, req: Request) -> Response {
+    debug_assert!(req.method() == Method::GET && req.uri().path().starts_with("/r/"));
+    answer(platform, req, async |ctx, req| {
+        redirect::follow(ctx, req).await
+    })
+    .await
+}
+
+/// What every request gets around its route: the checks before, the headers after, a 500
+/// instead of an error.
+async fn answer<P: Platform>(
+    platform: &P,
+    req: Request,
+    route: impl AsyncFn(&Ctx<'_, P>, &Request) -> Result<Response, PlatformError>,
+) -> Response {
     if let Some(name) = garbled_header(&req) {
         // Nothing the portal sends or a browser writes: refused before anything reads it.
         let mut response = http_util::text(

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use worker::{Context, Env, Fetch, Headers, MessageBatch, MessageExt, Method, RequestInit, event};
+use worker::{Context, Env, Fetch, Headers, Method, RequestInit, event};
 
 use std::sync::Arc;
 
@@ -14,6 +14,9 @@ use crate::http_util::MAX_BODY;
 use crate::platform::{
     Asset, HttpCall, HttpMethod, Mail, Platform, PlatformError, Row, SqlValue, Statement,
 };
+
+mod at_hand;
+mod click_rows;
 
 struct CfPlatform {
     env: Env,
@@ -169,28 +172,7 @@ impl Platform for CfPlatform {
     }
 
     fn record_click(&self, click: ClickRecord) {
-        let env = self.env.clone();
-        self.after(async move {
-            // The Queue batches clicks into D1 (see `queue` below). Without a `CLICKS` binding
-            // (or if the send fails) the row is written straight away, so it is never lost.
-            let queued = match env.queue("CLICKS") {
-                Ok(queue) => match queue.send(&click).await {
-                    Ok(()) => true,
-                    Err(e) => {
-                        // Said, so a message the Queue refuses does not quietly cost a write
-                        // each time.
-                        worker::console_error!("click queue send failed ({e}); writing the row");
-                        false
-                    }
-                },
-                Err(_) => false,
-            };
-            if !queued
-                && let Err(e) = write_batch(&env, &crate::store::clicks::insert(&click)).await
-            {
-                worker::console_error!("click write failed: {e}");
-            }
-        });
+        self.after(send_click(self.env.clone(), click));
     }
 
     async fn asset(&self, path: &str) -> Result<Option<Asset>, PlatformError> {
@@ -283,11 +265,7 @@ impl Platform for CfPlatform {
     }
 
     fn env(&self, name: &str) -> Option<String> {
-        self.env
-            .secret(name)
-            .map(|s| s.to_string())
-            .or_else(|_| self.env.var(name).map(|v| v.to_string()))
-            .ok()
+        env_value(&self.env, name)
     }
 
     fn log_error(&self, message: &str) {
@@ -295,16 +273,54 @@ impl Platform for CfPlatform {
     }
 
     fn config(&self) -> Result<Arc<Config>, ConfigError> {
-        // An isolate's bindings and secrets are fixed for its life (a new secret or variable
-        // is a new deployment): read them at its first request, not at every one.
-        thread_local! {
-            static CONFIG: std::cell::OnceCell<Arc<Config>> = const { std::cell::OnceCell::new() };
-        }
-        if let Some(config) = CONFIG.with(|c| c.get().cloned()) {
-            return Ok(config);
-        }
-        let config = Arc::new(Config::from_env(|name| self.env(name))?);
-        Ok(CONFIG.with(|c| Arc::clone(c.get_or_init(|| config))))
+        cached_config(&self.env)
+    }
+}
+
+/// A secret or, failing that, a variable.
+fn env_value(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+}
+
+/// The configuration, read at an isolate's first request: its bindings and secrets are fixed
+/// for its life (a new secret or variable is a new deployment).
+fn cached_config(env: &Env) -> Result<Arc<Config>, ConfigError> {
+    thread_local! {
+        static CONFIG: std::cell::OnceCell<Arc<Config>> = const { std::cell::OnceCell::new() };
+    }
+    if let Some(config) = CONFIG.with(|c| c.get().cloned()) {
+        return Ok(config);
+    }
+    let config = Arc::new(Config::from_env(|name| env_value(env, name))?);
+    Ok(CONFIG.with(|c| Arc::clone(c.get_or_init(|| config))))
+}
+
+/// Sends a click to the `CLICKS` Queue (which batches clicks into D1, see `queue` below).
+/// Without the binding, or if the send fails, the row is written straight away, so it is
+/// never lost.
+async fn send_click(env: Env, click: ClickRecord) {
+    let queued = match env.queue("CLICKS") {
+        Ok(queue) => match queue.send(&click).await {
+            Ok(()) => true,
+            Err(e) => {
+                // Said, so a message the Queue refuses does not quietly cost a write each time.
+                worker::console_error!("click queue send failed ({e}); writing the row");
+                false
+            }
+        },
+        Err(_) => false,
+    };
+    if !queued {
+        write_click(&env, &click).await;
+    }
+}
+
+async fn write_click(env: &Env, click: &ClickRecord) {
+    if let Err(e) = write_batch(env, &crate::store::clicks::insert(click)).await {
+        worker::console_error!("click write failed: {e}");
     }
 }
 
@@ -322,21 +338,41 @@ async fn to_http(mut req: worker::Request) -> worker::Result<Option<crate::Reque
         _ => req.bytes().await?,
     };
     let url = req.url()?;
-    let mut builder = http::Request::builder()
-        .method(req.method().as_ref())
-        .uri(url.as_str());
-    for (name, value) in req.headers().entries() {
-        if name != crate::routes::redirect::ASN_HEADER {
+    let asn = if url.path().starts_with("/r/") {
+        req.cf().and_then(worker::Cf::asn)
+    } else {
+        None
+    };
+    Ok(http_request(
+        req.method().as_ref(),
+        url.as_str(),
+        req.headers().entries(),
+        asn,
+        body,
+    ))
+}
+
+/// The app's request from the runtime's parts. A client's own `ASN_HEADER` is dropped: the
+/// redirect tells data-centre networks apart by the client's autonomous system (`asn`, given
+/// for `/r/` paths), which only the edge knows.
+fn http_request(
+    method: &str,
+    url: &str,
+    headers: impl Iterator<Item = (String, String)>,
+    asn: Option<u32>,
+    body: Vec<u8>,
+) -> Option<crate::Request> {
+    use crate::routes::redirect::ASN_HEADER;
+    let mut builder = http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        if name != ASN_HEADER {
             builder = builder.header(name, value);
         }
     }
-    // The redirect tells data-centre networks apart by the client's autonomous system.
-    if url.path().starts_with("/r/")
-        && let Some(asn) = req.cf().and_then(worker::Cf::asn)
-    {
-        builder = builder.header(crate::routes::redirect::ASN_HEADER, asn.to_string());
+    if let Some(asn) = asn {
+        builder = builder.header(ASN_HEADER, asn.to_string());
     }
-    Ok(builder.body(body).ok())
+    builder.body(body).ok()
 }
 
 fn from_http(response: crate::Response) -> worker::Result<worker::Response> {
@@ -359,46 +395,6 @@ async fn write_batch(env: &Env, statements: &[Statement]) -> worker::Result<()> 
         .map(|s| prepare(&db, s))
         .collect::<worker::Result<Vec<_>>>()?;
     db.batch(prepared).await.map(drop)
-}
-
-/// The click Queue's consumer: each batch of rows in one D1 transaction; on failure the whole
-/// batch is delivered again (rows are idempotent inserts).
-#[event(queue)]
-async fn queue(batch: MessageBatch<ClickRecord>, env: Env, _ctx: Context) -> worker::Result<()> {
-    let messages = batch.messages()?;
-    let statements: Vec<Statement> = messages
-        .iter()
-        .flat_map(|m| crate::store::clicks::insert(m.body()))
-        .collect();
-    // A busy database is retried here first (the rows are INSERT OR IGNORE: a repeat writes
-    // nothing twice); then each message on its own, so one bad row cannot hold back the others;
-    // what still fails goes back to the Queue for a later delivery.
-    for attempt in 0..3u32 {
-        match write_batch(&env, &statements).await {
-            Ok(()) => {
-                batch.ack_all();
-                return Ok(());
-            }
-            Err(e) => {
-                worker::console_error!(
-                    "click batch of {} failed (attempt {}): {e}",
-                    statements.len(),
-                    attempt + 1
-                );
-                worker::Delay::from(std::time::Duration::from_millis(50 << attempt)).await;
-            }
-        }
-    }
-    for message in &messages {
-        match write_batch(&env, &crate::store::clicks::insert(message.body())).await {
-            Ok(()) => message.ack(),
-            Err(e) => {
-                worker::console_error!("click row failed, back to the queue: {e}");
-                message.retry();
-            }
-        }
-    }
-    Ok(())
 }
 
 #[event(fetch)]

@@ -1,0 +1,92 @@
+// The worker's entry. A redirect (`GET /r/<code>…`) is answered here with one call into the
+// Rust app: this reads the link's KV value, `answerAtHand` runs the app's own handler on it
+// to its end (see worker/src/cf/at_hand.rs) and this sends the click to the Queue. Every other
+// request, and a redirect that needs more than the link (a fallback, a signed-in visitor's
+// page), goes to the full worker. The Queue's consumer is here too: `clickRows` turns a batch
+// into the statements that store it (worker/src/cf/click_rows.rs), run in one D1 batch.
+// Crossing into wasm once, instead of once per header, field, binding and awaited promise, is
+// what makes the Rust worker faster than the same written in JS.
+import Worker from "./build/index.js";
+
+// worker-build puts the app's other wasm exports on its entrypoint's prototype. This module's
+// default export is a plain object, so they are not RPC methods of the deployed worker.
+const { answerAtHand, clickRows, writeClick } = Worker.prototype;
+
+// The key the handler reads for `/r/<code>`; any other path never gets here.
+const LINK = /^https?:\/\/[^/]+\/r\/([a-z0-9_-]{1,64})(?:[/?#]|$)/;
+
+function send(env, click) {
+  const write = () => writeClick(env, JSON.stringify(click));
+  if (!env.CLICKS) return write();
+  return env.CLICKS.send(click).catch((e) => {
+    console.error(`click queue send failed (${e}); writing the row`);
+    return write();
+  });
+}
+
+async function redirect(request, env, ctx, code) {
+  const key = `link:${code}`;
+  const value = await env.LINKS.get(key);
+  let headers = "";
+  for (const [name, v] of request.headers) headers += `${name}\n${v}\n`;
+  let json;
+  try {
+    json = answerAtHand(env, request.url, headers, request.cf?.asn, key, value ?? undefined);
+  } catch (e) {
+    // A panic, say: the full worker runs the request (and restarts the app if it must).
+    console.error(`redirect at hand failed (${e}); handing it on`);
+  }
+  if (json === undefined) return undefined;
+  const answer = JSON.parse(json);
+  for (const click of answer.clicks) ctx.waitUntil(send(env, click));
+  return new Response(answer.body || null, { status: answer.status, headers: answer.headers });
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Each batch of clicks in one D1 transaction. A busy database is retried here first (the rows
+// are INSERT OR IGNORE: a repeat writes nothing twice); then each message on its own, so one
+// bad row cannot hold back the others; what still fails goes back to the Queue.
+async function storeClicks(batch, env) {
+  const rows = JSON.parse(clickRows(JSON.stringify(batch.messages.map((m) => m.body))));
+  const prepare = ([sql, params]) => env.DB.prepare(rows.sql[sql]).bind(...params);
+  const all = rows.messages.flatMap((statements) => statements ?? []).map(prepare);
+  for (let attempt = 0; all.length > 0 && attempt < 3; attempt++) {
+    try {
+      await env.DB.batch(all);
+      batch.ackAll();
+      return;
+    } catch (e) {
+      console.error(`click batch of ${all.length} failed (attempt ${attempt + 1}): ${e}`);
+      await pause(50 << attempt);
+    }
+  }
+  for (const [n, message] of batch.messages.entries()) {
+    try {
+      const statements = rows.messages[n];
+      if (!statements) throw new Error("not a click");
+      await env.DB.batch(statements.map(prepare));
+      message.ack();
+    } catch (e) {
+      console.error(`click row failed, back to the queue: ${e}`);
+      message.retry();
+    }
+  }
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const code = request.method === "GET" && LINK.exec(request.url)?.[1];
+    if (code) {
+      const answer = await redirect(request, env, ctx, code);
+      if (answer) return answer;
+    }
+    return new Worker(ctx, env).fetch(request);
+  },
+  queue(batch, env) {
+    return storeClicks(batch, env);
+  },
+  scheduled(event, env, ctx) {
+    return new Worker(ctx, env).scheduled(event);
+  },
+};

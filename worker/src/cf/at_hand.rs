@@ -1,0 +1,179 @@
+//! The redirect in one synchronous call. `worker/entry.mjs` reads the link's KV value itself and
+//! hands it here with the request; the app's own handler (`crate::app::handle_redirect`: the
+//! same checks, route and headers as every request) then runs to its end in one poll, because
+//! nothing it awaits has to wait. Each
+//! crossing between JavaScript and wasm, and each future driven through wasm-bindgen, costs
+//! time on the hottest path; this way a redirect makes one crossing in and one out.
+//!
+//! What the handler asks for that is not at hand (a D1 query, another KV key, a page asset)
+//! never resolves: the call answers `undefined`, nothing has happened, and the entry hands the
+//! request to the full worker (which runs the same handler again, asynchronously).
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use serde::Serialize;
+use wasm_bindgen::prelude::wasm_bindgen;
+use worker::Env;
+
+use super::{cached_config, env_value, http_request};
+use crate::clicks::ClickRecord;
+use crate::config::{Config, ConfigError};
+use crate::content_change::{Change, Committed, GitError};
+use crate::platform::{Asset, HttpCall, Mail, Platform, PlatformError, Row, Statement};
+
+/// A platform whose only KV value is the one already read, and whose clicks wait to be sent.
+struct AtHand<'a> {
+    env: &'a Env,
+    key: &'a str,
+    value: Option<String>,
+    clicks: RefCell<Vec<ClickRecord>>,
+    /// Set when the handler did something that cannot be carried out from here (deferred
+    /// writes): the answer is thrown away and the full worker runs the request.
+    unsupported: Cell<bool>,
+}
+
+/// What does not resolve here.
+async fn never<T>() -> T {
+    std::future::pending().await
+}
+
+impl Platform for AtHand<'_> {
+    async fn kv_get(&self, key: &str) -> Result<Option<String>, PlatformError> {
+        if key == self.key {
+            Ok(self.value.clone())
+        } else {
+            never().await
+        }
+    }
+    async fn page_bundle(&self, _partner: &str) -> Result<Option<String>, PlatformError> {
+        never().await
+    }
+    async fn query(&self, _statement: Statement) -> Result<Vec<Row>, PlatformError> {
+        never().await
+    }
+    async fn execute(&self, _statement: Statement) -> Result<u64, PlatformError> {
+        never().await
+    }
+    async fn batch(&self, _statements: Vec<Statement>) -> Result<(), PlatformError> {
+        never().await
+    }
+    fn defer(&self, _statements: Vec<Statement>) {
+        self.unsupported.set(true);
+    }
+    fn record_click(&self, click: ClickRecord) {
+        self.clicks.borrow_mut().push(click);
+    }
+    async fn asset(&self, _path: &str) -> Result<Option<Asset>, PlatformError> {
+        never().await
+    }
+    async fn pbkdf2_sha256(
+        &self,
+        _password: &[u8],
+        _salt: &[u8],
+        _iterations: u32,
+    ) -> Result<[u8; 32], PlatformError> {
+        never().await
+    }
+    async fn http(&self, _call: HttpCall) -> Result<(u16, String), PlatformError> {
+        never().await
+    }
+    async fn send_email_binding(
+        &self,
+        _binding: &str,
+        _from: &str,
+        _reply_to: Option<&str>,
+        _mail: &Mail,
+        _html: &str,
+    ) -> Result<(), PlatformError> {
+        never().await
+    }
+    async fn commit_locally(&self, _change: &Change) -> Option<Result<Committed, GitError>> {
+        never().await
+    }
+    fn mail_recorded(&self, _mail: &Mail) {
+        self.unsupported.set(true);
+    }
+    fn now_ms(&self) -> i64 {
+        js_sys::Date::now() as i64
+    }
+    fn random_bytes(&self, n: usize) -> Vec<u8> {
+        let mut out = vec![0u8; n];
+        getrandom::getrandom(&mut out).expect("crypto.getRandomValues is available in Workers");
+        out
+    }
+    fn env(&self, name: &str) -> Option<String> {
+        env_value(self.env, name)
+    }
+    fn config(&self) -> Result<Arc<Config>, ConfigError> {
+        cached_config(self.env)
+    }
+    fn log_error(&self, message: &str) {
+        worker::console_error!("{message}");
+    }
+}
+
+/// The answer, for the entry to turn into a `Response`, and the clicks it sends to the Queue.
+#[derive(Serialize)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+    clicks: Vec<ClickRecord>,
+}
+
+/// Runs `GET <url>` with `headers` (`name\nvalue\n`, as the entry joins them) and `value`, the
+/// KV value of `key`, to its end: the answer as JSON, or `undefined` when the request needs
+/// something not at hand.
+#[wasm_bindgen(js_name = answerAtHand)]
+#[expect(unreachable_pub, reason = "a wasm export, called by worker/entry.mjs")]
+pub fn answer_at_hand(
+    env: &Env,
+    url: &str,
+    headers: &str,
+    asn: Option<u32>,
+    key: &str,
+    value: Option<String>,
+) -> Option<String> {
+    let mut lines = headers.split('\n');
+    let pairs = std::iter::from_fn(|| {
+        let name = lines.next().filter(|n| !n.is_empty())?;
+        Some((name.to_owned(), lines.next()?.to_owned()))
+    });
+    let request = http_request("GET", url, pairs, asn, Vec::new())
+        .filter(|r| r.uri().path().starts_with("/r/"))?;
+    let platform = AtHand {
+        env,
+        key,
+        value,
+        clicks: RefCell::new(Vec::new()),
+        unsupported: Cell::new(false),
+    };
+    let response = {
+        let handling = std::pin::pin!(crate::app::handle_redirect(&platform, request));
+        match handling.poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(response) => response,
+            Poll::Pending => return None,
+        }
+    };
+    if platform.unsupported.get() {
+        return None;
+    }
+    let (parts, body) = response.into_parts();
+    let answer = Answer {
+        status: parts.status.as_u16(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = value.to_str().ok()?;
+                Some((name.as_str().to_owned(), value.to_owned()))
+            })
+            .collect::<Option<_>>()?,
+        body: String::from_utf8(body).ok()?,
+        clicks: platform.clicks.into_inner(),
+    };
+    serde_json::to_string(&answer).ok()
+}
