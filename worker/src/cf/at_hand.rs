@@ -100,9 +100,7 @@ impl Platform for AtHand<'_> {
         js_sys::Date::now() as i64
     }
     fn random_bytes(&self, n: usize) -> Vec<u8> {
-        let mut out = vec![0u8; n];
-        getrandom::getrandom(&mut out).expect("crypto.getRandomValues is available in Workers");
-        out
+        super::random_bytes(n)
     }
     fn env(&self, name: &str) -> Option<String> {
         env_value(self.env, name)

@@ -259,9 +259,7 @@ impl Platform for CfPlatform {
     }
 
     fn random_bytes(&self, n: usize) -> Vec<u8> {
-        let mut out = vec![0u8; n];
-        getrandom::getrandom(&mut out).expect("crypto.getRandomValues is available in Workers");
-        out
+        random_bytes(n)
     }
 
     fn env(&self, name: &str) -> Option<String> {
@@ -275,6 +273,13 @@ impl Platform for CfPlatform {
     fn config(&self) -> Result<Arc<Config>, ConfigError> {
         cached_config(&self.env)
     }
+}
+
+/// `n` bytes from `crypto.getRandomValues`.
+fn random_bytes(n: usize) -> Vec<u8> {
+    let mut out = vec![0u8; n];
+    getrandom::getrandom(&mut out).expect("crypto.getRandomValues is available in Workers");
+    out
 }
 
 /// A secret or, failing that, a variable.
