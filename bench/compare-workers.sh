@@ -11,7 +11,8 @@
 # with this repository's wrangler.toml and worker/entry.mjs, or a wrangler.toml of its own
 # (absolute paths), e.g.
 #   cp -r worker/build /tmp/before; …change, build…; bench/compare-workers.sh /tmp/before worker/build
-# AGENT=… sets the User-Agent (a browser's by default).
+# AGENT=… sets the User-Agent (a browser's by default). A build runs without the static-assets
+# router in front, as bench/redirect.sh runs `ours`; ROUTED=1 keeps it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
@@ -35,9 +36,11 @@ for side in A B; do
   else
     # The entry script, importing this build instead of worker/build.
     sed "s#\"./build/index.js\"#\"$target/index.js\"#" worker/entry.mjs >"$state/$side/entry.mjs"
-    sed -e "s#^main = .*#main = \"$state/$side/entry.mjs\"#" -e "s#^directory = .*#directory = \"$PWD/dist/site\"#" \
-      -e "s#^migrations_dir = .*#migrations_dir = \"$PWD/worker/migrations\"#" -e '/^command = /d' \
-      wrangler.toml >"$state/$side/wrangler.toml"
+    # As bench/redirect.sh runs `ours`: without the static-assets router in front (ROUTED=1
+    # keeps it, as deployed).
+    awk -v routed="${ROUTED:-}" '/^\[/ { skip = (!routed && $0 == "[assets]") } !skip' wrangler.toml |
+      sed -e "s#^main = .*#main = \"$state/$side/entry.mjs\"#" -e "s#^directory = .*#directory = \"$PWD/dist/site\"#" \
+        -e "s#^migrations_dir = .*#migrations_dir = \"$PWD/worker/migrations\"#" -e '/^command = /d' >"$state/$side/wrangler.toml"
   fi
   "$BIN_DIR"/partner-center deploy --local --out dist --persist-to "$state/$side/wrangler" >"$state/$side/setup.log" 2>&1 ||
     { cat "$state/$side/setup.log" >&2; exit 1; }

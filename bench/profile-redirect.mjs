@@ -4,6 +4,7 @@
 // time (with what it calls), each as a share of the samples.
 //
 //   node bench/profile-redirect.mjs INSPECTOR_PORT SECONDS [TOP]
+//   STACKS_OF=NAME: also the commonest call stacks (leaf first) through the function NAME.
 import WebSocket from "ws";
 
 const [port, seconds, top = "30"] = process.argv.slice(2);
@@ -68,4 +69,15 @@ const show = (title, map) => {
     .forEach(([k, v]) => console.log(`${((100 * v) / all).toFixed(1).padStart(6)} %  ${k.slice(0, 150)}`));
 };
 show("self time", self);
+if (process.env.STACKS_OF) {
+  const stacks = new Map();
+  samples.forEach((id, i) => {
+    const chain = [];
+    for (let n = byId.get(id); n; n = byId.get(parent.get(n.id))) chain.push(name(n));
+    if (!chain.includes(process.env.STACKS_OF)) return;
+    const k = chain.slice(0, 14).join(" < ");
+    stacks.set(k, (stacks.get(k) || 0) + (timeDeltas[i] || 0));
+  });
+  show(`stacks with ${process.env.STACKS_OF}`, stacks);
+}
 show("total time", total);

@@ -58,6 +58,8 @@ awk -v root="$PWD" '
   skip { next }
   /^(main|migrations_dir) = "/ { sub(/= "/, "= \"" root "/") }
   { print }' wrangler.toml >"$state/ours/wrangler.toml"
+# Without wrangler's `/__scheduled` test middleware, as the other workers run.
+export WORKERD_TEST_SCHEDULED=0
 start_workerd "$state/ours" --config "$state/ours/wrangler.toml"
 declare -A urls=([ours]=$WORKERD_URL)
 start_workerd "$state/ours-routed"
