@@ -8,11 +8,19 @@ use crate::theme::DEFAULT_THEME;
 
 static DEMO_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../content");
 
+/// The files beside `content/`; `{{version}}` in them becomes this release's version (the one
+/// the deploy workflow downloads).
 const FILES: &[(&str, &str)] = &[
     ("wrangler.toml", include_str!("../scaffold/wrangler.toml")),
     (
         ".github/workflows/deploy.yml",
         include_str!("../scaffold/deploy.yml"),
+    ),
+    // wrangler, pinned with its whole tree (`npm ci` in the deploy workflow).
+    ("package.json", include_str!("../scaffold/package.json")),
+    (
+        "package-lock.json",
+        include_str!("../scaffold/package-lock.json"),
     ),
     ("README.md", include_str!("../scaffold/README.md")),
     (
@@ -104,6 +112,7 @@ pub fn scaffold(root: &Path) -> Result<usize, ScaffoldError> {
     std::fs::write(&site, without_demo).map_err(io)?;
     count += write_dir(root, Path::new("themes/default"), &DEFAULT_THEME, &[])?;
     for (path, text) in FILES {
+        let text = text.replace("{{version}}", env!("CARGO_PKG_VERSION"));
         write(root, Path::new(path), text.as_bytes())?;
         count += 1;
     }
