@@ -140,6 +140,19 @@ id_newtype!(
     ", '-' and '_'"
 );
 
+/// A plausible e-mail address: one `@`, a dotted domain, no spaces or control characters.
+pub fn plausible_email(email: &str) -> bool {
+    email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

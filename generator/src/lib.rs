@@ -14,6 +14,7 @@ pub mod deploy;
 pub mod dev_state;
 pub mod diagnostics;
 mod hash;
+pub mod import;
 pub mod markdown;
 pub mod payouts;
 pub mod profiles;

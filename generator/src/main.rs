@@ -26,6 +26,29 @@ enum Command {
         /// The folder to create.
         dir: PathBuf,
     },
+    /// Import partners from another program's export (Rewardful, FirstPromoter, Tolt,
+    /// PartnerStack, or any CSV with --map): content/partners/*.yaml, and their unpaid balances
+    /// as opening-balance adjustments. One refused row (each with its line): nothing written.
+    Import {
+        /// Whose export it is.
+        #[arg(value_enum)]
+        source: pc_generator::import::Source,
+        /// The export: CSV with its header row.
+        file: PathBuf,
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// A program the partners join (repeat for several; default: the only program).
+        #[arg(long = "program", value_name = "PROGRAM")]
+        programs: Vec<String>,
+        /// Which column holds a field, e.g. `code=Ref,email=E-mail` (fields: code, name,
+        /// first_name, last_name, email, company, phone, parent, coupons, payout_method,
+        /// payout_details, paypal_email, wise_email, unpaid, currency, status).
+        #[arg(long, value_name = "FIELD=COLUMN")]
+        map: Vec<String>,
+        /// The opening balances' date (default today, UTC), as YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Validate everything and print every error with file:line:column.
     Check {
         #[arg(long, default_value = "content")]
@@ -233,8 +256,49 @@ fn report(err: BuildError) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `--date YYYY-MM-DD`, or today (UTC).
+fn date_arg(date: Option<String>) -> anyhow::Result<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Ok(match date {
+        Some(d) => time::Date::parse(&d, format)
+            .map_err(|e| anyhow::anyhow!("--date {d:?} is not a date like 2026-11-30: {e}"))?,
+        None => time::OffsetDateTime::now_utc().date(),
+    })
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Import {
+            source,
+            file,
+            content,
+            programs,
+            map,
+            date,
+        } => {
+            let summary = pc_generator::import::import(&pc_generator::import::ImportOptions {
+                source,
+                file: &file,
+                content: &content,
+                programs,
+                map,
+                date: date_arg(date)?.to_string(),
+            })?;
+            for (line, code, status) in &summary.skipped {
+                println!("left out line {line} ({code}): {status}, not a partner yet");
+            }
+            println!(
+                "imported {} partners into {} ({} unpaid, as opening balances{}); run `partner-center check`, then commit",
+                summary.partners.len(),
+                content.join("partners").display(),
+                summary.unpaid_total,
+                summary
+                    .adjustments
+                    .as_ref()
+                    .map(|p| format!(" in {}", p.display()))
+                    .unwrap_or_default()
+            );
+        }
         Command::New { dir } => {
             let count = pc_generator::scaffold::scaffold(&dir)?;
             println!(
@@ -412,13 +476,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             action: PayoutsAction::Plan { date },
             owner,
         } => {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            let date = match date {
-                Some(d) => time::Date::parse(&d, format).map_err(|e| {
-                    anyhow::anyhow!("--date {d:?} is not a date like 2026-11-30: {e}")
-                })?,
-                None => time::OffsetDateTime::now_utc().date(),
-            };
+            let date = date_arg(date)?;
             match pc_generator::payouts::plan_file(&owner.api()?, &owner.content, date) {
                 Ok((_, planned)) if planned.is_empty() => println!("nothing is payable now"),
                 Ok((path, planned)) => {

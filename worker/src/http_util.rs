@@ -135,15 +135,7 @@ pub fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// A plausible e-mail address: one `@`, a dotted domain, no spaces or control characters.
+/// A plausible e-mail address (the rule in `core`, shared with `partner-center import`).
 pub fn valid_email(email: &str) -> bool {
-    email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-        })
+    pc_core::ids::plausible_email(email)
 }

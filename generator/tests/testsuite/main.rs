@@ -7,6 +7,7 @@ mod click_journal;
 mod edge_data;
 mod fuzz;
 mod helpers;
+mod import;
 mod incremental;
 mod serve;
 mod snapshots;
