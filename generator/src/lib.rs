@@ -13,6 +13,7 @@ pub mod demo_history;
 pub mod deploy;
 pub mod dev_state;
 pub mod diagnostics;
+pub mod doctor;
 mod hash;
 pub mod import;
 pub mod markdown;

@@ -49,6 +49,19 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// One checklist of what a working deployment needs, each ✗ with its fix; exit 1 on any ✗.
+    Doctor {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, default_value = "wrangler.toml")]
+        config: PathBuf,
+        /// The build the portal should be running.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// The deployed portal's address: also check what it serves.
+        #[arg(long, value_name = "URL")]
+        remote: Option<String>,
+    },
     /// Validate everything and print every error with file:line:column.
     Check {
         #[arg(long, default_value = "content")]
@@ -268,6 +281,28 @@ fn date_arg(date: Option<String>) -> anyhow::Result<time::Date> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Doctor {
+            content,
+            config,
+            out,
+            remote,
+        } => {
+            let checks = pc_generator::doctor::doctor(&pc_generator::doctor::DoctorOptions {
+                content: &content,
+                config: &config,
+                out: &out,
+                remote: remote.as_deref(),
+            });
+            for check in &checks {
+                println!("{check}");
+            }
+            let failed = checks.iter().filter(|c| !c.holds()).count();
+            if failed > 0 {
+                println!("{failed} of {} to fix", checks.len());
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("all {} checks hold", checks.len());
+        }
         Command::Import {
             source,
             file,

@@ -7,7 +7,8 @@
 #      unpack at .partner-center-src/, `npm ci` (wrangler from the scaffold's lockfile), check,
 #      build, deploy (into local state: no Cloudflare account here), `wrangler deploy --dry-run`;
 #      each step timed;
-#   4. the worker from the unpacked archive, in workerd, answers a partner's link and sign-in.
+#   4. the worker from the unpacked archive, in workerd, answers a partner's link and sign-in,
+#      and `partner-center doctor --remote` finds its build live and /pc.js served.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/common.sh
@@ -74,3 +75,12 @@ esac
 grep -q 'name="password"' <(curl -s "http://127.0.0.1:$port/login/") ||
   { echo "the sign-in page is not served" >&2; exit 1; }
 echo "   /login/ serves the sign-in form"
+# doctor, against this worker: what it serves holds; what a person must still give is listed
+# (no Cloudflare account here: resource ids, the portal's address, mail, secrets).
+doctor=$(WRANGLER=/bin/false partner-center doctor --remote "http://127.0.0.1:$port" 2>/dev/null || true)
+if ! grep -q "^✓ deployed build: .* is live" <<<"$doctor" || ! grep -q "^✓ tracking script" <<<"$doctor"; then
+  echo "$doctor" >&2
+  exit 1
+fi
+echo "   partner-center doctor --remote: the build in dist/ is live, /pc.js answers; still to give:"
+grep "^✗" <<<"$doctor" | sed 's/^/     /'

@@ -46,8 +46,12 @@ impl Wrangler {
         Wrangler { options }
     }
 
-    /// The default wrangler command for a project in the current directory.
+    /// The default wrangler command for a project in the current directory (`WRANGLER`, when
+    /// set, names another).
     pub fn default_program() -> Vec<String> {
+        if let Some(program) = std::env::var_os("WRANGLER") {
+            return vec![program.to_string_lossy().into_owned()];
+        }
         let local = Path::new("node_modules/.bin/wrangler");
         if local.is_file() {
             vec![local.display().to_string()]
@@ -86,6 +90,20 @@ impl Wrangler {
             });
         }
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// The names of the worker's secrets (`wrangler secret list`).
+    pub fn secret_names(&self) -> Result<Vec<String>, DeployError> {
+        let listed = self.run(&["secret", "list", "--format", "json"])?;
+        let secrets: Vec<serde_json::Value> =
+            serde_json::from_str(listed.trim()).map_err(|e| DeployError::Wrangler {
+                command: "wrangler secret list".into(),
+                detail: format!("not the JSON list it documents: {e}"),
+            })?;
+        Ok(secrets
+            .iter()
+            .filter_map(|s| s["name"].as_str().map(str::to_owned))
+            .collect())
     }
 
     /// Writes `entries` as bulk files within the API's limits and puts each.

@@ -4,6 +4,7 @@ mod broken_content;
 mod build_output;
 mod cli;
 mod click_journal;
+mod doctor;
 mod edge_data;
 mod fuzz;
 mod helpers;
