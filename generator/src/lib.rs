@@ -22,5 +22,6 @@ pub mod profiles;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod setup;
 pub mod synth;
 pub mod theme;

@@ -49,6 +49,13 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Make or find the Cloudflare resources wrangler.toml names, write their ids into it (its
+    /// comments kept), put the generated secrets, apply the migrations. A second run changes
+    /// nothing.
+    Setup {
+        #[command(subcommand)]
+        target: SetupTarget,
+    },
     /// One checklist of what a working deployment needs, each ✗ with its fix; exit 1 on any ✗.
     Doctor {
         #[arg(long, default_value = "content")]
@@ -237,6 +244,16 @@ enum ProfilesAction {
 }
 
 #[derive(Subcommand)]
+enum SetupTarget {
+    /// Through wrangler: logged in (`wrangler login`), or CLOUDFLARE_API_TOKEN and
+    /// CLOUDFLARE_ACCOUNT_ID.
+    Cloudflare {
+        #[arg(long, default_value = "wrangler.toml")]
+        config: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum PayoutsAction {
     /// Write content/payouts/<date>.yaml with each partner's exact payable balance (less
     /// payouts in the content that are not deployed yet); refuse payouts above it.
@@ -281,6 +298,22 @@ fn date_arg(date: Option<String>) -> anyhow::Result<time::Date> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Setup {
+            target: SetupTarget::Cloudflare { config },
+        } => {
+            let report = pc_generator::setup::cloudflare(
+                &config,
+                pc_generator::deploy::Wrangler::default_program(),
+            )?;
+            for line in &report.done {
+                println!("✓ {line}");
+            }
+            println!("Left for you:");
+            for line in &report.left {
+                println!("  - {line}");
+            }
+            println!("Then `partner-center doctor` lists what is still missing.");
+        }
         Command::Doctor {
             content,
             config,

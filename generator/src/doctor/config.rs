@@ -4,17 +4,7 @@
 use toml_edit::{DocumentMut, Item};
 
 use super::Check;
-
-/// Ids the scaffold and this repository's local config ship with: accepted by
-/// `wrangler deploy --dry-run`, refused by Cloudflare.
-fn is_placeholder(id: &str) -> bool {
-    id.is_empty()
-        || id.starts_with("replace-with-")
-        || matches!(
-            id,
-            "partner-center-links" | "partner-center-pages" | "partner-center-local"
-        )
-}
+use crate::setup::is_placeholder;
 
 /// The mail providers that need `MAIL_API_KEY` (README "Mail").
 pub(super) const KEYED_MAIL: &[&str] = &["resend", "postmark", "sendgrid", "mailgun"];
