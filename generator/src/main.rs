@@ -370,7 +370,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New { dir } => {
             let count = pc_generator::scaffold::scaffold(&dir)?;
             println!(
-                "Created {} ({count} files). Next:\n  cd {}\n  partner-center check\n  partner-center build",
+                "Created {} ({count} files). Next:\n  cd {}\n  partner-center serve                # the portal on this content, locally\n  npm ci && npx wrangler login        # then, for Cloudflare:\n  partner-center setup cloudflare\n  partner-center doctor",
                 dir.display(),
                 dir.display()
             );
