@@ -255,12 +255,11 @@ fn queues(
 /// The generated secrets the worker does not have yet (a worker not deployed yet has none:
 /// wrangler then makes it, empty, to hold them).
 fn secrets(wrangler: &Wrangler, report: &mut SetupReport) -> Result<(), SetupError> {
-    let listed: Vec<String> = wrangler
-        .json_list(&["secret", "list", "--format", "json"])
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| s["name"].as_str().map(str::to_owned))
-        .collect();
+    // The listing `doctor` reads too; a worker that does not exist yet lists nothing.
+    let listed =
+        crate::deploy::Wrangler::for_account(wrangler.program.clone(), wrangler.config.clone())
+            .secret_names()
+            .unwrap_or_default();
     for name in GENERATED {
         if listed.iter().any(|s| s == name) {
             report.done.push(format!("secret {name}: set already"));

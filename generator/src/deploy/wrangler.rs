@@ -92,6 +92,19 @@ impl Wrangler {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
 
+    /// For account-level commands (secrets, resources): no data target, no deploy.
+    pub fn for_account(program: Vec<String>, config: PathBuf) -> Wrangler {
+        Wrangler::new(WranglerOptions {
+            program,
+            local: false,
+            persist_to: None,
+            config: Some(config),
+            database: String::new(),
+            deploy_worker: false,
+            work_dir: std::env::temp_dir(),
+        })
+    }
+
     /// The names of the worker's secrets (`wrangler secret list`).
     pub fn secret_names(&self) -> Result<Vec<String>, DeployError> {
         let listed = self.run(&["secret", "list", "--format", "json"])?;

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::deploy::{Wrangler, WranglerOptions};
+use crate::deploy::Wrangler;
 
 mod config;
 
@@ -82,15 +82,7 @@ fn content_check(content: &Path) -> Check {
 }
 
 fn secrets_check(config: &Path, mail_provider: Option<&str>) -> Check {
-    let wrangler = Wrangler::new(WranglerOptions {
-        program: Wrangler::default_program(),
-        local: false,
-        persist_to: None,
-        config: Some(config.to_path_buf()),
-        database: "partner-center".into(),
-        deploy_worker: false,
-        work_dir: std::env::temp_dir(),
-    });
+    let wrangler = Wrangler::for_account(Wrangler::default_program(), config.to_path_buf());
     let mut needed: Vec<&str> = SECRETS.to_vec();
     if mail_provider.is_some_and(|p| config::KEYED_MAIL.contains(&p)) {
         needed.push("MAIL_API_KEY");
