@@ -8,11 +8,11 @@ use crate::platform::{Platform, PlatformError};
 use crate::routes::accounts::{self, Kind, two_factor};
 use crate::routes::owner::{
     self, adjustments, applications, console, overview, partner_risk, payout_guard, payout_runs,
-    payouts, reviews, session, view_as,
+    payouts, reviews, session, setup, view_as,
 };
 use crate::routes::{
     Ctx, auth, csrf_token, events, integrations, join, not_me, notifications, password,
-    payout_details, portal, profile, redirect, reports, set_csrf_cookie,
+    payout_details, portal, profile, redirect, reports, script_report, set_csrf_cookie,
 };
 use crate::security::{self, is_state_changing};
 use crate::store::Account;
@@ -162,6 +162,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         "/api/v1/integrations/stripe" if post => integrations::stripe::receive(ctx, req).await,
         "/api/v1/integrations/shopify" if post => integrations::shopify::receive(ctx, req).await,
         "/api/v1/build" if get => build_info(ctx).await,
+        "/api/v1/script-hit" if post => script_report::receive(ctx, req).await,
         "/login" | "/login/code" | "/forgot" | "/reset" | "/portal" | "/unsubscribe"
         | "/not-me" | "/owner" | "/owner/login" | "/owner/login/code" | "/owner/reset"
             if get =>
@@ -291,6 +292,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             payout_runs::mark_paid(ctx, req, &p["/api/v1/owner/payouts/runs/".len()..]).await
         }
         "/api/v1/owner/overview" if get => overview::overview(ctx, req).await,
+        "/api/v1/owner/setup" if get => setup::setup(ctx, req).await,
         "/api/v1/owner/partners" if get => overview::partners(ctx, req).await,
         "/api/v1/owner/activity" if get => console::activity(ctx, req).await,
         "/api/v1/owner/scheduled" if post => owner::run_scheduled(ctx, req).await,
@@ -380,6 +382,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
 /// calls with the bearer token.
 fn needs_origin_proof(path: &str, req: &Request) -> bool {
     let machine = path == "/api/v1/events"
+        || path == "/api/v1/script-hit"
         || path.starts_with("/api/v1/integrations/")
         || (path.starts_with("/api/v1/owner/")
             && req.headers().contains_key(http::header::AUTHORIZATION));

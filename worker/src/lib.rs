@@ -117,6 +117,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0024_risk_facts.sql",
         include_str!("../migrations/0024_risk_facts.sql"),
     ),
+    (
+        "0025_test_mode.sql",
+        include_str!("../migrations/0025_test_mode.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -307,6 +307,13 @@ impl<'a> Renderer<'a> {
                 "Risk",
             ),
             (
+                "owner/setup/index.html",
+                "owner/setup.html",
+                "setup",
+                "setup",
+                "Setup",
+            ),
+            (
                 "owner/activity/index.html",
                 "owner/activity.html",
                 "activity",

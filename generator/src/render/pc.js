@@ -6,7 +6,10 @@
  * client-reference-id, inputs named like the parameters are filled, forms marked
  * data-partner-center gain them as hidden inputs, and Shopify cart forms gain them as cart
  * attributes (they reach the order as note attributes). PartnerCenter.clickId() and
- * PartnerCenter.partner() are there for custom checkouts. No dependencies, no other cookies. */
+ * PartnerCenter.partner() are there for custom checkouts. No dependencies, no other cookies.
+ * So that the owner can verify the install, it tells the portal once per browser session (and
+ * whenever a partner link lands) that it runs on this domain, and whether the address carried
+ * a click id; nothing else is sent. */
 (function () {
   "use strict";
   var CLICK = __CLICK_PARAM__;
@@ -38,6 +41,20 @@
       (window.location.protocol === "https:" ? "; Secure" : "");
   }
   var saved = read();
+
+  // The install check: a beacon to the portal this script came from.
+  var script = document.currentScript;
+  function report(landed) {
+    try {
+      if (!landed) {
+        if (window.sessionStorage.getItem("pc_reported")) return;
+        window.sessionStorage.setItem("pc_reported", "1");
+      }
+      var body = landed ? JSON.stringify({ click: landed }) : "";
+      navigator.sendBeacon(new URL("/api/v1/script-hit", script.src).toString(), new Blob([body], { type: "text/plain" }));
+    } catch (e) { /* no storage or no beacon: the check is best effort */ }
+  }
+  if (script && script.src && navigator.sendBeacon) report(/^[0-9a-f]{24}$/.test(click) ? click : "");
 
   function values() {
     return [[CLICK, saved.click], [PARTNER, saved.partner]];

@@ -7,13 +7,26 @@
 use std::path::Path;
 
 /// Tables whose size does not grow with partners or traffic.
-const SMALL: &[&str] = &["programs", "links", "deploy_units", "_migrations", "owners"];
+/// `store_deliveries` holds one row per integration; `script_hits` at most 20 store domains.
+const SMALL: &[&str] = &[
+    "programs",
+    "links",
+    "deploy_units",
+    "_migrations",
+    "owners",
+    "store_deliveries",
+    "script_hits",
+];
 
 /// Statements that read the whole program on purpose, with why.
 const WHOLE_PROGRAM: &[(&str, &str)] = &[
     (
         "SELECT partner, rule, detail, times, first_at, last_at FROM partner_flags ORDER BY last_at DESC LIMIT 500",
         "the Risk page: the newest 500 partner flags, read in index order (stops at 500)",
+    ),
+    (
+        "SELECT e.id AS id, e.type AS type, e.partner AS partner, e.attribution AS attribution,",
+        "the Setup page: the newest 50 test conversions, read in index order (stops at 50)",
     ),
     (
         "SELECT 1 AS x FROM credentials LIMIT 1",

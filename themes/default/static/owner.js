@@ -497,6 +497,35 @@
       });
       load();
     },
+    setup: function () {
+      var when = function (t) { return t ? new Date(t * 1000).toLocaleString() : "—"; };
+      var OUTCOMES = { recorded: "Recorded", duplicate: "Recorded (sent again)", remembered: "Payment noted", ignored: "Ignored", refused: "Refused" };
+      getJSON("/api/v1/owner/setup").then(function (r) {
+        document.querySelector("[data-script-tag]").textContent = '<script src="' + r.script_url + '" defer></script>';
+        r.script_hits.forEach(function (h) {
+          h.seen = when(h.seen_at);
+          h.click = !h.click_id ? "No click id yet" : h.click_known
+            ? "Yes, " + when(h.click_at) + " (a click of " + (h.partner || "a partner") + ")"
+            : "A click id we do not know (" + when(h.click_at) + "): check the link's landing page";
+        });
+        document.querySelector("[data-hits-empty]").hidden = r.script_hits.length > 0;
+        fillTable(document.querySelector("[data-script-hits]"), [["domain", "Store domain"], ["seen", "Last seen"], ["click", "Partner link landed", "wrap"]], r.script_hits);
+        r.integrations.forEach(function (i) {
+          var d = i.last;
+          i.state = i.configured ? "Set" : "Not set (" + i.secret + ")";
+          i.received = d ? d.event_type + (d.test ? " (test)" : "") + ", " + when(d.received_at) : "Nothing yet";
+          i.became = !d ? "—" : (OUTCOMES[d.outcome] || d.outcome) +
+            (d.partner ? ": " + d.partner + " by " + d.detail : d.detail ? ": " + d.detail : "");
+        });
+        fillTable(document.querySelector("[data-integrations]"), [["label", "Integration"], ["url", "Webhook address", "wrap"], ["state", "Secret"], ["received", "Last received", "wrap"], ["became", "What became of it", "wrap"]], r.integrations);
+        r.test_events.forEach(function (t) {
+          t.when = when(t.received_at);
+          t.by = t.partner ? t.partner + " (" + t.attribution + ")" : "nobody (" + t.attribution + ")";
+        });
+        document.querySelector("[data-tests-empty]").hidden = r.test_events.length > 0;
+        fillTable(document.querySelector("[data-test-events]"), [["when", "Received"], ["type", "Type"], ["order_id", "Order", "wrap"], ["by", "Attributed to"], ["amount", "Amount", "money"], ["earned", "Commissions (test)", "money"]], r.test_events);
+      }).catch(function (e) { fail(e.message); });
+    },
     activity: function () {
       getJSON("/api/v1/owner/activity").then(function (r) {
         r.activity.forEach(function (a) { a.when = new Date(a.at * 1000).toLocaleString(); });

@@ -519,8 +519,36 @@
     }).then(function () { root.setAttribute("aria-busy", "false"); root.setAttribute("data-loaded", "true"); });
   }
 
+  // Test conversions (the owner's store in test mode), apart from every figure: they show a link
+  // is tracked, and are never paid.
+  var CONVERSIONS = { sale: "Sale", lead: "Lead", subscription_payment: "Subscription payment", refund: "Refund" };
+  function testLines(box) {
+    getJSON(API + "test").then(function (r) {
+      if (!r.lines.length) return;
+      var t = el("table");
+      var head = el("tr");
+      [["Date"], ["What"], ["Order"], ["Commission (test)", "num"]].forEach(function (c) {
+        head.appendChild(el("th", c[1] ? { scope: "col", "class": c[1] } : { scope: "col" }, c[0]));
+      });
+      t.appendChild(el("thead")).appendChild(head);
+      var body = t.appendChild(el("tbody"));
+      r.lines.forEach(function (l) {
+        var what = l.kind === "clawback" ? "Refund" : (CONVERSIONS[l.conversion] || l.conversion || "");
+        if (l.level > 0) what += " (second tier)";
+        var tr = el("tr");
+        [[l.date], [what], [l.order || "—"], [money(l.amount, r.currency), "num"]].forEach(function (c) {
+          tr.appendChild(el("td", c[1] ? { "class": c[1] } : {}, c[0]));
+        });
+        body.appendChild(tr);
+      });
+      fill(box, "[data-test-lines]", t);
+      box.hidden = false;
+    }).catch(function () { /* the dashboard stands without them */ });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-dashboard]").forEach(dashboard);
+    document.querySelectorAll("[data-dash-test]").forEach(testLines);
     document.querySelectorAll("[data-report]").forEach(start);
   });
 })();

@@ -14,6 +14,7 @@ pub mod portal;
 pub mod profile;
 pub mod redirect;
 pub mod reports;
+pub mod script_report;
 
 use http::StatusCode;
 

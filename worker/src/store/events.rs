@@ -7,6 +7,34 @@ use serde::Deserialize;
 use super::{first, parse};
 use crate::platform::{Platform, PlatformError, SqlValue, Statement};
 
+/// Where an event and what it earns are written: the live book (`events`, `ledger`), or test
+/// mode's (`test_events`, `test_ledger`), which nothing that sums money reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Book {
+    Live,
+    Test,
+}
+
+impl Book {
+    pub fn of(test: bool) -> Self {
+        if test { Book::Test } else { Book::Live }
+    }
+
+    pub fn is_test(self) -> bool {
+        self == Book::Test
+    }
+}
+
+/// A statement's text in `book`: `$sql` is a macro that writes it from the two table names.
+macro_rules! in_book {
+    ($book:expr, $sql:ident) => {
+        match $book {
+            Book::Live => $sql!("events", "ledger"),
+            Book::Test => $sql!("test_events", "test_ledger"),
+        }
+    };
+}
+
 /// A partner as crediting sees them: active or not, their address (self-referrals), parent.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Creditee {
@@ -46,17 +74,25 @@ async fn count(platform: &impl Platform, statement: Statement) -> Result<i64, Pl
         .map_or(0, |c| c.n))
 }
 
-/// The paid months of a subscription recorded before (a free trial's zero payment is none).
+/// The paid months of a subscription recorded before in `book` (a free trial's zero payment
+/// is none).
 pub async fn paid_months(
     platform: &impl Platform,
+    book: Book,
     order: Option<&str>,
 ) -> Result<i64, PlatformError> {
+    macro_rules! sql {
+        ($events:literal, $ledger:literal) => {
+            concat!(
+                "SELECT count(*) AS n FROM ",
+                $events,
+                " WHERE order_id = ? AND type = 'subscription_payment' AND amount_minor > 0"
+            )
+        };
+    }
     count(
         platform,
-        Statement::new(
-            "SELECT count(*) AS n FROM events WHERE order_id = ? AND type = 'subscription_payment' AND amount_minor > 0",
-            vec![order.into()],
-        ),
+        Statement::new(in_book!(book, sql), vec![order.into()]),
     )
     .await
 }
@@ -88,14 +124,24 @@ pub struct Sold {
     pub currency: Option<String>,
 }
 
-pub async fn sold(platform: &impl Platform, order: &str) -> Result<Sold, PlatformError> {
+pub async fn sold(
+    platform: &impl Platform,
+    book: Book,
+    order: &str,
+) -> Result<Sold, PlatformError> {
+    macro_rules! sql {
+        ($events:literal, $ledger:literal) => {
+            concat!(
+                "SELECT coalesce(sum(amount_minor), 0) AS total, count(*) AS n, max(partner) AS partner, \
+                 max(program) AS program, max(currency) AS currency FROM ",
+                $events,
+                " WHERE order_id = ? AND type IN ('sale', 'subscription_payment')"
+            )
+        };
+    }
     let found: Option<Sold> = first(
         platform,
-        Statement::new(
-            "SELECT coalesce(sum(amount_minor), 0) AS total, count(*) AS n, max(partner) AS partner, max(program) AS program, \
-             max(currency) AS currency FROM events WHERE order_id = ? AND type IN ('sale', 'subscription_payment')",
-            vec![order.into()],
-        ),
+        Statement::new(in_book!(book, sql), vec![order.into()]),
     )
     .await?;
     Ok(found.unwrap_or(Sold {
@@ -123,16 +169,24 @@ pub struct OrderCommission {
 
 pub async fn order_commissions(
     platform: &impl Platform,
+    book: Book,
     order: &str,
 ) -> Result<Vec<OrderCommission>, PlatformError> {
+    macro_rules! sql {
+        ($events:literal, $ledger:literal) => {
+            concat!(
+                "SELECT l.id AS id, l.partner AS partner, l.program AS program, l.amount_minor AS amount, \
+                 l.level AS level, l.seller AS seller, l.conversion AS conversion, \
+                 (SELECT coalesce(sum(c.amount_minor), 0) FROM ",
+                $ledger,
+                " c WHERE c.reverses = l.id) AS clawed FROM ",
+                $ledger,
+                " l WHERE l.order_id = ? AND l.kind = 'commission' ORDER BY l.id"
+            )
+        };
+    }
     platform
-        .query(Statement::new(
-            "SELECT l.id AS id, l.partner AS partner, l.program AS program, l.amount_minor AS amount, l.level AS level, \
-             l.seller AS seller, l.conversion AS conversion, \
-             (SELECT coalesce(sum(c.amount_minor), 0) FROM ledger c WHERE c.reverses = l.id) AS clawed \
-             FROM ledger l WHERE l.order_id = ? AND l.kind = 'commission' ORDER BY l.id",
-            vec![order.into()],
-        ))
+        .query(Statement::new(in_book!(book, sql), vec![order.into()]))
         .await?
         .into_iter()
         .map(parse)
@@ -140,47 +194,95 @@ pub async fn order_commissions(
 }
 
 /// The event row of a lead, sale or subscription payment (its columns in the table's order).
-pub fn insert_conversion(values: Vec<SqlValue>) -> Statement {
-    Statement::new(
-        "INSERT INTO events (id, type, body_hash, partner, program, attribution, click_id, slug, sub, order_id, product, \
-         amount_minor, currency, customer_hash, customer_label, self_referral, occurred_at, received_at, result, \
-         risk_band, risk_score, risk_fired) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
-    )
+pub fn insert_conversion(book: Book, values: Vec<SqlValue>) -> Statement {
+    macro_rules! sql {
+        ($events:literal, $ledger:literal) => {
+            concat!(
+                "INSERT INTO ",
+                $events,
+                " (id, type, body_hash, partner, program, attribution, click_id, slug, sub, order_id, product, \
+                 amount_minor, currency, customer_hash, customer_label, self_referral, occurred_at, received_at, result, \
+                 risk_band, risk_score, risk_fired) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
+        };
+    }
+    Statement::new(in_book!(book, sql), values)
 }
 
 /// A commission's ledger row (id, partner, program, amount, currency, occurred, payable, event,
 /// order, level, rule, seller, conversion, base, source, build).
-pub fn insert_commission(values: Vec<SqlValue>) -> Statement {
-    Statement::new(
-        "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, rule, \
-         seller, conversion, base_minor, source, build_id) \
-         VALUES (?, ?, ?, 'commission', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
-    )
+pub fn insert_commission(book: Book, values: Vec<SqlValue>) -> Statement {
+    macro_rules! sql {
+        ($events:literal, $ledger:literal) => {
+            concat!(
+                "INSERT INTO ",
+                $ledger,
+                " (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, \
+                 level, rule, seller, conversion, base_minor, source, build_id) \
+                 VALUES (?, ?, ?, 'commission', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
+        };
+    }
+    Statement::new(in_book!(book, sql), values)
 }
 
 /// A clawback's ledger row (id, partner, program, amount, currency, occurred, payable, event,
 /// order, level, reverses, rule, seller, conversion, base).
-pub fn insert_clawback(values: Vec<SqlValue>) -> Statement {
-    Statement::new(
-        "INSERT INTO ledger (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, level, reverses, rule, \
-         seller, conversion, base_minor) \
-         VALUES (?, ?, ?, 'clawback', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
-    )
+pub fn insert_clawback(book: Book, values: Vec<SqlValue>) -> Statement {
+    macro_rules! sql {
+        ($events:literal, $ledger:literal) => {
+            concat!(
+                "INSERT INTO ",
+                $ledger,
+                " (id, partner, program, kind, amount_minor, currency, occurred_at, payable_at, event_id, order_id, \
+                 level, reverses, rule, seller, conversion, base_minor) \
+                 VALUES (?, ?, ?, 'clawback', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
+        };
+    }
+    Statement::new(in_book!(book, sql), values)
 }
 
 /// A refund's event row (id, body hash, partner, program, order, amount, currency, customer
 /// hash and label, occurred, received, result).
-pub fn insert_refund(values: Vec<SqlValue>) -> Statement {
-    Statement::new(
-        "INSERT INTO events (id, type, body_hash, partner, program, attribution, order_id, amount_minor, currency, \
-         customer_hash, customer_label, occurred_at, received_at, result) \
-         VALUES (?, 'refund', ?, ?, ?, 'order', ?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
+pub fn insert_refund(book: Book, values: Vec<SqlValue>) -> Statement {
+    macro_rules! sql {
+        ($events:literal, $ledger:literal) => {
+            concat!(
+                "INSERT INTO ",
+                $events,
+                " (id, type, body_hash, partner, program, attribution, order_id, amount_minor, currency, \
+                 customer_hash, customer_label, occurred_at, received_at, result) \
+                 VALUES (?, 'refund', ?, ?, ?, 'order', ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
+        };
+    }
+    Statement::new(in_book!(book, sql), values)
+}
+
+/// The body hash and stored answer of an event id, if it was recorded in `book`.
+pub async fn event_answer(
+    platform: &impl Platform,
+    book: Book,
+    id: &str,
+) -> Result<Option<(String, String)>, PlatformError> {
+    #[derive(Deserialize)]
+    struct Stored {
+        body_hash: String,
+        result: String,
+    }
+    macro_rules! sql {
+        ($events:literal, $ledger:literal) => {
+            concat!("SELECT body_hash, result FROM ", $events, " WHERE id = ?")
+        };
+    }
+    let found: Option<Stored> = first(
+        platform,
+        Statement::new(in_book!(book, sql), vec![id.into()]),
     )
+    .await?;
+    Ok(found.map(|s| (s.body_hash, s.result)))
 }
 
 /// A program's stored settings: currency, rules (JSON), where they are written, the build.

@@ -7,6 +7,7 @@ use crate::platform::{Platform, PlatformError, Row, SqlValue, Statement};
 
 pub mod accounts;
 pub mod applications;
+pub mod arrivals;
 pub mod checkpoints;
 pub mod clicks;
 pub mod console;
@@ -23,6 +24,7 @@ pub mod reviews;
 pub mod risk_facts;
 pub mod rollups;
 pub mod snapshots;
+pub mod test_book;
 pub use accounts::{Account, AccountAuth, owner_audit};
 pub use limits::{Attempt, Limit, attempt};
 
@@ -434,25 +436,4 @@ pub async fn pending_profiles(
         .into_iter()
         .map(parse)
         .collect()
-}
-
-/// The body hash and stored answer of an event id, if it was recorded.
-pub async fn event_answer(
-    platform: &impl Platform,
-    id: &str,
-) -> Result<Option<(String, String)>, PlatformError> {
-    #[derive(Deserialize)]
-    struct Stored {
-        body_hash: String,
-        result: String,
-    }
-    let found: Option<Stored> = first(
-        platform,
-        Statement::new(
-            "SELECT body_hash, result FROM events WHERE id = ?",
-            vec![id.into()],
-        ),
-    )
-    .await?;
-    Ok(found.map(|s| (s.body_hash, s.result)))
 }

@@ -23,6 +23,7 @@ mod shopify;
 mod sign_in;
 mod signup;
 mod stripe;
+mod test_mode;
 mod tracking;
 mod two_factor;
 
@@ -145,6 +146,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "Stripe: a one-time checkout with a partner's coupon, fully refunded",
         stripe::stripe_one_time_checkout_with_coupon,
+    ),
+    (
+        "test mode: a Stripe test purchase from a partner link is a test line the partner sees apart, never payable; its refunds follow it; Setup shows the script's report and each webhook",
+        test_mode::test_purchases_are_recorded_apart,
     ),
     (
         "Shopify: a partner's discount code, a refund, a click in the cart, a store coupon",

@@ -10,15 +10,20 @@ use crate::{Outcome, World, ensure};
 /// The API version the payloads follow (what `stripe` 23.1.0 from npm pins).
 const STRIPE_API_VERSION: &str = "2026-10-28.endive";
 
-/// A Stripe event around `object`, as Stripe sends it.
+/// A live-mode Stripe event around `object`, as Stripe sends it.
 fn stripe_event(id: &str, kind: &str, object: &Value) -> String {
+    stripe_event_in(true, id, kind, object)
+}
+
+/// A Stripe event of live mode or of test mode (test keys, test cards).
+pub(super) fn stripe_event_in(livemode: bool, id: &str, kind: &str, object: &Value) -> String {
     json!({
         "id": id,
         "object": "event",
         "api_version": STRIPE_API_VERSION,
         "created": now(),
         "data": { "object": object },
-        "livemode": false,
+        "livemode": livemode,
         "pending_webhooks": 1,
         "request": { "id": null, "idempotency_key": null },
         "type": kind
@@ -41,7 +46,7 @@ fn subscription_checkout(u: &str, click_id: &str, email: &str) -> Value {
         "customer_details": { "email": email, "name": "Pat Buyer", "address": { "country": "US" } },
         "discounts": [],
         "invoice": format!("in_{u}_1"),
-        "livemode": false,
+        "livemode": true,
         "metadata": {},
         "mode": "subscription",
         "payment_intent": null,

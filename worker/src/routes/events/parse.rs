@@ -32,6 +32,9 @@ struct EventBody {
     product: Option<String>,
     #[serde(default)]
     customer: Option<Customer>,
+    /// A test from the store (its test mode): recorded in the test book, never payable.
+    #[serde(default)]
+    test: bool,
     /// Free-form data from the store; accepted and ignored.
     #[serde(default)]
     #[allow(dead_code)]
@@ -94,6 +97,8 @@ pub(super) struct Event {
     pub(super) customer_label: Option<String>,
     /// The keyed hash of the buyer's public address (`customer.ip`), if sent.
     pub(super) customer_address: Option<String>,
+    /// Sent as a test (`"test": true`).
+    pub(super) test: bool,
 }
 
 /// `j***@example.com`.
@@ -231,6 +236,7 @@ pub(super) fn parse(body: &[u8], config: &Config, now: i64) -> Result<Event, Rej
         customer_hash,
         customer_label,
         customer_address,
+        test: event.test,
     })
 }
 

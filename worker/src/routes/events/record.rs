@@ -13,7 +13,8 @@ use super::parse::{Event, Kind};
 use super::{Reject, reject, risk};
 use crate::platform::{Platform, PlatformError, Statement};
 use crate::routes::Ctx;
-use crate::store::{events, risk_facts};
+use crate::store::events::{self, Book};
+use crate::store::risk_facts;
 
 /// The rows to write and the answer to give.
 pub(super) type Recorded = (Vec<Statement>, Value);
@@ -43,6 +44,7 @@ fn amount_of(event: &Event, program: &ProgramRules) -> Result<Option<Money>, Rej
 /// conversion the risk rules block (flagged instead).
 async fn credits<P: Platform>(
     ctx: &Ctx<'_, P>,
+    book: Book,
     event: &Event,
     a: &Attributed,
     program: &ProgramRules,
@@ -83,7 +85,8 @@ async fn credits<P: Platform>(
             product: event.product.as_deref(),
         }),
         Kind::SubscriptionPayment => {
-            let earlier = events::paid_months(ctx.platform, event.order_id.as_deref()).await?;
+            let earlier =
+                events::paid_months(ctx.platform, book, event.order_id.as_deref()).await?;
             // A free trial's zero payment earns nothing and is not one of the paid months.
             money
                 .filter(|m| m.minor() > 0)
@@ -126,9 +129,29 @@ async fn credits<P: Platform>(
     Ok((credits, assessment))
 }
 
+/// The book an event goes in: the test book for a test, and for a refund of an order that
+/// only test mode knows (a store's refund of a test order need not say it is one).
+pub(super) async fn book_of<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    event: &Event,
+) -> Result<Book, PlatformError> {
+    if event.test {
+        return Ok(Book::Test);
+    }
+    if event.kind == Kind::Refund
+        && let Some(order) = event.order_id.as_deref()
+        && events::sold(ctx.platform, Book::Live, order).await?.n == 0
+        && events::sold(ctx.platform, Book::Test, order).await?.n > 0
+    {
+        return Ok(Book::Test);
+    }
+    Ok(Book::Live)
+}
+
 /// A lead, sale or subscription payment.
 pub(super) async fn conversion<P: Platform>(
     ctx: &Ctx<'_, P>,
+    book: Book,
     event: &Event,
     body_hash: &str,
     attribution: Attribution,
@@ -141,7 +164,7 @@ pub(super) async fn conversion<P: Platform>(
                 Ok(m) => m,
                 Err(r) => return Ok(Err(r)),
             };
-            let credited = credits(ctx, event, &a, &program, money, &mut flags).await?;
+            let credited = credits(ctx, book, event, &a, &program, money, &mut flags).await?;
             let method = a.method;
             (Some(a), Some(program), method, money, credited)
         }
@@ -156,7 +179,7 @@ pub(super) async fn conversion<P: Platform>(
     } else {
         event.occurred_at + hold
     };
-    let result = json!({
+    let mut result = json!({
         "id": event.id,
         "type": event.kind.as_str(),
         "status": "recorded",
@@ -176,55 +199,64 @@ pub(super) async fn conversion<P: Platform>(
             "under_review": under_review,
         })).collect::<Vec<_>>(),
     });
+    if book.is_test() {
+        result["test"] = true.into();
+    }
     let click = attributed.as_ref().and_then(|a| a.click.clone());
-    let mut statements = vec![events::insert_conversion(vec![
-        event.id.as_str().into(),
-        event.kind.as_str().into(),
-        body_hash.into(),
-        attributed.as_ref().map(|a| a.partner.clone()).into(),
-        attributed.as_ref().map(|a| a.program.clone()).into(),
-        method.into(),
-        click.as_ref().map(|c| c.id.clone()).into(),
-        click.as_ref().map(|c| c.slug.clone()).into(),
-        click.and_then(|c| c.sub).into(),
-        event.order_id.clone().into(),
-        event.product.clone().into(),
-        money.map(Money::minor).into(),
-        program.as_ref().map(|p| p.currency.code()).into(),
-        event.customer_hash.clone().into(),
-        event.customer_label.clone().into(),
-        i64::from(flags.contains(&"self_referral")).into(),
-        event.occurred_at.into(),
-        ctx.now.into(),
-        result.to_string().into(),
-        (risk.band != Band::Clear)
-            .then(|| risk.band.as_str())
-            .into(),
-        i64::from(risk.score).into(),
-        (!risk.fired.is_empty())
-            .then(|| serde_json::to_string(&risk.fired).unwrap_or_default())
-            .into(),
-    ])];
+    let mut statements = vec![events::insert_conversion(
+        book,
+        vec![
+            event.id.as_str().into(),
+            event.kind.as_str().into(),
+            body_hash.into(),
+            attributed.as_ref().map(|a| a.partner.clone()).into(),
+            attributed.as_ref().map(|a| a.program.clone()).into(),
+            method.into(),
+            click.as_ref().map(|c| c.id.clone()).into(),
+            click.as_ref().map(|c| c.slug.clone()).into(),
+            click.and_then(|c| c.sub).into(),
+            event.order_id.clone().into(),
+            event.product.clone().into(),
+            money.map(Money::minor).into(),
+            program.as_ref().map(|p| p.currency.code()).into(),
+            event.customer_hash.clone().into(),
+            event.customer_label.clone().into(),
+            i64::from(flags.contains(&"self_referral")).into(),
+            event.occurred_at.into(),
+            ctx.now.into(),
+            result.to_string().into(),
+            (risk.band != Band::Clear)
+                .then(|| risk.band.as_str())
+                .into(),
+            i64::from(risk.score).into(),
+            (!risk.fired.is_empty())
+                .then(|| serde_json::to_string(&risk.fired).unwrap_or_default())
+                .into(),
+        ],
+    )];
     if let (Some(a), Some(program)) = (&attributed, &program) {
         for (partner, c) in &credits {
-            statements.push(events::insert_commission(vec![
-                format!("{}:{}", event.id, c.level).into(),
-                partner.as_str().into(),
-                a.program.as_str().into(),
-                c.amount.minor().into(),
-                c.amount.currency().code().into(),
-                event.occurred_at.into(),
-                payable_at.into(),
-                event.id.as_str().into(),
-                event.order_id.clone().into(),
-                i64::from(c.level).into(),
-                c.rule.as_str().into(),
-                a.partner.as_str().into(),
-                event.kind.as_str().into(),
-                money.map(Money::minor).into(),
-                program.source.clone().into(),
-                program.build_id.as_str().into(),
-            ]));
+            statements.push(events::insert_commission(
+                book,
+                vec![
+                    format!("{}:{}", event.id, c.level).into(),
+                    partner.as_str().into(),
+                    a.program.as_str().into(),
+                    c.amount.minor().into(),
+                    c.amount.currency().code().into(),
+                    event.occurred_at.into(),
+                    payable_at.into(),
+                    event.id.as_str().into(),
+                    event.order_id.clone().into(),
+                    i64::from(c.level).into(),
+                    c.rule.as_str().into(),
+                    a.partner.as_str().into(),
+                    event.kind.as_str().into(),
+                    money.map(Money::minor).into(),
+                    program.source.clone().into(),
+                    program.build_id.as_str().into(),
+                ],
+            ));
         }
     }
     Ok(Ok((statements, result)))
@@ -235,11 +267,12 @@ pub(super) async fn conversion<P: Platform>(
 /// ledger can tell a refund inside the hold from one after it.
 pub(super) async fn refund<P: Platform>(
     ctx: &Ctx<'_, P>,
+    book: Book,
     event: &Event,
     body_hash: &str,
 ) -> Result<Result<Recorded, Reject>, PlatformError> {
     let order = event.order_id.clone().unwrap_or_default();
-    let sold = events::sold(ctx.platform, &order).await?;
+    let sold = events::sold(ctx.platform, book, &order).await?;
     if sold.n == 0 {
         return Ok(Err(reject(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -278,7 +311,7 @@ pub(super) async fn refund<P: Platform>(
     let total = Money::from_minor(sold.total, currency);
     let mut statements = Vec::new();
     let mut clawbacks = Vec::new();
-    for row in events::order_commissions(ctx.platform, &order).await? {
+    for row in events::order_commissions(ctx.platform, book, &order).await? {
         let id = row.id;
         let back = engine::clawback(
             Money::from_minor(row.amount, currency),
@@ -292,25 +325,28 @@ pub(super) async fn refund<P: Platform>(
         let partner = row.partner;
         clawbacks
             .push(json!({ "partner": partner, "amount": back.decimal_string(), "reverses": id }));
-        statements.push(events::insert_clawback(vec![
-            format!("{}:{id}", event.id).into(),
-            partner.into(),
-            row.program.into(),
-            back.minor().into(),
-            currency.code().into(),
-            event.occurred_at.into(),
-            event.occurred_at.into(),
-            event.id.as_str().into(),
-            order.as_str().into(),
-            row.level.into(),
-            id.into(),
-            format!("refund of {refund}").into(),
-            row.seller.into(),
-            row.conversion.into(),
-            refund.minor().into(),
-        ]));
+        statements.push(events::insert_clawback(
+            book,
+            vec![
+                format!("{}:{id}", event.id).into(),
+                partner.into(),
+                row.program.into(),
+                back.minor().into(),
+                currency.code().into(),
+                event.occurred_at.into(),
+                event.occurred_at.into(),
+                event.id.as_str().into(),
+                order.as_str().into(),
+                row.level.into(),
+                id.into(),
+                format!("refund of {refund}").into(),
+                row.seller.into(),
+                row.conversion.into(),
+                refund.minor().into(),
+            ],
+        ));
     }
-    let result = json!({
+    let mut result = json!({
         "id": event.id,
         "type": "refund",
         "status": "recorded",
@@ -321,27 +357,35 @@ pub(super) async fn refund<P: Platform>(
         "flags": [],
         "clawbacks": clawbacks,
     });
+    if book.is_test() {
+        result["test"] = true.into();
+    }
     // The event row first: a second refund with this id fails the whole batch.
     statements.insert(
         0,
-        events::insert_refund(vec![
-            event.id.as_str().into(),
-            body_hash.into(),
-            sold.partner.clone().into(),
-            sold.program.clone().into(),
-            order.as_str().into(),
-            refund.minor().into(),
-            currency.code().into(),
-            event.customer_hash.clone().into(),
-            event.customer_label.clone().into(),
-            event.occurred_at.into(),
-            ctx.now.into(),
-            result.to_string().into(),
-        ]),
+        events::insert_refund(
+            book,
+            vec![
+                event.id.as_str().into(),
+                body_hash.into(),
+                sold.partner.clone().into(),
+                sold.program.clone().into(),
+                order.as_str().into(),
+                refund.minor().into(),
+                currency.code().into(),
+                event.customer_hash.clone().into(),
+                event.customer_label.clone().into(),
+                event.occurred_at.into(),
+                ctx.now.into(),
+                result.to_string().into(),
+            ],
+        ),
     );
-    // The partner's refund rate, with this refund counted (flagged in the same batch).
+    // The partner's refund rate, with this refund counted (flagged in the same batch); a test
+    // refund counts for nothing.
     let rules = crate::risk::rules(ctx.platform).await?;
     if let Some(partner) = sold.partner.as_deref()
+        && !book.is_test()
         && rules.rules.refund_rate.is_some()
     {
         let (sales, refunds) = risk_facts::sales_and_refunds(ctx.platform, partner, &order).await?;

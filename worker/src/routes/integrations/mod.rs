@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::events::{self, Ingested};
+use super::events::{self, Arrival, Ingested};
 use crate::Response;
 use crate::http_util::{json as json_response, json_error};
 use crate::platform::{Platform, PlatformError, Statement};
@@ -164,41 +164,59 @@ pub async fn refund_delta<P: Platform>(
     Ok((delta, row))
 }
 
-/// Carries out an action for store event `store_event` (for the answer), as the integration's
-/// 2xx/4xx: a store retries anything else, so only our own failures are 5xx.
+/// Carries out an action for a store event, as the integration's 2xx/4xx (a store retries
+/// anything else, so only our own failures are 5xx), and keeps what became of it as the
+/// integration's last delivery.
 pub async fn carry_out<P: Platform>(
     ctx: &Ctx<'_, P>,
-    store_event: &str,
+    arrival: Arrival<'_>,
     action: Action,
 ) -> Result<Response, PlatformError> {
+    let (status, answer, outcome) = outcome(ctx, arrival, action).await?;
+    arrival.remember(ctx, &answer, outcome).await?;
+    Ok(json_response(status, &answer))
+}
+
+async fn outcome<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    arrival: Arrival<'_>,
+    action: Action,
+) -> Result<(StatusCode, Value, &'static str), PlatformError> {
+    let store_event = arrival.id;
     match action {
-        Action::Ignore(why) => Ok(json_response(
+        Action::Ignore(why) => Ok((
             StatusCode::OK,
-            &json!({ "id": store_event, "status": "ignored", "reason": why }),
+            json!({ "id": store_event, "status": "ignored", "reason": why }),
+            "ignored",
         )),
         Action::Remember(statements) => {
             ctx.platform.batch(statements).await?;
-            Ok(json_response(
+            Ok((
                 StatusCode::OK,
-                &json!({ "id": store_event, "status": "remembered" }),
+                json!({ "id": store_event, "status": "remembered" }),
+                "remembered",
             ))
         }
         Action::Event { mut body, extra } => {
+            if arrival.test {
+                body["test"] = true.into();
+            }
+            let book = events::Book::of(arrival.test);
             let id = body["id"].as_str().unwrap_or_default().to_owned();
-            if let Some((_, answer)) = events::stored_answer(ctx, &id).await? {
-                return Ok(Ingested::Replayed(answer).response());
+            if let Some((_, answer)) = events::stored_answer(ctx, book, &id).await? {
+                return Ok(Ingested::Replayed(answer).outcome());
             }
             let text = body.to_string();
             match events::ingest(ctx, text.as_bytes(), extra.clone()).await? {
-                Ok(done) => Ok(done.response()),
-                Err(refused) if refused.0 == StatusCode::CONFLICT => {
+                Ok(done) => Ok(done.outcome()),
+                Err(refusal) if refusal.0 == StatusCode::CONFLICT => {
                     // Recorded meanwhile by a concurrent delivery of the same store event.
-                    match events::stored_answer(ctx, &id).await? {
-                        Some((_, answer)) => Ok(Ingested::Replayed(answer).response()),
-                        None => Ok(refused.response()),
+                    match events::stored_answer(ctx, book, &id).await? {
+                        Some((_, answer)) => Ok(Ingested::Replayed(answer).outcome()),
+                        None => Ok(refusal.outcome()),
                     }
                 }
-                Err(refused) if refused.0 == StatusCode::UNPROCESSABLE_ENTITY => {
+                Err(refusal) if refusal.0 == StatusCode::UNPROCESSABLE_ENTITY => {
                     // The store's sale stands even when its attribution cannot: record it
                     // without one, or say why it cannot be recorded at all.
                     let had_hints = ["click_id", "partner", "coupon"]
@@ -210,17 +228,18 @@ pub async fn carry_out<P: Platform>(
                         }
                         let text = body.to_string();
                         if let Ok(done) = events::ingest(ctx, text.as_bytes(), extra).await? {
-                            return Ok(done.response());
+                            return Ok(done.outcome());
                         }
                     }
                     ctx.platform
-                        .log_error(&format!("{store_event} not recorded: {}", refused.1));
-                    Ok(json_response(
+                        .log_error(&format!("{store_event} not recorded: {}", refusal.1));
+                    Ok((
                         StatusCode::OK,
-                        &json!({ "id": store_event, "status": "ignored", "reason": refused.1 }),
+                        json!({ "id": store_event, "status": "ignored", "reason": refusal.1 }),
+                        "ignored",
                     ))
                 }
-                Err(refused) => Ok(refused.response()),
+                Err(refusal) => Ok(refusal.outcome()),
             }
         }
     }

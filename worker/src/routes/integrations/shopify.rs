@@ -22,6 +22,7 @@ use super::{
 use crate::http_util::{header_str, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
+use crate::routes::events::Arrival;
 use crate::{Request, Response};
 
 /// Checks `X-Shopify-Hmac-Sha256` against the raw body (constant-time).
@@ -65,7 +66,15 @@ pub async fn receive<P: Platform>(
         "refunds/create" => refund_created(id, &object),
         other => Action::Ignore(format!("{other:?} is not a topic the program pays on")),
     };
-    carry_out(ctx, &format!("shopify {topic} {id}"), action).await
+    let arrival = Arrival {
+        integration: "shopify",
+        id: &format!("shopify {topic} {id}"),
+        kind: topic,
+        // A test order (Shopify's test payment gateway): recorded, never payable. Its refunds
+        // follow the order into the test book.
+        test: object.get("test") == Some(&Value::Bool(true)),
+    };
+    carry_out(ctx, arrival, action).await
 }
 
 /// The value of `name` in the order's note attributes, else in its landing page's query.

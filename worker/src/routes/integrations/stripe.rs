@@ -16,7 +16,8 @@
 //! - `charge.refunded` (running total) and `refund.created` (one refund): a refund of the
 //!   order the payment belongs to, never counted twice when both arrive.
 //!
-//! Everything else is answered 200 and ignored. Amounts are Stripe's minor units.
+//! Everything else is answered 200 and ignored. Amounts are Stripe's minor units. Events of
+//! Stripe's test mode (`livemode: false`) are recorded in the test book, never payable.
 
 use http::StatusCode;
 use serde_json::Value;
@@ -28,7 +29,7 @@ use super::{
 use crate::http_util::{header_str, json_error};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::Ctx;
-use crate::routes::events::{printable_id, verify_timestamped};
+use crate::routes::events::{Arrival, printable_id, verify_timestamped};
 use crate::{Request, Response};
 
 /// The prefix /pc.js gives the click id in `client_reference_id` (an owner's own references
@@ -79,7 +80,14 @@ pub async fn receive<P: Platform>(
         "refund.created" => refund_created(ctx, id, object, created).await?,
         other => Action::Ignore(format!("{other} is not an event the program pays on")),
     };
-    carry_out(ctx, id, action).await
+    let arrival = Arrival {
+        integration: "stripe",
+        id,
+        kind,
+        // Stripe's test mode (test keys, test cards): recorded, never payable.
+        test: event.get("livemode") == Some(&Value::Bool(false)),
+    };
+    carry_out(ctx, arrival, action).await
 }
 
 fn metadata_hints(metadata: Option<&Value>, hints: &mut Hints) {

@@ -23,6 +23,7 @@ fn page_of(path: &str) -> Option<(&'static str, Option<PartnerCode>)> {
         "/owner/applications/" => ("owner/applications/index.html", None),
         "/owner/payouts/" => ("owner/payouts/index.html", None),
         "/owner/risk/" => ("owner/risk/index.html", None),
+        "/owner/setup/" => ("owner/setup/index.html", None),
         "/owner/activity/" => ("owner/activity/index.html", None),
         "/owner/account/" => ("owner/account/index.html", None),
         p => {

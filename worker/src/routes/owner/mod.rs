@@ -16,6 +16,7 @@ pub mod payout_runs;
 pub mod payouts;
 pub mod reviews;
 pub mod session;
+pub mod setup;
 pub mod view_as;
 
 use http::StatusCode;

@@ -10,6 +10,7 @@ mod lists;
 mod range;
 mod summary;
 mod table;
+mod test_lines;
 
 use http::StatusCode;
 
@@ -36,6 +37,7 @@ pub const REPORTS: &[&str] = &[
     "sales",
     "clicks",
     "ledger",
+    "test",
 ];
 
 /// `GET /api/v1/me/<report>` for `code`.
@@ -52,6 +54,7 @@ pub async fn report<P: Platform>(
     let currency = currency(ctx).await?;
     let table = match name {
         "summary" => return summary::summary(ctx, code, &range, currency).await,
+        "test" => return test_lines::lines(ctx, code, currency).await,
         "commissions" => ledger::commissions(ctx, code, &range, currency).await?,
         "leads" => lists::leads(ctx, code, &range, currency).await?,
         "sales" => lists::sales(ctx, code, &range, currency).await?,
