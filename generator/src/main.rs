@@ -50,8 +50,9 @@ enum Command {
         date: Option<String>,
     },
     /// Make or find the Cloudflare resources wrangler.toml names, write their ids into it (its
-    /// comments kept), put the generated secrets, apply the migrations. A second run changes
-    /// nothing.
+    /// comments kept), put the generated secrets (and MAIL_API_KEY, STRIPE_WEBHOOK_SECRET,
+    /// SHOPIFY_WEBHOOK_SECRET when the environment gives them), apply the migrations. A second
+    /// run changes nothing.
     Setup {
         #[command(subcommand)]
         target: SetupTarget,
@@ -301,9 +302,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Setup {
             target: SetupTarget::Cloudflare { config },
         } => {
+            let given: Vec<(&str, String)> = pc_generator::setup::GIVEN
+                .iter()
+                .filter_map(|name| std::env::var(name).ok().map(|v| (*name, v)))
+                .collect();
             let report = pc_generator::setup::cloudflare(
                 &config,
                 pc_generator::deploy::Wrangler::default_program(),
+                &given,
             )?;
             for line in &report.done {
                 println!("✓ {line}");
@@ -325,6 +331,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 config: &config,
                 out: &out,
                 remote: remote.as_deref(),
+                owner_token: std::env::var("OWNER_TOKEN").ok().as_deref(),
             });
             for check in &checks {
                 println!("{check}");

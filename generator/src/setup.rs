@@ -1,7 +1,8 @@
 //! `partner-center setup cloudflare`: the Cloudflare resources `wrangler.toml` names, made or
 //! found by name through wrangler (KV namespaces `<worker>-<BINDING>`, the D1 database, the
 //! click Queue), their ids written into `wrangler.toml` (its comments and order kept), the
-//! secrets that can be generated put (`SESSION_SECRET`, `EVENTS_SECRET`, `OWNER_TOKEN`), the
+//! secrets that can be generated put (`SESSION_SECRET`, `EVENTS_SECRET`, `OWNER_TOKEN`), and
+//! those only the owner has ([`GIVEN`]) put from the environment when given there, the
 //! migrations applied. A second run finds everything and changes nothing.
 
 use std::io::Write as _;
@@ -12,6 +13,14 @@ use toml_edit::{DocumentMut, Item, value};
 
 /// The secrets setup generates (random, 288 bits each).
 const GENERATED: &[&str] = &["SESSION_SECRET", "EVENTS_SECRET", "OWNER_TOKEN"];
+
+/// The secrets only the owner has (the mail provider's key, the stores' webhook signing
+/// secrets): put when the environment gives them and the worker has none yet.
+pub const GIVEN: &[&str] = &[
+    "MAIL_API_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "SHOPIFY_WEBHOOK_SECRET",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
@@ -253,8 +262,13 @@ fn queues(
 }
 
 /// The generated secrets the worker does not have yet (a worker not deployed yet has none:
-/// wrangler then makes it, empty, to hold them).
-fn secrets(wrangler: &Wrangler, report: &mut SetupReport) -> Result<(), SetupError> {
+/// wrangler then makes it, empty, to hold them), and the owner's from `given` (name, value)
+/// that it does not have. Returns the names the worker has now.
+fn secrets(
+    wrangler: &Wrangler,
+    given: &[(&str, String)],
+    report: &mut SetupReport,
+) -> Result<Vec<String>, SetupError> {
     // The listing `doctor` reads too; a worker that does not exist yet lists nothing.
     let listed =
         crate::deploy::Wrangler::for_account(wrangler.program.clone(), wrangler.config.clone())
@@ -274,7 +288,22 @@ fn secrets(wrangler: &Wrangler, report: &mut SetupReport) -> Result<(), SetupErr
             .done
             .push(format!("secret {name}: generated and put (never printed)"));
     }
-    Ok(())
+    let mut now = listed.clone();
+    now.extend(GENERATED.iter().map(|s| (*s).to_owned()));
+    for (name, secret) in given.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        if listed.iter().any(|s| s == name) {
+            report.done.push(format!(
+                "secret {name}: set already (to change it: `wrangler secret put {name}`)"
+            ));
+            continue;
+        }
+        wrangler.run(&["secret", "put", name], Some(secret.trim()))?;
+        report.done.push(format!(
+            "secret {name}: put from the environment (never printed)"
+        ));
+        now.push((*name).to_owned());
+    }
+    Ok(now)
 }
 
 /// Writes `text` to `path` through a temporary file beside it.
@@ -288,8 +317,9 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), SetupError> {
     std::fs::rename(&tmp, path).map_err(err)
 }
 
-/// What only the owner can give, from what `wrangler.toml` says.
-fn left(doc: &DocumentMut) -> Vec<String> {
+/// What only the owner can give, from what `wrangler.toml` says and the secrets set.
+fn left(doc: &DocumentMut, secrets: &[String]) -> Vec<String> {
+    let has = |name: &str| secrets.iter().any(|s| s == name);
     let var = |name: &str| {
         doc.get("vars")
             .and_then(|v| v.get(name))
@@ -303,12 +333,14 @@ fn left(doc: &DocumentMut) -> Vec<String> {
     }
     if var("MAIL_PROVIDER").is_none() {
         left.push(
-            "MAIL_PROVIDER and MAIL_FROM in [vars], and `wrangler secret put MAIL_API_KEY` for Resend, Postmark, SendGrid or Mailgun (README \"Mail\")".to_owned(),
+            "MAIL_PROVIDER and MAIL_FROM in [vars], and the provider's key as MAIL_API_KEY for Resend, Postmark, SendGrid or Mailgun (README \"Mail\")".to_owned(),
         );
     }
-    left.push(
-        "a store: `wrangler secret put STRIPE_WEBHOOK_SECRET` (or SHOPIFY_WEBHOOK_SECRET) with the webhook's signing secret (README \"Connect a store\")".to_owned(),
-    );
+    if !has("STRIPE_WEBHOOK_SECRET") && !has("SHOPIFY_WEBHOOK_SECRET") {
+        left.push(
+            "a store: its webhook's signing secret as STRIPE_WEBHOOK_SECRET (or SHOPIFY_WEBHOOK_SECRET), e.g. `STRIPE_WEBHOOK_SECRET=whsec_… partner-center setup cloudflare` (README \"Connect a store\")".to_owned(),
+        );
+    }
     left.push(
         "the deploy workflow's secrets: CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID in the repository's `production` environment".to_owned(),
     );
@@ -316,7 +348,11 @@ fn left(doc: &DocumentMut) -> Vec<String> {
 }
 
 /// Runs the setup against the account wrangler is logged in to (or CLOUDFLARE_API_TOKEN).
-pub fn cloudflare(config: &Path, program: Vec<String>) -> Result<SetupReport, SetupError> {
+pub fn cloudflare(
+    config: &Path,
+    program: Vec<String>,
+    given: &[(&str, String)],
+) -> Result<SetupReport, SetupError> {
     let text = std::fs::read_to_string(config).map_err(|source| SetupError::Read {
         path: config.display().to_string(),
         source,
@@ -348,7 +384,7 @@ pub fn cloudflare(config: &Path, program: Vec<String>) -> Result<SetupReport, Se
             config.display()
         ));
     }
-    secrets(&wrangler, &mut report)?;
+    let secrets = secrets(&wrangler, given, &mut report)?;
     for name in &databases {
         let out = wrangler.run(&["d1", "migrations", "apply", name, "--remote"], None)?;
         report.done.push(if out.contains("No migrations to apply") {
@@ -357,6 +393,6 @@ pub fn cloudflare(config: &Path, program: Vec<String>) -> Result<SetupReport, Se
             format!("D1 database {name}: migrations applied")
         });
     }
-    report.left = left(&doc);
+    report.left = left(&doc, &secrets);
     Ok(report)
 }

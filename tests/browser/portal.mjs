@@ -40,6 +40,14 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
+// A signed events-API call to the portal at `to`.
+function sendEvent(to, secret, event) {
+  const body = JSON.stringify(event);
+  const t = Math.floor(Date.now() / 1000);
+  const sig = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
+  return fetch(`${to}/api/v1/events`, { method: "POST", body, headers: { "content-type": "application/json", "partner-signature": `t=${t},v1=${sig}` } });
+}
+
 // Conversions for abc123 so reports have rows: clicks with sub-ids, sales, a lead; and a
 // crawler's visit, which must show under "Not counted".
 async function seed() {
@@ -73,6 +81,10 @@ async function seed() {
     }
     assert(e.status === 201, `seeding event ${i}: ${e.status} ${answer}`);
   }
+  // And a purchase from the owner's store in test mode: shown apart, never in a figure.
+  const test = await sendEvent(base, secret, { id: `browser-${now}-test`, type: "sale", occurred_at: new Date(now * 1000).toISOString(),
+    partner: "abc123", order_id: `test-order-${now}`, amount: "80.00", currency: "USD", test: true });
+  assert(test.status === 201, `the test purchase: ${test.status} ${await test.text()}`);
 }
 
 async function audit(page, label) {
@@ -232,6 +244,18 @@ await step("every menu item opens its page and passes the accessibility check", 
     await shoot(page, item.toLowerCase().replace(/ /g, "-"));
   }
   assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
+});
+
+await step("the dashboard shows the store's test purchases apart, in none of its figures", async () => {
+  await page.goto(`${base}/portal/`);
+  await page.locator('[data-dashboard][data-loaded="true"]').waitFor();
+  const box = page.locator("[data-dash-test]");
+  await box.waitFor({ state: "visible" });
+  const rows = await box.locator("tbody tr").allInnerTexts();
+  assert(rows.some((r) => /test-order-/.test(r) && /Sale/.test(r) && /\$/.test(r)), `the test purchase's line: ${rows.join(" | ")}`);
+  assert(/never paid/.test(await box.innerText()), "it says test lines are never paid");
+  const cards = await page.locator("[data-dash-cards]").innerText();
+  assert(!/test/i.test(cards), `a card speaks of tests: ${cards}`);
 });
 
 await step("on a phone, the Menu button reaches every item; report rows become cards", async () => {
@@ -741,6 +765,33 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     await clear.locator("[data-cleared]").waitFor();
     await p.locator("[data-partners-empty]").waitFor({ state: "visible" });
 
+    // Setup: a partner link lands on the store, whose /pc.js reports the page with its click
+    // id, and the store sends a purchase in test mode; the page shows both as they arrive.
+    const landed = await fetch(`${demo}/r/abc123/home`, { redirect: "manual", headers: { "user-agent": BROWSER_UA } });
+    const landedClick = new URL(landed.headers.get("location")).searchParams.get("bl_click");
+    const hit = await fetch(`${demo}/api/v1/script-hit`, { method: "POST", body: JSON.stringify({ click: landedClick }),
+      headers: { "content-type": "text/plain", origin: "https://brightloom.example" } });
+    assert(hit.status === 204, `the script's report: ${hit.status}`);
+    let tested;
+    for (let attempt = 0; attempt < 200; attempt++) {
+      tested = await sendEvent(demo, process.env.DEMO_EVENTS_SECRET, { id: `setup-test-${Date.now()}`, type: "sale",
+        occurred_at: new Date().toISOString(), click_id: landedClick, order_id: `setup-order-${attempt}`, amount: "29.00", currency: "USD", test: true });
+      if (tested.status !== 422) break;
+      await new Promise((done) => setTimeout(done, 25));
+    }
+    assert(tested.status === 201, `the test purchase: ${tested.status} ${await tested.text()}`);
+    await p.goto(`${demo}/owner/setup/`);
+    const hits = p.locator("[data-script-hits] tbody tr");
+    await hits.first().waitFor();
+    const hitRow = await hits.first().innerText();
+    assert(/brightloom\.example/.test(hitRow) && /a click of abc123/.test(hitRow), `the script's report: ${hitRow}`);
+    const hooks = await p.locator("[data-integrations] tbody").innerText();
+    assert(/Events API[\s\S]*sale \(test\)[\s\S]*Recorded: abc123 by click/.test(hooks), `the events API's last delivery: ${hooks}`);
+    const tests = await p.locator("[data-test-events] tbody").innerText();
+    assert(/abc123 \(click\)/.test(tests) && /\$29\.00/.test(tests), `the test conversion: ${tests}`);
+    assert((await p.locator("[data-script-tag]").innerText()).includes("/pc.js"), "the script tag to paste");
+    await both("owner setup", "owner-setup");
+
     for (const [place, name] of [["activity", "owner-activity"]]) {
       await p.goto(`${demo}/owner/${place}/`);
       await p.waitForLoadState("networkidle");
@@ -791,6 +842,12 @@ await step("a store page with /pc.js keeps the click and hands it to Stripe and 
   await store.route("https://brightloom.example/**", (route) =>
     route.fulfill({ status: 200, contentType: "text/html", body: landing }));
   let scriptHeaders = {};
+  // The script's install report (a beacon to the portal it came from), answered here.
+  const reports = [];
+  await store.route("https://partners.brightloom.example/api/v1/script-hit", (route) => {
+    reports.push({ body: route.request().postData() || "", origin: route.request().headers().origin });
+    return route.fulfill({ status: 204 });
+  });
   await store.route("https://partners.brightloom.example/pc.js", async (route) => {
     const response = await route.fetch({ url: `${base}/pc.js` });
     scriptHeaders = response.headers();
@@ -833,6 +890,12 @@ await step("a store page with /pc.js keeps the click and hands it to Stripe and 
   await p.goto("https://brightloom.example/pricing");
   await p.waitForFunction(() => window.PartnerCenter);
   assert(await p.evaluate(() => window.PartnerCenter.clickId()) === click, "the click is remembered on later pages");
+  // The install report: the landing sent its click id, from the store's origin; the later page
+  // of the same session sent nothing more.
+  await p.goto("https://brightloom.example/about");
+  await p.waitForFunction(() => window.PartnerCenter);
+  assert(reports.length === 1 && JSON.parse(reports[0].body).click === click && reports[0].origin === "https://brightloom.example",
+    `one report, with the click id, from the store: ${JSON.stringify(reports)}`);
   assert(errors.length === 0, `script errors: ${errors.join("; ")}`);
   await store.close();
 });

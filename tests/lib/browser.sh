@@ -44,8 +44,9 @@ password=$(sed -n 's/.* as abc123 with password: //p' "$log" | head -1)
 demo_password=$(sed -n 's/.* as abc123 with password: //p' "$demo_log" | head -1)
 owner_link=$(sed -n 's/^ *olivia@brightloom.example *admin *//p' "$demo_log" | head -1)
 events=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["EVENTS_SECRET"])' "$state/state/secrets.json")
+demo_events=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["EVENTS_SECRET"])' "$state/demo-state/secrets.json")
 rm -rf tests/artifacts/screenshots
-BASE_URL="http://127.0.0.1:$port" PASSWORD="$password" EVENTS_SECRET="$events" ARTIFACTS=tests/artifacts/screenshots \
+BASE_URL="http://127.0.0.1:$port" PASSWORD="$password" EVENTS_SECRET="$events" DEMO_EVENTS_SECRET="$demo_events" ARTIFACTS=tests/artifacts/screenshots \
   DEMO_BASE_URL="http://127.0.0.1:$demo_port" DEMO_PASSWORD="$demo_password" OWNER_LINK="$owner_link" DEMO_CONTENT="$state/demo-content" \
   node tests/browser/portal.mjs || { echo "--- serve log"; tail -30 "$log"; echo "--- demo log"; tail -30 "$demo_log"; exit 1; }
 

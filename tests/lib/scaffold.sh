@@ -10,8 +10,13 @@
 #      with, after `npm ci`, `partner-center setup cloudflare` against a local fake of Cloudflare's
 #      API (tests/lib/fake-cloudflare.py): everything made, ids written, comments kept; a second
 #      run creates or changes nothing; `doctor` then lists exactly what is left to give;
-#   4. the worker from the unpacked archive, in workerd, answers a partner's link and sign-in,
-#      and `partner-center doctor --remote` holds throughout: its build live, /pc.js served.
+#   4. the worker from the unpacked archive, in workerd, answers a partner's link and sign-in;
+#   5. a newcomer's first tracked sale: a partner link lands on a store page with /pc.js in
+#      Chromium, a Stripe test-mode checkout arrives signed by Stripe's library, the partner's
+#      test commission and the console's Setup page show it, and `partner-center doctor --remote`
+#      holds on every line, the store's included.
+# What a person types on the way (install, new, npm ci, wrangler login, setup, doctor, build,
+# deploy, doctor --remote, and one edit of wrangler.toml) is counted and its machine time summed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -25,7 +30,21 @@ if ! "$zizmor" --version 2>/dev/null | grep -qx "zizmor $ZIZMOR_VERSION"; then
   "$PWD/target/tools/zizmor/bin/pip" install -q --disable-pip-version-check "zizmor==$ZIZMOR_VERSION"
 fi
 cargo build --locked -q -p pc-generator
+tests/lib/install-browser-tools.sh
 pc=$BIN_DIR/partner-center
+
+# The commands a person types, counted, and their machine time summed.
+typed=()
+typed_seconds=0
+person() { # what the person types, then the command run here in its place
+  local said=$1 start=$SECONDS status=0
+  shift
+  "$@" || status=$?
+  typed+=("$said")
+  typed_seconds=$((typed_seconds + SECONDS - start))
+  return "$status"
+}
+typed+=("download and unpack the release (here: the binary just built)")
 
 state=$(mktemp -d)
 pgid=
@@ -33,7 +52,8 @@ trap '[ -n "$pgid" ] && stop_group "$pgid"; rm -rf "$state"' EXIT
 repo=$state/portal
 
 echo "1. partner-center new"
-"$pc" new "$repo" >/dev/null
+newcomer_started=$SECONDS
+person "partner-center new my-program" "$pc" new "$repo" >/dev/null
 (cd "$repo" && "$pc" check >/dev/null)
 version=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
 grep -q "PARTNER_CENTER_VERSION: \"$version\"" "$repo/.github/workflows/deploy.yml" ||
@@ -60,7 +80,8 @@ cd "$repo"
 timed "verify the checksum" bash -c "cd '$state/release' && sha256sum --check --ignore-missing SHA256SUMS"
 timed "unpack at .partner-center-src/" bash -c "mkdir -p .partner-center-src && tar -xzf '$archive' -C .partner-center-src --strip-components=1"
 export PATH="$repo/.partner-center-src/bin:$PATH"
-timed "npm ci (wrangler from package-lock.json)" npm ci --no-audit --no-fund
+person "npm ci" timed "npm ci (wrangler from package-lock.json)" npm ci --no-audit --no-fund
+typed+=("npx wrangler login (here: CLOUDFLARE_API_TOKEN for a local fake of the API)")
 
 before_setup=$steps
 echo "   partner-center setup cloudflare, against a local fake of Cloudflare's API"
@@ -73,7 +94,11 @@ trap '[ -n "$pgid" ] && stop_group "$pgid"; stop_group "$fake"; rm -rf "$state"'
 export CLOUDFLARE_API_BASE_URL="http://127.0.0.1:$fake_port/client/v4" CLOUDFLARE_API_TOKEN=$fake_token
 export CLOUDFLARE_ACCOUNT_ID=0123456789abcdef0123456789abcdef
 comments=$(grep -c '^#' wrangler.toml)
-timed "setup cloudflare (first run: makes everything)" partner-center setup cloudflare
+stripe_secret=whsec_$(random_secret)
+export STRIPE_WEBHOOK_SECRET=$stripe_secret MAIL_API_KEY=re_fake_key
+person "MAIL_API_KEY=re_… STRIPE_WEBHOOK_SECRET=whsec_… partner-center setup cloudflare" \
+  timed "setup cloudflare (first run: makes everything)" partner-center setup cloudflare
+unset STRIPE_WEBHOOK_SECRET MAIL_API_KEY
 sed 's/^/     /' "$state/step.log" | grep -E "✓ (KV|D1|Queue|secret)" || true
 ! grep -q 'replace-with-' wrangler.toml || { echo "setup left placeholder ids" >&2; grep -n 'replace-with-' wrangler.toml >&2; exit 1; }
 [ "$(grep -c '^#' wrangler.toml)" = "$comments" ] || { echo "setup lost wrangler.toml's comments" >&2; exit 1; }
@@ -83,7 +108,7 @@ s = json.load(open(sys.argv[1]))
 assert sorted(n["title"] for n in s["kv"]) == ["partner-center-LINKS", "partner-center-PAGES"], s["kv"]
 assert [d["name"] for d in s["d1"]] == ["partner-center"], s["d1"]
 assert [q["queue_name"] for q in s["queues"]] == ["partner-center-clicks"], s["queues"]
-assert sorted(s["scripts"]["partner-center"]["secrets"]) == ["EVENTS_SECRET", "OWNER_TOKEN", "SESSION_SECRET"], s["scripts"]
+assert sorted(s["scripts"]["partner-center"]["secrets"]) == ["EVENTS_SECRET", "MAIL_API_KEY", "OWNER_TOKEN", "SESSION_SECRET", "STRIPE_WEBHOOK_SECRET"], s["scripts"]
 PY
 calls=$(wc -l <"$state/cloudflare/calls.jsonl")
 cp wrangler.toml "$state/wrangler.toml.after-setup"
@@ -96,24 +121,28 @@ print(len(calls), sum(1 for c in calls if c["method"] != "GET" and c.get("change
 read -r second changed <<<"$changes"
 [ "$changed" = 0 ] || { echo "the second setup made $changed calls that create or change something" >&2; exit 1; }
 echo "     the second run: $second API calls, none creating or changing anything; wrangler.toml unchanged"
-doctor=$(partner-center doctor 2>/dev/null || true)
+person "partner-center doctor" partner-center doctor >"$state/doctor.log" 2>/dev/null || true
+doctor=$(cat "$state/doctor.log")
 missing=$(grep -o '^✗ [^:]*' <<<"$doctor" | cut -c5- | paste -sd, -)
 [ "$missing" = "PORTAL_URL,mail" ] || { echo "doctor after setup: $doctor" >&2; exit 1; }
 echo "     doctor lists what is left: $missing"
+# The person's one edit: the portal's address and the mail provider, in wrangler.toml.
 sed -i -e 's#^PORTAL_URL = .*#PORTAL_URL = "https://partners.brightloom.coffee"\nMAIL_PROVIDER = "resend"\nMAIL_FROM = "partners@brightloom.coffee"#' wrangler.toml
-echo "re_fake_key" | node_modules/.bin/wrangler secret put MAIL_API_KEY >/dev/null 2>&1
 partner-center doctor >"$state/doctor.log" 2>/dev/null || { cat "$state/doctor.log" >&2; exit 1; }
-echo "     with PORTAL_URL, MAIL_PROVIDER, MAIL_FROM and MAIL_API_KEY given: $(tail -1 "$state/doctor.log")"
+echo "     with PORTAL_URL, MAIL_PROVIDER and MAIL_FROM given: $(tail -1 "$state/doctor.log")"
 steps=$before_setup
-timed "partner-center check && build" bash -c "partner-center check && partner-center build --out dist"
-timed "partner-center deploy (local state)" partner-center deploy --out dist --local --persist-to "$state/wrangler"
+person "partner-center build" timed "partner-center check && build" bash -c "partner-center check && partner-center build --out dist"
+person "partner-center deploy" timed "partner-center deploy (local state)" partner-center deploy --out dist --local --persist-to "$state/wrangler"
 timed "wrangler deploy --dry-run" node_modules/.bin/wrangler deploy --dry-run --outdir "$state/bundle"
 echo "   the deploy workflow's steps took $steps s here (without the download and the setup)"
 
 echo "4. the unpacked worker in workerd"
 port=$(free_port)
+# The secrets setup put in the (fake) account, given to the local worker.
+owner_token=$(random_secret)
 setsid node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$port" --inspector-port 0 \
-  --persist-to "$state/wrangler" --var "SESSION_SECRET:$(random_secret)" >"$state/wrangler.log" 2>&1 &
+  --persist-to "$state/wrangler" --var "SESSION_SECRET:$(random_secret)" --var "OWNER_TOKEN:$owner_token" \
+  --var "STRIPE_WEBHOOK_SECRET:$stripe_secret" >"$state/wrangler.log" 2>&1 &
 pgid=$!
 wait_for_url "http://127.0.0.1:$port/login/" 90 || { cat "$state/wrangler.log" >&2; exit 1; }
 location=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -A "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" "http://127.0.0.1:$port/r/abc123/home")
@@ -124,11 +153,30 @@ esac
 grep -q 'name="password"' <(curl -s "http://127.0.0.1:$port/login/") ||
   { echo "the sign-in page is not served" >&2; exit 1; }
 echo "   /login/ serves the sign-in form"
-# doctor, with the fake account and against this worker: every check holds, the build in
-# dist/ is the live one and /pc.js is served.
-if ! doctor=$(partner-center doctor --remote "http://127.0.0.1:$port" 2>/dev/null) ||
-  ! grep -q "^✓ deployed build: .* is live" <<<"$doctor" || ! grep -q "^✓ tracking script" <<<"$doctor"; then
+# doctor, with the fake account and against this worker, before the first sale: the build in
+# dist/ is live and /pc.js served, but no webhook has arrived and no store page has reported.
+doctor=$(OWNER_TOKEN=$owner_token partner-center doctor --remote "http://127.0.0.1:$port" 2>/dev/null || true)
+grep -q "^✓ deployed build: .* is live" <<<"$doctor" && grep -q "^✓ tracking script:" <<<"$doctor" &&
+  [ "$(grep -o '^✗ [^:]*' <<<"$doctor" | cut -c5- | paste -sd, -)" = "Stripe webhooks,tracking script on the store" ] ||
+  { echo "$doctor" >&2; exit 1; }
+echo "   partner-center doctor --remote before the first sale: waits for Stripe's webhooks and the store's script"
+
+echo "5. the first tracked sale"
+start=$SECONDS
+PORTAL="http://127.0.0.1:$port" PORTAL_URL="https://partners.brightloom.coffee" OWNER_TOKEN=$owner_token \
+  STRIPE_WEBHOOK_SECRET=$stripe_secret node "$root/tests/lib/newcomer-sale.mjs"
+sale_seconds=$((SECONDS - start))
+# doctor: every check holds, the store's included.
+if ! OWNER_TOKEN=$owner_token person "partner-center doctor --remote https://partners.brightloom.coffee" \
+  partner-center doctor --remote "http://127.0.0.1:$port" >"$state/doctor.log" 2>/dev/null ||
+  ! doctor=$(cat "$state/doctor.log") ||
+  ! grep -q "^✓ Stripe webhooks: the last, checkout.session.completed (test): recorded, abc123 by click" <<<"$doctor" ||
+  ! grep -q "^✓ tracking script on the store: brightloom.example reports" <<<"$doctor"; then
   echo "$doctor" >&2
   exit 1
 fi
-echo "   partner-center doctor --remote: $(tail -1 <<<"$doctor"), the build in dist/ live, /pc.js served"
+echo "   partner-center doctor --remote: $(tail -1 <<<"$doctor"), the store's webhook and script included"
+echo "newcomer run: ${#typed[@]} commands and 1 edit of wrangler.toml, $((typed_seconds + sale_seconds)) s of machine time" \
+  "(the commands $typed_seconds s, the link, the test checkout and its arrival $sale_seconds s);" \
+  "$((SECONDS - newcomer_started)) s of wall time from \`new\` to doctor all ✓ with this test's own checks:"
+printf '   %s\n' "${typed[@]}"

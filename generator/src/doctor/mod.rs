@@ -1,7 +1,8 @@
 //! `partner-center doctor [--remote URL]`: one checklist of what a working deployment needs,
 //! each line ✓ or ✗ with its fix: the content, `wrangler.toml` (resource ids, the portal's
 //! address, mail, scheduled runs), the worker's secrets (`wrangler secret list`), and with
-//! `--remote` the deployed portal (its build against `dist/`, `/pc.js`).
+//! `--remote` the deployed portal (its build against `dist/`, `/pc.js`, and with OWNER_TOKEN
+//! what reached it from the stores).
 
 use std::fmt;
 use std::path::Path;
@@ -9,6 +10,7 @@ use std::path::Path;
 use crate::deploy::Wrangler;
 
 mod config;
+mod stores;
 
 /// One line of the checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +61,8 @@ pub struct DoctorOptions<'a> {
     pub out: &'a Path,
     /// The deployed portal, e.g. `https://partners.example.com`.
     pub remote: Option<&'a str>,
+    /// The owner token (OWNER_TOKEN): with `remote`, also what reached it from the stores.
+    pub owner_token: Option<&'a str>,
 }
 
 /// The secrets every portal needs: random text of 32 characters or more.
@@ -115,7 +119,7 @@ fn secrets_check(config: &Path, mail_provider: Option<&str>) -> Check {
     }
 }
 
-fn remote_checks(base: &str, out: &Path) -> Vec<Check> {
+fn remote_checks(base: &str, out: &Path, owner_token: Option<&str>) -> Vec<Check> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(std::time::Duration::from_secs(15)))
@@ -178,6 +182,29 @@ fn remote_checks(base: &str, out: &Path) -> Vec<Check> {
             "deploy, and check the custom domain",
         ),
     });
+    if let Some(token) = owner_token {
+        let setup = agent
+            .get(&format!("{base}/api/v1/owner/setup"))
+            .header("authorization", &format!("Bearer {token}"))
+            .call()
+            .map_err(|e| e.to_string())
+            .and_then(|mut r| {
+                let status = r.status().as_u16();
+                let body = r.body_mut().read_to_string().unwrap_or_default();
+                match status {
+                    200 => serde_json::from_str(&body).map_err(|e| e.to_string()),
+                    _ => Err(format!("{status} {body}")),
+                }
+            });
+        checks.extend(match setup {
+            Ok(setup) => stores::checks(&setup),
+            Err(e) => vec![Check::fail(
+                "store deliveries",
+                format!("{base}/api/v1/owner/setup: {e}"),
+                "OWNER_TOKEN must be the worker's own (`wrangler secret put OWNER_TOKEN` sets a new one)",
+            )],
+        });
+    }
     checks
 }
 
@@ -199,7 +226,7 @@ pub fn doctor(options: &DoctorOptions<'_>) -> Vec<Check> {
     checks.extend(config_checks);
     checks.push(secrets_check(options.config, provider.as_deref()));
     if let Some(remote) = options.remote {
-        checks.extend(remote_checks(remote, options.out));
+        checks.extend(remote_checks(remote, options.out, options.owner_token));
     }
     checks
 }

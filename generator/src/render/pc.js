@@ -46,10 +46,8 @@
   var script = document.currentScript;
   function report(landed) {
     try {
-      if (!landed) {
-        if (window.sessionStorage.getItem("pc_reported")) return;
-        window.sessionStorage.setItem("pc_reported", "1");
-      }
+      if (!landed && window.sessionStorage.getItem("pc_reported")) return;
+      window.sessionStorage.setItem("pc_reported", "1");
       var body = landed ? JSON.stringify({ click: landed }) : "";
       navigator.sendBeacon(new URL("/api/v1/script-hit", script.src).toString(), new Blob([body], { type: "text/plain" }));
     } catch (e) { /* no storage or no beacon: the check is best effort */ }

@@ -79,7 +79,7 @@
       var row = el("tr");
       columns.forEach(function (c) {
         var v = r[c[0]];
-        var cell = el(c === columns[0] ? "th" : "td", c === columns[0] ? { scope: "row" } : { "class": c[2] === "wrap" ? "wrap" : c[2] ? "num" : "" });
+        var cell = el(c === columns[0] ? "th" : "td", c === columns[0] ? { scope: "row" } : { "class": c[2] === "wrap" ? "wrap" : c[2] ? "num" : "", "data-label": c[1] });
         if (c[3]) cell.appendChild(c[3](r));
         else cell.textContent = v === null || v === undefined ? "" : (c[2] === "money" ? money(v) : c[2] === "num" ? count(v) : v);
         row.appendChild(cell);
@@ -517,7 +517,16 @@
           i.became = !d ? "—" : (OUTCOMES[d.outcome] || d.outcome) +
             (d.partner ? ": " + d.partner + " by " + d.detail : d.detail ? ": " + d.detail : "");
         });
-        fillTable(document.querySelector("[data-integrations]"), [["label", "Integration"], ["url", "Webhook address", "wrap"], ["state", "Secret"], ["received", "Last received", "wrap"], ["became", "What became of it", "wrap"]], r.integrations);
+        // An address breaks after a slash, never inside a word.
+        var address = function (i) {
+          var parts = i.url.split("/"), text = document.createDocumentFragment();
+          parts.forEach(function (part, n) {
+            text.appendChild(document.createTextNode(part + (n < parts.length - 1 ? "/" : "")));
+            if (n < parts.length - 1) text.appendChild(el("wbr"));
+          });
+          return text;
+        };
+        fillTable(document.querySelector("[data-integrations]"), [["label", "Integration"], ["url", "Webhook address", "wrap", address], ["state", "Secret"], ["received", "Last received", "wrap"], ["became", "What became of it", "wrap"]], r.integrations);
         r.test_events.forEach(function (t) {
           t.when = when(t.received_at);
           t.by = t.partner ? t.partner + " (" + t.attribution + ")" : "nobody (" + t.attribution + ")";
