@@ -331,7 +331,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 config: &config,
                 out: &out,
                 remote: remote.as_deref(),
-                owner_token: std::env::var("OWNER_TOKEN").ok().as_deref(),
+                owner_token: std::env::var("OWNER_TOKEN")
+                    .ok()
+                    .or_else(|| pc_generator::setup::kept_owner_token(&config))
+                    .as_deref(),
             });
             for check in &checks {
                 println!("{check}");
@@ -376,9 +379,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::New { dir } => {
             let count = pc_generator::scaffold::scaffold(&dir)?;
+            // From an unpacked release: its worker, where wrangler.toml expects it.
+            let release = std::env::current_exe()
+                .ok()
+                .and_then(|exe| pc_generator::scaffold::release_of(&exe));
+            if let Some(release) = &release {
+                pc_generator::scaffold::link_release(&dir, release)?;
+            }
             println!(
-                "Created {} ({count} files). Next:\n  cd {}\n  partner-center serve                # the portal on this content, locally\n  npm ci && npx wrangler login        # then, for Cloudflare:\n  partner-center setup cloudflare\n  partner-center doctor",
+                "Created {} ({count} files{}). Next:\n  cd {}\n  partner-center serve                # the portal on this content, locally\n  npm ci && npx wrangler login        # then, for Cloudflare:\n  partner-center setup cloudflare\n  partner-center doctor",
                 dir.display(),
+                release.as_ref().map_or(String::new(), |r| format!(
+                    "; {} links to the release at {}",
+                    pc_generator::scaffold::RELEASE_LINK,
+                    r.display()
+                )),
                 dir.display()
             );
         }

@@ -118,3 +118,61 @@ pub fn scaffold(root: &Path) -> Result<usize, ScaffoldError> {
     }
     Ok(count)
 }
+
+/// Where wrangler.toml expects the release's worker (`main`, `migrations_dir`).
+pub const RELEASE_LINK: &str = ".partner-center-src";
+
+/// The release `program` runs from (its `bin/partner-center` beside `worker/entry.mjs`), if
+/// it runs from an unpacked release archive.
+pub fn release_of(program: &Path) -> Option<std::path::PathBuf> {
+    let root = program
+        .canonicalize()
+        .ok()?
+        .parent()?
+        .parent()?
+        .to_path_buf();
+    root.join("worker/entry.mjs").is_file().then_some(root)
+}
+
+/// Links `<root>/.partner-center-src` to `release`, so that wrangler finds the worker in a
+/// repository made on the owner's machine as the deploy workflow finds it (git-ignored).
+pub fn link_release(root: &Path, release: &Path) -> Result<(), ScaffoldError> {
+    let link = root.join(RELEASE_LINK);
+    let io = |source| ScaffoldError::Io {
+        path: link.display().to_string(),
+        source,
+    };
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(release, &link).map_err(io)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (release, io);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_release_is_found_from_its_program_and_linked() {
+        let dir = tempfile::tempdir().unwrap();
+        let release = dir
+            .path()
+            .join("partner-center-1.0.0-x86_64-unknown-linux-gnu");
+        std::fs::create_dir_all(release.join("bin")).unwrap();
+        std::fs::create_dir_all(release.join("worker")).unwrap();
+        std::fs::write(release.join("bin/partner-center"), "").unwrap();
+        assert_eq!(release_of(&release.join("bin/partner-center")), None);
+        std::fs::write(release.join("worker/entry.mjs"), "export default {}").unwrap();
+        let found = release_of(&release.join("bin/partner-center")).unwrap();
+        assert_eq!(found, release.canonicalize().unwrap());
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        link_release(&repo, &found).unwrap();
+        assert!(repo.join(".partner-center-src/worker/entry.mjs").is_file());
+    }
+}

@@ -14,6 +14,40 @@ use toml_edit::{DocumentMut, Item, value};
 /// The secrets setup generates (random, 288 bits each).
 const GENERATED: &[&str] = &["SESSION_SECRET", "EVENTS_SECRET", "OWNER_TOKEN"];
 
+/// Where setup keeps the owner token it generated (git-ignored, readable by the owner only),
+/// for `doctor --remote` and the owner commands against the deployed portal.
+pub const OWNER_TOKEN_FILE: &str = ".partner-center/cloudflare-owner-token";
+
+/// The owner token setup kept beside `config`, if any.
+pub fn kept_owner_token(config: &Path) -> Option<String> {
+    let dir = config.parent().unwrap_or(Path::new(""));
+    std::fs::read_to_string(dir.join(OWNER_TOKEN_FILE))
+        .ok()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// Keeps the generated owner token beside `config` (mode 0600).
+fn keep_owner_token(config: &Path, token: &str) -> Result<(), SetupError> {
+    let path = config
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(OWNER_TOKEN_FILE);
+    let err = |source| SetupError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).map_err(err)?;
+    file.write_all(token.as_bytes()).map_err(err)
+}
+
 /// The secrets only the owner has (the mail provider's key, the stores' webhook signing
 /// secrets): put when the environment gives them and the worker has none yet.
 pub const GIVEN: &[&str] = &[
@@ -265,6 +299,7 @@ fn queues(
 /// wrangler then makes it, empty, to hold them), and the owner's from `given` (name, value)
 /// that it does not have. Returns the names the worker has now.
 fn secrets(
+    config: &Path,
     wrangler: &Wrangler,
     given: &[(&str, String)],
     report: &mut SetupReport,
@@ -284,9 +319,16 @@ fn secrets(
             detail: format!("no randomness: {e}"),
         })?;
         wrangler.run(&["secret", "put", name], Some(&secret))?;
-        report
-            .done
-            .push(format!("secret {name}: generated and put (never printed)"));
+        if *name == "OWNER_TOKEN" {
+            keep_owner_token(config, &secret)?;
+            report.done.push(format!(
+                "secret {name}: generated and put, kept in {OWNER_TOKEN_FILE} for doctor (never printed)"
+            ));
+        } else {
+            report
+                .done
+                .push(format!("secret {name}: generated and put (never printed)"));
+        }
     }
     let mut now = listed.clone();
     now.extend(GENERATED.iter().map(|s| (*s).to_owned()));
@@ -384,7 +426,7 @@ pub fn cloudflare(
             config.display()
         ));
     }
-    let secrets = secrets(&wrangler, given, &mut report)?;
+    let secrets = secrets(config, &wrangler, given, &mut report)?;
     for name in &databases {
         let out = wrangler.run(&["d1", "migrations", "apply", name, "--remote"], None)?;
         report.done.push(if out.contains("No migrations to apply") {

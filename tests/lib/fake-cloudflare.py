@@ -9,6 +9,7 @@ duplicate name (10014 / 7502 / 11009), and writes every call it gets to LOG as a
 
     fake-cloudflare.py PORT STATE_DIR TOKEN ACCOUNT_ID
 """
+import hashlib
 import json
 import re
 import sqlite3
@@ -130,7 +131,8 @@ class Api(BaseHTTPRequestHandler):
             if m == "GET" and found.group(2):
                 return self.answer(200, [{"name": k, "type": "secret_text"} for k in sorted(script["secrets"])])
             if m == "PUT" and found.group(2):
-                script["secrets"][data["name"]] = len(data.get("text", ""))
+                # Only a digest is kept: enough to check which value was put.
+                script["secrets"][data["name"]] = hashlib.sha256(data.get("text", "").encode()).hexdigest()
                 save()
                 return self.answer(200, {"name": data["name"], "type": "secret_text"})
         if rest == "/queues":

@@ -44,16 +44,27 @@ person() { # what the person types, then the command run here in its place
   typed_seconds=$((typed_seconds + SECONDS - start))
   return "$status"
 }
-typed+=("download and unpack the release (here: the binary just built)")
 
 state=$(mktemp -d)
 pgid=
 trap '[ -n "$pgid" ] && stop_group "$pgid"; rm -rf "$state"' EXIT
 repo=$state/portal
 
-echo "1. partner-center new"
+# The release archive, as .github/workflows/release.yml makes it (the worker as built for the
+# workerd suite, when nothing in it changed since).
+if [ -f worker/build/index_bg.wasm ] && [ -z "$(find worker/src worker/Cargo.toml worker/entry.mjs core/src -newer worker/build/index_bg.wasm -print -quit)" ]; then
+  export SKIP_WORKER_BUILD=1
+fi
+archive=$(PARTNER_CENTER_BIN=$pc scripts/package-release.sh "$state/release" | tail -1)
+
+echo "1. the release unpacked, partner-center new"
 newcomer_started=$SECONDS
-person "partner-center new my-program" "$pc" new "$repo" >/dev/null
+mkdir -p "$state/install"
+person "curl -fsSL …/partner-center-<version>-x86_64-unknown-linux-gnu.tar.gz | tar -xz" tar -xzf "$archive" -C "$state/install"
+installed=$(echo "$state"/install/partner-center-*/bin/partner-center)
+person "partner-center new my-program" "$installed" new "$repo" >/dev/null
+[ -f "$repo/.partner-center-src/worker/entry.mjs" ] ||
+  { echo "new did not link .partner-center-src to the release it runs from" >&2; exit 1; }
 (cd "$repo" && "$pc" check >/dev/null)
 version=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
 grep -q "PARTNER_CENTER_VERSION: \"$version\"" "$repo/.github/workflows/deploy.yml" ||
@@ -63,11 +74,6 @@ echo "2. zizmor $ZIZMOR_VERSION --offline --persona=auditor on the scaffold's an
 "$zizmor" --offline --persona=auditor --no-progress "$repo/.github/workflows/" .github/workflows/
 
 echo "3. the deploy workflow's steps, on the release archive"
-# The worker as built for the workerd suite, when nothing in it changed since.
-if [ -f worker/build/index_bg.wasm ] && [ -z "$(find worker/src worker/Cargo.toml worker/entry.mjs core/src -newer worker/build/index_bg.wasm -print -quit)" ]; then
-  export SKIP_WORKER_BUILD=1
-fi
-archive=$(PARTNER_CENTER_BIN=$pc scripts/package-release.sh "$state/release" | tail -1)
 steps=0
 timed() { # label, command…
   local label=$1 start=$SECONDS
@@ -78,6 +84,8 @@ timed() { # label, command…
 }
 cd "$repo"
 timed "verify the checksum" bash -c "cd '$state/release' && sha256sum --check --ignore-missing SHA256SUMS"
+# The workflow runs on a fresh checkout, where .partner-center-src (git-ignored) is not.
+rm .partner-center-src
 timed "unpack at .partner-center-src/" bash -c "mkdir -p .partner-center-src && tar -xzf '$archive' -C .partner-center-src --strip-components=1"
 export PATH="$repo/.partner-center-src/bin:$PATH"
 person "npm ci" timed "npm ci (wrangler from package-lock.json)" npm ci --no-audit --no-fund
@@ -138,8 +146,14 @@ echo "   the deploy workflow's steps took $steps s here (without the download an
 
 echo "4. the unpacked worker in workerd"
 port=$(free_port)
-# The secrets setup put in the (fake) account, given to the local worker.
-owner_token=$(random_secret)
+# The secrets setup put in the (fake) account, given to the local worker (the owner token as
+# setup kept it for doctor).
+owner_token=$(cat .partner-center/cloudflare-owner-token)
+python3 - "$state/cloudflare/state.json" "$owner_token" <<'PY'
+import hashlib, json, sys
+put = json.load(open(sys.argv[1]))["scripts"]["partner-center"]["secrets"]["OWNER_TOKEN"]
+assert put == hashlib.sha256(sys.argv[2].encode()).hexdigest(), "the kept owner token is not the one put"
+PY
 setsid node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$port" --inspector-port 0 \
   --persist-to "$state/wrangler" --var "SESSION_SECRET:$(random_secret)" --var "OWNER_TOKEN:$owner_token" \
   --var "STRIPE_WEBHOOK_SECRET:$stripe_secret" >"$state/wrangler.log" 2>&1 &
@@ -155,7 +169,7 @@ grep -q 'name="password"' <(curl -s "http://127.0.0.1:$port/login/") ||
 echo "   /login/ serves the sign-in form"
 # doctor, with the fake account and against this worker, before the first sale: the build in
 # dist/ is live and /pc.js served, but no webhook has arrived and no store page has reported.
-doctor=$(OWNER_TOKEN=$owner_token partner-center doctor --remote "http://127.0.0.1:$port" 2>/dev/null || true)
+doctor=$(partner-center doctor --remote "http://127.0.0.1:$port" 2>/dev/null || true)
 grep -q "^✓ deployed build: .* is live" <<<"$doctor" && grep -q "^✓ tracking script:" <<<"$doctor" &&
   [ "$(grep -o '^✗ [^:]*' <<<"$doctor" | cut -c5- | paste -sd, -)" = "Stripe webhooks,tracking script on the store" ] ||
   { echo "$doctor" >&2; exit 1; }
@@ -167,7 +181,7 @@ PORTAL="http://127.0.0.1:$port" PORTAL_URL="https://partners.brightloom.coffee" 
   STRIPE_WEBHOOK_SECRET=$stripe_secret node "$root/tests/lib/newcomer-sale.mjs"
 sale_seconds=$((SECONDS - start))
 # doctor: every check holds, the store's included.
-if ! OWNER_TOKEN=$owner_token person "partner-center doctor --remote https://partners.brightloom.coffee" \
+if ! person "partner-center doctor --remote https://partners.brightloom.coffee" \
   partner-center doctor --remote "http://127.0.0.1:$port" >"$state/doctor.log" 2>/dev/null ||
   ! doctor=$(cat "$state/doctor.log") ||
   ! grep -q "^✓ Stripe webhooks: the last, checkout.session.completed (test): recorded, abc123 by click" <<<"$doctor" ||

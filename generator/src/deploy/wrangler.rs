@@ -119,6 +119,13 @@ impl Wrangler {
             .collect())
     }
 
+    /// Whether `database` has migrations not applied yet on Cloudflare (`wrangler d1
+    /// migrations list --remote`, which says "No migrations to apply!" when none).
+    pub fn migrations_pending(&self, database: &str) -> Result<bool, DeployError> {
+        let listed = self.run(&["d1", "migrations", "list", database, "--remote"])?;
+        Ok(!listed.contains("No migrations to apply"))
+    }
+
     /// Writes `entries` as bulk files within the API's limits and puts each.
     fn bulk(
         &self,

@@ -31,6 +31,23 @@ fn array_of_tables<'d>(doc: &'d DocumentMut, key: &str) -> Vec<&'d toml_edit::Ta
 }
 
 /// The checks of `wrangler.toml`; also its `MAIL_PROVIDER`, for the secrets it needs.
+/// The D1 databases (`database_name`) whose ids are not placeholders: those whose migrations
+/// can be checked.
+pub(super) fn databases(text: &str) -> Vec<String> {
+    let Ok(doc) = text.parse::<DocumentMut>() else {
+        return Vec::new();
+    };
+    array_of_tables(&doc, "d1_databases")
+        .into_iter()
+        .filter(|db| !is_placeholder(db.get("database_id").and_then(Item::as_str).unwrap_or("")))
+        .filter_map(|db| {
+            db.get("database_name")
+                .and_then(Item::as_str)
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
 pub(super) fn checks(text: &str) -> (Vec<Check>, Option<String>) {
     let doc: DocumentMut = match text.parse() {
         Ok(doc) => doc,

@@ -1,6 +1,7 @@
 //! `partner-center doctor [--remote URL]`: one checklist of what a working deployment needs,
 //! each line ✓ or ✗ with its fix: the content, `wrangler.toml` (resource ids, the portal's
-//! address, mail, scheduled runs), the worker's secrets (`wrangler secret list`), and with
+//! address, mail, scheduled runs), the worker's secrets (`wrangler secret list`), the D1
+//! migrations (`wrangler d1 migrations list --remote`), and with
 //! `--remote` the deployed portal (its build against `dist/`, `/pc.js`, and with OWNER_TOKEN
 //! what reached it from the stores).
 
@@ -119,6 +120,26 @@ fn secrets_check(config: &Path, mail_provider: Option<&str>) -> Check {
     }
 }
 
+fn migrations_check(config: &Path, database: &str) -> Check {
+    let wrangler = Wrangler::for_account(Wrangler::default_program(), config.to_path_buf());
+    let name = format!("migrations of {database}");
+    match wrangler.migrations_pending(database) {
+        Ok(false) => Check::pass(name, "every one applied"),
+        Ok(true) => Check::fail(
+            name,
+            "some are not applied on Cloudflare",
+            format!(
+                "`wrangler d1 migrations apply {database} --remote` (or `partner-center setup cloudflare`)"
+            ),
+        ),
+        Err(e) => Check::fail(
+            name,
+            format!("cannot list them: {e}"),
+            "log in (`wrangler login`, or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID), then run this again",
+        ),
+    }
+}
+
 fn remote_checks(base: &str, out: &Path, owner_token: Option<&str>) -> Vec<Check> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -225,6 +246,11 @@ pub fn doctor(options: &DoctorOptions<'_>) -> Vec<Check> {
     let (config_checks, provider) = config::checks(&text);
     checks.extend(config_checks);
     checks.push(secrets_check(options.config, provider.as_deref()));
+    checks.extend(
+        config::databases(&text)
+            .iter()
+            .map(|name| migrations_check(options.config, name)),
+    );
     if let Some(remote) = options.remote {
         checks.extend(remote_checks(remote, options.out, options.owner_token));
     }

@@ -10,13 +10,22 @@ use super::Check;
 pub(super) fn checks(setup: &Value) -> Vec<Check> {
     let mut checks = Vec::new();
     for integration in setup["integrations"].as_array().into_iter().flatten() {
-        if integration["configured"] != true {
-            continue;
-        }
         let label = integration["label"].as_str().unwrap_or("an integration");
         let url = integration["url"].as_str().unwrap_or("");
         let name = format!("{label} webhooks");
         let last = &integration["last"];
+        if integration["configured"] != true {
+            // Not used, unless the store sends webhooks the worker cannot check.
+            if last["outcome"] == "not configured" {
+                let secret = integration["secret"].as_str().unwrap_or("its secret");
+                checks.push(Check::fail(
+                    name,
+                    format!("webhooks arrive at {url}, but {secret} is not set: each is refused"),
+                    format!("`{secret}=… partner-center setup cloudflare` with the webhook's signing secret"),
+                ));
+            }
+            continue;
+        }
         checks.push(match last["outcome"].as_str() {
             None => Check::fail(
                 name,
@@ -90,7 +99,7 @@ mod tests {
             ],
             "script_hits": []
         }));
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found.len(), 2, "Shopify is not used: {found:?}");
         assert!(found.iter().all(|c| !c.holds()));
         assert!(
             found[0]
@@ -105,6 +114,21 @@ mod tests {
                 .as_deref()
                 .unwrap_or("")
                 .contains("https://p.example/pc.js")
+        );
+    }
+
+    #[test]
+    fn webhooks_to_an_integration_without_its_secret_fail() {
+        let found = checks(&json!({
+            "integrations": [{ "label": "Shopify", "configured": false, "secret": "SHOPIFY_WEBHOOK_SECRET",
+                "url": "https://p.example/api/v1/integrations/shopify", "last": { "outcome": "not configured" } }],
+            "script_hits": [{ "domain": "shop.example", "click_known": true }]
+        }));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(!found[0].holds());
+        assert!(
+            found[0].found.contains("SHOPIFY_WEBHOOK_SECRET is not set"),
+            "{found:?}"
         );
     }
 

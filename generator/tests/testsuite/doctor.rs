@@ -22,8 +22,13 @@ fn doctor(repo: &Path, wrangler: &Path) -> (bool, Vec<String>) {
 }
 
 /// A `wrangler` that answers `secret list --format json` as wrangler documents it, with
-/// `secrets`; anything else fails.
+/// `secrets`, and `d1 migrations list` as it does when every migration is applied; anything
+/// else fails.
 fn wrangler_with_secrets(dir: &Path, secrets: &[&str]) -> std::path::PathBuf {
+    wrangler_answering(dir, secrets, "✅ No migrations to apply!")
+}
+
+fn wrangler_answering(dir: &Path, secrets: &[&str], migrations: &str) -> std::path::PathBuf {
     let list = secrets
         .iter()
         .map(|s| format!("{{\"name\":\"{s}\",\"type\":\"secret_text\"}}"))
@@ -32,7 +37,10 @@ fn wrangler_with_secrets(dir: &Path, secrets: &[&str]) -> std::path::PathBuf {
     let path = dir.join("wrangler");
     std::fs::write(
         &path,
-        format!("#!/bin/sh\n[ \"$1 $2\" = \"secret list\" ] || exit 1\necho '[{list}]'\n"),
+        format!(
+            "#!/bin/sh\n[ \"$1 $2 $3\" = \"d1 migrations list\" ] && {{ echo '{migrations}'; exit 0; }}\n\
+             [ \"$1 $2\" = \"secret list\" ] || exit 1\necho '[{list}]'\n"
+        ),
     )
     .unwrap();
     #[cfg(unix)]
@@ -101,6 +109,17 @@ fn doctor_lists_what_a_new_repository_still_needs_then_passes() {
     ];
     let (ok, failed) = doctor(&repo, &wrangler_with_secrets(dir.path(), &all));
     assert_eq!((ok, failed), (true, Vec::<String>::new()));
+    // A migration not applied on Cloudflare yet.
+    let pending = wrangler_answering(
+        dir.path(),
+        &all,
+        "Migrations to be applied:\n│ 0025_test_mode.sql │",
+    );
+    let (ok, failed) = doctor(&repo, &pending);
+    assert_eq!(
+        (ok, failed),
+        (false, vec!["migrations of partner-center".to_owned()])
+    );
 }
 
 #[test]

@@ -499,7 +499,8 @@
     },
     setup: function () {
       var when = function (t) { return t ? new Date(t * 1000).toLocaleString() : "—"; };
-      var OUTCOMES = { recorded: "Recorded", duplicate: "Recorded (sent again)", remembered: "Payment noted", ignored: "Ignored", refused: "Refused" };
+      var OUTCOMES = { recorded: "Recorded", duplicate: "Recorded (sent again)", remembered: "Payment noted", ignored: "Ignored",
+        refused: "Refused", "not configured": "Refused: its secret is not set here" };
       getJSON("/api/v1/owner/setup").then(function (r) {
         document.querySelector("[data-script-tag]").textContent = '<script src="' + r.script_url + '" defer></script>';
         r.script_hits.forEach(function (h) {
@@ -513,7 +514,7 @@
         r.integrations.forEach(function (i) {
           var d = i.last;
           i.state = i.configured ? "Set" : "Not set (" + i.secret + ")";
-          i.received = d ? d.event_type + (d.test ? " (test)" : "") + ", " + when(d.received_at) : "Nothing yet";
+          i.received = d ? (d.event_type || "A request") + (d.test ? " (test)" : "") + ", " + when(d.received_at) : "Nothing yet";
           i.became = !d ? "—" : (OUTCOMES[d.outcome] || d.outcome) +
             (d.partner ? ": " + d.partner + " by " + d.detail : d.detail ? ": " + d.detail : "");
         });

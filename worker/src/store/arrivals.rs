@@ -10,8 +10,8 @@ use crate::platform::{Platform, PlatformError, Statement};
 /// Store domains remembered at most (anyone can report a domain; the newest are kept).
 pub const MAX_DOMAINS: i64 = 20;
 
-/// A script report is written at most once a minute per domain, unless it brings a click of
-/// ours.
+/// A script report (or a request to an integration without its secret) is written at most once
+/// a minute per domain (or integration), unless it brings a click of ours.
 pub const SCRIPT_QUIET_SECONDS: i64 = 60;
 
 /// The last webhook of an integration.
@@ -22,7 +22,7 @@ pub struct Delivery {
     pub event_type: String,
     pub test: bool,
     pub received_at: i64,
-    /// `recorded`, `duplicate`, `remembered`, `ignored` or `refused`.
+    /// `recorded`, `duplicate`, `remembered`, `ignored`, `refused` or `not configured`.
     pub outcome: String,
     /// How it was attributed (`click`, `coupon`, …, `none`), or why it was ignored or refused.
     pub detail: Option<String>,
@@ -47,6 +47,20 @@ pub fn record_delivery(delivery: &Delivery) -> Statement {
             delivery.detail.clone().into(),
             delivery.partner.clone().into(),
         ],
+    )
+}
+
+/// A request to an integration whose secret is not set: kept as its last delivery (outcome
+/// `not configured`), at most once a minute, so that Setup and `doctor` can say the store
+/// sends webhooks the worker cannot check. Nothing of the request is kept.
+pub fn record_unconfigured(integration: &str, now: i64) -> Statement {
+    Statement::new(
+        "INSERT INTO store_deliveries (integration, event_id, event_type, test, received_at, outcome) \
+         VALUES (?, '', '', 0, ?, 'not configured') \
+         ON CONFLICT (integration) DO UPDATE SET event_id = '', event_type = '', test = 0, \
+         received_at = excluded.received_at, outcome = excluded.outcome, detail = NULL, partner = NULL \
+         WHERE store_deliveries.received_at <= excluded.received_at - ?",
+        vec![integration.into(), now.into(), SCRIPT_QUIET_SECONDS.into()],
     )
 }
 

@@ -72,6 +72,11 @@ pub async fn receive<P: Platform>(
     req: &Request,
 ) -> Result<Response, PlatformError> {
     let Some(secret) = ctx.platform.env("EVENTS_SECRET").filter(|s| s.len() >= 16) else {
+        ctx.platform
+            .batch(vec![crate::store::arrivals::record_unconfigured(
+                "events", ctx.now,
+            )])
+            .await?;
         return Ok(json_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "events are not configured (EVENTS_SECRET)",

@@ -59,12 +59,23 @@ pub fn secret<P: Platform>(ctx: &Ctx<'_, P>, name: &str) -> Option<String> {
     ctx.platform.env(name).filter(|s| s.len() >= 16)
 }
 
-/// The answer when an integration's secret is not set.
-pub fn not_configured(name: &str) -> Response {
-    json_error(
+/// The answer when an integration's secret is not set; the request is noted (not kept) as the
+/// integration's last delivery, for Setup and `doctor`.
+pub async fn not_configured<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    integration: &str,
+    secret: &str,
+) -> Result<Response, PlatformError> {
+    ctx.platform
+        .batch(vec![store::arrivals::record_unconfigured(
+            integration,
+            ctx.now,
+        )])
+        .await?;
+    Ok(json_error(
         StatusCode::SERVICE_UNAVAILABLE,
-        &format!("this integration is not configured ({name})"),
-    )
+        &format!("this integration is not configured ({secret})"),
+    ))
 }
 
 /// `click_id`, `partner` and `coupon` for an event body: only those that exist here.

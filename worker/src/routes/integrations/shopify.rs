@@ -42,7 +42,7 @@ pub async fn receive<P: Platform>(
     req: &Request,
 ) -> Result<Response, PlatformError> {
     let Some(secret) = secret(ctx, "SHOPIFY_WEBHOOK_SECRET") else {
-        return Ok(not_configured("SHOPIFY_WEBHOOK_SECRET"));
+        return not_configured(ctx, "shopify", "SHOPIFY_WEBHOOK_SECRET").await;
     };
     let body = req.body();
     if let Err(why) = verify(header_str(req, "x-shopify-hmac-sha256"), body, &secret) {

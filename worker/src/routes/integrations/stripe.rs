@@ -41,7 +41,7 @@ pub async fn receive<P: Platform>(
     req: &Request,
 ) -> Result<Response, PlatformError> {
     let Some(secret) = secret(ctx, "STRIPE_WEBHOOK_SECRET") else {
-        return Ok(not_configured("STRIPE_WEBHOOK_SECRET"));
+        return not_configured(ctx, "stripe", "STRIPE_WEBHOOK_SECRET").await;
     };
     let body = req.body();
     if let Err(why) = verify_timestamped(
