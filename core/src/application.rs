@@ -1,9 +1,8 @@
-//! The partner file an approved application becomes (`content/partners/<code>.yaml`): the
-//! same text whether the CLI writes it or the owner's console shows it to commit.
+//! The partner file an approved application becomes (`content/partners/<code>.yaml`, written
+//! by [`crate::partner_file`]): the same text whether the CLI writes it or the owner's console
+//! shows it to commit.
 
-use std::fmt::Write as _;
-
-use crate::text::{one_line, yaml_quoted};
+use crate::partner_file::PartnerFile;
 
 /// What an applicant gave.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -22,31 +21,27 @@ pub struct Application {
 
 /// The partner file: the fields a partner has, the rest as comments.
 pub fn partner_yaml(app: &Application) -> String {
-    let mut out = format!(
-        "# {}: approved from the partner application of {}.\n",
-        one_line(&app.code),
-        one_line(&app.name)
-    );
+    let mut comments = vec![format!(
+        "{}: approved from the partner application of {}.",
+        app.code, app.name
+    )];
     if let Some(website) = &app.website {
-        let _ = writeln!(out, "# Website: {}", one_line(website));
+        comments.push(format!("Website: {website}"));
     }
     if let Some(promotion) = &app.promotion {
-        let _ = writeln!(out, "# How they promote: {}", one_line(promotion));
+        comments.push(format!("How they promote: {promotion}"));
     }
-    let _ = writeln!(out, "code: {}", yaml_quoted(&app.code));
-    let _ = writeln!(out, "name: {}", yaml_quoted(&app.name));
-    if let Some(company) = &app.company {
-        let _ = writeln!(out, "company: {}", yaml_quoted(company));
+    PartnerFile {
+        comments,
+        code: &app.code,
+        name: &app.name,
+        company: app.company.as_deref(),
+        email: &app.email,
+        phone: app.phone.as_deref(),
+        programs: &app.programs,
+        ..PartnerFile::default()
     }
-    let _ = writeln!(out, "email: {}", yaml_quoted(&app.email));
-    if let Some(phone) = &app.phone {
-        let _ = writeln!(out, "phone: {}", yaml_quoted(phone));
-    }
-    out.push_str("programs:\n");
-    for program in &app.programs {
-        let _ = writeln!(out, "  - {}", yaml_quoted(program));
-    }
-    out
+    .to_yaml()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod money;
 pub mod not_me;
 pub mod owner;
 pub mod page_bundle;
+pub mod partner_file;
 pub mod password;
 pub mod payout_plan;
 pub mod percent;

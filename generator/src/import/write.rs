@@ -3,51 +3,32 @@
 
 use std::fmt::Write as _;
 
-use pc_core::text::{one_line, yaml_quoted};
+use pc_core::PartnerCode;
+use pc_core::partner_file::PartnerFile;
+use pc_core::text::yaml_quoted;
 
 use super::row::Imported;
 
 /// `content/partners/<code>.yaml`.
 pub(super) fn partner_yaml(p: &Imported, from: &str, programs: &[String]) -> String {
-    let mut out = format!(
-        "# {}: imported from {from}, line {}.\n",
-        one_line(p.code.as_str()),
-        p.line
-    );
-    let _ = writeln!(out, "code: {}", yaml_quoted(p.code.as_str()));
-    let _ = writeln!(out, "name: {}", yaml_quoted(&p.name));
-    if let Some(company) = &p.company {
-        let _ = writeln!(out, "company: {}", yaml_quoted(company));
+    PartnerFile {
+        comments: vec![format!(
+            "{}: imported from {from}, line {}.",
+            p.code.as_str(),
+            p.line
+        )],
+        code: p.code.as_str(),
+        name: &p.name,
+        company: p.company.as_deref(),
+        email: &p.email,
+        phone: p.phone.as_deref(),
+        programs,
+        parent: p.parent.as_ref().map(PartnerCode::as_str),
+        coupons: &p.coupons,
+        suspended: p.suspended,
+        payout: p.payout.as_ref().map(|(m, d)| (m.as_str(), d.as_str())),
     }
-    let _ = writeln!(out, "email: {}", yaml_quoted(&p.email));
-    if let Some(phone) = &p.phone {
-        let _ = writeln!(out, "phone: {}", yaml_quoted(phone));
-    }
-    out.push_str("programs:\n");
-    for program in programs {
-        let _ = writeln!(out, "  - {}", yaml_quoted(program));
-    }
-    if let Some(parent) = &p.parent {
-        let _ = writeln!(out, "parent: {}", yaml_quoted(parent.as_str()));
-    }
-    if !p.coupons.is_empty() {
-        out.push_str("coupons:\n");
-        for coupon in &p.coupons {
-            let _ = writeln!(out, "  - {}", yaml_quoted(coupon));
-        }
-    }
-    if p.suspended {
-        out.push_str("status: suspended\n");
-    }
-    if let Some((method, details)) = &p.payout {
-        let _ = writeln!(
-            out,
-            "payout:\n  method: {}\n  details: {}",
-            yaml_quoted(method),
-            yaml_quoted(details)
-        );
-    }
-    out
+    .to_yaml()
 }
 
 /// `content/adjustments/<file>`: each partner's unpaid balance at the peer, as a credit (a
