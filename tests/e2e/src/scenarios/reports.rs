@@ -191,7 +191,16 @@ pub(super) fn as_partner(world: &World, code: &str) -> Result<Client, String> {
 }
 
 pub(super) fn get_json(client: &mut Client, path: &str) -> Result<Value, String> {
-    let reply = client.get(path)?;
+    get_json_with(client, path, &[])
+}
+
+/// A JSON answer with `headers` (e.g. the owner token).
+pub(super) fn get_json_with(
+    client: &mut Client,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Result<Value, String> {
+    let reply = client.get_with(path, headers)?;
     ensure!(
         reply.status == 200,
         "{path}: {} {}",

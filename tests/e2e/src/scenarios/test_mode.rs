@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::reports::{as_partner, get_json};
+use super::reports::{as_partner, get_json, get_json_with};
 use super::stripe::{ledger_sum, stripe_event_in};
 use super::tracking::{click, count, unique};
 use super::{iso, now};
@@ -28,16 +28,7 @@ fn money_figures(summary: &Value) -> Vec<String> {
 /// An owner API's answer, with the owner token.
 fn owner_json(world: &World, path: &str) -> Result<Value, String> {
     let bearer = format!("Bearer {}", world.owner_token);
-    let reply = world
-        .client()
-        .get_with(path, &[("authorization", &bearer)])?;
-    ensure!(
-        reply.status == 200,
-        "{path}: {} {}",
-        reply.status,
-        reply.body
-    );
-    serde_json::from_str(&reply.body).map_err(|e| format!("{path}: {e}"))
+    get_json_with(&mut world.client(), path, &[("authorization", &bearer)])
 }
 
 pub fn test_purchases_are_recorded_apart(world: &World) -> Outcome {
