@@ -149,6 +149,12 @@ port=$(free_port)
 # The secrets setup put in the (fake) account, given to the local worker (the owner token as
 # setup kept it for doctor).
 owner_token=$(cat .partner-center/cloudflare-owner-token)
+# The mail provider the edit named (Resend), as a local stand-in of its API.
+mail_port=$(free_port)
+setsid python3 "$root/tests/lib/fake-resend.py" "$mail_port" re_fake_key "$state/resend.jsonl" "$state/resend-refuses" \
+  >"$state/resend.log" 2>&1 &
+resend=$!
+trap '[ -n "$pgid" ] && stop_group "$pgid"; stop_group "$fake"; stop_group "$resend"; rm -rf "$state"' EXIT
 python3 - "$state/cloudflare/state.json" "$owner_token" <<'PY'
 import hashlib, json, sys
 put = json.load(open(sys.argv[1]))["scripts"]["partner-center"]["secrets"]["OWNER_TOKEN"]
@@ -156,7 +162,8 @@ assert put == hashlib.sha256(sys.argv[2].encode()).hexdigest(), "the kept owner 
 PY
 setsid node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port "$port" --inspector-port 0 \
   --persist-to "$state/wrangler" --var "SESSION_SECRET:$(random_secret)" --var "OWNER_TOKEN:$owner_token" \
-  --var "STRIPE_WEBHOOK_SECRET:$stripe_secret" >"$state/wrangler.log" 2>&1 &
+  --var "STRIPE_WEBHOOK_SECRET:$stripe_secret" --var MAIL_API_KEY:re_fake_key \
+  --var "MAIL_API_BASE:http://127.0.0.1:$mail_port" >"$state/wrangler.log" 2>&1 &
 pgid=$!
 wait_for_url "http://127.0.0.1:$port/login/" 90 || { cat "$state/wrangler.log" >&2; exit 1; }
 location=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -A "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" "http://127.0.0.1:$port/r/abc123/home")
@@ -168,12 +175,16 @@ grep -q 'name="password"' <(curl -s "http://127.0.0.1:$port/login/") ||
   { echo "the sign-in page is not served" >&2; exit 1; }
 echo "   /login/ serves the sign-in form"
 # doctor, with the fake account and against this worker, before the first sale: the build in
-# dist/ is live and /pc.js served, but no webhook has arrived and no store page has reported.
+# dist/ is live and /pc.js served, but the mail provider refuses the sending domain, no webhook
+# has arrived and no store page has reported.
+touch "$state/resend-refuses"
 doctor=$(partner-center doctor --remote "http://127.0.0.1:$port" 2>/dev/null || true)
 grep -q "^✓ deployed build: .* is live" <<<"$doctor" && grep -q "^✓ tracking script:" <<<"$doctor" &&
-  [ "$(grep -o '^✗ [^:]*' <<<"$doctor" | cut -c5- | paste -sd, -)" = "Stripe webhooks,tracking script on the store" ] ||
+  grep -q "^✗ test mail: refused (502): mail via resend answered 403: .*not verified" <<<"$doctor" &&
+  [ "$(grep -o '^✗ [^:]*' <<<"$doctor" | cut -c5- | paste -sd, -)" = "test mail,Stripe webhooks,tracking script on the store" ] ||
   { echo "$doctor" >&2; exit 1; }
-echo "   partner-center doctor --remote before the first sale: waits for Stripe's webhooks and the store's script"
+rm "$state/resend-refuses"
+echo "   partner-center doctor --remote before the first sale: the provider's refusal, waiting for Stripe's webhooks and the store's script"
 
 echo "5. the first tracked sale"
 start=$SECONDS
@@ -185,11 +196,18 @@ if ! person "partner-center doctor --remote https://partners.brightloom.coffee" 
   partner-center doctor --remote "http://127.0.0.1:$port" >"$state/doctor.log" 2>/dev/null ||
   ! doctor=$(cat "$state/doctor.log") ||
   ! grep -q "^✓ Stripe webhooks: the last, checkout.session.completed (test): recorded, abc123 by click" <<<"$doctor" ||
-  ! grep -q "^✓ tracking script on the store: brightloom.example reports" <<<"$doctor"; then
+  ! grep -q "^✓ tracking script on the store: brightloom.example reports" <<<"$doctor" ||
+  ! grep -q "^✓ test mail: resend took a test mail to partners@brightloom.coffee" <<<"$doctor"; then
   echo "$doctor" >&2
   exit 1
 fi
-echo "   partner-center doctor --remote: $(tail -1 <<<"$doctor"), the store's webhook and script included"
+python3 - "$state/resend.jsonl" <<'PY'
+import json, sys
+sent = [json.loads(l) for l in open(sys.argv[1])]
+assert [s["status"] for s in sent] == [403, 200], sent
+assert sent[-1]["body"]["to"] == ["partners@brightloom.coffee"] and "test mail" in sent[-1]["body"]["subject"], sent[-1]
+PY
+echo "   partner-center doctor --remote: $(tail -1 <<<"$doctor"), the test mail, the store's webhook and script included"
 echo "newcomer run: ${#typed[@]} commands and 1 edit of wrangler.toml, $((typed_seconds + sale_seconds)) s of machine time" \
   "(the commands $typed_seconds s, the link, the test checkout and its arrival $sale_seconds s);" \
   "$((SECONDS - newcomer_started)) s of wall time from \`new\` to doctor all ✓ with this test's own checks:"

@@ -7,8 +7,8 @@ use crate::http_util::{self, MAX_BODY, json_error, redirect, see_other};
 use crate::platform::{Platform, PlatformError};
 use crate::routes::accounts::{self, Kind, two_factor};
 use crate::routes::owner::{
-    self, adjustments, applications, console, overview, partner_risk, payout_guard, payout_runs,
-    payouts, reviews, session, setup, view_as,
+    self, adjustments, applications, console, mail_test, overview, partner_risk, payout_guard,
+    payout_runs, payouts, reviews, session, setup, view_as,
 };
 use crate::routes::{
     Ctx, auth, csrf_token, events, integrations, join, not_me, notifications, password,
@@ -293,6 +293,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
         }
         "/api/v1/owner/overview" if get => overview::overview(ctx, req).await,
         "/api/v1/owner/setup" if get => setup::setup(ctx, req).await,
+        "/api/v1/owner/mail/test" if post => mail_test::send(ctx, req).await,
         "/api/v1/owner/partners" if get => overview::partners(ctx, req).await,
         "/api/v1/owner/activity" if get => console::activity(ctx, req).await,
         "/api/v1/owner/scheduled" if post => owner::run_scheduled(ctx, req).await,

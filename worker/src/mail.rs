@@ -304,6 +304,17 @@ pub async fn send<P: Platform>(platform: &P, mail: Mail) -> Result<(), PlatformE
     keep(platform, &mail, Some(&failure)).await
 }
 
+/// Hands `mail` to the configured provider now, nothing kept: the provider's name when it
+/// took it, else why not (the outbox takes nothing). For a test mail (`doctor`).
+pub async fn send_now<P: Platform>(platform: &P, mail: &Mail) -> Result<&'static str, String> {
+    let settings = MailSettings::from_platform(platform)?;
+    if settings.provider == Provider::Outbox {
+        return Err("MAIL_PROVIDER is outbox: mail is kept in the database, never sent".into());
+    }
+    deliver(platform, &settings, mail).await?;
+    Ok(settings.provider.name())
+}
+
 /// Hands `mail` to the provider; why not, if it did not take it.
 async fn deliver<P: Platform>(
     platform: &P,

@@ -3,7 +3,7 @@
 //! address, mail, scheduled runs), the worker's secrets (`wrangler secret list`), the D1
 //! migrations (`wrangler d1 migrations list --remote`), and with
 //! `--remote` the deployed portal (its build against `dist/`, `/pc.js`, and with OWNER_TOKEN
-//! what reached it from the stores).
+//! a test mail and what reached it from the stores).
 
 use std::fmt;
 use std::path::Path;
@@ -140,6 +140,43 @@ fn migrations_check(config: &Path, database: &str) -> Check {
     }
 }
 
+/// A test mail through the deployed portal's provider, to its own sending address.
+fn mail_test(agent: &ureq::Agent, base: &str, token: &str) -> Check {
+    let answer = agent
+        .post(&format!("{base}/api/v1/owner/mail/test"))
+        .header("authorization", &format!("Bearer {token}"))
+        .send_empty()
+        .map_err(|e| e.to_string())
+        .map(|mut r| {
+            let status = r.status().as_u16();
+            let body: serde_json::Value = r.body_mut().read_json().unwrap_or_default();
+            (status, body)
+        });
+    match answer {
+        Ok((200, body)) => Check::pass(
+            "test mail",
+            format!(
+                "{} took a test mail to {}",
+                body["provider"].as_str().unwrap_or("?"),
+                body["to"].as_str().unwrap_or("?")
+            ),
+        ),
+        Ok((status, body)) => Check::fail(
+            "test mail",
+            format!(
+                "refused ({status}): {}",
+                body["error"].as_str().unwrap_or("no reason given")
+            ),
+            "check MAIL_API_KEY, and that MAIL_FROM's domain is verified with the provider (README \"Mail\")",
+        ),
+        Err(e) => Check::fail(
+            "test mail",
+            format!("{base}/api/v1/owner/mail/test: {e}"),
+            "deploy, and check the custom domain",
+        ),
+    }
+}
+
 fn remote_checks(base: &str, out: &Path, owner_token: Option<&str>) -> Vec<Check> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -217,6 +254,7 @@ fn remote_checks(base: &str, out: &Path, owner_token: Option<&str>) -> Vec<Check
                     _ => Err(format!("{status} {body}")),
                 }
             });
+        checks.push(mail_test(&agent, base, token));
         checks.extend(match setup {
             Ok(setup) => stores::checks(&setup),
             Err(e) => vec![Check::fail(

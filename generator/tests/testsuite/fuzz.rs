@@ -92,6 +92,7 @@ const PATHS: &[&str] = &[
     "/api/v1/owner/payable",
     "/api/v1/owner/scheduled",
     "/api/v1/owner/setup",
+    "/api/v1/owner/mail/test",
     "/owner/",
     "/owner/login",
     "/owner/reset/",

@@ -9,6 +9,7 @@
 pub mod adjustments;
 pub mod applications;
 pub mod console;
+pub mod mail_test;
 pub mod overview;
 pub mod partner_risk;
 pub mod payout_guard;
