@@ -220,10 +220,10 @@ await step("/join keeps what was typed after a taken code; sign-in offers to bec
 await step("sign in with Remember Me", async () => {
   await page.goto(`${base}/portal/links/`);
   assert(page.url().startsWith(`${base}/login/`), `not sent to sign in: ${page.url()}`);
-  await page.getByLabel("Username").fill("abc123");
+  await page.getByLabel("Partner code").fill("abc123");
   await page.getByLabel("Password").fill(process.env.PASSWORD);
-  await page.getByLabel("Remember Me").check();
-  await Promise.all([page.waitForURL(`${base}/portal/links/`), page.getByRole("button", { name: "Login" }).click()]);
+  await page.getByLabel("Remember me").check();
+  await Promise.all([page.waitForURL(`${base}/portal/links/`), page.getByRole("button", { name: "Sign in" }).click()]);
   const session = (await context.cookies()).find((c) => c.name === "__Host-pc_session");
   assert(session && session.httpOnly && session.secure, "an HttpOnly, Secure session cookie");
   const days = (session.expires - Date.now() / 1000) / 86400;
@@ -499,9 +499,9 @@ await step("two-step sign-in: turned on from My Profile with the QR code, recove
   const second = await other.newPage();
   second.on("pageerror", (e) => cspViolations.push(`script error: ${e.message}`));
   await second.goto(`${base}/login/`);
-  await second.getByLabel("Username").fill("abc123");
+  await second.getByLabel("Partner code").fill("abc123");
   await second.getByLabel("Password").fill(process.env.PASSWORD);
-  await Promise.all([second.waitForURL(`${base}/login/code/`), second.getByRole("button", { name: "Login" }).click()]);
+  await Promise.all([second.waitForURL(`${base}/login/code/`), second.getByRole("button", { name: "Sign in" }).click()]);
   await audit(second, "the code step of sign-in");
   await shoot(second, "login-code");
   await second.getByLabel("Code", { exact: true }).fill(totp(key, 0));
@@ -528,9 +528,9 @@ if (process.env.DEMO_BASE_URL) {
   demoPage.on("pageerror", (e) => cspViolations.push(`script error: ${e.message}`));
   await step("the demo's first screen: every balance is zero or more and adds up", async () => {
     await demoPage.goto(`${demo}/login/`);
-    await demoPage.getByLabel("Username").fill("abc123");
+    await demoPage.getByLabel("Partner code").fill("abc123");
     await demoPage.getByLabel("Password").fill(process.env.DEMO_PASSWORD);
-    await Promise.all([demoPage.waitForURL(`${demo}/portal/`), demoPage.getByRole("button", { name: "Login" }).click()]);
+    await Promise.all([demoPage.waitForURL(`${demo}/portal/`), demoPage.getByRole("button", { name: "Sign in" }).click()]);
     // The dashboard (Welcome) says what the ledger says.
     await demoPage.locator('[data-dashboard][data-loaded="true"]').waitFor();
     const dash = await demoPage.locator("[data-dashboard] .stat").allInnerTexts();

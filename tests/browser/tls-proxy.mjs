@@ -50,9 +50,9 @@ await step("through the TLS proxy: an invite link sets the password and signs in
 
 await step("through the TLS proxy: sign out, then sign in with the form", async () => {
   await Promise.all([page.waitForURL(/\/login\/\?status=signedout/), page.getByRole("button", { name: "Sign out" }).click()]);
-  await page.getByLabel("Username").fill("abc123");
+  await page.getByLabel("Partner code").fill("abc123");
   await page.getByLabel("Password").fill(password);
-  await Promise.all([page.waitForURL(`${base}/portal/`), page.getByRole("button", { name: "Login" }).click()]);
+  await Promise.all([page.waitForURL(`${base}/portal/`), page.getByRole("button", { name: "Sign in" }).click()]);
 });
 
 await step("through the TLS proxy: the profile form saves", async () => {

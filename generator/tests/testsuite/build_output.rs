@@ -276,8 +276,8 @@ fn the_public_pages_have_the_sign_in_form() {
     for field in ["username", "password", "remember"] {
         assert!(names.contains(&field), "{field} in {names:?}");
     }
-    assert!(text(form).contains("Remember Me") && text(form).contains("Forgot your Password?"));
-    assert_eq!(text(&select(&login, "button[type=submit]")[0]), "Login");
+    assert!(text(form).contains("Remember me") && text(form).contains("Forgot your password?"));
+    assert_eq!(text(&select(&login, "button[type=submit]")[0]), "Sign in");
     for (path, action) in [
         ("forgot/index.html", "/forgot"),
         ("reset/index.html", "/reset"),

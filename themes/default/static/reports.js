@@ -231,6 +231,9 @@
     return t;
   }
 
+  // The row of what came through no link (or no sub-id): the rows add up to what was earned.
+  var NO_LINK = "(no link: second tier, coupons, adjustments)";
+  var NO_SUB = "(no sub-id, or no link)";
   var EARNINGS = [{ key: "clicks", label: "Clicks" }, { key: "leads", label: "Leads" }, { key: "sales", label: "Sales" },
                   { key: "earned", label: "Earned", money: true }, { key: "per_click", label: "Per click", money: true }];
   var DEVICES = { desktop: "Desktop", mobile: "Phone", tablet: "Tablet", other: "Other" };
@@ -245,15 +248,20 @@
     var show = report === "clicks" || report === "leads" || report === "sales";
     root.querySelector("[data-breakdowns]").hidden = !show;
     if (show) {
-      fill(root, "[data-by-link]", miniTable(s.by_link || [], [{ key: "key", label: "Link", none: "(no link: coupon or direct)" }].concat(EARNINGS), s.currency));
-      fill(root, "[data-by-sub]", miniTable(s.by_sub_id || [], [{ key: "key", label: "Sub-id" }].concat(EARNINGS), s.currency));
+      fill(root, "[data-by-link]", miniTable(s.by_link || [], [{ key: "key", label: "Link", none: NO_LINK }].concat(EARNINGS), s.currency));
+      fill(root, "[data-by-sub]", miniTable(s.by_sub_id || [], [{ key: "key", label: "Sub-id", none: NO_SUB }].concat(EARNINGS), s.currency));
     }
     var clicks = report === "clicks";
     root.querySelector("[data-audience]").hidden = !clicks;
     root.querySelector("[data-filtered]").hidden = !clicks;
     if (!clicks) return;
     var count = [{ key: "clicks", label: "Clicks" }];
-    fill(root, "[data-by-country]", miniTable(s.by_country || [], [{ key: "key", label: "Country", none: "(unknown)" }].concat(count), s.currency));
+    // Countries by name, in the visitor's language ("DE" → "Germany").
+    var regions = null;
+    try { regions = new Intl.DisplayNames(undefined, { type: "region" }); } catch (e) { /* codes, then */ }
+    var countryName = function (code) { try { return regions && code ? regions.of(code) : code; } catch (e) { return code; } };
+    fill(root, "[data-by-country]", miniTable((s.by_country || []).map(function (c) { return { key: countryName(c.key), clicks: c.clicks }; }),
+      [{ key: "key", label: "Country", none: "(unknown)" }].concat(count), s.currency));
     fill(root, "[data-by-device]", miniTable((s.by_device || []).map(function (d) { return { key: DEVICES[d.key] || d.key, clicks: d.clicks }; }),
       [{ key: "key", label: "Device" }].concat(count), s.currency));
     fill(root, "[data-by-referrer]", miniTable(s.by_referrer || [], [{ key: "key", label: "Site", none: "(none: typed, an app or e-mail)" }].concat(count), s.currency));
@@ -511,8 +519,8 @@
       ].forEach(function (c) { if (c) box.appendChild(c); });
       var top = function (rows) { return rows.filter(function (x) { return Number(x.earned) !== 0 || x.clicks > 0; }).slice(0, 5); };
       var cols = [{ key: "clicks", label: "Clicks" }, { key: "sales", label: "Sales" }, { key: "earned", label: "Earned", money: true }];
-      fill(root, "[data-dash-links]", miniTable(top(s.by_link || []), [{ key: "key", label: "Link", none: "(no link: coupon or direct)" }].concat(cols), cur));
-      fill(root, "[data-dash-subs]", miniTable(top(s.by_sub_id || []), [{ key: "key", label: "Sub-id" }].concat(cols), cur));
+      fill(root, "[data-dash-links]", miniTable(top(s.by_link || []), [{ key: "key", label: "Link", none: NO_LINK }].concat(cols), cur));
+      fill(root, "[data-dash-subs]", miniTable(top(s.by_sub_id || []), [{ key: "key", label: "Sub-id", none: NO_SUB }].concat(cols), cur));
       root.querySelector("[data-dash-empty]").hidden = s.in_range.clicks > 0 || Number(s.in_range.earned) !== 0;
     }).catch(function (e) {
       root.querySelector("[data-dash-cards]").textContent = "Your numbers could not be loaded: " + e.message;

@@ -68,7 +68,7 @@ impl Notice {
     fn text(self) -> (&'static str, bool) {
         match self {
             Notice::Failed => (
-                "The username or password is not right. Try again, or use Forgot your Password?",
+                "The partner code or password is not right. Try again, or use “Forgot your password?”.",
                 true,
             ),
             Notice::Limited => (
@@ -84,7 +84,7 @@ impl Notice {
                 false,
             ),
             Notice::Expired => (
-                "That link has expired or was already used. Ask for a new one on the Forgot your Password? page.",
+                "That link has expired or was already used. Ask for a new one on the “Forgot your password?” page.",
                 true,
             ),
             Notice::Mismatch => ("The two passwords are not the same.", true),

@@ -151,7 +151,7 @@ pub fn same_answer(world: &World) -> Outcome {
     let b = normalise(&unknown.body, "nobody1", &second);
     ensure!(a == b, "the two answers differ");
     ensure!(
-        a.contains("username or password is not right"),
+        a.contains("partner code or password is not right"),
         "the message is shown"
     );
     // Where the partner was going survives a failed attempt (and only a portal path does).

@@ -350,7 +350,7 @@ pub async fn apply<P: Platform>(
                 subject: format!("Your application to {}", config.portal_name),
                 body: format!(
                     "Hello {name},\n\nSomeone applied to {} with this e-mail address, which already has a partner account or an application.\n\
-                     If you forgot your password, use \"Forgot your Password?\" on the sign-in page. If this was not you, ignore this e-mail.\n",
+                     If you forgot your password, use \"Forgot your password?\" on the sign-in page. If this was not you, ignore this e-mail.\n",
                     config.portal_name
                 ),
             })

@@ -23,12 +23,27 @@ pub fn per_click(earned: i64, clicks: i64) -> i64 {
 
 /// Per link (`link`) or per sub-id (`sub`): clicks, leads, sales, earnings, earnings per click.
 pub(super) fn by_key(figures: &Figures, currency: Currency, dimension: &str) -> Vec<Value> {
-    let keys = figures.keys(&["clicks", "lead", "sale", "own_commission"], dimension);
+    let mut keys = figures.keys(&["clicks", "lead", "sale", "own_commission"], dimension);
+    // What belongs to no link (or sub-id): second-tier earnings, coupon and direct sales,
+    // adjustments. It is the row without a key, so that the rows add up to the range's earnings.
+    let keyed: i64 = keys
+        .iter()
+        .filter(|k| !k.is_empty())
+        .map(|k| figures.get("own_commission", dimension, k).m)
+        .sum();
+    let unkeyed = figures.total("earned").m - keyed;
+    if unkeyed != 0 && !keys.iter().any(String::is_empty) {
+        keys.push(String::new());
+    }
     let mut out: Vec<(i64, Value)> = keys
         .into_iter()
         .map(|k| {
             let clicks = figures.get("clicks", dimension, &k);
-            let e = figures.get("own_commission", dimension, &k).m;
+            let e = if k.is_empty() {
+                unkeyed
+            } else {
+                figures.get("own_commission", dimension, &k).m
+            };
             (
                 e,
                 json!({
