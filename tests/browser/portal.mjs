@@ -393,6 +393,10 @@ await step("each report shows its figures; the date range changes them", async (
   assert((await page.locator("[data-chart] .funnel li").count()) === 3, "Lead Tracking shows the clicks → leads → sales funnel");
   await page.goto(`${base}/portal/reports/ledger/`);
   await page.locator('[data-report][data-loaded="true"]').waitFor();
+  // My Ledger runs newest first, with the balance before its oldest line under it.
+  const dates = await page.locator('[data-table] tbody td[data-label="Date"]').allInnerTexts();
+  assert(dates.length > 1 && dates.every((d, i) => i === 0 || dates[i - 1] >= d), `newest first: ${dates.join(", ")}`);
+  assert(/^Balance before these lines: \$/.test(await page.locator("[data-opening]").innerText()), "the opening balance under the lines");
   // My Ledger: a line explains where its money came from.
   await page.getByRole("button", { name: "Explain" }).first().click();
   const explained = page.locator("[data-explain]");

@@ -404,6 +404,16 @@
       });
       body.appendChild(tr);
     });
+    // My Ledger runs newest first: under its oldest line, the balance before the page.
+    var shownRows = this.rows.slice(start, start + PAGE);
+    var oldest = shownRows[shownRows.length - 1];
+    if (this.root.getAttribute("data-report") === "ledger" && oldest && !this.sort) {
+      var before = Math.round(Number(oldest.balance) * 100) - Math.round(Number(oldest.amount) * 100);
+      var opening = el("tr", { "class": "opening-row", "data-opening": "" });
+      opening.appendChild(el("td", { colspan: String(this.columns.length), "data-label": "" },
+        "Balance before these lines: " + money((before / 100).toFixed(2), this.currency)));
+      body.appendChild(opening);
+    }
     var pages = Math.max(1, Math.ceil(this.rows.length / PAGE));
     var pager = this.root.querySelector("[data-pager]");
     pager.hidden = pages <= 1;

@@ -155,9 +155,26 @@ struct Sum {
     m: Option<i64>,
 }
 
-/// The sum of the first `n` of `code`'s lines in `window`, in ledger order (what comes
-/// before a page of My Ledger).
-pub async fn sum_of_first(
+/// How many lines `code` has in `window` (the partner's own index range).
+pub async fn lines_in(
+    platform: &impl Platform,
+    code: &str,
+    window: (i64, i64),
+) -> Result<i64, PlatformError> {
+    let sum: Option<Sum> = first(
+        platform,
+        Statement::new(
+            "SELECT count(*) AS n, NULL AS m FROM ledger WHERE partner = ?1 AND occurred_at >= ?2 AND occurred_at < ?3",
+            vec![code.into(), window.0.into(), window.1.into()],
+        ),
+    )
+    .await?;
+    Ok(sum.and_then(|s| s.n).unwrap_or(0))
+}
+
+/// The sum of the last `n` of `code`'s lines in `window`, in ledger order (what comes after a
+/// page of My Ledger, which runs newest first).
+pub async fn sum_of_last(
     platform: &impl Platform,
     code: &str,
     window: (i64, i64),
@@ -170,7 +187,7 @@ pub async fn sum_of_first(
         platform,
         Statement::new(
             "SELECT count(*) AS n, sum(amount_minor) AS m FROM (SELECT amount_minor FROM ledger \
-             WHERE partner = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 ORDER BY occurred_at, id LIMIT ?4)",
+             WHERE partner = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 ORDER BY occurred_at DESC, id DESC LIMIT ?4)",
             vec![code.into(), window.0.into(), window.1.into(), n.into()],
         ),
     )

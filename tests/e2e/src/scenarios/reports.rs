@@ -327,6 +327,37 @@ pub fn figures_match_an_independent_calculation(world: &World) -> Outcome {
             "{code}: the ledger moved {delta}, expected {}",
             earned[p]
         );
+        // Newest first: each line's balance is the one below it plus its amount, and the
+        // balance before the oldest is the range's opening balance.
+        let lines = ledger["rows"].as_array().cloned().unwrap_or_default();
+        let cents = |v: &Value| minor(v.as_str().unwrap_or(""));
+        for pair in lines.windows(2) {
+            ensure!(
+                pair[0]["date"].as_str() >= pair[1]["date"].as_str()
+                    && cents(&pair[0]["balance"])
+                        == cents(&pair[1]["balance"]) + cents(&pair[0]["amount"]),
+                "{code}: ledger lines out of order or off balance: {} / {}",
+                pair[0],
+                pair[1]
+            );
+        }
+        if let Some(newest) = lines.first() {
+            ensure!(
+                cents(&newest["balance"]) == cents(&ledger["totals"]["closing_balance"]),
+                "{code}: the newest line's balance is the closing balance: {}",
+                ledger["totals"]
+            );
+        }
+        if let Some(oldest) = lines.last() {
+            ensure!(
+                cents(&oldest["balance"]) - cents(&oldest["amount"])
+                    == cents(&ledger["totals"]["opening_balance"])
+                    && ledger["totals"]["page_opening_balance"]
+                        == ledger["totals"]["opening_balance"],
+                "{code}: the balance before the oldest line is the opening balance: {}",
+                ledger["totals"]
+            );
+        }
         // Paging: two pages of 10 are the first 20 rows.
         let page2 = get_json(
             &mut me,
