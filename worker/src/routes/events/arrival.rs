@@ -4,7 +4,7 @@
 use http::StatusCode;
 use serde_json::Value;
 
-use crate::platform::{Platform, PlatformError};
+use crate::platform::Platform;
 use crate::routes::Ctx;
 use crate::store::arrivals::{self, Delivery};
 
@@ -23,13 +23,9 @@ pub struct Arrival<'a> {
 }
 
 impl Arrival<'_> {
-    /// Keeps `answer` (with `outcome`) as the last delivery of the integration.
-    pub async fn remember<P: Platform>(
-        self,
-        ctx: &Ctx<'_, P>,
-        answer: &Value,
-        outcome: &str,
-    ) -> Result<(), PlatformError> {
+    /// Keeps `answer` (with `outcome`) as the last delivery of the integration. Bookkeeping
+    /// only: if it cannot be written, that is logged and the delivery's answer stands.
+    pub async fn remember<P: Platform>(self, ctx: &Ctx<'_, P>, answer: &Value, outcome: &str) {
         let said = |key: &str| answer.get(key).and_then(Value::as_str).map(str::to_owned);
         let detail = match outcome {
             "recorded" | "duplicate" => said("attribution"),
@@ -46,9 +42,14 @@ impl Arrival<'_> {
             detail: detail.as_deref().map(truncated),
             partner: said("partner"),
         };
-        ctx.platform
+        if let Err(e) = ctx
+            .platform
             .batch(vec![arrivals::record_delivery(&delivery)])
             .await
+        {
+            ctx.platform
+                .log_error(&format!("the last delivery of {}: {e}", self.integration));
+        }
     }
 }
 

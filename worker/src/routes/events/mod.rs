@@ -101,7 +101,7 @@ pub async fn receive<P: Platform>(
         test: sent.get("test") == Some(&Value::Bool(true)),
     }
     .remember(ctx, &answer, outcome)
-    .await?;
+    .await;
     Ok(json_response(status, &answer))
 }
 

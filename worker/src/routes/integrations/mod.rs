@@ -184,7 +184,7 @@ pub async fn carry_out<P: Platform>(
     action: Action,
 ) -> Result<Response, PlatformError> {
     let (status, answer, outcome) = outcome(ctx, arrival, action).await?;
-    arrival.remember(ctx, &answer, outcome).await?;
+    arrival.remember(ctx, &answer, outcome).await;
     Ok(json_response(status, &answer))
 }
 
