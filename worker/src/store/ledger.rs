@@ -108,7 +108,7 @@ pub async fn line(
 /// Which lines a report lists.
 #[derive(Debug, Clone, Copy)]
 pub enum Listing {
-    /// Every line, oldest first (My Ledger).
+    /// Every line, newest first (My Ledger).
     Ledger,
     /// Commissions and clawbacks, newest first.
     Commissions,
@@ -125,7 +125,7 @@ pub async fn page(
     let sql = match listing {
         Listing::Ledger => ledger_row!(
             "WHERE l.partner = ?1 AND l.occurred_at >= ?2 AND l.occurred_at < ?3 \
-             ORDER BY l.occurred_at, l.id LIMIT ?4 OFFSET ?5"
+             ORDER BY l.occurred_at DESC, l.id DESC LIMIT ?4 OFFSET ?5"
         ),
         Listing::Commissions => ledger_row!(
             "WHERE l.partner = ?1 AND l.occurred_at >= ?2 AND l.occurred_at < ?3 \
@@ -153,23 +153,6 @@ pub async fn page(
 struct Sum {
     n: Option<i64>,
     m: Option<i64>,
-}
-
-/// How many lines `code` has in `window` (the partner's own index range).
-pub async fn lines_in(
-    platform: &impl Platform,
-    code: &str,
-    window: (i64, i64),
-) -> Result<i64, PlatformError> {
-    let sum: Option<Sum> = first(
-        platform,
-        Statement::new(
-            "SELECT count(*) AS n, NULL AS m FROM ledger WHERE partner = ?1 AND occurred_at >= ?2 AND occurred_at < ?3",
-            vec![code.into(), window.0.into(), window.1.into()],
-        ),
-    )
-    .await?;
-    Ok(sum.and_then(|s| s.n).unwrap_or(0))
 }
 
 /// The sum of the last `n` of `code`'s lines in `window`, in ledger order (what comes after a

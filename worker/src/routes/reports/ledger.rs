@@ -43,24 +43,13 @@ impl Page {
         listing: store::ledger::Listing,
         range: &Range,
     ) -> Result<Page, PlatformError> {
-        Page::read_at(ctx, code, listing, range, (range.per_page, range.offset())).await
-    }
-
-    /// `limit` lines from `offset` in the listing's order.
-    async fn read_at<P: Platform>(
-        ctx: &Ctx<'_, P>,
-        code: &str,
-        listing: store::ledger::Listing,
-        range: &Range,
-        (limit, offset): (i64, i64),
-    ) -> Result<Page, PlatformError> {
         let current = statements::current(ctx.platform, code, ctx.now).await?;
         let rows = store::ledger::page(
             ctx.platform,
             code,
             listing,
             (range.from, range.until),
-            (limit, offset),
+            (range.per_page, range.offset()),
         )
         .await?;
         Page::of(ctx, &current, rows).await
@@ -177,6 +166,9 @@ async fn ledger_sum<P: Platform>(
     Ok((earned.n + n, earned.m + m))
 }
 
+/// My Ledger: every entry with its status and the running balance (over all time, shown for
+/// the range), newest first. The page's lines are read alone; the balances around them come
+/// from the sums.
 pub async fn ledger_report<P: Platform>(
     ctx: &Ctx<'_, P>,
     code: &str,
@@ -186,21 +178,10 @@ pub async fn ledger_report<P: Platform>(
     let first = store::ledger::first_line_day(ctx.platform, code).await?;
     let (_, opening) = ledger_sum(ctx, code, first.min(range.from), range.from).await?;
     let (total_rows, in_range) = ledger_sum(ctx, code, range.from, range.until).await?;
-    // Newest first: this page is the lines [start, end) of the range in date order, shown the
-    // other way round, each with the balance after it.
-    let lines = store::ledger::lines_in(ctx.platform, code, (range.from, range.until)).await?;
-    let end = (lines - range.offset()).max(0);
-    let start = (end - range.per_page).max(0);
-    let page = Page::read_at(
-        ctx,
-        code,
-        store::ledger::Listing::Ledger,
-        range,
-        (end - start, start),
-    )
-    .await?;
-    // The balance before the page: the closing balance less the newer lines and the page's
-    // own (a sum over the newest lines only, so the first pages cost the least).
+    // Newest first: the page's lines, read newest first; each shows the balance after it,
+    // counted up from the balance before the page: the closing balance less the newer lines
+    // (a sum over the newest lines only, so the first pages cost the least) and the page's own.
+    let page = Page::read(ctx, code, store::ledger::Listing::Ledger, range).await?;
     let after_page = store::ledger::sum_of_last(
         ctx.platform,
         code,
@@ -214,6 +195,7 @@ pub async fn ledger_report<P: Platform>(
     let mut rows: Vec<Vec<Value>> = page
         .lines
         .iter()
+        .rev()
         .map(|(line, row)| {
             let e = &line.entry;
             balance += e.amount;
