@@ -34,10 +34,6 @@ fn reject(status: StatusCode, message: impl Into<String>) -> Reject {
 }
 
 impl Reject {
-    pub fn response(&self) -> Response {
-        json_error(self.0, &self.1)
-    }
-
     /// The refusal as its status, answer and outcome.
     pub fn outcome(&self) -> Outcome {
         (self.0, json!({ "error": self.1 }), "refused")
@@ -52,11 +48,6 @@ pub enum Ingested {
 }
 
 impl Ingested {
-    pub fn response(&self) -> Response {
-        let (status, answer, _) = self.outcome();
-        json_response(status, &answer)
-    }
-
     /// The status, the answer and the outcome (`recorded` or `duplicate`).
     pub fn outcome(&self) -> Outcome {
         match self {
