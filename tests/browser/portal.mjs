@@ -138,9 +138,19 @@ async function wholeWords(page, label) {
   assert(broken.length === 0, `${label}: words broken across lines in a table: ${broken.join(", ")}`);
 }
 
+// No element wider than its card: nothing scrolls sideways inside a card, a table's frame, a
+// summary card or the page's main column (a table cut off at its right edge hid the money).
+async function fitsCards(page, label) {
+  const over = await page.evaluate(() => [...document.querySelectorAll("main, .card, .stat, .table-wrap, .scroll")]
+    .filter((c) => c.offsetParent !== null && c.scrollWidth > c.clientWidth + 1)
+    .map((c) => `${c.getAttribute("aria-label") || (c.querySelector("h2, caption") || {}).textContent || c.className}: ${c.scrollWidth} > ${c.clientWidth} px`));
+  assert(over.length === 0, `${label}: wider than its card: ${over.join("; ")}`);
+}
+
 async function shoot(page, name) {
   await balancedCards(page, `${name} at ${page.viewportSize().width}px`);
   await wholeWords(page, `${name} at ${page.viewportSize().width}px`);
+  await fitsCards(page, `${name} at ${page.viewportSize().width}px`);
   await page.screenshot({ path: path.join(artifacts, `${name}-desktop.png`), fullPage: true });
   const size = page.viewportSize();
   await page.setViewportSize({ width: 390, height: 844 });
@@ -149,6 +159,7 @@ async function shoot(page, name) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await balancedCards(page, `${name} at 390px`);
   await wholeWords(page, `${name} at 390px`);
+  await fitsCards(page, `${name} at 390px`);
   await page.setViewportSize(size);
   assert(overflow <= 1, `${name}: the page is ${overflow}px wider than a phone screen`);
 }
@@ -356,10 +367,11 @@ await step("each report shows its figures; the date range changes them", async (
     await page.locator('[data-report][data-loaded="true"]').waitFor();
     const rows = await page.locator("[data-table] tbody tr").count();
     assert(rows > 0, `${item}: no rows after seeding`);
-    // Money columns are on screen at 1280 px, without scrolling the table.
+    // Money columns are in view at 1280 px, inside the table's frame, without scrolling it.
+    const frame = await page.locator(".table-wrap").boundingBox();
     for (const cell of await page.locator("[data-table] tbody tr").first().locator("td.num").all()) {
       const box = await cell.boundingBox();
-      assert(box && box.x + box.width <= 1280, `${item}: a money column is off-screen: ${JSON.stringify(box)}`);
+      assert(box && box.x + box.width <= frame.x + frame.width, `${item}: a money column is cut off: ${JSON.stringify(box)} in ${JSON.stringify(frame)}`);
     }
     const earned = await page.locator(".stat", { hasText: "Earned" }).locator(".stat-value").innerText();
     assert(/\$\d/.test(earned), `${item}: earned ${earned}`);
@@ -386,7 +398,8 @@ await step("each report shows its figures; the date range changes them", async (
   const yLabels = await page.locator("[data-chart] svg text.axis-label.y").allTextContents();
   const xLabels = await page.locator("[data-chart] svg text.axis-label.x").allTextContents();
   assert(yLabels.some((t) => /\$\d/.test(t)) && yLabels.some((t) => /\$0/.test(t)), `money on the value axis: ${yLabels}`);
-  assert(xLabels.length >= 3 && xLabels.every((t) => /^\d\d-\d\d$/.test(t)), `dates on the time axis: ${xLabels}`);
+  // Dates as the partner's language writes them (Chromium here: en-US, "Nov 4").
+  assert(xLabels.length >= 3 && xLabels.every((t) => /^[A-Z][a-z]{2} \d{1,2}$/.test(t)), `dates on the time axis: ${xLabels}`);
   assert((await page.locator("[data-chart] details.chart-table tbody tr").count()) === 30, "a row per day in the table");
   await page.goto(`${base}/portal/reports/leads/`);
   await page.locator('[data-report][data-loaded="true"]').waitFor();
@@ -394,14 +407,22 @@ await step("each report shows its figures; the date range changes them", async (
   await page.goto(`${base}/portal/reports/ledger/`);
   await page.locator('[data-report][data-loaded="true"]').waitFor();
   // My Ledger runs newest first, with the balance before its oldest line under it.
-  const dates = await page.locator('[data-table] tbody td[data-label="Date"]').allInnerTexts();
+  const dates = await page.locator('[data-table] tbody td[data-label="Date"] time').evaluateAll((ts) => ts.map((t) => t.getAttribute("datetime")));
   assert(dates.length > 1 && dates.every((d, i) => i === 0 || dates[i - 1] >= d), `newest first: ${dates.join(", ")}`);
+  const shownDate = await page.locator('[data-table] tbody td[data-label="Date"]').first().innerText();
+  assert(/^[A-Z][a-z]{2} \d{1,2}, \d{4}$/.test(shownDate), `a date in words, not ISO: ${shownDate}`);
   assert(/^Balance before these lines: \$/.test(await page.locator("[data-opening]").innerText()), "the opening balance under the lines");
-  // My Ledger: a line explains where its money came from.
-  await page.getByRole("button", { name: "Explain" }).first().click();
+  // My Ledger: a line explains where its money came from, in a row just under it; a second
+  // click closes it.
+  const explainButton = page.getByRole("button", { name: "Explain" }).nth(1);
+  await explainButton.click();
   const explained = page.locator("[data-explain]");
   await explained.locator("dt", { hasText: "What" }).waitFor();
   assert(/order|Payout|reference/.test(await explained.innerText()), "the explanation names its source");
+  assert(await page.locator("[data-table] tbody tr.explain-row").evaluate((row) =>
+    row.previousElementSibling.querySelector("button.explain[aria-expanded=true]") !== null), "the explanation is the next row after its line");
+  await explainButton.click();
+  assert(await page.locator("[data-explain]").count() === 0, "Explain again closes it");
   await page.goto(`${base}/portal/reports/sales/`);
   await page.locator('[data-report][data-loaded="true"]').waitFor();
   const all = await page.locator("[data-table] tbody tr").count();
@@ -564,15 +585,42 @@ if (process.env.DEMO_BASE_URL) {
       return { from: iso(from), to: iso(to), earned: s.in_range.earned };
     });
     const earnedCard = dash.find((t) => t.startsWith("Earned this month"));
-    assert(earnedCard.includes(`${sameDays.from} to ${sameDays.to}`) && earnedCard.replace(/,/g, "").includes(Number(sameDays.earned).toFixed(2)),
+    const inWords = (isoDay) => new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${isoDay}T00:00:00Z`));
+    assert(earnedCard.includes(`${inWords(sameDays.from)} to ${inWords(sameDays.to)}`) && earnedCard.replace(/,/g, "").includes(Number(sameDays.earned).toFixed(2)),
       `earned this month against the same days of last month (${JSON.stringify(sameDays)}): ${earnedCard}`);
     // site.yaml says payouts are made on the 1st: the next payout is what is payable by then.
     const d = new Date();
     const nextFirst = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + (d.getUTCDate() >= 1 ? 1 : 0), 1)).toISOString().slice(0, 10);
     const expected = Number(ledger.payable) + ledger.becoming_payable.filter((b) => b.date < nextFirst).reduce((a, b) => a + Number(b.amount), 0);
     assert(Math.abs(shown("Next payout") - expected) < 0.005, `next payout ${shown("Next payout")} vs ${expected.toFixed(2)}`);
-    assert(dash.find((t) => t.startsWith("Next payout")).includes(`on ${nextFirst}`), `the payout date: ${dash.join(" | ")}`);
+    assert(dash.find((t) => t.startsWith("Next payout")).includes(`on ${inWords(nextFirst)}`), `the payout date: ${dash.join(" | ")}`);
     assert((await demoPage.locator("[data-dash-links] tbody tr").count()) > 0, "top links are listed");
+    // The main link first, ready to copy, with its QR code.
+    const mainLink = demoPage.locator(".main-link");
+    assert((await mainLink.getByLabel("Share this link").inputValue()).endsWith("/r/abc123/home"), "the main link is the partner's");
+    assert(await mainLink.locator("figure.qr svg").count() === 1, "the main link has its QR code");
+    // The trend for the period has the Clicks report's per-day clicks and the Commissions
+    // report's per-day earnings, day by day.
+    await demoPage.locator('[data-trend][data-loaded="true"]').waitFor();
+    await demoPage.getByRole("radio", { name: "Clicks" }).check();
+    assert((await demoPage.locator("[data-trend-chart] svg").getAttribute("aria-label")).startsWith("Clicks per day"), "the trend switches to clicks");
+    const perDay = (where, columns) => demoPage.locator(`${where} details.chart-table tbody tr`).evaluateAll((rows, cols) =>
+      rows.map((r) => [r.querySelector("time").getAttribute("datetime"), ...cols.map((i) => r.children[i].textContent)].join(" ")), columns);
+    const trendClicks = await perDay("[data-trend-chart]", [1]);
+    const trendEarned = await perDay("[data-trend-chart]", [4]);
+    assert(trendClicks.length === 30, `a row per day of the last 30 days: ${trendClicks.length}`);
+    await demoPage.goto(`${demo}/portal/reports/clicks/`);
+    await demoPage.locator('[data-report][data-loaded="true"]').waitFor();
+    const reportClicks = await perDay("[data-chart]", [1]);
+    assert(JSON.stringify(trendClicks) === JSON.stringify(reportClicks), `trend clicks = Clicks report: ${trendClicks} vs ${reportClicks}`);
+    await demoPage.goto(`${demo}/portal/reports/commissions/`);
+    await demoPage.locator('[data-report][data-loaded="true"]').waitFor();
+    const reportEarned = await perDay("[data-chart]", [1]);
+    assert(JSON.stringify(trendEarned) === JSON.stringify(reportEarned), `trend earnings = Commissions report: ${trendEarned} vs ${reportEarned}`);
+    assert(trendClicks.some((r) => !r.endsWith(" 0")), "the demo has clicks in the trend");
+    await demoPage.goto(`${demo}/portal/`);
+    await demoPage.locator('[data-dashboard][data-loaded="true"]').waitFor();
+    await demoPage.locator('[data-trend][data-loaded="true"]').waitFor();
     await audit(demoPage, "demo dashboard");
     await shoot(demoPage, "demo-dashboard");
     for (const [id, name] of [["ledger", "demo-my-ledger"], ["commissions", "demo-commissions"]]) {
@@ -594,11 +642,17 @@ if (process.env.DEMO_BASE_URL) {
       await shoot(demoPage, name);
     }
     // A commission explains itself: the order, the rule, where the rule is written.
+    // In words first; the file and build only behind "Technical details".
     await demoPage.getByRole("button", { name: "Explain" }).first().click();
     const box = demoPage.locator("[data-explain]");
     await box.locator("dt", { hasText: "Rule" }).waitFor();
+    const words = await box.innerText();
+    assert(/order DEMO-/.test(words) && !/\.yaml|build/.test(words) && !/\d{4}-\d\d-\d\d/.test(words), `the explanation in words: ${words}`);
+    await box.getByText("Technical details").click();
     const text = await box.innerText();
-    assert(/order DEMO-/.test(text) && /programs\/coffee-club\.yaml:\d+/.test(text), `the explanation: ${text}`);
+    assert(/programs\/coffee-club\.yaml:\d+/.test(text), `the technical details: ${text}`);
+    await audit(demoPage, "an explained line");
+    await shoot(demoPage, "demo-explain");
     assert(cspViolations.length === 0, `CSP violations or script errors: ${cspViolations.join("; ")}`);
   });
 }
@@ -655,6 +709,8 @@ if (process.env.DEMO_BASE_URL && process.env.OWNER_LINK) {
     await p.waitForURL(`${demo}/owner/partners/xyz789/`);
     await p.locator("[data-ledger] tbody tr").first().waitFor();
     await p.locator("[data-links] tbody tr").first().waitFor();
+    const ownerDates = await p.locator("[data-ledger] tbody time").evaluateAll((ts) => ts.map((t) => t.getAttribute("datetime")));
+    assert(ownerDates.length > 1 && ownerDates.every((d, i) => i === 0 || ownerDates[i - 1] >= d), `the owner's copy of the ledger is newest first: ${ownerDates.join(", ")}`);
     // An adjustment with the reason the partner reads, committed to the demo's repository.
     const adjust = p.locator("[data-adjust]");
     await adjust.getByLabel("Amount (negative to deduct)").fill("15.00");

@@ -375,6 +375,7 @@ impl<'a> Renderer<'a> {
             .links
             .iter()
             .filter(|l| l.audience.includes_any(&partner.programs))
+            .map(|l| views::link_view(content, partner, l))
             .collect();
         let resources: Vec<_> = content
             .pages
@@ -385,19 +386,17 @@ impl<'a> Renderer<'a> {
         let mut rendered = Vec::with_capacity(self.pages.len() + resources.len());
         for (i, page) in self.pages.iter().enumerate() {
             match page.kind {
-                PageKind::Welcome => page_context.insert(
-                    "welcome_html",
-                    &markdown_to_html(&content.welcome.render(&values, true)),
-                ),
+                PageKind::Welcome => {
+                    page_context.insert(
+                        "welcome_html",
+                        &markdown_to_html(&content.welcome.render(&values, true)),
+                    );
+                    // The dashboard opens with the partner's main link (the first they may share).
+                    page_context.insert("main_link", &links.first());
+                }
                 PageKind::Links => {
                     page_context.insert("sub_id_pattern", pc_core::ids::SUB_ID_PATTERN);
-                    page_context.insert(
-                        "links",
-                        &links
-                            .iter()
-                            .map(|l| views::link_view(content, partner, l))
-                            .collect::<Vec<_>>(),
-                    );
+                    page_context.insert("links", &links);
                 }
                 PageKind::Banners => page_context.insert(
                     "banners",

@@ -24,6 +24,9 @@
     catch (e) { return text + " " + currency; }
   }
   function count(n) { return Number(n).toLocaleString(); }
+  // An ISO day as the reader's language writes it, kept readable in `datetime`.
+  var DAY_FORMAT = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+  function dayEl(text) { return el("time", { datetime: text }, DAY_FORMAT.format(new Date(text + "T00:00:00Z"))); }
   function csrf() { var i = document.querySelector("[data-csrf]"); return i ? i.value : ""; }
   function fail(message) { errorBox.textContent = message; errorBox.hidden = false; }
   function getJSON(url) {
@@ -81,6 +84,7 @@
         var v = r[c[0]];
         var cell = el(c === columns[0] ? "th" : "td", c === columns[0] ? { scope: "row" } : { "class": c[2] === "wrap" ? "wrap" : c[2] ? "num" : "", "data-label": c[1] });
         if (c[3]) cell.appendChild(c[3](r));
+        else if (typeof v === "string" && /^\d{4}-\d\d-\d\d$/.test(v)) cell.appendChild(dayEl(v));
         else cell.textContent = v === null || v === undefined ? "" : (c[2] === "money" ? money(v) : c[2] === "num" ? count(v) : v);
         row.appendChild(cell);
       });
@@ -195,7 +199,7 @@
         c.check = c.flags.map(function (f) { return f.words; }).join("; ") || "—";
         c.pay_by = c.method ? c.method + (c.details ? ": " + c.details : "") : "—";
       });
-      fillTable(table, [["partner", "Pay", null, tick], ["name", "Name"], ["amount", "Amount", "money"], ["pay_by", "Pay by"], ["check", "Check first"]], plan.candidates);
+      fillTable(table, [["partner", "Pay", null, tick], ["name", "Name"], ["amount", "Amount", "money"], ["pay_by", "Pay by", "wrap"], ["check", "Check first", "wrap"]], plan.candidates);
       var button = box.querySelector("[data-mark-paid]");
       button.hidden = !admin;
       box.querySelector("[data-admin-only]").hidden = !admin;
@@ -324,8 +328,8 @@
       var since = "from=" + iso(new Date(Date.now() - 3 * 365 * 86400000));
       document.querySelector("[data-ledger-csv]").setAttribute("href", "/api/v1/owner/as/" + code + "/ledger?format=csv&" + since);
       getJSON("/api/v1/owner/as/" + code + "/ledger?per_page=500&" + since).then(function (r) {
-        // The newest 50 lines first; the whole ledger is the CSV.
-        fillTable(document.querySelector("[data-ledger]"), [["date", "Date"], ["entry", "Entry"], ["detail", "Detail"], ["amount", "Amount", "money"], ["status", "Status"], ["balance", "Balance", "money"]], r.rows.slice().reverse().slice(0, 50));
+        // The newest 50 lines (the API's order); the whole ledger is the CSV.
+        fillTable(document.querySelector("[data-ledger]"), [["date", "Date"], ["entry", "Entry"], ["detail", "Detail", "wrap"], ["amount", "Amount", "money"], ["status", "Status", "wrap"], ["balance", "Balance", "money"]], r.rows.slice(0, 50));
       }).catch(function (e) { fail(e.message); });
     },
     applications: function () {
@@ -539,7 +543,7 @@
     activity: function () {
       getJSON("/api/v1/owner/activity").then(function (r) {
         r.activity.forEach(function (a) { a.when = new Date(a.at * 1000).toLocaleString(); });
-        fillTable(document.querySelector("[data-activity-log]"), [["when", "When"], ["owner", "Who"], ["action", "Did"], ["subject", "About"]], r.activity);
+        fillTable(document.querySelector("[data-activity-log]"), [["when", "When"], ["owner", "Who"], ["action", "Did", "wrap"], ["subject", "About", "wrap"]], r.activity);
       }).catch(function (e) { fail(e.message); });
     }
   };

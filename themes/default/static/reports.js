@@ -14,7 +14,7 @@
   };
   // Amounts shown as money (MONEY: in the numeric column style too).
   var AS_MONEY = { amount: 1, commission: 1, balance: 1, sale_amount: 1 };
-  var WRAP = { detail: 1, rule: 1, level: 1, order: 1, customer: 1 };
+  var WRAP = { detail: 1, rule: 1, level: 1, order: 1, customer: 1, status: 1, type: 1 };
   // Columns the CSV keeps but the page leaves out, because a line's words already say them.
   var HIDDEN = { ledger: { entry: 1, payable_from: 1 }, commissions: { program: 1, payable_from: 1, kind: 1, review: 1 }, sales: { product: 1, link: 1 } };
   var MONEY = { amount: 1, commission: 1, balance: 1 };
@@ -29,6 +29,19 @@
   }
 
   function iso(d) { return d.toISOString().slice(0, 10); }
+
+  // Dates in the partner's language ("Dec 3, 2026", "3 déc. 2026"); the API's are ISO days (UTC).
+  var DAY_FORMAT = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+  var SHORT_DAY = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+  var MOMENT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  function isDay(text) { return typeof text === "string" && /^\d{4}-\d\d-\d\d$/.test(text); }
+  function day(text) { return isDay(text) ? DAY_FORMAT.format(new Date(text + "T00:00:00Z")) : text; }
+  function shortDay(text) { return isDay(text) ? SHORT_DAY.format(new Date(text + "T00:00:00Z")) : text; }
+  function moment(text) { var t = new Date(text); return text && isFinite(t) ? MOMENT.format(t) : text; }
+  // A date a script or a test can read as it is, shown as the partner reads it.
+  // The server's sentences name days as ISO dates: shown in the partner's language too.
+  function daysInWords(text) { return typeof text === "string" ? text.replace(/\b\d{4}-\d\d-\d\d\b/g, day) : text; }
+  function timeEl(text) { return isDay(text) ? el("time", { datetime: text }, day(text)) : document.createTextNode(text || ""); }
 
   function presetRange(value) {
     var now = new Date();
@@ -104,7 +117,7 @@
     var width = Math.max(box.clientWidth || 320, 280);
     var phone = width < 560;
     var height = phone ? 200 : 240;
-    var left = phone ? 54 : 70, right = 12, top = 14, bottom = 38;
+    var left = phone ? 54 : 70, right = 12, top = 14, bottom = 26;
     var values = days.map(value);
     var max = Math.max.apply(null, values.concat([0]));
     var min = Math.min.apply(null, values.concat([0]));
@@ -112,7 +125,7 @@
     var plotH = height - top - bottom, plotW = width - left - right;
     var y = function (v) { return top + (hi - v) / (hi - lo) * plotH; };
     var svg = svgEl("svg", { width: String(width), height: String(height), viewBox: "0 0 " + width + " " + height,
-      role: "img", "aria-label": label + " from " + days[0].date + " until " + days[days.length - 1].date, "class": "chart-svg" });
+      role: "img", "aria-label": label + " from " + day(days[0].date) + " until " + day(days[days.length - 1].date), "class": "chart-svg" });
     // Value axis: gridlines and labels at zero, half and the top (and the bottom when below
     // zero, unless it would sit on the zero label).
     var marks = [0, hi / 2, hi];
@@ -127,7 +140,7 @@
       var top0 = y(Math.max(v, 0)), h = Math.abs(y(v) - y(0));
       var bar = svgEl("rect", { x: (left + i * step + step * 0.15).toFixed(1), y: top0.toFixed(1), width: Math.max(step * 0.7, 1).toFixed(1),
         height: Math.max(h, v === 0 ? 0 : 1).toFixed(1), "class": v < 0 ? "bar negative" : "bar" });
-      bar.appendChild(svgEl("title", {}, d.date + ": " + format(v)));
+      bar.appendChild(svgEl("title", {}, day(d.date) + ": " + format(v)));
       svg.appendChild(bar);
     });
     // Dates: first, middle and last day (more on wide screens).
@@ -136,9 +149,8 @@
       var i = Math.round(t * (days.length - 1) / (ticks - 1));
       var x = left + i * step + step / 2;
       var anchor = t === 0 ? "start" : (t === ticks - 1 ? "end" : "middle");
-      svg.appendChild(svgEl("text", { x: x.toFixed(1), y: String(height - bottom + 18), "text-anchor": anchor, "class": "axis-label x" }, days[i].date.slice(5)));
+      svg.appendChild(svgEl("text", { x: x.toFixed(1), y: String(height - bottom + 18), "text-anchor": anchor, "class": "axis-label x" }, shortDay(days[i].date)));
     }
-    svg.appendChild(svgEl("text", { x: String(left), y: String(height - 4), "class": "axis-caption" }, "Day (month-day)"));
     box.appendChild(svg);
   }
 
@@ -153,7 +165,7 @@
     var body = t.appendChild(el("tbody"));
     days.forEach(function (d) {
       var tr = el("tr");
-      tr.appendChild(el("td", {}, d.date));
+      tr.appendChild(el("td", {})).appendChild(timeEl(d.date));
       columns.forEach(function (c) { tr.appendChild(el("td", { "class": "num" }, c.format(d))); });
       body.appendChild(tr);
     });
@@ -191,40 +203,41 @@
       wrap.appendChild(list);
       // Widths from the script (the page's CSP allows no inline styles in the markup).
       list.querySelectorAll(".funnel-fill").forEach(function (f) { f.style.width = f.getAttribute("data-width") + "%"; });
-      text.textContent = r.clicks + " clicks, " + r.leads + " leads and " + r.sales + " sales from " + s.from + " to " + s.to + ".";
+      text.textContent = r.clicks + " clicks, " + r.leads + " leads and " + r.sales + " sales from " + day(s.from) + " to " + day(s.to) + ".";
       return;
     }
     if (report === "clicks") {
       title.textContent = "Clicks per day";
       barChart(wrap, days, function (d) { return d.clicks; }, function (v) { return String(Math.round(v)); }, "Clicks per day");
       wrap.appendChild(chartTable(days, [{ label: "Clicks", format: function (d) { return String(d.clicks); } }]));
-      text.textContent = r.clicks + " clicks from " + s.from + " to " + s.to + ".";
+      text.textContent = r.clicks + " clicks from " + day(s.from) + " to " + day(s.to) + ".";
       return;
     }
     title.textContent = "Earnings per day";
     barChart(wrap, days, function (d) { return Number(d.earned); }, asMoney, "Earnings per day");
     wrap.appendChild(chartTable(days, [{ label: "Earned", format: function (d) { return money(d.earned, cur); } },
                                        { label: "Clicks", format: function (d) { return String(d.clicks); } }]));
-    text.textContent = money(r.earned, cur) + " earned from " + s.from + " to " + s.to + " (refunds count on the day they happen).";
+    text.textContent = money(r.earned, cur) + " earned from " + day(s.from) + " to " + day(s.to) + " (refunds count on the day they happen).";
     if (report === "commissions" && s.by_program && s.by_program.length) {
       text.textContent += " By program: " + s.by_program.map(function (p) { return p.name + " " + money(p.earned, cur); }).join("; ") + ".";
     }
   }
 
   // A small table: the key column, then numbers (money where `money` says so).
+  // On a phone each row is a card (data-cards), each value with its column's name.
   function miniTable(rows, columns, currency) {
     if (!rows.length) return el("p", { "class": "muted" }, "Nothing in this period.");
-    var t = el("table");
+    var t = el("table", { "data-cards": "" });
     var head = el("tr");
-    columns.forEach(function (c) { head.appendChild(el("th", { scope: "col" }, c.label)); });
+    columns.forEach(function (c, i) { head.appendChild(el("th", i === 0 ? { scope: "col" } : { scope: "col", "class": "num" }, c.label)); });
     t.appendChild(el("thead")).appendChild(head);
     var body = t.appendChild(el("tbody"));
     rows.forEach(function (r) {
       var tr = el("tr");
       columns.forEach(function (c, i) {
         var v = r[c.key];
-        var shown = i === 0 ? (v || c.none || "(none)") : (c.money ? money(v, currency) : String(v));
-        tr.appendChild(el("td", i === 0 ? {} : { "class": "num" }, shown));
+        if (i === 0) { tr.appendChild(el("th", { scope: "row" }, v || c.none || "(none)")); return; }
+        tr.appendChild(el("td", { "class": "num", "data-label": c.label }, c.money ? money(v, currency) : String(v)));
       });
       body.appendChild(tr);
     });
@@ -289,15 +302,35 @@
     box.hidden = report !== "ledger";
     var list = root.querySelector("[data-payable-list]");
     list.textContent = "";
-    (s.next_payable || []).forEach(function (p) { list.appendChild(el("li", {}, money(p.amount, s.currency) + " on " + p.date)); });
+    (s.next_payable || []).forEach(function (p) { list.appendChild(el("li", {}, money(p.amount, s.currency) + " on " + day(p.date))); });
     if (!list.children.length) list.appendChild(el("li", {}, "Nothing is waiting for its hold period to end."));
   }
 
-  // One ledger line traced: click → conversion → rule → amount.
-  function explain(root, id) {
-    var box = root.querySelector("[data-explain]");
-    var list = box.querySelector("dl");
-    list.textContent = "";
+  // What a line's status means, in words.
+  var STATUS_WORDS = {
+    pending: "pending: in its hold period, for refunds", payable: "payable: paid with the next payout", paid: "paid",
+    "under review": "under review: checked by the program before it becomes payable", released: "released after review",
+    "reduces pending": "taken from what is pending", "refunded in hold": "refunded while it was pending",
+    deducted: "taken from your balance", "owed back": "owed back: taken from your next earnings", reversed: "reversed", correction: "a correction"
+  };
+  var CONVERSIONS = { sale: "Sale", lead: "Lead", subscription_payment: "Subscription payment", refund: "Refund" };
+  var CREDITED = { click: "the customer came through your link", coupon: "the customer used your coupon code", partner: "the store named you as the partner", order: "it continues an order of a customer you brought" };
+
+  // One ledger line traced, in words (click → conversion → rule → amount), in a row of its own
+  // just under the line; where it is written (file, line, build) behind "Technical details".
+  function explain(row, id, columns, button) {
+    var open = row.nextElementSibling;
+    var mine = open && open.classList.contains("explain-row") && open.getAttribute("data-for") === id;
+    row.parentNode.querySelectorAll("tr.explain-row").forEach(function (r) { r.remove(); });
+    row.parentNode.querySelectorAll("button.explain[aria-expanded=true]").forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
+    if (mine) return;
+    button.setAttribute("aria-expanded", "true");
+    var tr = el("tr", { "class": "explain-row", "data-for": id });
+    var td = tr.appendChild(el("td", { colspan: String(columns), "data-label": "" }));
+    var box = td.appendChild(el("section", { "class": "explain-card", "data-explain": "", tabindex: "-1", "aria-label": "Where this line comes from", "aria-live": "polite" }));
+    box.appendChild(el("h3", {}, "Where this line comes from"));
+    var list = box.appendChild(el("dl", { "class": "explain-list" }));
+    row.parentNode.insertBefore(tr, row.nextSibling);
     getJSON(API + "ledger/" + encodeURIComponent(id)).then(function (x) {
       var cur = x.currency;
       var add = function (term, value) {
@@ -305,24 +338,37 @@
         list.appendChild(el("dt", {}, term));
         list.appendChild(el("dd", {}, value));
       };
-      add("What", x.description);
-      add("Amount", money(x.amount, cur) + " (" + x.status + ")");
-      add("Payable from", x.payable_from);
+      add("What", daysInWords(x.description));
+      add("Amount", money(x.amount, cur) + ", " + (STATUS_WORDS[x.status] || x.status));
+      if (x.payable_from) add("Payable from", day(x.payable_from));
       add("Under review for", x.review);
-      if (x.click) add("Click", (x.click.link || "") + (x.click.sub_id ? ", sub-id " + x.click.sub_id : "") + (x.click.at ? ", " + x.click.at : ""));
-      if (x.conversion) add("Conversion", x.conversion.type + (x.conversion.order ? ", order " + x.conversion.order : "") +
-        (x.conversion.amount ? ", " + money(x.conversion.amount, cur) : "") + ", " + x.conversion.date);
+      if (x.click) add("Click", "On your link " + (x.click.link || "") + (x.click.sub_id ? " with sub-id " + x.click.sub_id : "") + (x.click.at ? ", " + moment(x.click.at) : ""));
+      if (x.conversion) {
+        var c = x.conversion;
+        add(CONVERSIONS[c.type] || "Conversion", (c.amount ? money(c.amount, cur) : (CONVERSIONS[c.type] || c.type)) +
+          (c.order ? ", order " + c.order : "") + (c.product ? ", " + c.product : "") + ", on " + day(c.date));
+        if (c.attributed_by) add("Credited to you because", CREDITED[c.attributed_by] || c.attributed_by);
+      }
       if (x.referred_partner) add("Referred partner", x.referred_partner);
-      if (x.rule) add("Rule", [x.rule.program, x.rule.rule].filter(Boolean).join(": ") +
-        (x.rule.source ? " (" + x.rule.source + (x.rule.build ? ", build " + x.rule.build : "") + ")" : ""));
-      if (x.reverses) add("Takes back from", "the line of " + x.reverses.date + " (" + money(x.reverses.amount, cur) + ")");
-      if (x.corrects) add("Corrects", "the " + x.corrects.entry + " of " + x.corrects.date + " (" + money(x.corrects.amount, cur) + ")");
-      if (!x.rule && x.source) add("Recorded in", x.source);
-      box.hidden = false;
+      if (x.rule) add("Rule", [x.rule.program, x.rule.rule].filter(Boolean).join(": "));
+      if (x.reverses) add("Takes back", "the commission of " + day(x.reverses.date) + " (" + money(x.reverses.amount, cur) + ")");
+      if (x.corrects) add("Corrects", "the " + x.corrects.entry + " of " + day(x.corrects.date) + " (" + money(x.corrects.amount, cur) + ")");
+      if (x.memo) add("Note", x.memo);
+      var where = x.rule && x.rule.source ? x.rule.source : x.source;
+      var build = x.rule && x.rule.build ? x.rule.build : x.build;
+      if (where || build) {
+        var tech = box.appendChild(el("details", { "class": "technical" }));
+        tech.appendChild(el("summary", {}, "Technical details"));
+        var more = tech.appendChild(el("dl", { "class": "explain-list" }));
+        [["Written in", where], ["Build", build], ["Line", x.id]].forEach(function (pair) {
+          if (!pair[1]) return;
+          more.appendChild(el("dt", {}, pair[0]));
+          more.appendChild(el("dd", {}, pair[1]));
+        });
+      }
       box.focus();
     }).catch(function (e) {
       list.appendChild(el("dd", {}, "This line could not be explained: " + e.message));
-      box.hidden = false;
     });
   }
 
@@ -388,18 +434,21 @@
         var v = row[c];
         if (c === "id") {
           var td = el("td", { "data-label": "" });
-          var b = el("button", { type: "button", "class": "button secondary explain" }, "Explain");
-          b.addEventListener("click", function () { explain(self.root, v); });
+          var b = el("button", { type: "button", "class": "button secondary explain", "aria-expanded": "false" }, "Explain");
+          b.addEventListener("click", function () { explain(tr, v, self.columns.length, b); });
           td.appendChild(b);
           tr.appendChild(td);
           return;
         }
         var shown = AS_MONEY[c] && v !== null && v !== "" ? money(v, self.currency) : (v === null ? "" : String(v));
+        if (c === "type") shown = CONVERSIONS[v] || shown;
+        if (WRAP[c]) shown = daysInWords(shown);
         // A line held for review says what for (the category, never the rule's threshold).
         if (c === "status" && row.review) shown += " (" + row.review + ")";
         var cls = MONEY[c] ? "num" : (WRAP[c] ? "wrap" : "");
         var attrs = { "data-label": LABELS[c] || c };
         if (cls) attrs["class"] = cls;
+        if (isDay(v)) { tr.appendChild(el("td", attrs)).appendChild(timeEl(v)); return; }
         tr.appendChild(el("td", attrs, shown));
       });
       body.appendChild(tr);
@@ -504,22 +553,22 @@
       var change = Number(s.in_range.earned) - Number(prev.in_range.earned);
       var next = (s.next_payable || [])[0];
       // With the owner's payout day: the next payout is what is payable by that date.
-      var day = Number(root.getAttribute("data-payout-day")) || 0;
+      var payoutDay = Number(root.getAttribute("data-payout-day")) || 0;
       var payout = null;
-      if (day) {
-        var at = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), day));
-        if (at <= today) at = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, day));
+      if (payoutDay) {
+        var at = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), payoutDay));
+        if (at <= today) at = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, payoutDay));
         var cents = Math.round(Number(s.payable) * 100);
         (s.becoming_payable || []).forEach(function (b) { if (b.date < iso(at)) cents += Math.round(Number(b.amount) * 100); });
-        payout = card("Next payout", money((cents / 100).toFixed(2), cur), "on " + iso(at) + ", with what becomes payable before then");
+        payout = card("Next payout", money((cents / 100).toFixed(2), cur), "on " + day(iso(at)) + ", with what becomes payable before then");
       }
       [
         card("Earned this month", money(s.in_range.earned, cur),
           (change >= 0 ? "+" : "−") + money(String(Math.abs(change).toFixed(2)), cur) + " against the same days of last month (" +
-          money(prev.in_range.earned, cur) + ", " + iso(lastFirst) + " to " + iso(lastEnd) + ")"),
+          money(prev.in_range.earned, cur) + ", " + day(iso(lastFirst)) + " to " + day(iso(lastEnd)) + ")"),
         payout,
         card("Payable now", money(s.payable, cur), "paid with the next payout"),
-        card("Pending", money(s.pending, cur), next ? money(next.amount, cur) + " becomes payable on " + next.date : "nothing on hold"),
+        card("Pending", money(s.pending, cur), next ? money(next.amount, cur) + " becomes payable on " + day(next.date) : "nothing on hold"),
         Number(s.under_review) > 0 ? card("Under review", money(s.under_review, cur), "checked by the program before it becomes payable") : null,
         card("Paid to date", money(s.paid_to_date, cur)),
         card("Balance (unpaid)", money(s.balance, cur), "not paid out yet"),
@@ -537,15 +586,58 @@
     }).then(function () { root.setAttribute("aria-busy", "false"); root.setAttribute("data-loaded", "true"); });
   }
 
+  // The dashboard's trend: clicks, leads, sales or earnings per day for the chosen period,
+  // drawn by the reports' chart, with every figure in its table.
+  var MEASURES = {
+    earned: { label: "Earnings per day", value: function (d) { return Number(d.earned); } },
+    clicks: { label: "Clicks per day", value: function (d) { return d.clicks; } },
+    leads: { label: "Leads per day", value: function (d) { return d.leads; } },
+    sales: { label: "Sales per day", value: function (d) { return d.sales; } }
+  };
+  function trend(box) {
+    var range = box.querySelector("[data-trend-range]");
+    var chart = box.querySelector("[data-trend-chart]");
+    var text = box.querySelector("[data-trend-text]");
+    var last = null;
+    function measure() { var c = box.querySelector("[data-trend-measure] input:checked"); return c ? c.value : "earned"; }
+    function draw() {
+      if (!last) return;
+      var s = last, cur = s.currency, m = measure(), days = s.by_day || [];
+      chart.textContent = "";
+      var format = m === "earned" ? function (v) { return money(String(v), cur).replace(/\.00$/, ""); } : function (v) { return String(Math.round(v)); };
+      barChart(chart, days, MEASURES[m].value, format, MEASURES[m].label);
+      chart.appendChild(chartTable(days, [
+        { label: "Clicks", format: function (d) { return String(d.clicks); } },
+        { label: "Leads", format: function (d) { return String(d.leads); } },
+        { label: "Sales", format: function (d) { return String(d.sales); } },
+        { label: "Earned", format: function (d) { return money(d.earned, cur); } }]));
+      var r = s.in_range;
+      text.textContent = r.clicks + " clicks, " + r.leads + " leads, " + r.sales + " sales and " + money(r.earned, cur) +
+        " earned from " + day(s.from) + " to " + day(s.to) + ".";
+    }
+    function load() {
+      var r = presetRange(range.value);
+      box.setAttribute("aria-busy", "true");
+      getJSON(API + "summary?from=" + r.from + "&to=" + r.to).then(function (s) { last = s; draw(); })
+        .catch(function (e) { text.textContent = "The trend could not be loaded: " + e.message; })
+        .then(function () { box.setAttribute("aria-busy", "false"); box.setAttribute("data-loaded", "true"); });
+    }
+    range.addEventListener("change", load);
+    box.querySelectorAll("[data-trend-measure] input").forEach(function (i) { i.addEventListener("change", draw); });
+    var resized = null;
+    window.addEventListener("resize", function () { clearTimeout(resized); resized = setTimeout(draw, 150); });
+    load();
+  }
+
   // Test conversions (the owner's store in test mode), apart from every figure: they show a link
   // is tracked, and are never paid.
-  var CONVERSIONS = { sale: "Sale", lead: "Lead", subscription_payment: "Subscription payment", refund: "Refund" };
   function testLines(box) {
     getJSON(API + "test").then(function (r) {
       if (!r.lines.length) return;
-      var t = el("table");
+      var t = el("table", { "data-cards": "" });
       var head = el("tr");
-      [["Date"], ["What"], ["Order"], ["Commission (test)", "num"]].forEach(function (c) {
+      var columns = [["Date"], ["What"], ["Order"], ["Commission (test)", "num"]];
+      columns.forEach(function (c) {
         head.appendChild(el("th", c[1] ? { scope: "col", "class": c[1] } : { scope: "col" }, c[0]));
       });
       t.appendChild(el("thead")).appendChild(head);
@@ -554,8 +646,11 @@
         var what = l.kind === "clawback" ? "Refund" : (CONVERSIONS[l.conversion] || l.conversion || "");
         if (l.level > 0) what += " (second tier)";
         var tr = el("tr");
-        [[l.date], [what], [l.order || "—"], [money(l.amount, r.currency), "num"]].forEach(function (c) {
-          tr.appendChild(el("td", c[1] ? { "class": c[1] } : {}, c[0]));
+        tr.appendChild(el("th", { scope: "row" })).appendChild(timeEl(l.date));
+        [[what], [l.order || "—"], [money(l.amount, r.currency), "num"]].forEach(function (c, i) {
+          var attrs = { "data-label": columns[i + 1][0] };
+          if (c[1]) attrs["class"] = c[1];
+          tr.appendChild(el("td", attrs, c[0]));
         });
         body.appendChild(tr);
       });
@@ -566,6 +661,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-dashboard]").forEach(dashboard);
+    document.querySelectorAll("[data-trend]").forEach(trend);
     document.querySelectorAll("[data-dash-test]").forEach(testLines);
     document.querySelectorAll("[data-report]").forEach(start);
   });

@@ -29,6 +29,8 @@ pub(super) async fn summary<P: Platform>(
             json!({
                 "date": date_of(day * DAY),
                 "clicks": daily.on("clicks", day).n,
+                "leads": daily.on("lead", day).n,
+                "sales": daily.on("sale", day).n,
                 "earned": money(daily.on("earned", day).m, currency),
             })
         })

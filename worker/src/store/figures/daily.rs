@@ -9,7 +9,7 @@ use super::{DAY, Figure, Source, progress};
 use crate::platform::{Platform, PlatformError, Statement};
 use crate::store::parse;
 
-/// Clicks, sales and earnings per day (`all`), of one partner or (`''`) the whole program.
+/// Clicks, leads, sales and earnings per day (`all`), of one partner or (`''`) the whole program.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Daily(HashMap<(String, i64), Figure>);
 
@@ -30,7 +30,7 @@ struct DailyRow {
     m: i64,
 }
 
-/// Clicks, sales and earnings for each day `from` ≤ day < `until` of `partner` (`''`: all).
+/// Clicks, leads, sales and earnings for each day `from` ≤ day < `until` of `partner` (`''`: all).
 pub async fn daily(
     platform: &impl Platform,
     partner: &str,
@@ -49,7 +49,7 @@ pub async fn daily(
     };
     for row in platform
         .query(Statement::new(
-            "SELECT measure, day, n, m FROM rollups WHERE partner = ?1 AND measure IN ('clicks', 'sale', 'earned') \
+            "SELECT measure, day, n, m FROM rollups WHERE partner = ?1 AND measure IN ('clicks', 'lead', 'sale', 'earned') \
              AND dimension = 'all' AND span = 'day' AND day >= ?2 AND day < ?3",
             vec![partner.into(), from.into(), rolled_until.into()],
         ))

@@ -194,8 +194,8 @@ macro_rules! daily_figures {
         concat!(
             "SELECT 'clicks' AS measure, created_at / 86400 AS day, count(*) AS n, 0 AS m FROM ", $clicks,
             " WHERE created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR partner = ?3) GROUP BY 2 \
-             UNION ALL SELECT 'sale', occurred_at / 86400, count(*), coalesce(sum(amount_minor), 0) FROM ", $events,
-            " WHERE partner IS NOT NULL AND type = 'sale' AND occurred_at >= ?1 AND occurred_at < ?2 AND (?3 = '' OR partner = ?3) GROUP BY 2 \
+             UNION ALL SELECT type, occurred_at / 86400, count(*), coalesce(sum(amount_minor), 0) FROM ", $events,
+            " WHERE partner IS NOT NULL AND type IN ('lead', 'sale') AND occurred_at >= ?1 AND occurred_at < ?2 AND (?3 = '' OR partner = ?3) GROUP BY 1, 2 \
              UNION ALL SELECT 'earned', occurred_at / 86400, count(*), sum(amount_minor) FROM ", $ledger,
             " WHERE kind IN ('commission', 'clawback', 'adjustment') AND occurred_at >= ?1 AND occurred_at < ?2 AND (?3 = '' OR partner = ?3) GROUP BY 2"
         )
