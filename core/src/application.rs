@@ -17,6 +17,10 @@ pub struct Application {
     pub programs: Vec<String>,
     #[serde(default)]
     pub created_at: i64,
+    /// The partner whose recruitment link (`/join?ref=<code>`) brought the applicant: their
+    /// parent, who earns the second tier on their sales.
+    #[serde(default)]
+    pub referred_by: Option<String>,
 }
 
 /// The partner file: the fields a partner has, the rest as comments.
@@ -31,6 +35,9 @@ pub fn partner_yaml(app: &Application) -> String {
     if let Some(promotion) = &app.promotion {
         comments.push(format!("How they promote: {promotion}"));
     }
+    if let Some(parent) = &app.referred_by {
+        comments.push(format!("Came through the recruitment link of {parent}."));
+    }
     PartnerFile {
         comments,
         code: &app.code,
@@ -39,6 +46,7 @@ pub fn partner_yaml(app: &Application) -> String {
         email: &app.email,
         phone: app.phone.as_deref(),
         programs: &app.programs,
+        parent: app.referred_by.as_deref(),
         ..PartnerFile::default()
     }
     .to_yaml()
@@ -60,6 +68,7 @@ mod tests {
             promotion: Some("Newsletter".into()),
             programs: vec!["coffee-club".into()],
             created_at: 0,
+            referred_by: None,
         };
         let yaml = partner_yaml(&app);
         let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
@@ -152,6 +161,7 @@ mod tests {
                 promotion,
                 programs: programs.clone(),
                 created_at: 0,
+                referred_by: None,
             };
             let yaml = partner_yaml(&app);
             let value: serde_yaml::Mapping = serde_yaml::from_str(&yaml)

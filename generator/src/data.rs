@@ -30,6 +30,8 @@ struct PartnerLinks<'a> {
     links: BTreeMap<&'a str, LinkEntry<'a>>,
     click_param: &'a str,
     partner_param: &'a str,
+    /// The hosts a deep link (`?to=<url>`) may go to, and their subdomains.
+    link_domains: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -37,6 +39,8 @@ struct DefaultLink<'a> {
     slug: &'a str,
     url: &'a str,
     program: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -44,6 +48,16 @@ struct LinkEntry<'a> {
     url: &'a str,
     /// The program that pays for a sale through this link.
     program: &'a str,
+    /// When the link stops (Unix seconds: the end of its `expires` day, UTC); after it the
+    /// redirect goes to the fallback URL and says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<i64>,
+}
+
+/// The end of `last` (UTC), in Unix seconds.
+fn end_of(last: Option<time::Date>) -> Option<i64> {
+    last.and_then(time::Date::next_day)
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
 }
 
 /// `config:site`: read when a link is unknown (where to send the visitor instead), by payout
@@ -236,6 +250,7 @@ fn partner_links(content: &Content, partner: &Partner) -> Vec<KvEntry> {
                 LinkEntry {
                     url: link.target.as_str(),
                     program: program.as_str(),
+                    expires_at: end_of(link.expires),
                 },
             ))
         })
@@ -249,10 +264,12 @@ fn partner_links(content: &Content, partner: &Partner) -> Vec<KvEntry> {
             slug: link.slug.as_str(),
             url: link.target.as_str(),
             program,
+            expires_at: end_of(link.expires),
         }),
         links,
         click_param: &params.click_id,
         partner_param: &params.partner,
+        link_domains: &content.site.link_domains,
     };
     vec![KvEntry {
         key: format!("link:{}", partner.code),

@@ -110,12 +110,14 @@ pub fn is_empty(db: &Database) -> Result<bool, DemoError> {
         .is_empty())
 }
 
-/// The partner's link slugs (those of their programs).
+/// The partner's link slugs (those of their programs, offered today).
 fn slugs<'c>(content: &'c Content, partner: &Partner) -> Vec<&'c str> {
+    let today = crate::clock::today();
     content
         .links
         .iter()
         .filter(|l| partner.programs.iter().any(|p| l.audience.includes(p)))
+        .filter(|l| crate::content::offered(l.expires, today))
         .map(|l| l.slug.as_str())
         .collect()
 }

@@ -313,6 +313,17 @@ await step("build a link with a sub-id and copy it", async () => {
   const fixed = await page.getByLabel("Your tracked link").inputValue();
   assert(fixed.includes("sub=Black-Friday-IG"), `built ${fixed}`);
   assert((await page.locator("[data-sub-hint]").innerText()).includes("Black-Friday-IG"), "the builder says which sub-id it used");
+  // A deep link: a page on the owner's site is kept; any other host is refused as typed.
+  const deep = page.getByLabel("A page to link to (optional)");
+  await deep.fill("https://brightloom.example/products/aeropress");
+  const deepLink = await page.getByLabel("Your tracked link").inputValue();
+  assert(new URL(deepLink).searchParams.get("to") === "https://brightloom.example/products/aeropress", `the deep link: ${deepLink}`);
+  await deep.fill("https://evil.example/products/aeropress");
+  assert((await page.getByLabel("Your tracked link").inputValue()) === "", "no link is built for another site");
+  assert(/not on brightloom\.example/.test(await page.locator("[data-to-hint]").innerText()), "the builder says why");
+  assert(await deep.evaluate((i) => !i.checkValidity()), "the field is marked invalid");
+  await audit(page, "a refused deep link");
+  await deep.fill("");
   await page.getByLabel("Sub-id").fill("newsletter-june");
   await page.locator('button[data-copy="built-url"]').click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());

@@ -253,7 +253,7 @@ async fn route<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Response,
             }
         }
         "/join" if get => Ok(with_slash(req)),
-        "/join/" if get => join::form_page(ctx).await,
+        "/join/" if get => join::form_page(ctx, req).await,
         "/join" | "/join/" if post => join::apply(ctx, req).await,
         p if p.starts_with("/api/v1/owner/")
             && is_state_changing(req.method())

@@ -121,6 +121,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0025_test_mode.sql",
         include_str!("../migrations/0025_test_mode.sql"),
     ),
+    (
+        "0026_referrals.sql",
+        include_str!("../migrations/0026_referrals.sql"),
+    ),
 ];
 pub use platform::{Asset, Mail, Platform, PlatformError, SqlValue, Statement};
 

@@ -75,6 +75,9 @@ impl Inputs {
         hash_tree(&mut hasher, &content.root, NOT_SHARED)?;
         hasher.update(b"\0theme\0");
         theme.hash_into(&mut hasher);
+        // What has expired since the last build leaves every page that offered it.
+        hasher.update(b"\0expired\0");
+        hasher.update(content.expired_on(crate::clock::today()).as_bytes());
         let by_code: std::collections::HashMap<&str, &Partner> = content
             .partners
             .iter()

@@ -47,6 +47,10 @@ pub(super) struct SiteFile {
     /// portal (default false: each partner chooses in My Profile).
     #[serde(default)]
     pub require_two_factor: bool,
+    /// The hosts a partner's deep link may go to (a page under one of them, or a subdomain);
+    /// default: the host of `business.website`.
+    #[serde(default)]
+    pub link_domains: Option<Vec<String>>,
 }
 
 /// The partner application form (`/join`).
@@ -175,6 +179,10 @@ pub(super) struct LinkFile {
     pub description: Option<String>,
     #[serde(default)]
     pub programs: Option<Vec<ProgramId>>,
+    /// The last day it is offered (YYYY-MM-DD): after it, it leaves the partners' pages, and
+    /// a link's redirect goes to the fallback URL with the reason recorded.
+    #[serde(default)]
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,6 +196,10 @@ pub(super) struct BannerFile {
     pub link: Slug,
     #[serde(default)]
     pub programs: Option<Vec<ProgramId>>,
+    /// The last day it is offered (YYYY-MM-DD): after it, it leaves the partners' pages, and
+    /// a link's redirect goes to the fallback URL with the reason recorded.
+    #[serde(default)]
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,6 +210,10 @@ pub(super) struct EmailFrontMatter {
     pub link: Slug,
     #[serde(default)]
     pub programs: Option<Vec<ProgramId>>,
+    /// The last day it is offered (YYYY-MM-DD): after it, it leaves the partners' pages, and
+    /// a link's redirect goes to the fallback URL with the reason recorded.
+    #[serde(default)]
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,6 +224,10 @@ pub(super) struct PageFrontMatter {
     pub summary: Option<String>,
     #[serde(default)]
     pub programs: Option<Vec<ProgramId>>,
+    /// The last day it is offered (YYYY-MM-DD): after it, it leaves the partners' pages, and
+    /// a link's redirect goes to the fallback URL with the reason recorded.
+    #[serde(default)]
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

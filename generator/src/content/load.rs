@@ -326,8 +326,15 @@ impl Loader<'_> {
                 .hint("use 1 to 28: the day of the month payouts are made"),
             );
         }
+        let link_domains = link_domains(
+            &file,
+            raw.link_domains,
+            raw.business.website.host(),
+            &mut self.errors,
+        );
         Some(Located {
             value: Site {
+                link_domains,
                 portal_name: raw.portal_name,
                 business_name: raw.business.name,
                 website: raw.business.website,
@@ -504,6 +511,7 @@ impl Loader<'_> {
                     .hint("give the image's width and height in pixels, e.g. 728 and 90"),
                 );
             }
+            let expires = expires(&file, raw.expires.as_deref(), &mut self.errors);
             if let (Some(slug), Some(image)) = (slug, image) {
                 banners.push(Located {
                     value: Banner {
@@ -515,6 +523,7 @@ impl Loader<'_> {
                         alt: raw.alt,
                         link: raw.link,
                         audience: audience(raw.programs),
+                        expires,
                     },
                     file,
                 });
@@ -573,6 +582,7 @@ impl Loader<'_> {
             let subject =
                 Template::parse(&file, subject_at, &front.subject, true, &mut self.errors);
             let body = Template::parse(&file, body_at, body, true, &mut self.errors);
+            let expires = expires(&file, front.expires.as_deref(), &mut self.errors);
             emails.push(Located {
                 value: EmailCopy {
                     slug,
@@ -581,6 +591,7 @@ impl Loader<'_> {
                     body,
                     link: front.link,
                     audience: audience(front.programs),
+                    expires,
                 },
                 file,
             });
@@ -604,6 +615,7 @@ impl Loader<'_> {
                 continue;
             };
             let body = Template::parse(&file, body_at, body, false, &mut self.errors);
+            let expires = expires(&file, front.expires.as_deref(), &mut self.errors);
             pages.push(Located {
                 value: ResourcePage {
                     slug,
@@ -611,6 +623,7 @@ impl Loader<'_> {
                     summary: front.summary,
                     body,
                     audience: audience(front.programs),
+                    expires,
                 },
                 file,
             });
@@ -721,6 +734,7 @@ impl Checker<'_> {
                 self.unknown_programs(&file, programs);
             }
             let audience = audience(value.programs);
+            let expires = expires(&file, value.expires.as_deref(), &mut self.errors);
             self.links.insert(value.slug.clone(), audience.clone());
             out.push(Link {
                 slug: value.slug,
@@ -728,6 +742,7 @@ impl Checker<'_> {
                 target: value.target,
                 description: value.description,
                 audience,
+                expires,
             });
         }
         out.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -957,4 +972,52 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// `link_domains:` (host names, lowercase), or the website's host.
+fn link_domains(
+    file: &SourceFile,
+    given: Option<Vec<String>>,
+    website: &str,
+    errors: &mut Vec<ContentError>,
+) -> Vec<String> {
+    let Some(given) = given else {
+        return vec![website.to_owned()];
+    };
+    let mut out = Vec::new();
+    for host in given {
+        let valid = !host.is_empty()
+            && host.len() <= 253
+            && host.split('.').count() >= 2
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            });
+        if valid {
+            out.push(host);
+        } else {
+            errors.push(
+                file.error_at(
+                    file.find_value("link_domains", &host).or_else(|| file.find_key("link_domains")),
+                    format!("{host:?} is not a host name"),
+                )
+                .hint("list host names in lowercase, without https:// or a path, e.g. link_domains: [brightloom.example, shop.brightloom.example]"),
+            );
+        }
+    }
+    out
+}
+
+/// `expires: YYYY-MM-DD`, checked.
+fn expires(
+    file: &SourceFile,
+    text: Option<&str>,
+    errors: &mut Vec<ContentError>,
+) -> Option<time::Date> {
+    super::records::parse_date_of(file, "expires", text?, errors)
 }

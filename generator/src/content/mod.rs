@@ -80,6 +80,8 @@ pub struct Site {
     pub notifications: Notifications,
     /// Whether every partner must use two-step sign-in.
     pub require_two_factor: bool,
+    /// The hosts partners' deep links may go to (and their subdomains).
+    pub link_domains: Vec<String>,
 }
 
 /// The e-mails the portal sends on its own, each switchable by the owner (partners switch
@@ -260,6 +262,8 @@ pub struct Link {
     pub target: WebUrl,
     pub description: Option<String>,
     pub audience: Audience,
+    /// The last day it is offered, if it expires.
+    pub expires: Option<time::Date>,
 }
 
 #[derive(Debug, Clone)]
@@ -273,6 +277,8 @@ pub struct Banner {
     pub alt: String,
     pub link: Slug,
     pub audience: Audience,
+    /// The last day it is offered, if it expires.
+    pub expires: Option<time::Date>,
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +289,8 @@ pub struct EmailCopy {
     pub body: Template,
     pub link: Slug,
     pub audience: Audience,
+    /// The last day it is offered, if it expires.
+    pub expires: Option<time::Date>,
 }
 
 #[derive(Debug, Clone)]
@@ -292,6 +300,8 @@ pub struct ResourcePage {
     pub summary: Option<String>,
     pub body: Template,
     pub audience: Audience,
+    /// The last day it is offered, if it expires.
+    pub expires: Option<time::Date>,
 }
 
 #[derive(Debug, Clone)]
@@ -320,7 +330,37 @@ pub struct Adjustment {
     pub source: String,
 }
 
+/// Whether something that expires after `expires` (its last day) is still offered on `today`.
+pub fn offered(expires: Option<time::Date>, today: time::Date) -> bool {
+    expires.is_none_or(|last| today <= last)
+}
+
 impl Content {
+    /// What has expired by `today`, as text: a build's pages depend on it.
+    pub fn expired_on(&self, today: time::Date) -> String {
+        let links = self.links.iter().map(|l| (l.slug.as_str(), l.expires));
+        let banners = self.banners.iter().map(|b| (b.slug.as_str(), b.expires));
+        let emails = self.emails.iter().map(|e| (e.slug.as_str(), e.expires));
+        let pages = self.pages.iter().map(|p| (p.slug.as_str(), p.expires));
+        let mut out = String::new();
+        for (kind, items) in [
+            ("link", links.collect::<Vec<_>>()),
+            ("banner", banners.collect()),
+            ("email", emails.collect()),
+            ("page", pages.collect()),
+        ] {
+            for (slug, expires) in items {
+                if !offered(expires, today) {
+                    out.push_str(kind);
+                    out.push(':');
+                    out.push_str(slug);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+
     pub fn program(&self, id: &ProgramId) -> Option<&Program> {
         self.programs.iter().find(|p| &p.id == id)
     }

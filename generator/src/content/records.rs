@@ -15,12 +15,22 @@ use crate::diagnostics::ContentError;
 const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-10-31";
 
 fn parse_date(file: &SourceFile, text: &str, errors: &mut Vec<ContentError>) -> Option<time::Date> {
+    parse_date_of(file, "date", text, errors)
+}
+
+/// The date `text` written as `key: text` in `file`, or an error pointing at it.
+pub(super) fn parse_date_of(
+    file: &SourceFile,
+    key: &str,
+    text: &str,
+    errors: &mut Vec<ContentError>,
+) -> Option<time::Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(text, format)
         .map_err(|e| {
             errors.push(
                 file.error_at(
-                    file.find_value("date", text),
+                    file.find_value(key, text),
                     format!("{text:?} is not a date ({e})"),
                 )
                 .hint(DATE_HINT),

@@ -66,6 +66,8 @@ pub struct Renderer<'a> {
     base: Context,
     programs: HashMap<String, ProgramView>,
     partners: HashMap<&'a str, &'a Partner>,
+    /// What expires after its last day is left out of the pages built from today.
+    today: time::Date,
 }
 
 /// Counts of what a render wrote.
@@ -128,6 +130,7 @@ impl<'a> Renderer<'a> {
             base,
             programs,
             partners,
+            today: crate::clock::today(),
         }
     }
 
@@ -371,16 +374,26 @@ impl<'a> Renderer<'a> {
             partner,
             own_link: None,
         };
+        let today = self.today;
+        // What the partner may share today: in their programs, not expired, and (a banner or
+        // an e-mail) pointing at a link that is offered too.
+        let link_offered = |slug: &pc_core::Slug| {
+            content
+                .link(slug)
+                .is_some_and(|l| crate::content::offered(l.expires, today))
+        };
         let links: Vec<_> = content
             .links
             .iter()
             .filter(|l| l.audience.includes_any(&partner.programs))
+            .filter(|l| crate::content::offered(l.expires, today))
             .map(|l| views::link_view(content, partner, l))
             .collect();
         let resources: Vec<_> = content
             .pages
             .iter()
             .filter(|p| p.audience.includes_any(&partner.programs))
+            .filter(|p| crate::content::offered(p.expires, today))
             .collect();
 
         let mut rendered = Vec::with_capacity(self.pages.len() + resources.len());
@@ -404,6 +417,9 @@ impl<'a> Renderer<'a> {
                         .banners
                         .iter()
                         .filter(|b| b.audience.includes_any(&partner.programs))
+                        .filter(|b| {
+                            crate::content::offered(b.expires, today) && link_offered(&b.link)
+                        })
                         .map(|b| views::banner_view(content, partner, b))
                         .collect::<Vec<_>>(),
                 ),
@@ -413,6 +429,9 @@ impl<'a> Renderer<'a> {
                         .emails
                         .iter()
                         .filter(|e| e.audience.includes_any(&partner.programs))
+                        .filter(|e| {
+                            crate::content::offered(e.expires, today) && link_offered(&e.link)
+                        })
                         .map(|e| views::email_view(content, partner, e))
                         .collect::<Vec<_>>(),
                 ),

@@ -19,6 +19,10 @@ pub struct SiteView<'a> {
     pub support: &'a Support,
     pub logo_url: Option<String>,
     pub payout_day: Option<u8>,
+    /// The hosts deep links may go to.
+    pub link_domains: &'a [String],
+    /// Whether `/join` takes applications (recruitment links lead there).
+    pub signup_open: bool,
 }
 
 impl<'a> SiteView<'a> {
@@ -32,6 +36,8 @@ impl<'a> SiteView<'a> {
             currency: site.currency.code(),
             support: &site.support,
             payout_day: site.payout_day,
+            link_domains: &site.link_domains,
+            signup_open: site.signup.open,
             logo_url: site
                 .branding
                 .logo
@@ -80,6 +86,8 @@ pub struct ProgramView {
     pub rules: Vec<String>,
     /// Whether paid ads may send visitors to the program's links.
     pub paid_ads: bool,
+    /// Whether partners earn on the sales of partners they recruit.
+    pub second_tier: bool,
 }
 
 impl ProgramView {
@@ -91,6 +99,7 @@ impl ProgramView {
             summary: program.commission.summary(),
             rules: program.commission.describe(),
             paid_ads: program.paid_ads,
+            second_tier: program.commission.second_tier.is_some(),
         }
     }
 }
@@ -103,6 +112,9 @@ pub struct LinkView<'a> {
     pub target: &'a str,
     pub url: String,
     pub qr_svg: String,
+    /// The last day it is offered (YYYY-MM-DD): the page hides it after, even before the
+    /// next build.
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -183,6 +195,7 @@ pub fn link_view<'a>(content: &Content, partner: &Partner, link: &'a Link) -> Li
         target: link.target.as_str(),
         qr_svg: super::qr::svg(&url),
         url,
+        expires: link.expires.map(|d| d.to_string()),
     }
 }
 

@@ -143,8 +143,28 @@ fn links_banners_and_emails_carry_the_partners_link() {
     }
     assert_eq!(
         select(&links, "form[data-link-builder] input").len(),
-        4,
-        "sub-id + 3 UTM fields"
+        5,
+        "sub-id, a page on the owner's site (deep link) + 3 UTM fields"
+    );
+    let deep = select(&links, "form[data-link-builder] input[name=to]");
+    assert_eq!(
+        deep[0].value().attr("data-link-domains"),
+        Some("brightloom.example"),
+        "the deep link's allowed hosts (site.yaml's link_domains)"
+    );
+    // summer-sale expired on 2026-08-31: not offered; spring-sale says until when.
+    assert!(
+        !urls.iter().any(|u| u.ends_with("/summer-sale")),
+        "{urls:?}"
+    );
+    assert_eq!(
+        select(
+            &links,
+            "section[data-expires=\"2027-04-30\"] time[datetime=\"2027-04-30\"]"
+        )
+        .len(),
+        1,
+        "the spring sale's last day"
     );
 
     let banners = parse(&root.join("banners/index.html"));

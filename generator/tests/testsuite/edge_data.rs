@@ -111,7 +111,7 @@ fn the_deploy_applies_to_sqlite_and_a_second_one_changes_nothing() {
     // Payouts are debits in the ledger: 184.20 + 310.00 + 96.75 + 41.60.
     assert_eq!(first[6], -(18_420 + 31_000 + 9_675 + 4_160));
     let again = deploy_native(out.path(), &state.path().join("db.sqlite"));
-    assert_eq!(again.summary(), "plan: put 0, delete 0, unchanged 31");
+    assert_eq!(again.summary(), "plan: put 0, delete 0, unchanged 32");
     assert_eq!(snapshot(&db), first, "deploying twice changes nothing");
     let status: String = db
         .query_row(

@@ -341,7 +341,8 @@
           card.appendChild(el("h2", {}, a.name + " — " + a.code));
           var dl = el("dl", { "class": "details" });
           [["E-mail", a.email], ["Company", a.company], ["Website", a.website], ["Phone", a.phone], ["How they promote", a.promotion],
-           ["Programs", (a.programs || []).join(", ")], ["Applied", new Date(a.created_at * 1000).toLocaleString()]].forEach(function (x) {
+           ["Programs", (a.programs || []).join(", ")], ["Applied", new Date(a.created_at * 1000).toLocaleString()],
+           ["Recruited by", a.referred_by ? a.referred_by + " (their second tier, once approved)" : ""]].forEach(function (x) {
             dl.appendChild(el("dt", {}, x[0])); dl.appendChild(el("dd", {}, x[1] || "—"));
           });
           card.appendChild(dl);

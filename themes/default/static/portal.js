@@ -64,6 +64,31 @@
         : "Letters, digits, - _ and . (up to 64): other characters become \u201c-\u201d.";
     }
     if (sub) url.searchParams.set("sub", sub);
+    // A deep link: only to a page on the owner's own sites (the redirect checks it again).
+    var to = form.elements.to;
+    if (to) {
+      var toHint = form.querySelector("[data-to-hint]");
+      var hosts = (to.getAttribute("data-link-domains") || "").split(" ").filter(Boolean);
+      var page = to.value.trim();
+      var allowedPage = true;
+      if (page) {
+        var target = null;
+        try { target = new URL(page); } catch (e) { target = null; }
+        allowedPage = !!target && /^https?:$/.test(target.protocol) && hosts.some(function (h) {
+          return target.hostname === h || target.hostname.slice(-(h.length + 1)) === "." + h;
+        });
+      }
+      to.setCustomValidity(allowedPage ? "" : "A link can only go to a page on " + hosts.join(", ") + ".");
+      to.setAttribute("aria-invalid", allowedPage ? "false" : "true");
+      if (toHint) {
+        toHint.textContent = allowedPage
+          ? "Any page on " + hosts.join(", ") + ": your link takes visitors straight there."
+          : "That page is not on " + hosts.join(", ") + ": links can only go to the program's own sites.";
+        toHint.classList.toggle("error-text", !allowedPage);
+      }
+      if (!allowedPage) return "";
+      if (page) url.searchParams.set("to", page);
+    }
     ["utm_source", "utm_medium", "utm_campaign"].forEach(function (name) {
       var value = form.elements[name].value.trim();
       if (value) url.searchParams.set(name, value);
@@ -316,6 +341,17 @@
       button.addEventListener("click", function () { copyFrom(button.getAttribute("data-copy"), button); });
     });
 
+    // What has expired since the page was built is no longer offered (the redirect sends its
+    // visitors to the fallback page); dates in the reader's language.
+    var today = new Date().toISOString().slice(0, 10);
+    document.querySelectorAll("[data-expires]").forEach(function (item) {
+      if (item.getAttribute("data-expires") < today) item.remove();
+    });
+    var days = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+    document.querySelectorAll("time[datetime]").forEach(function (t) {
+      var d = t.getAttribute("datetime");
+      if (/^\d{4}-\d\d-\d\d$/.test(d) && t.textContent === d) t.textContent = days.format(new Date(d + "T00:00:00Z"));
+    });
     var builder = document.querySelector("[data-link-builder]");
     var built = document.getElementById("built-url");
     if (builder && built) {

@@ -20,6 +20,7 @@ struct Row {
     programs: String,
     created_at: i64,
     password_hash: String,
+    referred_by: Option<String>,
 }
 
 impl Row {
@@ -36,6 +37,7 @@ impl Row {
                 phone: some(self.phone),
                 promotion: some(self.promotion),
                 created_at: self.created_at,
+                referred_by: some(self.referred_by),
             },
             self.password_hash,
         )
@@ -49,7 +51,7 @@ pub async fn pending(
 ) -> Result<Option<(Application, String)>, PlatformError> {
     let rows = platform
         .query(Statement::new(
-            "SELECT code, name, email, company, website, phone, promotion, programs, created_at, password_hash \
+            "SELECT code, name, email, company, website, phone, promotion, programs, created_at, password_hash, referred_by \
              FROM applications WHERE code = ? AND status = 'pending'",
             vec![code.into()],
         ))
@@ -64,7 +66,7 @@ pub async fn pending(
 pub async fn all_pending(platform: &impl Platform) -> Result<Vec<Application>, PlatformError> {
     let rows = platform
         .query(Statement::new(
-            "SELECT code, name, email, company, website, phone, promotion, programs, created_at, password_hash \
+            "SELECT code, name, email, company, website, phone, promotion, programs, created_at, password_hash, referred_by \
              FROM applications WHERE status = 'pending' ORDER BY created_at",
             vec![],
         ))
@@ -270,14 +272,16 @@ pub struct NewApplication<'a> {
     pub password_hash: String,
     /// The risk rules that fired on it (JSON of `pc_core::risk::Fired`).
     pub risk_fired: Option<String>,
+    /// The partner whose recruitment link the applicant came through (checked to exist).
+    pub referred_by: Option<String>,
     pub now: i64,
 }
 
 /// Stores a new application; fails if the code was taken in the meantime.
 pub fn apply(application: NewApplication<'_>) -> Statement {
     Statement::new(
-        "INSERT INTO applications (code, name, email, company, website, phone, promotion, programs, password_hash, status, created_at, risk_fired) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+        "INSERT INTO applications (code, name, email, company, website, phone, promotion, programs, password_hash, status, created_at, risk_fired, referred_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
         vec![
             application.code.into(),
             application.name.into(),
@@ -290,8 +294,20 @@ pub fn apply(application: NewApplication<'_>) -> Statement {
             application.password_hash.into(),
             application.now.into(),
             application.risk_fired.into(),
+            application.referred_by.into(),
         ],
     )
+}
+
+/// Whether `code` is an active partner (one whose recruitment link may bring applicants).
+pub async fn recruiter_active(platform: &impl Platform, code: &str) -> Result<bool, PlatformError> {
+    Ok(!platform
+        .query(Statement::new(
+            "SELECT 1 AS active FROM partners WHERE code = ?1 AND status = 'active'",
+            vec![code.into()],
+        ))
+        .await?
+        .is_empty())
 }
 
 /// The risk rules that fired on each pending application that has any, by code.

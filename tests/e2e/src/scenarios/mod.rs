@@ -116,6 +116,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         tracking::unknown_links_fall_back_and_never_redirect_elsewhere,
     ),
     (
+        "deep links stay on the owner's sites; an expired link falls back with its reason",
+        tracking::deep_links_stay_on_the_owners_sites_and_expired_links_fall_back,
+    ),
+    (
         "a sale credits the partner and the parent, once",
         tracking::a_sale_credits_the_partner_and_the_parent_once,
     ),
@@ -202,6 +206,10 @@ pub const ALL: &[(&str, Scenario)] = &[
     (
         "apply at /join, pending sign-in, approve through git, sign in",
         signup::apply_and_approve_through_git,
+    ),
+    (
+        "a recruitment link makes the recruiter the approved applicant's parent",
+        signup::a_recruitment_link_makes_the_recruiter_the_parent,
     ),
     (
         "an admin approves in one click: one commit of the partner's file to git, by her; live after the deploy, welcomed then",

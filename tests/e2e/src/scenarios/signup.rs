@@ -271,6 +271,70 @@ pub fn apply_and_approve_through_git(world: &World) -> Outcome {
     Ok(())
 }
 
+/// A partner's recruitment link (`/join/?ref=<code>`): the form carries the code, the console
+/// shows it, and the approved applicant's partner file names the recruiter as parent (who then
+/// earns the second tier). An unknown code is left out.
+pub fn a_recruitment_link_makes_the_recruiter_the_parent(world: &World) -> Outcome {
+    let mut client = world.client();
+    let page = client.get("/join/?ref=abc123")?;
+    ensure!(
+        page.status == 200 && page.body.contains(r#"name="ref" value="abc123" data-ref"#),
+        "the form carries the recruiter's code"
+    );
+    let hostile = client.get("/join/?ref=%22%3E%3Cscript%3E")?;
+    ensure!(
+        hostile.status == 200
+            && !hostile.body.contains("<script>")
+            && hostile.body.contains(r#"name="ref" value="" data-ref"#),
+        "a code that is not one is left out"
+    );
+    let mut fields = application("rec001", "rosa@recruited.example", "Rosa Recruited");
+    fields.push(("ref", "abc123"));
+    let applied = apply(world, &mut client, 30, &fields)?;
+    ensure!(applied.status == 200, "apply: {}", applied.status);
+    let mut unknown = application("rec002", "ray@recruited.example", "Ray");
+    unknown.push(("ref", "nobody9"));
+    ensure!(
+        apply(world, &mut client, 30, &unknown)?.status == 200,
+        "an unknown recruiter is no refusal"
+    );
+    let stored = world.db.query(
+        "SELECT code, referred_by FROM applications WHERE code IN ('rec001', 'rec002') ORDER BY code",
+    )?;
+    ensure!(
+        stored.len() == 2
+            && stored[0]["referred_by"] == "abc123"
+            && stored[1]["referred_by"].is_null(),
+        "stored: {stored:?}"
+    );
+    let listed = world.client().get_with(
+        "/api/v1/owner/applications",
+        &[("authorization", &format!("Bearer {}", world.owner_token))],
+    )?;
+    ensure!(
+        listed.body.contains(r#""referred_by":"abc123""#),
+        "the console shows who recruited them: {}",
+        listed.body
+    );
+    cli(world, &["applications", "approve", "rec001"])?;
+    let yaml_path = world.content.join("partners/rec001.yaml");
+    let yaml =
+        std::fs::read_to_string(&yaml_path).map_err(|e| format!("{}: {e}", yaml_path.display()))?;
+    ensure!(
+        yaml.contains("parent: \"abc123\""),
+        "the recruiter is the parent: {yaml}"
+    );
+    world.content_changed()?;
+    let parent = world
+        .db
+        .query("SELECT parent FROM partners WHERE code = 'rec001'")?;
+    ensure!(
+        parent.first().is_some_and(|r| r["parent"] == "abc123"),
+        "deployed with its parent: {parent:?}"
+    );
+    Ok(())
+}
+
 pub fn rejected_and_closed(world: &World) -> Outcome {
     let mut client = world.client();
     let applied = apply(

@@ -273,6 +273,124 @@ pub fn unknown_links_fall_back_and_never_redirect_elsewhere(world: &World) -> Ou
     Ok(())
 }
 
+/// A deep link goes to a page under the owner's `link_domains` with the click; any other
+/// address is never followed (the link's own target instead); an expired link goes to the
+/// fallback page, and the partner's Clicks report says why.
+pub fn deep_links_stay_on_the_owners_sites_and_expired_links_fall_back(world: &World) -> Outcome {
+    let mut client = world.client();
+    let page = "https://brightloom.example/products/aeropress?color=red";
+    let reply = visit(
+        &mut client,
+        &format!("/r/abc123/home?to={}&sub=deep-1", encode(page)),
+    )?;
+    let to = reply.location().to_owned();
+    ensure!(
+        reply.status == 302
+            && to.starts_with("https://brightloom.example/products/aeropress?color=red&"),
+        "a page on brightloom.example: {} {to}",
+        reply.status
+    );
+    let id = param(&to, "bl_click").ok_or(format!("no click id: {to}"))?;
+    let row = wait_for_click(world, &id)?;
+    ensure!(
+        row["slug"] == "home"
+            && row["sub"] == "deep-1"
+            && param(&to, "bl_ref").as_deref() == Some("abc123"),
+        "counted for the link it came through: {row} {to}"
+    );
+    for other in [
+        "https://evil.example/products/x",
+        "https://brightloom.example.evil.example/",
+        "https://evilbrightloom.example/",
+        "javascript:alert(1)",
+        "//evil.example/",
+        "https://user@evil.example@brightloom.example/",
+        "ftp://brightloom.example/file",
+    ] {
+        let reply = visit(&mut client, &format!("/r/abc123/home?to={}", encode(other)))?;
+        let went = reply.location();
+        ensure!(
+            reply.status == 302 && went.starts_with("https://brightloom.example/?bl_click="),
+            "{other} → {} {went}: the link's own target instead",
+            reply.status
+        );
+    }
+    // summer-sale ended on 2026-08-31 (content/links/summer-sale.yaml).
+    let before = count(
+        world,
+        "SELECT count(*) AS n FROM filtered_clicks WHERE partner = 'abc123' AND reason = 'expired'",
+    )?;
+    let expired = visit(&mut client, "/r/abc123/summer-sale?sub=old-post")?;
+    ensure!(
+        expired.status == 302 && expired.location() == "https://brightloom.example/",
+        "an expired link goes to the fallback page: {} {}",
+        expired.status,
+        expired.location()
+    );
+    let started = Instant::now();
+    loop {
+        let rows = world.db.query(
+            "SELECT slug, sub, detail FROM filtered_clicks WHERE partner = 'abc123' AND reason = 'expired' ORDER BY id DESC",
+        )?;
+        if rows.len() as i64 > before {
+            ensure!(
+                rows[0]["slug"] == "summer-sale" && rows[0]["detail"] == "ended 2026-08-31",
+                "the reason is kept: {}",
+                rows[0]
+            );
+            break;
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(20),
+            "the expired visit was never recorded"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The partner reads it under "Not counted", in words.
+    let mut partner = super::abc123(world, false)?;
+    let today = iso(now());
+    let summary = partner.get(&format!(
+        "/api/v1/me/summary?from={}&to={}",
+        &today[..10],
+        &today[..10]
+    ))?;
+    let body: Value = serde_json::from_str(&summary.body).map_err(|e| e.to_string())?;
+    let reasons = body["filtered_clicks"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    ensure!(
+        reasons.iter().any(|r| r["reason"] == "expired"
+            && r["why"]
+                .as_str()
+                .is_some_and(|w| w.contains("offer had ended"))),
+        "the Clicks report says why: {reasons:?}"
+    );
+    // The pages no longer offer it.
+    let links = partner.get("/portal/links/")?;
+    ensure!(
+        links.status == 200
+            && !links.body.contains("summer-sale")
+            && links.body.contains("spring-sale"),
+        "the Links page leaves the expired link out"
+    );
+    Ok(())
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// A signed sale. The time is derived from the id's first use, so a resend is byte-identical.
 fn sale(
     world: &World,

@@ -36,6 +36,9 @@ const FORM_AGE_PURPOSE: &str = "join-form";
 /// What the applicant typed, put back into the form after a refusal (never the passwords).
 fn kept(typed: &[(String, String)]) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    if let Some(code) = field(typed, "ref").and_then(|c| PartnerCode::parse(c).ok()) {
+        out.push(referral_slot(&code));
+    }
     for name in ["name", "email", "company", "website", "phone", "code"] {
         if let Some(value) = field(typed, name).filter(|v| !v.is_empty()) {
             let from = format!(r#"id="j-{name}" name="{name}""#);
@@ -72,6 +75,14 @@ fn kept(typed: &[(String, String)]) -> Vec<(String, String)> {
         ));
     }
     out
+}
+
+/// The recruitment link's partner code, carried by the form (`/join?ref=<code>`).
+fn referral_slot(code: &PartnerCode) -> (String, String) {
+    (
+        r#"name="ref" value="" data-ref"#.to_owned(),
+        format!(r#"name="ref" value="{code}" data-ref"#),
+    )
 }
 
 /// The form's text fields, what is said when one holds a character it may not, and whether it
@@ -138,9 +149,16 @@ async fn join_page<P: Platform>(
         .await
 }
 
-/// `GET /join/`.
-pub async fn form_page<P: Platform>(ctx: &Ctx<'_, P>) -> Result<Response, PlatformError> {
-    join_page(ctx, StatusCode::OK, None, None, &[]).await
+/// `GET /join/`, or `/join/?ref=<code>` from a partner's recruitment link.
+pub async fn form_page<P: Platform>(
+    ctx: &Ctx<'_, P>,
+    req: &Request,
+) -> Result<Response, PlatformError> {
+    let q = crate::http_util::query(req);
+    let referred: Vec<(String, String)> = field(&q, "ref")
+        .map(|r| vec![("ref".to_owned(), r.to_owned())])
+        .unwrap_or_default();
+    join_page(ctx, StatusCode::OK, None, None, &referred).await
 }
 
 /// `POST /join`.
@@ -340,6 +358,18 @@ pub async fn apply<P: Platform>(
     }
     let risk_fired =
         (!risk.fired.is_empty()).then(|| serde_json::to_string(&risk.fired).unwrap_or_default());
+    // A recruitment link's partner becomes the parent on approval, if they are an active
+    // partner (any other code is left out, not refused: the applicant did nothing wrong).
+    let referred_by = match field(&fields, "ref").and_then(|r| PartnerCode::parse(r).ok()) {
+        Some(recruiter)
+            if recruiter.as_str() != code
+                && store::applications::recruiter_active(ctx.platform, recruiter.as_str())
+                    .await? =>
+        {
+            Some(recruiter.to_string())
+        }
+        _ => None,
+    };
     // An address that already belongs to a partner or an application gets the same answer here
     // (no enumeration); the e-mail tells its owner what happened.
     let known = store::applications::email_known(ctx.platform, &email).await?;
@@ -369,6 +399,7 @@ pub async fn apply<P: Platform>(
                 programs: serde_json::to_string(&programs).unwrap_or_default(),
                 password_hash: phc,
                 risk_fired,
+                referred_by,
                 now: ctx.now,
             })])
             .await;

@@ -38,6 +38,8 @@ pub async fn list<P: Platform>(ctx: &Ctx<'_, P>, req: &Request) -> Result<Respon
                 "code": a.code, "name": a.name, "email": a.email, "company": a.company,
                 "website": a.website, "phone": a.phone, "promotion": a.promotion,
                 "programs": a.programs, "created_at": a.created_at,
+                // Whose recruitment link brought them: their parent once approved.
+                "referred_by": a.referred_by,
                 // risk.yaml's rules that fired, with their reasons.
                 "flags": flagged,
             })

@@ -11,6 +11,8 @@ struct PartnerLinks {
     links: std::collections::HashMap<String, LinkEntry>,
     click_param: String,
     partner_param: String,
+    #[serde(default)]
+    link_domains: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -18,12 +20,16 @@ struct DefaultLink {
     slug: String,
     url: String,
     program: String,
+    #[serde(default)]
+    expires_at: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
 struct LinkEntry {
     url: String,
     program: String,
+    #[serde(default)]
+    expires_at: Option<i64>,
 }
 
 /// A partner's links as redirects use them: the targets parsed.
@@ -35,34 +41,64 @@ pub(super) struct ParsedLinks {
     links: std::collections::HashMap<String, ParsedLink>,
     pub(super) click_param: String,
     pub(super) partner_param: String,
+    /// The hosts a deep link may go to (and their subdomains).
+    link_domains: Vec<String>,
 }
 
 #[derive(Debug)]
 pub(super) struct ParsedLink {
     pub(super) url: url::Url,
     pub(super) program: String,
+    /// When the link stops (Unix seconds), if it expires.
+    pub(super) expires_at: Option<i64>,
 }
 
 impl ParsedLinks {
     fn from_json(raw: &str) -> Option<ParsedLinks> {
         let links = serde_json::from_str::<PartnerLinks>(raw).ok()?;
-        let parse = |url: &str, program: String| {
-            url::Url::parse(url)
-                .ok()
-                .map(|url| ParsedLink { url, program })
+        let parse = |url: &str, program: String, expires_at: Option<i64>| {
+            url::Url::parse(url).ok().map(|url| ParsedLink {
+                url,
+                program,
+                expires_at,
+            })
         };
         Some(ParsedLinks {
             default: links
                 .default
-                .and_then(|d| Some((d.slug, parse(&d.url, d.program)?))),
+                .and_then(|d| Some((d.slug, parse(&d.url, d.program, d.expires_at)?))),
             links: links
                 .links
                 .into_iter()
-                .filter_map(|(slug, l)| Some((slug, parse(&l.url, l.program)?)))
+                .filter_map(|(slug, l)| Some((slug, parse(&l.url, l.program, l.expires_at)?)))
                 .collect(),
             click_param: links.click_param,
             partner_param: links.partner_param,
+            link_domains: links.link_domains,
         })
+    }
+
+    /// A deep link's target: `to`, when it is an http(s) address on one of the owner's
+    /// `link_domains` (or a subdomain of one); anything else is refused (never an open
+    /// redirect).
+    pub(super) fn deep_target(&self, to: &str) -> Option<url::Url> {
+        let url = url::Url::parse(to).ok()?;
+        if !matches!(url.scheme(), "https" | "http")
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
+            return None;
+        }
+        let host = url.host_str()?;
+        self.link_domains
+            .iter()
+            .any(|d| {
+                host == d
+                    || host
+                        .strip_suffix(d.as_str())
+                        .is_some_and(|sub| sub.ends_with('.'))
+            })
+            .then_some(url)
     }
 
     /// The link `slug` (or, without one, the default link), and its slug.

@@ -97,8 +97,27 @@ pub async fn follow<P: Platform>(
     }) else {
         return fallback(ctx).await;
     };
-    let mut url = link.url.clone();
     let q = query(req);
+    // An expired offer: the visitor goes to the owner's fallback page, and the partner sees why
+    // under "Not counted".
+    if link.expires_at.is_some_and(|end| ctx.now >= end) {
+        ctx.platform.record_click(ClickRecord::Filtered {
+            id: filtered_id(ctx),
+            partner: code.to_string(),
+            slug: slug.to_owned(),
+            sub: crate::http_util::field(&q, "sub").and_then(clean_sub),
+            reason: "expired".to_owned(),
+            detail: link
+                .expires_at
+                .map(|end| format!("ended {}", day_of(end - 1))),
+            created_at: ctx.now,
+        });
+        return fallback(ctx).await;
+    }
+    // A deep link goes to a page on the owner's own sites; to any other, the link's target.
+    let mut url = crate::http_util::field(&q, "to")
+        .and_then(|to| links.deep_target(to))
+        .unwrap_or_else(|| link.url.clone());
     let sub = crate::http_util::field(&q, "sub").and_then(clean_sub);
     let own = own_click(ctx, req, code);
     let not_counted = filtered(req).or_else(|| {
@@ -169,13 +188,9 @@ pub async fn follow<P: Platform>(
         });
     }
     if let Some(f) = not_counted {
-        // Kept apart, so partners can see what was not counted and why. The id: the
-        // millisecond, then 22 random bits (rows land at the table's end, as with click ids).
-        let mut random = [0u8; 4];
-        random.copy_from_slice(&ctx.platform.random_bytes(4));
-        let id = (ctx.platform.now_ms() << 22) | i64::from(u32::from_le_bytes(random) >> 10);
+        // Kept apart, so partners can see what was not counted and why.
         ctx.platform.record_click(ClickRecord::Filtered {
-            id: id.to_string(),
+            id: filtered_id(ctx),
             partner: code.to_string(),
             slug: slug.to_owned(),
             sub,
@@ -188,6 +203,22 @@ pub async fn follow<P: Platform>(
         return own_click_page(ctx, url.as_str()).await;
     }
     Ok(found_response(url.as_str()))
+}
+
+/// A not-counted request's id: the millisecond, then 22 random bits (rows land at the table's
+/// end, as with click ids).
+fn filtered_id<P: Platform>(ctx: &Ctx<'_, P>) -> String {
+    let mut random = [0u8; 4];
+    random.copy_from_slice(&ctx.platform.random_bytes(4));
+    let id = (ctx.platform.now_ms() << 22) | i64::from(u32::from_le_bytes(random) >> 10);
+    id.to_string()
+}
+
+/// The day (YYYY-MM-DD, UTC) of Unix second `t`.
+fn day_of(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .map(|d| d.date().to_string())
+        .unwrap_or_default()
 }
 
 /// Whose own click this is, when the browser is signed in to the portal (its session cookies

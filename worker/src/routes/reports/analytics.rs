@@ -102,6 +102,9 @@ fn reason_words(reason: &str) -> &'static str {
         "own_click" => {
             "You or the program's owner clicked while signed in to the portal; own clicks never count."
         }
+        "expired" => {
+            "The link's offer had ended: the visitor was sent to the program's main page, and nothing was credited."
+        }
         "repeated" => {
             "The same visitor clicked your links many times within a minute; the first clicks counted."
         }
