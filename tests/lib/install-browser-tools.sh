@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need, idempotently: Debian's chromium, and the pinned npm
-# packages (playwright-core drives it; axe-core checks accessibility). No browser download.
+# packages (playwright-core drives it; axe-core checks accessibility; lighthouse audits pages).
+# No browser download.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -11,6 +12,6 @@ if ! command -v chromium >/dev/null; then
   $SUDO apt-get install -y -qq chromium >/dev/null 2>&1 ||
     { $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq chromium >/dev/null; }
 fi
-if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/lighthouse ]; then
   npm ci --no-audit --no-fund
 fi

@@ -264,10 +264,10 @@
           stat(t, "Sales", count(s.sales), count(s.subscription_payments) + " subscription payments");
           stat(t, "Revenue attributed", money(s.revenue), "less " + count(s.refunds) + " refunds");
           stat(t, "Commissions earned", money(s.earned), money(s.earnings_per_click) + " per click");
-          stat(b, "Payable now", money(o.balances.payable));
-          stat(b, "Pending (in hold)", money(o.balances.pending));
-          stat(b, "Paid to date", money(o.balances.paid_to_date));
-          stat(b, "Applications waiting", count(o.pending_applications));
+          stat(b, "Payable now", money(o.balances.payable), "to pay in the next run");
+          stat(b, "Pending (in hold)", money(o.balances.pending), "until refunds can no longer come");
+          stat(b, "Paid to date", money(o.balances.paid_to_date), "all payouts so far");
+          stat(b, "Applications waiting", count(o.pending_applications), "to approve or reject");
           fillTable(document.querySelector("[data-by-day]"), [["date", "Date"], ["clicks", "Clicks", "num"], ["sales", "Sales", "num"], ["earned", "Commissions", "money"]], o.by_day.slice().reverse());
           fillTable(document.querySelector("[data-by-program]"), [["name", "Program"], ["clicks", "Clicks", "num"], ["sales", "Sales", "num"], ["sales_amount", "Sales amount", "money"], ["earned", "Commissions", "money"]], o.by_program);
         }).catch(function (e) { fail(e.message); });

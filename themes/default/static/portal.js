@@ -101,9 +101,13 @@
     var toggle = document.querySelector("[data-menu-toggle]");
     if (!toggle) return;
     var panel = document.getElementById(toggle.getAttribute("aria-controls"));
-    document.documentElement.classList.add("js-menu");
-    toggle.hidden = false;
-    toggle.addEventListener("click", function () {
+    // Without the script the toggle is a link to the panel (shown as the link's target); with
+    // it, a button. Either way the panel starts closed, so nothing moves as the page loads.
+    toggle.addEventListener("keydown", function (e) {
+      if (e.key === " ") { e.preventDefault(); toggle.click(); }
+    });
+    toggle.addEventListener("click", function (e) {
+      e.preventDefault();
       var open = toggle.getAttribute("aria-expanded") !== "true";
       toggle.setAttribute("aria-expanded", String(open));
       if (open && panel) {

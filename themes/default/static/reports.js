@@ -81,13 +81,14 @@
     var box = root.querySelector("[data-summary]");
     box.textContent = "";
     var r = s.in_range, cur = s.currency;
+    // Always the same ten cards (the page holds their places while it loads: nothing jumps).
     [
       card("Balance (unpaid)", money(s.balance, cur), "not paid out yet"),
-      card("Payable now", money(s.payable, cur)),
+      card("Payable now", money(s.payable, cur), "paid with the next payout"),
       card("Pending", money(s.pending, cur), "in the hold period"),
-      Number(s.under_review) > 0 ? card("Under review", money(s.under_review, cur), "checked by the program before it becomes payable") : null,
-      card("Paid to date", money(s.paid_to_date, cur)),
-      Number(s.owed_back) > 0 ? card("Owed back", money(s.owed_back, cur), "refunds after payment, taken from your next earnings") : null,
+      card("Under review", money(s.under_review, cur), "checked by the program before it becomes payable"),
+      card("Paid to date", money(s.paid_to_date, cur), Number(s.owed_back) > 0
+        ? money(s.owed_back, cur) + " owed back: refunds after payment, taken from your next earnings" : "all payouts so far"),
       card("Earned", money(r.earned, cur), "in this period"),
       card("Clicks", String(r.clicks)),
       card("Leads", String(r.leads)),
@@ -179,7 +180,6 @@
     var wrap = root.querySelector("[data-chart]");
     var days = s.by_day || [];
     wrap.textContent = "";
-    root.querySelector("[data-chart-card]").hidden = days.length === 0;
     if (!days.length) return;
     var title = root.querySelector("[data-chart-title]");
     var text = root.querySelector("[data-chart-text]");
@@ -562,19 +562,20 @@
         (s.becoming_payable || []).forEach(function (b) { if (b.date < iso(at)) cents += Math.round(Number(b.amount) * 100); });
         payout = card("Next payout", money((cents / 100).toFixed(2), cur), "on " + day(iso(at)) + ", with what becomes payable before then");
       }
+      // The same cards as the page's placeholders, in their order: nothing jumps as they fill.
+      var review = Number(s.under_review) > 0 ? "; " + money(s.under_review, cur) + " under review" : "";
       [
         card("Earned this month", money(s.in_range.earned, cur),
           (change >= 0 ? "+" : "−") + money(String(Math.abs(change).toFixed(2)), cur) + " against the same days of last month (" +
           money(prev.in_range.earned, cur) + ", " + day(iso(lastFirst)) + " to " + day(iso(lastEnd)) + ")"),
         payout,
         card("Payable now", money(s.payable, cur), "paid with the next payout"),
-        card("Pending", money(s.pending, cur), next ? money(next.amount, cur) + " becomes payable on " + day(next.date) : "nothing on hold"),
-        Number(s.under_review) > 0 ? card("Under review", money(s.under_review, cur), "checked by the program before it becomes payable") : null,
-        card("Paid to date", money(s.paid_to_date, cur)),
+        card("Pending", money(s.pending, cur), (next ? money(next.amount, cur) + " becomes payable on " + day(next.date) : "nothing on hold") + review),
+        card("Paid to date", money(s.paid_to_date, cur), Number(s.owed_back) > 0
+          ? money(s.owed_back, cur) + " owed back: taken from your next earnings" : "all payouts so far"),
         card("Balance (unpaid)", money(s.balance, cur), "not paid out yet"),
         card("Lifetime earnings", money(s.earned_to_date, cur),
-          Number(s.refunded_to_date) > 0 ? "after " + money(s.refunded_to_date, cur) + " taken back by refunds" : "everything you have earned"),
-        Number(s.owed_back) > 0 ? card("Owed back", money(s.owed_back, cur), "refunds after payment, taken from your next earnings") : null
+          Number(s.refunded_to_date) > 0 ? "after " + money(s.refunded_to_date, cur) + " taken back by refunds" : "everything you have earned")
       ].forEach(function (c) { if (c) box.appendChild(c); });
       var top = function (rows) { return rows.filter(function (x) { return Number(x.earned) !== 0 || x.clicks > 0; }).slice(0, 5); };
       var cols = [{ key: "clicks", label: "Clicks" }, { key: "sales", label: "Sales" }, { key: "earned", label: "Earned", money: true }];
