@@ -55,7 +55,7 @@ if [ -n "${UPDATE_SCREENSHOTS:-}" ]; then
   mkdir -p docs/screenshots
   # The demo with its sample history (what a newcomer sees), the fresh program's pages.
   cp tests/artifacts/screenshots/demo-dashboard-desktop.png docs/screenshots/dashboard.png
-  cp tests/artifacts/screenshots/demo-commissions-desktop.png docs/screenshots/commissions.png
+  cp tests/artifacts/screenshots/demo-explain-desktop.png docs/screenshots/commissions.png
   cp tests/artifacts/screenshots/clicks-analytics-desktop.png docs/screenshots/link-analytics.png
   cp tests/artifacts/screenshots/phone-menu.png docs/screenshots/phone-menu.png
   cp tests/artifacts/screenshots/redirect-links-desktop.png docs/screenshots/redirect-links.png

@@ -236,8 +236,13 @@ impl<'a> Renderer<'a> {
             written.files += 1;
         }
         Self::write(sink, "assets/brand.css", brand_css(self.content).as_bytes())?;
+        Self::write(
+            sink,
+            "assets/favicon.svg",
+            favicon_svg(self.content).as_bytes(),
+        )?;
         Self::write(sink, "pc.js", tracking_script(self.content).as_bytes())?;
-        written.files += 2;
+        written.files += 3;
         let copies = self
             .content
             .site
@@ -485,6 +490,23 @@ fn brand_css(content: &Content) -> String {
         ":root {{ --brand: {}; --accent: {}; }}\n",
         content.site.branding.primary_color.as_str(),
         content.site.branding.accent_color.as_str()
+    )
+}
+
+/// The tab's icon when the site has no logo: the portal's initial in white on the brand colour.
+fn favicon_svg(content: &Content) -> String {
+    let initial: String = content
+        .site
+        .portal_name
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><rect width=\"32\" height=\"32\" rx=\"7\" fill=\"{}\"/>\
+         <text x=\"16\" y=\"22.5\" font-family=\"system-ui,sans-serif\" font-size=\"19\" font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">{}</text></svg>\n",
+        content.site.branding.primary_color.as_str(),
+        crate::content::placeholders::html_escape(&initial)
     )
 }
 

@@ -78,7 +78,10 @@ fn every_partner_has_every_page_with_the_full_menu() {
             let page = root.join(dir).join("index.html");
             assert!(page.is_file(), "{code} has no {dir} page");
             let html = parse(&page);
-            let menu: Vec<String> = select(&html, "nav.menu a").iter().map(text).collect();
+            let menu: Vec<String> = select(&html, "nav.menu .menu-panel a")
+                .iter()
+                .map(text)
+                .collect();
             assert_eq!(menu.len(), 13, "{code}/{dir}: {menu:?}");
             for (_, title) in HOME {
                 assert!(
@@ -343,7 +346,10 @@ fn hidden_home_items_are_neither_in_the_menu_nor_generated() {
         );
         for page in html_files(&root) {
             let html = parse(&page);
-            let menu: Vec<String> = select(&html, "nav.menu a").iter().map(text).collect();
+            let menu: Vec<String> = select(&html, "nav.menu .menu-panel a")
+                .iter()
+                .map(text)
+                .collect();
             assert!(
                 !menu
                     .iter()

@@ -33,20 +33,24 @@ impl Range {
         let q = query(req);
         let today = now - now.rem_euclid(DAY);
         let to = match field(&q, "to").filter(|v| !v.is_empty()) {
-            Some(v) => parse_date(v)
-                .ok_or_else(|| format!("`to` must be a date like 2026-11-24, not {v:?}"))?,
+            Some(v) => parse_date(v).ok_or_else(|| {
+                format!("The end date must be a date like 2026-11-24, not {v:?}.")
+            })?,
             None => today,
         };
         let from = match field(&q, "from").filter(|v| !v.is_empty()) {
-            Some(v) => parse_date(v)
-                .ok_or_else(|| format!("`from` must be a date like 2026-11-01, not {v:?}"))?,
+            Some(v) => parse_date(v).ok_or_else(|| {
+                format!("The start date must be a date like 2026-11-01, not {v:?}.")
+            })?,
             None => to - (DEFAULT_DAYS - 1) * DAY,
         };
         if from > to {
-            return Err("`from` is after `to`".into());
+            return Err(
+                "The start date is after the end date: choose a start on or before the end.".into(),
+            );
         }
         if to - from > 3 * 366 * DAY {
-            return Err("a report covers at most three years".into());
+            return Err("A report covers at most three years: choose a shorter period.".into());
         }
         let number = |name: &str, default: i64| -> Result<i64, String> {
             field(&q, name).map_or(Ok(default), |v| {
