@@ -45,6 +45,48 @@ const CRAWLER_MARKERS: &[&str] = &["bot", "crawl", "spider", "slurp"];
 /// The `crawler-user-agents` list (`crawlers.txt`, written by `scripts/update-crawlers.sh`):
 /// the text its patterns match, one a line after the header, each with where in the user agent
 /// (`any`, `start`, `end`, `whole`), a tab, and the text.
+/// The marker lists in the order they are tried, with the reason each gives.
+const MARKER_LISTS: [(&str, &[&str]); 3] = [
+    ("link_preview", PREVIEW_MARKERS),
+    ("script", SCRIPT_MARKERS),
+    ("crawler", CRAWLER_MARKERS),
+];
+
+/// Every marker in one automaton, read in one pass over the User-Agent (27 substring searches
+/// were the redirect's costliest step in wasm, a tenth of a bot's request in a CPU profile).
+struct Markers {
+    all: AhoCorasick,
+    /// Pattern id → (reason, marker), in `MARKER_LISTS` order.
+    by_id: Vec<(&'static str, &'static str)>,
+}
+
+impl Markers {
+    /// The first list with a marker in `agent` (lowercase), and that list's first such marker:
+    /// the smallest pattern id among the matches, as the ids follow the lists' order.
+    fn first_in(&self, agent: &str) -> Option<(&'static str, &'static str)> {
+        let id = self
+            .all
+            .find_overlapping_iter(agent)
+            .map(|m| m.pattern().as_usize())
+            .min()?;
+        self.by_id.get(id).copied()
+    }
+}
+
+fn markers() -> Option<&'static Markers> {
+    static MARKERS: OnceLock<Option<Markers>> = OnceLock::new();
+    MARKERS
+        .get_or_init(|| {
+            let by_id: Vec<(&'static str, &'static str)> = MARKER_LISTS
+                .iter()
+                .flat_map(|(reason, list)| list.iter().map(move |m| (*reason, *m)))
+                .collect();
+            let all = AhoCorasick::new(by_id.iter().map(|(_, m)| m)).ok()?;
+            Some(Markers { all, by_id })
+        })
+        .as_ref()
+}
+
 const KNOWN_CRAWLERS: &str = include_str!("crawlers.txt");
 
 /// The list, ready to look for: text anywhere in one pass of an Aho-Corasick automaton, the
@@ -139,17 +181,11 @@ pub fn filtered(req: &Request) -> Option<Filtered> {
             detail: String::new(),
         });
     }
-    for (reason, markers) in [
-        ("link_preview", PREVIEW_MARKERS),
-        ("script", SCRIPT_MARKERS),
-        ("crawler", CRAWLER_MARKERS),
-    ] {
-        if let Some(m) = markers.iter().find(|m| agent.contains(*m)) {
-            return Some(Filtered {
-                reason,
-                detail: token_around(&agent, m),
-            });
-        }
+    if let Some((reason, m)) = markers().and_then(|m| m.first_in(&agent)) {
+        return Some(Filtered {
+            reason,
+            detail: token_around(&agent, m),
+        });
     }
     if let Some(found) = known_crawlers().and_then(|m| m.find(sent)) {
         return Some(Filtered {
