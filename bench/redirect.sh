@@ -19,7 +19,8 @@
 # runs one isolate on one thread: its time per request).
 #
 #   bench/redirect.sh [ROUNDS] [SECONDS]     (default 3 rounds of 10 s per load)
-#   TARGETS="ours js" bench/redirect.sh      measures some of them only
+#   TARGETS="ours js" bench/redirect.sh      measures some of them only (and builds and starts
+#                                           only those: native needs the release generator)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
@@ -36,9 +37,14 @@ fi
 tests/lib/install-worker-tools.sh
 . tests/lib/worker-env.sh
 . tests/lib/workerd.sh
+read -r -a names <<<"${TARGETS:-ours ours-routed js rust-floor js-floor native nginx}"
+# Whether the run measures target $1 (only those are built and started).
+wants() { [[ " ${names[*]} " == *" $1 "* ]]; }
 build_worker_and_site
-cargo build --locked -q --release -p pc-generator
-(cd bench/rust-floor && CARGO_TARGET_DIR="$PWD/../../target/rust-floor" worker-build --release) >/dev/null
+if wants native; then cargo build --locked -q --release -p pc-generator; fi
+if wants rust-floor; then
+  (cd bench/rust-floor && CARGO_TARGET_DIR="$PWD/../../target/rust-floor" worker-build --release) >/dev/null
+fi
 
 state=$(mktemp -d)
 pids=()
@@ -67,6 +73,7 @@ urls[ours-routed]=$WORKERD_URL
 
 # The other workers, each on its own copy of the same deploy (KV and D1).
 for name in js rust-floor js-floor; do
+  wants "$name" || continue
   config=bench/js-queue-worker/wrangler.toml
   [ "$name" = js ] || config=bench/$name/wrangler.toml
   "$BIN_DIR"/partner-center deploy --local --out dist --persist-to "$state/$name/wrangler" >"$state/$name.setup.log" 2>&1 ||
@@ -79,11 +86,13 @@ for name in js rust-floor js-floor; do
   pids+=($!)
 done
 
-native_port=$(free_port)
-urls[native]="http://127.0.0.1:$native_port"
-setsid target/release/partner-center serve --content content --state "$state/native" --port "$native_port" \
-  --no-demo-history >"$state/native.log" 2>&1 &
-pids+=($!)
+if wants native; then
+  native_port=$(free_port)
+  urls[native]="http://127.0.0.1:$native_port"
+  setsid target/release/partner-center serve --content content --state "$state/native" --port "$native_port" \
+    --no-demo-history >"$state/native.log" 2>&1 &
+  pids+=($!)
+fi
 
 nginx_port=$(free_port)
 urls[nginx]="http://127.0.0.1:$nginx_port"
@@ -100,11 +109,16 @@ http {
   }
 }
 CONF
-setsid /usr/sbin/nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -g 'daemon off;' 2>"$state/nginx/stderr" &
-pids+=($!)
+if wants nginx; then
+  setsid /usr/sbin/nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -g 'daemon off;' 2>"$state/nginx/stderr" &
+  pids+=($!)
+else
+  unset 'urls[nginx]'
+fi
 
 path=/r/abc123/home
 for name in js rust-floor js-floor native nginx; do
+  [ -n "${urls[$name]:-}" ] || continue
   wait_for_url "${urls[$name]}$path" 90 || { cat "$state"/*.log >&2; exit 1; }
 done
 
@@ -150,7 +164,6 @@ settle() {
   done
 }
 
-read -r -a names <<<"${TARGETS:-ours ours-routed js rust-floor js-floor native nginx}"
 declare -A answered
 for round in $(seq "$rounds"); do
   # Rotated, so no target always runs first (or right after the one that heats the machine).
