@@ -28,16 +28,6 @@ setsid "$BIN_DIR"/partner-center serve --content "$state/demo-content" --state "
 demo_pgid=$!
 trap 'stop_group "$pgid"; stop_group "$demo_pgid"; rm -rf "$state"' EXIT
 # Ready means "is running" printed (after the sample history is written), not just listening.
-wait_for_line() {
-  local file=$1 text=$2
-  for _ in $(seq 1 1200); do
-    grep -q "$text" "$file" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$file"; return 1; }
-    sleep 0.1
-  done
-  cat "$file"
-  return 1
-}
 wait_for_line "$log" "is running at" "$pgid"
 wait_for_line "$demo_log" "is running at" "$demo_pgid"
 password=$(sed -n 's/.* as abc123 with password: //p' "$log" | head -1)

@@ -38,3 +38,16 @@ stop_group() {
 random_secret() {
   python3 -c 'import secrets; print(secrets.token_urlsafe(36))'
 }
+
+# Waits until FILE has a line with TEXT while process PID lives (up to 2 minutes); prints the
+# file when it does not come.
+wait_for_line() {
+  local file=$1 text=$2
+  for _ in $(seq 1 1200); do
+    grep -q "$text" "$file" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { cat "$file"; return 1; }
+    sleep 0.1
+  done
+  cat "$file"
+  return 1
+}

@@ -16,12 +16,8 @@ log="$state/serve.log"
 setsid "$BIN_DIR"/partner-center serve --content "$state/content" --state "$state/state" --port "$port" >"$log" 2>&1 &
 pgid=$!
 trap 'stop_group "$pgid"; rm -rf "$state"' EXIT
-for _ in $(seq 1 1200); do
-  grep -q "is running at" "$log" 2>/dev/null && break
-  kill -0 "$pgid" 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 0.1
-done
-grep -q "is running at" "$log" || { cat "$log"; exit 1; }
+# Ready once "is running" is printed (after the sample history is written).
+wait_for_line "$log" "is running at" "$pgid"
 password=$(sed -n 's/.* as abc123 with password: //p' "$log" | head -1)
 owner_link=$(sed -n 's/^ *olivia@brightloom.example *admin *//p' "$log" | head -1)
 rm -rf tests/artifacts/lighthouse
