@@ -109,7 +109,7 @@ pub async fn follow<P: Platform>(
             reason: "expired".to_owned(),
             detail: link
                 .expires_at
-                .map(|end| format!("ended {}", day_of(end - 1))),
+                .map(|end| format!("ended {}", super::reports::date_of(end - 1))),
             created_at: ctx.now,
         });
         return fallback(ctx).await;
@@ -212,13 +212,6 @@ fn filtered_id<P: Platform>(ctx: &Ctx<'_, P>) -> String {
     random.copy_from_slice(&ctx.platform.random_bytes(4));
     let id = (ctx.platform.now_ms() << 22) | i64::from(u32::from_le_bytes(random) >> 10);
     id.to_string()
-}
-
-/// The day (YYYY-MM-DD, UTC) of Unix second `t`.
-fn day_of(t: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .map(|d| d.date().to_string())
-        .unwrap_or_default()
 }
 
 /// Whose own click this is, when the browser is signed in to the portal (its session cookies
