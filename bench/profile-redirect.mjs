@@ -5,6 +5,7 @@
 //
 //   node bench/profile-redirect.mjs INSPECTOR_PORT SECONDS [TOP]
 //   STACKS_OF=NAME: also the commonest call stacks (leaf first) through the function NAME.
+//   LINES_OF=NAME: also the function NAME's own samples by source line.
 import WebSocket from "ws";
 
 const [port, seconds, top = "30"] = process.argv.slice(2);
@@ -79,5 +80,21 @@ if (process.env.STACKS_OF) {
     stacks.set(k, (stacks.get(k) || 0) + (timeDeltas[i] || 0));
   });
   show(`stacks with ${process.env.STACKS_OF}`, stacks);
+}
+if (process.env.LINES_OF) {
+  // Ticks, not milliseconds: V8 counts the function's own samples per line.
+  const lines = new Map();
+  let ticks = 0;
+  for (const n of nodes) {
+    if (name(n) !== process.env.LINES_OF) continue;
+    for (const { line, ticks: t } of n.positionTicks || []) {
+      const k = `${n.callFrame.url.split("/").pop()}:${line}`;
+      lines.set(k, (lines.get(k) || 0) + t);
+      ticks += t;
+    }
+  }
+  console.log(`\n${process.env.LINES_OF}'s own samples by line (of ${ticks})`);
+  [...lines.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(top))
+    .forEach(([k, v]) => console.log(`${((100 * v) / ticks).toFixed(1).padStart(6)} %  ${k}`));
 }
 show("total time", total);

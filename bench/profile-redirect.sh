@@ -2,7 +2,8 @@
 # A CPU profile of the project's worker in workerd while wrk loads `/r/abc123/home` (browser
 # User-Agent by default, or AGENT=…): where the redirect's time goes, by function, including the
 # wasm's own (its name section is kept). TARGET=js profiles bench/js-queue-worker instead;
-# STACKS_OF=NAME also lists the commonest call stacks through the function NAME.
+# STACKS_OF=NAME also lists the commonest call stacks through the function NAME, LINES_OF=NAME
+# its own samples by source line.
 #
 #   bench/profile-redirect.sh [SECONDS] [TOP]
 set -euo pipefail

@@ -15,10 +15,11 @@ const { answerAtHand, clickRows, writeClick } = Worker.prototype;
 // The key the handler reads for `/r/<code>`; any other path never gets here.
 const LINK = /^https?:\/\/[^/]+\/r\/([a-z0-9_-]{1,64})(?:[/?#]|$)/;
 
+// `click`: the row's JSON text, sent as it is (the consumer reads it as it comes).
 function send(env, click) {
-  const write = () => writeClick(env, JSON.stringify(click));
+  const write = () => writeClick(env, click);
   if (!env.CLICKS) return write();
-  return env.CLICKS.send(click).catch((e) => {
+  return env.CLICKS.send(click, { contentType: "text" }).catch((e) => {
     console.error(`click queue send failed (${e}); writing the row`);
     return write();
   });
@@ -44,11 +45,15 @@ async function redirect(request, env, ctx, code) {
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A message's JSON text on one line: as the redirect sent it, or made from a message the full
+// worker sent as an object (a text with a line break in it is no click: it stays one line).
+const line = (body) => (typeof body === "string" && !body.includes("\n") ? body : JSON.stringify(body) ?? "");
+
 // Each batch of clicks in one D1 transaction. A busy database is retried here first (the rows
 // are INSERT OR IGNORE: a repeat writes nothing twice); then each message on its own, so one
 // bad row cannot hold back the others; what still fails goes back to the Queue.
 async function storeClicks(batch, env) {
-  const rows = JSON.parse(clickRows(JSON.stringify(batch.messages.map((m) => m.body))));
+  const rows = JSON.parse(clickRows(batch.messages.map((m) => line(m.body)).join("\n")));
   const prepare = ([sql, params]) => env.DB.prepare(rows.sql[sql]).bind(...params);
   const all = rows.messages.flatMap((statements) => statements ?? []).map(prepare);
   for (let attempt = 0; all.length > 0 && attempt < 3; attempt++) {

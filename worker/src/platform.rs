@@ -12,8 +12,9 @@ use crate::config::{Config, ConfigError};
 #[error("{0}")]
 pub struct PlatformError(pub String);
 
-/// A bound SQL parameter.
-#[derive(Debug, Clone, PartialEq)]
+/// A bound SQL parameter (as JSON: `null`, a number or a string).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 pub enum SqlValue {
     Null,
     Int(i64),

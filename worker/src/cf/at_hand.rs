@@ -113,13 +113,37 @@ impl Platform for AtHand<'_> {
     }
 }
 
-/// The answer, for the entry to turn into a `Response`, and the clicks it sends to the Queue.
+/// The answer, for the entry to turn into a `Response`, and the clicks it sends to the Queue,
+/// each as its JSON text (what the Queue's consumer reads, see `super::click_rows`).
 #[derive(Serialize)]
 struct Answer {
     status: u16,
-    headers: Vec<(String, String)>,
+    headers: AnswerHeaders,
     body: String,
-    clicks: Vec<ClickRecord>,
+    clicks: Vec<String>,
+}
+
+/// The response's headers: an object of names and values, which `new Response` takes faster
+/// than a list of pairs (≈ 8 µs of a redirect's 50), or that list when a name repeats.
+struct AnswerHeaders(Vec<(String, String)>);
+
+impl Serialize for AnswerHeaders {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let pairs = &self.0;
+        let repeats = pairs
+            .iter()
+            .enumerate()
+            .any(|(i, (name, _))| pairs[..i].iter().any(|(other, _)| other == name));
+        if repeats {
+            return pairs.serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(Some(pairs.len()))?;
+        for (name, value) in pairs {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 /// Runs `GET <url>` with `headers` (`name\nvalue\n`, as the entry joins them) and `value`, the
@@ -162,16 +186,24 @@ pub fn answer_at_hand(
     let (parts, body) = response.into_parts();
     let answer = Answer {
         status: parts.status.as_u16(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = value.to_str().ok()?;
-                Some((name.as_str().to_owned(), value.to_owned()))
-            })
-            .collect::<Option<_>>()?,
+        headers: AnswerHeaders(
+            parts
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    let value = value.to_str().ok()?;
+                    Some((name.as_str().to_owned(), value.to_owned()))
+                })
+                .collect::<Option<_>>()?,
+        ),
         body: String::from_utf8(body).ok()?,
-        clicks: platform.clicks.into_inner(),
+        clicks: platform
+            .clicks
+            .into_inner()
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<_, _>>()
+            .ok()?,
     };
     serde_json::to_string(&answer).ok()
 }

@@ -1,6 +1,8 @@
 //! The click rows the Queue consumer (and `serve`'s journal mover) writes: one idempotent
 //! insert per row, so a batch delivered twice writes each row once.
 
+use serde::Serialize;
+
 use crate::clicks::ClickRecord;
 use crate::platform::{SqlValue, Statement};
 
@@ -20,8 +22,8 @@ macro_rules! burst {
 /// `click_burst` rule is kept with the clicks not counted instead (reason `repeated`, which
 /// flags the partner, see migration 0024): two statements that each check the same, so
 /// exactly one of them writes, once.
-pub fn insert(click: &ClickRecord) -> Vec<Statement> {
-    match click.clone() {
+pub fn insert(click: ClickRecord) -> Vec<Statement> {
+    match click {
         ClickRecord::Counted {
             id,
             partner,
@@ -106,6 +108,43 @@ pub fn insert(click: &ClickRecord) -> Vec<Statement> {
     }
 }
 
+/// A batch's statements as the Queue consumer at the edge runs them (`worker/entry.mjs`): the
+/// SQL texts once, then each message's statements as the index of its text and its
+/// parameters, or `None` for a message that is not a click.
+#[derive(Serialize, Default, Debug)]
+pub struct BatchRows {
+    sql: Vec<&'static str>,
+    messages: Vec<Option<Vec<Bound>>>,
+}
+
+/// A statement of [`BatchRows`]: the index of its SQL text, and its parameters.
+type Bound = (usize, Vec<SqlValue>);
+
+/// The statements for a batch of messages, each read as a click (`None`: not one).
+pub fn batch_rows(clicks: impl Iterator<Item = Option<ClickRecord>>) -> BatchRows {
+    let mut rows = BatchRows::default();
+    for click in clicks {
+        let statements = click.map(|click| {
+            insert(click)
+                .into_iter()
+                .map(|statement| {
+                    let index = rows
+                        .sql
+                        .iter()
+                        .position(|s| *s == statement.sql)
+                        .unwrap_or_else(|| {
+                            rows.sql.push(statement.sql);
+                            rows.sql.len() - 1
+                        });
+                    (index, statement.params)
+                })
+                .collect()
+        });
+        rows.messages.push(statements);
+    }
+    rows
+}
+
 /// The id a counted click keeps if it is not counted after all: made from its own id (its
 /// second, then 22 of its random bits, the shape of the redirect's own not-counted ids), so a
 /// batch delivered twice writes it once.
@@ -140,9 +179,37 @@ mod tests {
         assert!(json.contains(r#""kind":"filtered""#), "{json}");
         assert_eq!(serde_json::from_str::<ClickRecord>(&json).unwrap(), click);
         assert!(
-            super::insert(&click)[0]
+            super::insert(click.clone())[0]
                 .sql
                 .starts_with("INSERT OR IGNORE INTO filtered_clicks")
+        );
+        let rows = serde_json::to_value(super::batch_rows(
+            [Some(click.clone()), None, Some(click)].into_iter(),
+        ))
+        .unwrap();
+        assert_eq!(
+            rows["sql"].as_array().unwrap().len(),
+            1,
+            "one text for both"
+        );
+        assert!(
+            rows["messages"][1].is_null(),
+            "a message that is not a click keeps its place"
+        );
+        assert_eq!(
+            rows["messages"][2],
+            serde_json::json!([[
+                0,
+                [
+                    "7512345678901234567",
+                    "abc123",
+                    "home",
+                    null,
+                    "bot",
+                    "curl/8",
+                    1
+                ]
+            ]])
         );
         assert_eq!(
             super::repeated_click_id("6a1f3c20ffffffffffc00001"),

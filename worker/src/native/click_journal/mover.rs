@@ -141,7 +141,7 @@ pub(super) fn move_rows(conn: &mut Connection, bytes: &[u8]) -> rusqlite::Result
                 continue;
             }
         };
-        for statement in crate::store::clicks::insert(&click) {
+        for statement in crate::store::clicks::insert(click) {
             if let Err(e) = tx
                 .prepare_cached(statement.sql)?
                 .execute(params_from_iter(bind(&statement.params)))
