@@ -30,16 +30,18 @@ async function redirect(request, env, ctx, code) {
   const value = await env.LINKS.get(key);
   let headers = "";
   for (const [name, v] of request.headers) headers += `${name}\n${v}\n`;
-  let json;
+  let text;
   try {
-    json = answerAtHand(env, request.url, headers, request.cf?.asn, key, value ?? undefined);
+    text = answerAtHand(env, request.url, headers, request.cf?.asn, key, value ?? undefined);
   } catch (e) {
     // A panic, say: the full worker runs the request (and restarts the app if it must).
     console.error(`redirect at hand failed (${e}); handing it on`);
   }
-  if (json === undefined) return undefined;
-  const answer = JSON.parse(json);
-  for (const click of answer.clicks) ctx.waitUntil(send(env, click));
+  if (text === undefined) return undefined;
+  // The answer, then each click's JSON text on a line of its own.
+  const [head, ...clicks] = text.split("\n");
+  const answer = JSON.parse(head);
+  for (const click of clicks) ctx.waitUntil(send(env, click));
   return new Response(answer.body || null, { status: answer.status, headers: answer.headers });
 }
 

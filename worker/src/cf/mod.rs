@@ -383,24 +383,35 @@ async fn to_http(mut req: worker::Request) -> worker::Result<Option<crate::Reque
 /// The app's request from the runtime's parts. A client's own `ASN_HEADER` is dropped: the
 /// redirect tells data-centre networks apart by the client's autonomous system (`asn`, given
 /// for `/r/` paths), which only the edge knows.
-fn http_request(
+fn http_request<N: AsRef<str>, V: AsRef<str>>(
     method: &str,
     url: &str,
-    headers: impl Iterator<Item = (String, String)>,
+    headers: impl Iterator<Item = (N, V)>,
     asn: Option<u32>,
     body: Vec<u8>,
 ) -> Option<crate::Request> {
+    use http::header::{HeaderName, HeaderValue};
+
     use crate::routes::redirect::ASN_HEADER;
-    let mut builder = http::Request::builder().method(method).uri(url);
+    // Built in place rather than through `http::request::Builder`, which moves the whole
+    // request on each header (a redirect's hot path); any bad part is `None`, as with it.
+    let mut request = http::Request::new(body);
+    *request.method_mut() = http::Method::from_bytes(method.as_bytes()).ok()?;
+    *request.uri_mut() = url.parse().ok()?;
+    let map = request.headers_mut();
     for (name, value) in headers {
+        let name = name.as_ref();
         if name != ASN_HEADER {
-            builder = builder.header(name, value);
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).ok()?,
+                HeaderValue::from_bytes(value.as_ref().as_bytes()).ok()?,
+            );
         }
     }
     if let Some(asn) = asn {
-        builder = builder.header(ASN_HEADER, asn.to_string());
+        map.insert(ASN_HEADER, HeaderValue::from(asn));
     }
-    builder.body(body).ok()
+    Some(request)
 }
 
 fn from_http(response: crate::Response) -> worker::Result<worker::Response> {

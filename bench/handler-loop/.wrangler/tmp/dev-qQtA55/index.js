@@ -3,7 +3,7 @@ var __name = (target, value) => __defProp(target, "name", { value, configurable:
 
 // ../../worker/build/index.js
 import { WorkerEntrypoint as Se } from "cloudflare:workers";
-import ne from "./65c989a0e48137b270c55377cb140f44c3b6e2bd-index_bg.wasm";
+import ne from "./dccd586a72150ccb5b9361a46aeb2e3bb3c76ca0-index_bg.wasm";
 var Z = globalThis.__worker_init_state = { criticalError: false, instanceId: 0 };
 var j = class {
   static {
@@ -1273,15 +1273,16 @@ async function redirect(request, env, ctx, code) {
   for (const [name, v2] of request.headers) headers += `${name}
 ${v2}
 `;
-  let json;
+  let text;
   try {
-    json = answerAtHand(env, request.url, headers, request.cf?.asn, key, value ?? void 0);
+    text = answerAtHand(env, request.url, headers, request.cf?.asn, key, value ?? void 0);
   } catch (e) {
     console.error(`redirect at hand failed (${e}); handing it on`);
   }
-  if (json === void 0) return void 0;
-  const answer = JSON.parse(json);
-  for (const click of answer.clicks) ctx.waitUntil(send(env, click));
+  if (text === void 0) return void 0;
+  const [head, ...clicks] = text.split("\n");
+  const answer = JSON.parse(head);
+  for (const click of clicks) ctx.waitUntil(send(env, click));
   return new Response(answer.body || null, { status: answer.status, headers: answer.headers });
 }
 __name(redirect, "redirect");
