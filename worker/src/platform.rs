@@ -182,3 +182,30 @@ pub trait Platform {
     /// Logs an internal error (never a secret, password or token).
     fn log_error(&self, message: &str);
 }
+
+/// Randomness from the system (`crypto.getRandomValues` at the edge, the operating system
+/// natively), fetched 4 KiB at a time per thread: one call, or three crossings out of wasm,
+/// per few hundred redirects rather than one each. Each byte is handed out once.
+#[cfg(any(target_arch = "wasm32", feature = "native"))]
+pub fn pooled_random(n: usize) -> Vec<u8> {
+    use std::cell::RefCell;
+    const RANDOM_POOL: usize = 4096;
+    thread_local! {
+        static POOL: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    let fill = |buf: &mut [u8]| {
+        getrandom::getrandom(buf).expect("the system provides randomness");
+    };
+    if n > RANDOM_POOL / 8 {
+        let mut out = vec![0u8; n];
+        fill(&mut out);
+        return out;
+    }
+    POOL.with_borrow_mut(|pool| {
+        if pool.len() < n {
+            pool.resize(RANDOM_POOL, 0);
+            fill(pool);
+        }
+        pool.split_off(pool.len() - n)
+    })
+}

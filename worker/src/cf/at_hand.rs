@@ -100,7 +100,7 @@ impl Platform for AtHand<'_> {
         js_sys::Date::now() as i64
     }
     fn random_bytes(&self, n: usize) -> Vec<u8> {
-        super::random_bytes(n)
+        crate::platform::pooled_random(n)
     }
     fn env(&self, name: &str) -> Option<String> {
         env_value(self.env, name)

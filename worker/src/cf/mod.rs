@@ -259,7 +259,7 @@ impl Platform for CfPlatform {
     }
 
     fn random_bytes(&self, n: usize) -> Vec<u8> {
-        random_bytes(n)
+        crate::platform::pooled_random(n)
     }
 
     fn env(&self, name: &str) -> Option<String> {
@@ -273,36 +273,6 @@ impl Platform for CfPlatform {
     fn config(&self) -> Result<Arc<Config>, ConfigError> {
         cached_config(&self.env)
     }
-}
-
-/// `n` bytes from `crypto.getRandomValues`, drawn a kilobyte at a time: each draw is three
-/// crossings out of wasm (a typed array, the call, the copy back), and a redirect wants 8 bytes.
-/// Each byte is handed out once.
-fn random_bytes(n: usize) -> Vec<u8> {
-    const DRAW: usize = 1024;
-    thread_local! {
-        static POOL: std::cell::RefCell<(Box<[u8; DRAW]>, usize)> =
-            std::cell::RefCell::new((Box::new([0; DRAW]), DRAW));
-    }
-    let draw = |bytes: &mut [u8]| {
-        getrandom::getrandom(bytes).expect("crypto.getRandomValues is available in Workers");
-    };
-    if n > DRAW / 4 {
-        let mut out = vec![0u8; n];
-        draw(&mut out);
-        return out;
-    }
-    POOL.with_borrow_mut(|(pool, used)| {
-        if DRAW - *used < n {
-            draw(&mut pool[..]);
-            *used = 0;
-        }
-        let out = pool[*used..*used + n].to_vec();
-        // Not kept once handed out.
-        pool[*used..*used + n].fill(0);
-        *used += n;
-        out
-    })
 }
 
 /// A secret or, failing that, a variable.

@@ -71,31 +71,6 @@ pub(super) struct RequestPlatform<'a> {
     gathered: Option<RefCell<Vec<crate::clicks::ClickRecord>>>,
 }
 
-/// Randomness from the operating system, fetched [`RANDOM_POOL`] bytes at a time per thread
-/// (one system call per few hundred redirects rather than one each). Each byte is handed out
-/// once.
-fn os_random(n: usize) -> Vec<u8> {
-    const RANDOM_POOL: usize = 4096;
-    thread_local! {
-        static POOL: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    }
-    let fill = |buf: &mut [u8]| {
-        getrandom::getrandom(buf).expect("the operating system provides randomness");
-    };
-    if n > RANDOM_POOL / 8 {
-        let mut out = vec![0u8; n];
-        fill(&mut out);
-        return out;
-    }
-    POOL.with_borrow_mut(|pool| {
-        if pool.len() < n {
-            pool.resize(RANDOM_POOL, 0);
-            fill(pool);
-        }
-        pool.split_off(pool.len() - n)
-    })
-}
-
 fn err(e: impl std::fmt::Display) -> PlatformError {
     PlatformError(e.to_string())
 }
@@ -268,7 +243,7 @@ impl Platform for RequestPlatform<'_> {
     }
 
     fn random_bytes(&self, n: usize) -> Vec<u8> {
-        os_random(n)
+        crate::platform::pooled_random(n)
     }
 
     fn env(&self, name: &str) -> Option<String> {
