@@ -33,6 +33,11 @@ stop_group() {
     sleep 0.5
   done
   kill -KILL -- "-$pgid" 2>/dev/null || true
+  # Killed processes still hold their ports and files until they are reaped.
+  for _ in $(seq 20); do
+    kill -0 -- "-$pgid" 2>/dev/null || return 0
+    sleep 0.1
+  done
 }
 
 random_secret() {
