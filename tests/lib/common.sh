@@ -3,7 +3,8 @@
 # Where cargo puts binaries (respecting CARGO_TARGET_DIR).
 BIN_DIR="${CARGO_TARGET_DIR:-$PWD/target}/debug"
 
-step() { printf '\n==> %s\n' "$*"; }
+# A step's heading, with the seconds the script has run so far (where a run's time goes).
+step() { printf '\n==> %s   [%d s]\n' "$*" "$SECONDS"; }
 
 # A free TCP port on the loopback interface.
 free_port() {
