@@ -24,21 +24,25 @@ wait_for_url() {
   done
 }
 
+# Whether process group $1 is gone within $2 tenths of a second (killed processes hold their
+# ports and files until they are reaped).
+group_gone_within() {
+  local _
+  for _ in $(seq "$2"); do
+    kill -0 -- "-$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # Stops a process group started with setsid, politely then firmly.
 stop_group() {
   local pgid=$1
   [ -n "$pgid" ] || return 0
   kill -TERM -- "-$pgid" 2>/dev/null || true
-  for _ in 1 2 3 4 5 6; do
-    kill -0 -- "-$pgid" 2>/dev/null || return 0
-    sleep 0.5
-  done
+  group_gone_within "$pgid" 30 && return 0
   kill -KILL -- "-$pgid" 2>/dev/null || true
-  # Killed processes still hold their ports and files until they are reaped.
-  for _ in $(seq 20); do
-    kill -0 -- "-$pgid" 2>/dev/null || return 0
-    sleep 0.1
-  done
+  group_gone_within "$pgid" 20 || true
 }
 
 random_secret() {
