@@ -36,5 +36,7 @@ wait_for_url "$url" 90 || { cat "$state/wrangler.log" >&2; exit 1; }
 # Warm up, then profile a load one second shorter than the profile, started just after it.
 wrk -t2 -c16 -d3s -H "User-Agent: $agent" "$url" >/dev/null
 (sleep 1 && wrk -t2 -c16 -d"$((seconds - 1))s" -H "User-Agent: $agent" "$url" | grep -E "Requests/sec") &
+load=$!
 node bench/profile-redirect.mjs "$inspector" "$seconds" "$top"
-wait
+# The load only: a bare `wait` would wait for `wrangler dev` too, which runs until stopped.
+wait "$load"

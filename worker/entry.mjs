@@ -32,7 +32,7 @@ async function redirect(request, env, ctx, code) {
   for (const [name, v] of request.headers) headers += `${name}\n${v}\n`;
   let text;
   try {
-    text = answerAtHand(env, request.url, headers, request.cf?.asn, key, value ?? undefined);
+    text = answerAtHand(env, request.url, headers, request, key, value ?? undefined);
   } catch (e) {
     // A panic, say: the full worker runs the request (and restarts the app if it must).
     console.error(`redirect at hand failed (${e}); handing it on`);

@@ -181,7 +181,23 @@ pub trait Platform {
     }
     /// Logs an internal error (never a secret, password or token).
     fn log_error(&self, message: &str);
+    /// The autonomous system (network) the client of `req` is in, where the platform knows it:
+    /// the edge hands Cloudflare's `request.cf.asn` to the app as [`ASN_HEADER`]; natively
+    /// nothing does (`serve` drops any such header a client sends). Asked only when needed:
+    /// the redirect's data-centre check is its last, and most requests end before it.
+    fn client_network(&self, req: &crate::Request) -> Option<u32> {
+        network_header(req)
+    }
 }
+
+/// The client's autonomous system as the edge's [`ASN_HEADER`] on `req` says it.
+pub fn network_header(req: &crate::Request) -> Option<u32> {
+    req.headers().get(ASN_HEADER)?.to_str().ok()?.parse().ok()
+}
+
+/// The header the edge puts the client's autonomous system number in (any such header a
+/// client sends is dropped first).
+pub const ASN_HEADER: &str = "x-pc-asn";
 
 /// Randomness from the system (`crypto.getRandomValues` at the edge, the operating system
 /// natively), fetched 4 KiB at a time per thread: one call, or three crossings out of wasm,

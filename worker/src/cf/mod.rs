@@ -362,7 +362,7 @@ fn http_request<N: AsRef<str>, V: AsRef<str>>(
 ) -> Option<crate::Request> {
     use http::header::{HeaderName, HeaderValue};
 
-    use crate::routes::redirect::ASN_HEADER;
+    use crate::platform::ASN_HEADER;
     // Built in place rather than through `http::request::Builder`, which moves the whole
     // request on each header (a redirect's hot path); any bad part is `None`, as with it.
     let mut request = http::Request::new(body);

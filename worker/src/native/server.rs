@@ -276,8 +276,8 @@ async fn answer(
         .flatten();
     let client = forwarded.unwrap_or_else(|| peer.ip());
     parts.headers.remove("cf-connecting-ip");
-    // Only the edge knows a client's network (see `routes::redirect::ASN_HEADER`).
-    parts.headers.remove(crate::routes::redirect::ASN_HEADER);
+    // Only the edge knows a client's network (see `Platform::client_network`).
+    parts.headers.remove(crate::platform::ASN_HEADER);
     if let Ok(ip) = http::HeaderValue::from_str(&client.to_string()) {
         parts.headers.insert("cf-connecting-ip", ip);
     }

@@ -161,8 +161,9 @@ fn token_around(agent: &str, marker: &str) -> String {
         .collect()
 }
 
-/// `Some` if the request is a prefetch, a preview, a script or a crawler.
-pub fn filtered(req: &Request) -> Option<Filtered> {
+/// `Some` if the request is a prefetch, a preview, a script, a crawler or from a data centre's
+/// network (`network`: the client's autonomous system, asked for last, only if it matters).
+pub fn filtered(req: &Request, network: impl FnOnce() -> Option<u32>) -> Option<Filtered> {
     for h in ["purpose", "sec-purpose", "x-moz", "x-purpose"] {
         if let Some(v) =
             header_str(req, h).filter(|v| v.contains("prefetch") || v.contains("preview"))
@@ -193,7 +194,7 @@ pub fn filtered(req: &Request) -> Option<Filtered> {
             detail: token_around(sent, found),
         });
     }
-    datacenter(req)
+    datacenter(network()?)
 }
 
 /// Networks of cloud and hosting providers, by autonomous system number: a browser there is a
@@ -217,24 +218,13 @@ const DATACENTER_ASNS: &[(u32, &str)] = &[
 ];
 
 /// A request from a data centre's network, by the autonomous system Cloudflare says the
-/// client is in (`request.cf.asn`, handed to the app as `x-pc-asn` by the edge; nothing
-/// natively).
-fn datacenter(req: &Request) -> Option<Filtered> {
-    let asn: u32 = header_str(req, ASN_HEADER)?.parse().ok()?;
+/// client is in (`request.cf.asn`; see `Platform::client_network`).
+fn datacenter(asn: u32) -> Option<Filtered> {
     let (_, name) = DATACENTER_ASNS.iter().find(|(n, _)| *n == asn)?;
     Some(Filtered {
         reason: "datacenter",
         detail: format!("AS{asn} {name}"),
     })
-}
-
-/// The header the edge puts the client's autonomous system number in (any such header a
-/// client sends is dropped first).
-pub const ASN_HEADER: &str = "x-pc-asn";
-
-/// Whether the request comes from a bot or is a prefetch (redirected, but not counted).
-pub fn is_bot(req: &Request) -> bool {
-    filtered(req).is_some()
 }
 
 #[cfg(test)]
@@ -286,7 +276,7 @@ mod tests {
         let counted: Vec<&str> = instances
             .iter()
             .copied()
-            .filter(|a| filtered(&from(a)).is_none())
+            .filter(|a| filtered(&from(a), || None).is_none())
             .collect();
         assert!(instances.len() > 2_000, "{} examples", instances.len());
         println!(
@@ -307,7 +297,11 @@ mod tests {
             .iter()
             .filter_map(|a| a.as_str())
         {
-            assert_eq!(filtered(&from(agent)), None, "a browser filtered: {agent}");
+            assert_eq!(
+                filtered(&from(agent), || None),
+                None,
+                "a browser filtered: {agent}"
+            );
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 mod filter;
 mod links;
 
-pub use filter::{ASN_HEADER, Filtered, filtered, is_bot};
+pub use filter::{Filtered, filtered};
 use links::parsed_links;
 
 use super::Ctx;
@@ -120,7 +120,7 @@ pub async fn follow<P: Platform>(
         .unwrap_or_else(|| link.url.clone());
     let sub = crate::http_util::field(&q, "sub").and_then(clean_sub);
     let own = own_click(ctx, req, code);
-    let not_counted = filtered(req).or_else(|| {
+    let not_counted = filtered(req, || ctx.platform.client_network(req)).or_else(|| {
         own.map(|who| Filtered {
             reason: "own_click",
             detail: who.to_owned(),
@@ -323,13 +323,14 @@ mod tests {
     fn bots_and_prefetches_are_recognised() {
         let chrome =
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
+        let is_bot = |req: &Request| filtered(req, || None).is_some();
         assert!(!is_bot(&req(chrome, &[])));
         assert!(is_bot(&req(
             "Googlebot/2.1 (+http://www.google.com/bot.html)",
             &[]
         )));
         assert!(is_bot(&req("facebookexternalhit/1.1", &[])));
-        let why = |agent: &str| filtered(&req(agent, &[])).map(|f| (f.reason, f.detail));
+        let why = |agent: &str| filtered(&req(agent, &[]), || None).map(|f| (f.reason, f.detail));
         assert_eq!(
             why("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
             Some(("crawler", "googlebot/2.1".to_owned()))
@@ -350,13 +351,38 @@ mod tests {
             "mobile"
         );
         assert_eq!(agent_class(&req(chrome, &[])), "desktop");
-        // A browser in a cloud provider's network is not counted; one at home is.
+    }
+
+    /// A browser in a cloud provider's network is not counted; one at home is. The network is
+    /// asked for only when nothing else settled it: a crawler's request never needs it.
+    #[test]
+    fn data_centres_are_told_by_the_clients_network() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
         assert_eq!(
-            filtered(&req(chrome, &[(ASN_HEADER, "16509")])).map(|f| (f.reason, f.detail)),
+            filtered(&req(chrome, &[]), || Some(16509)).map(|f| (f.reason, f.detail)),
             Some(("datacenter", "AS16509 Amazon AWS".to_owned()))
         );
-        assert!(!is_bot(&req(chrome, &[(ASN_HEADER, "7922")])));
-        assert!(!is_bot(&req(chrome, &[(ASN_HEADER, "not a number")])));
+        assert_eq!(filtered(&req(chrome, &[]), || Some(7922)), None);
+        assert_eq!(filtered(&req(chrome, &[]), || None), None);
+        let googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+        let asked = std::cell::Cell::new(false);
+        let crawler = filtered(&req(googlebot, &[]), || {
+            asked.set(true);
+            Some(16509)
+        });
+        assert_eq!(crawler.map(|f| f.reason), Some("crawler"));
+        assert!(!asked.get(), "a crawler's network was looked up");
+    }
+
+    /// The edge's header says the client's network; a platform that has none says nothing.
+    #[test]
+    fn the_network_header_is_read_as_a_number() {
+        use crate::platform::{ASN_HEADER, network_header};
+        let network = |value: &str| network_header(&req("Mozilla/5.0", &[(ASN_HEADER, value)]));
+        assert_eq!(network("16509"), Some(16509));
+        assert_eq!(network("not a number"), None);
+        assert_eq!(network_header(&req("Mozilla/5.0", &[])), None);
     }
 
     #[test]
