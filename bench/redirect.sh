@@ -13,7 +13,8 @@
 #   - nginx:      `return 302` (the ceiling of a 302 on this machine).
 # Load: wrk, 16 connections, with a browser User-Agent (clicks counted) and a bot User-Agent
 # (redirected, filtered); latency: one connection, sequential, p50. Each figure is the median of
-# ROUNDS rounds, the targets' order rotated between rounds. Then the click rows are counted:
+# ROUNDS rounds, the targets' order rotated between rounds; in each round each target runs in
+# processes of its own, started for it and warmed up, one target at a time. Then the click rows are counted:
 # every request the workers and serve answered with a browser User-Agent must have its row.
 # A worker's cost per request above its floor is 1/throughput − 1/floor's throughput (workerd
 # runs one isolate on one thread: its time per request).
@@ -47,56 +48,53 @@ if wants rust-floor; then
 fi
 
 state=$(mktemp -d)
-pids=()
+declare -A urls pgids configs
 cleanup() {
-  stop_workerd "$state/ours"
-  stop_workerd "$state/ours-routed"
-  for p in "${pids[@]}"; do stop_group "$p"; done
+  for name in "${!pgids[@]}"; do stop_group "${pgids[$name]}"; done
   rm -rf "$state"
 }
 trap cleanup EXIT
+stop_target() {
+  stop_group "${pgids[$1]}"
+  unset "pgids[$1]"
+}
 
-echo "starting the servers…" >&2
+# Each worker's deploy, once, into its own local state (KV and D1); each round then starts the
+# targets afresh on it (start_target). `ours` and `ours-routed` are set up by start_workerd,
+# which starts them too: they are stopped again until their turn.
+echo "deploying…" >&2
 mkdir -p "$state/ours" "$state/ours-routed" "$state/nginx/logs"
-# The repository's wrangler.toml without its [assets] table (paths made absolute).
-awk -v root="$PWD" '
-  /^\[/ { skip = ($0 == "[assets]") }
-  skip { next }
-  /^(main|migrations_dir) = "/ { sub(/= "/, "= \"" root "/") }
-  { print }' wrangler.toml >"$state/ours/wrangler.toml"
 # Without wrangler's `/__scheduled` test middleware, as the other workers run.
 export WORKERD_TEST_SCHEDULED=0
-start_workerd "$state/ours" --config "$state/ours/wrangler.toml"
-declare -A urls=([ours]=$WORKERD_URL)
-start_workerd "$state/ours-routed"
-urls[ours-routed]=$WORKERD_URL
-
-# The other workers, each on its own copy of the same deploy (KV and D1).
+if wants ours; then
+  # The repository's wrangler.toml without its [assets] table (paths made absolute).
+  awk -v root="$PWD" '
+    /^\[/ { skip = ($0 == "[assets]") }
+    skip { next }
+    /^(main|migrations_dir) = "/ { sub(/= "/, "= \"" root "/") }
+    { print }' wrangler.toml >"$state/ours/wrangler.toml"
+  start_workerd "$state/ours" --config "$state/ours/wrangler.toml"
+  urls[ours]=$WORKERD_URL pgids[ours]=$WORKERD_PGID
+  stop_target ours
+fi
+if wants ours-routed; then
+  start_workerd "$state/ours-routed"
+  urls[ours-routed]=$WORKERD_URL pgids[ours-routed]=$WORKERD_PGID
+  stop_target ours-routed
+fi
+secret=$(random_secret)
 for name in js rust-floor js-floor; do
   wants "$name" || continue
-  config=bench/js-queue-worker/wrangler.toml
-  [ "$name" = js ] || config=bench/$name/wrangler.toml
+  configs[$name]=bench/$name/wrangler.toml
+  [ "$name" = js ] && configs[$name]=bench/js-queue-worker/wrangler.toml
   "$BIN_DIR"/partner-center deploy --local --out dist --persist-to "$state/$name/wrangler" >"$state/$name.setup.log" 2>&1 ||
     { cat "$state/$name.setup.log" >&2; exit 1; }
-  port=$(free_port)
-  urls[$name]="http://127.0.0.1:$port"
-  SKIP_WORKER_BUILD=1 setsid node_modules/.bin/wrangler dev --config "$config" --local --ip 127.0.0.1 \
-    --port "$port" --inspector-port 0 --persist-to "$state/$name/wrangler" --var "SESSION_SECRET:$WORKERD_SECRET" \
-    >"$state/$name.log" 2>&1 &
-  pids+=($!)
+  urls[$name]="http://127.0.0.1:$(free_port)"
 done
-
-if wants native; then
-  native_port=$(free_port)
-  urls[native]="http://127.0.0.1:$native_port"
-  setsid target/release/partner-center serve --content content --state "$state/native" --port "$native_port" \
-    --no-demo-history >"$state/native.log" 2>&1 &
-  pids+=($!)
-fi
-
-nginx_port=$(free_port)
-urls[nginx]="http://127.0.0.1:$nginx_port"
-cat >"$state/nginx/nginx.conf" <<CONF
+if wants native; then urls[native]="http://127.0.0.1:$(free_port)"; fi
+if wants nginx; then
+  urls[nginx]="http://127.0.0.1:$(free_port)"
+  cat >"$state/nginx/nginx.conf" <<CONF
 worker_processes auto;
 pid $state/nginx/nginx.pid;
 error_log $state/nginx/logs/error.log;
@@ -104,31 +102,46 @@ events { worker_connections 1024; }
 http {
   access_log off;
   server {
-    listen 127.0.0.1:$nginx_port;
+    listen ${urls[nginx]#http://};
     location /r/ { return 302 https://shop.example/?pc_click=0123456789abcdef01234567&partner=abc123; }
   }
 }
 CONF
-if wants nginx; then
-  setsid /usr/sbin/nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -g 'daemon off;' 2>"$state/nginx/stderr" &
-  pids+=($!)
-else
-  unset 'urls[nginx]'
 fi
 
 path=/r/abc123/home
-for name in js rust-floor js-floor native nginx; do
-  [ -n "${urls[$name]:-}" ] || continue
-  wait_for_url "${urls[$name]}$path" 90 || { cat "$state"/*.log >&2; exit 1; }
-done
-
 browser="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
 bot="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-for name in "${!urls[@]}"; do
+
+# Starts target $1, answering 302, warmed up (V8 has compiled its hot code) and settled. Each
+# round starts each target afresh: one process's luck lasts as long as the process (two
+# instances of the very same build, measured interleaved for 8 rounds, came out 0.93× of each
+# other one time and 1.00× the next), so a target started once per run would carry one draw
+# of it through every round.
+start_target() {
+  local name=$1 port=${urls[$1]##*:} status
+  case $name in
+    ours) run_workerd "$state/ours" --config "$state/ours/wrangler.toml" ;;
+    ours-routed) run_workerd "$state/ours-routed" ;;
+    native)
+      setsid target/release/partner-center serve --content content --state "$state/native" --port "$port" \
+        --no-demo-history >>"$state/native.log" 2>&1 &
+      ;;
+    nginx) setsid /usr/sbin/nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -g 'daemon off;' 2>>"$state/nginx/stderr" & ;;
+    *)
+      SKIP_WORKER_BUILD=1 setsid node_modules/.bin/wrangler dev --config "${configs[$name]}" --local --ip 127.0.0.1 \
+        --port "$port" --inspector-port 0 --persist-to "$state/$name/wrangler" --var "SESSION_SECRET:$secret" \
+        >>"$state/$name.log" 2>&1 &
+      ;;
+  esac
+  case $name in ours | ours-routed) pgids[$name]=$WORKERD_PGID ;; *) pgids[$name]=$! ;; esac
+  wait_for_url "${urls[$name]}$path" 90 || { cat "$state"/*.log >&2; exit 1; }
   status=$(curl -s -o /dev/null -w '%{http_code}' -A "$browser" "${urls[$name]}$path")
   [ "$status" = 302 ] || { echo "$name: $path answered $status, not 302" >&2; exit 1; }
-done
-
+  wrk -t2 -c16 -d2s -H "User-Agent: $browser" "${urls[$name]}$path" >/dev/null
+  wrk -t2 -c16 -d2s -H "User-Agent: $bot" "${urls[$name]}$path" >/dev/null
+  settle "$name"
+}
 # Requests/sec and completed requests of one wrk load.
 load() {
   local url=$1 agent=$2 out
@@ -169,6 +182,7 @@ for round in $(seq "$rounds"); do
   # Rotated, so no target always runs first (or right after the one that heats the machine).
   order=("${names[@]:$(((round - 1) % ${#names[@]}))}" "${names[@]:0:$(((round - 1) % ${#names[@]}))}")
   for name in "${order[@]}"; do
+    start_target "$name"
     read -r rps done_ < <(load "${urls[$name]}" "$browser")
     echo "$rps" >>"$state/$name.browser"
     answered[$name]=$((${answered[$name]:-0} + done_))
@@ -178,6 +192,7 @@ for round in $(seq "$rounds"); do
     settle "$name"
     p50 "${urls[$name]}" >>"$state/$name.p50"
     settle "$name"
+    stop_target "$name"
     printf 'round %s %-11s browser %8s req/s  bot %8s req/s  p50 %s ms\n' "$round" "$name" \
       "$(tail -1 "$state/$name.browser")" "$(tail -1 "$state/$name.bot")" "$(tail -1 "$state/$name.p50")" >&2
   done
@@ -202,8 +217,12 @@ for name in ours ours-routed js rust-floor js-floor native nginx; do
 done
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f×", a/b}'; }
+# The geometric mean of each round's own ratio: the two loads of a round are minutes apart, not
+# a whole run, so a slow stretch of the machine weighs less than in the ratio of the medians.
+paired() { paste "$state/$1.$3" "$state/$2.$3" | awk '{ l += log($1 / $2); n++ } END { printf "%.2f×", exp(l / n) }'; }
 if has ours && has js; then
   echo "ours / js:        browser $(ratio "${browser_rps[ours]}" "${browser_rps[js]}")   bot $(ratio "${bot_rps[ours]}" "${bot_rps[js]}")   p50 $(ratio "${lat[ours]}" "${lat[js]}") (lower is better)"
+  echo "  round by round: browser $(paired ours js browser)   bot $(paired ours js bot)   p50 $(paired ours js p50) (geometric means)"
 fi
 # Time per request above the floor, in ms (browser UA).
 above() { awk -v w="$1" -v f="$2" 'BEGIN {printf "%.3f ms", 1000/w - 1000/f}'; }
