@@ -182,9 +182,10 @@ pub trait Platform {
     /// Logs an internal error (never a secret, password or token).
     fn log_error(&self, message: &str);
     /// The autonomous system (network) the client of `req` is in, where the platform knows it:
-    /// the edge hands Cloudflare's `request.cf.asn` to the app as [`ASN_HEADER`]; natively
-    /// nothing does (`serve` drops any such header a client sends). Asked only when needed:
-    /// the redirect's data-centre check is its last, and most requests end before it.
+    /// Cloudflare's `request.cf.asn`, which the full worker hands to the app as [`ASN_HEADER`]
+    /// and the synchronous redirect reads from the runtime's request when asked; natively
+    /// nothing knows it (`serve` drops any such header a client sends). Asked only when
+    /// needed: the redirect's data-centre check is its last, and most requests end before it.
     fn client_network(&self, req: &crate::Request) -> Option<u32> {
         network_header(req)
     }
