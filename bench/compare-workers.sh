@@ -17,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
 . tests/lib/worker-env.sh
+. tests/lib/workerd.sh
 [ $# -ge 2 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench/redirect.sh installs wrk" >&2; exit 1; }
 rounds=${3:-8}
@@ -36,11 +37,8 @@ for side in A B; do
   else
     # The entry script, importing this build instead of worker/build.
     sed "s#\"./build/index.js\"#\"$target/index.js\"#" worker/entry.mjs >"$state/$side/entry.mjs"
-    # As bench/redirect.sh runs `ours`: without the static-assets router in front (ROUTED=1
-    # keeps it, as deployed).
-    awk -v routed="${ROUTED:-}" '/^\[/ { skip = (!routed && $0 == "[assets]") } !skip' wrangler.toml |
-      sed -e "s#^main = .*#main = \"$state/$side/entry.mjs\"#" -e "s#^directory = .*#directory = \"$PWD/dist/site\"#" \
-        -e "s#^migrations_dir = .*#migrations_dir = \"$PWD/worker/migrations\"#" -e '/^command = /d' >"$state/$side/wrangler.toml"
+    # As bench/redirect.sh runs `ours` (ROUTED=1 keeps the static-assets router in front).
+    bench_wrangler_toml "$state/$side/wrangler.toml" "$state/$side/entry.mjs"
   fi
   "$BIN_DIR"/partner-center deploy --local --out dist --persist-to "$state/$side/wrangler" >"$state/$side/setup.log" 2>&1 ||
     { cat "$state/$side/setup.log" >&2; exit 1; }

@@ -68,22 +68,17 @@ mkdir -p "$state/ours" "$state/ours-routed" "$state/nginx/logs"
 # Without wrangler's `/__scheduled` test middleware, as the other workers run.
 export WORKERD_TEST_SCHEDULED=0
 if wants ours; then
-  # The repository's wrangler.toml without its [assets] table (paths made absolute) and
-  # without its build command, as the other workers run: the worker is built already, and with
-  # a build command wrangler dev watches for changes to rebuild (in one interleaved
-  # bench/compare-workers.sh run of 8 rounds, the worker without it did 1.09× the throughput,
-  # 4,143 against 4,358 µs of CPU a request).
-  awk -v root="$PWD" '
-    /^\[/ { skip = ($0 == "[assets]") }
-    skip || /^command = / { next }
-    /^(main|migrations_dir) = "/ { sub(/= "/, "= \"" root "/") }
-    { print }' wrangler.toml >"$state/ours/wrangler.toml"
+  # Configured as the other workers run (bench_wrangler_toml): no assets router, no build
+  # command (in one interleaved bench/compare-workers.sh run of 8 rounds, the worker without
+  # wrangler dev's watcher did 1.09× the throughput, 4,143 against 4,358 µs of CPU a request).
+  bench_wrangler_toml "$state/ours/wrangler.toml"
   start_workerd "$state/ours" --config "$state/ours/wrangler.toml"
   urls[ours]=$WORKERD_URL pgids[ours]=$WORKERD_PGID
   stop_target ours
 fi
 if wants ours-routed; then
-  start_workerd "$state/ours-routed"
+  ROUTED=1 bench_wrangler_toml "$state/ours-routed/wrangler.toml"
+  start_workerd "$state/ours-routed" --config "$state/ours-routed/wrangler.toml"
   urls[ours-routed]=$WORKERD_URL pgids[ours-routed]=$WORKERD_PGID
   stop_target ours-routed
 fi
@@ -127,7 +122,7 @@ start_target() {
   local name=$1 port=${urls[$1]##*:} status
   case $name in
     ours) run_workerd "$state/ours" --config "$state/ours/wrangler.toml" ;;
-    ours-routed) run_workerd "$state/ours-routed" ;;
+    ours-routed) run_workerd "$state/ours-routed" --config "$state/ours-routed/wrangler.toml" ;;
     native)
       setsid target/release/partner-center serve --content content --state "$state/native" --port "$port" \
         --no-demo-history >>"$state/native.log" 2>&1 &

@@ -65,6 +65,19 @@ stop_workerd() {
   return 0
 }
 
+# A wrangler.toml for a benchmark, made from this repository's, written to $1: paths made
+# absolute, `main` set to $2 (default worker/entry.mjs), without the build command (the worker
+# is built already, and with one `wrangler dev` watches the tree to rebuild it) and, unless
+# ROUTED=1, without the static-assets router in front (as the JS workers it is compared with).
+bench_wrangler_toml() {
+  awk -v root="$PWD" -v main="${2:-$PWD/worker/entry.mjs}" -v routed="${ROUTED:-}" '
+    /^\[/ { skip = (!routed && $0 == "[assets]") }
+    skip || /^command = / { next }
+    /^main = "/ { $0 = "main = \"" main "\"" }
+    /^(migrations_dir|directory) = "/ { sub(/= "/, "= \"" root "/") }
+    { print }' wrangler.toml >"$1"
+}
+
 # Builds the worker for wasm32 and the content ($1, default content/) into dist/.
 build_worker_and_site() {
   (cd worker && worker-build --profile wasm-release) >/dev/null
