@@ -142,16 +142,29 @@ start_target() {
   wrk -t2 -c16 -d2s -H "User-Agent: $bot" "${urls[$name]}$path" >/dev/null
   settle "$name"
 }
-# Requests/sec and completed requests of one wrk load.
-load() {
-  local url=$1 agent=$2 out
-  out=$(wrk -t2 -c16 -d"${seconds}s" -H "User-Agent: $agent" "$url$path")
-  printf '%s %s\n' "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" "$(awk '/requests in/ {print $1}' <<<"$out")"
+# The share of this machine's CPU time the hypervisor gave to other guests ("steal") since
+# $1, a `cpu` line of /proc/stat, in percent. On a shared virtual machine it comes in bursts
+# (0 to 25% of a load in one run): a load it robbed measures the neighbours, not the worker.
+stolen_since() {
+  awk -v before="$1" 'NR == 1 {
+    split(before, a); t = 0; for (i = 2; i <= 9; i++) t += $i - a[i]
+    printf "%.0f", (t > 0 ? 100 * ($9 - a[9]) / t : 0) }' /proc/stat
 }
-# The p50 of sequential requests on one connection, in ms.
+# Requests/sec, completed requests and the percentage stolen during one wrk load.
+load() {
+  local url=$1 agent=$2 out before
+  before=$(head -1 /proc/stat)
+  out=$(wrk -t2 -c16 -d"${seconds}s" -H "User-Agent: $agent" "$url$path")
+  printf '%s %s %s\n' "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" "$(awk '/requests in/ {print $1}' <<<"$out")" \
+    "$(stolen_since "$before")"
+}
+# The p50 of sequential requests on one connection, in ms, and the percentage stolen meanwhile.
 p50() {
-  wrk -t1 -c1 -d"$((seconds / 2 > 2 ? seconds / 2 : 2))s" --latency -H "User-Agent: $browser" "$1$path" |
-    awk '$1 == "50%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else { sub(/s$/, "", v); v *= 1000 } print v }'
+  local before ms
+  before=$(head -1 /proc/stat)
+  ms=$(wrk -t1 -c1 -d"$((seconds / 2 > 2 ? seconds / 2 : 2))s" --latency -H "User-Agent: $browser" "$1$path" |
+    awk '$1 == "50%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else { sub(/s$/, "", v); v *= 1000 } print v }')
+  echo "$ms $(stolen_since "$before")"
 }
 
 # The rows of a target matching SQL (`clicks`, `filtered_clicks WHERE …`), read from its SQLite
@@ -183,18 +196,23 @@ for round in $(seq "$rounds"); do
   order=("${names[@]:$(((round - 1) % ${#names[@]}))}" "${names[@]:0:$(((round - 1) % ${#names[@]}))}")
   for name in "${order[@]}"; do
     start_target "$name"
-    read -r rps done_ < <(load "${urls[$name]}" "$browser")
+    read -r rps done_ stolen < <(load "${urls[$name]}" "$browser")
     echo "$rps" >>"$state/$name.browser"
+    echo "$stolen" >>"$state/$name.browser.stolen"
     answered[$name]=$((${answered[$name]:-0} + done_))
     settle "$name"
-    read -r rps _ < <(load "${urls[$name]}" "$bot")
+    read -r rps _ stolen < <(load "${urls[$name]}" "$bot")
     echo "$rps" >>"$state/$name.bot"
+    echo "$stolen" >>"$state/$name.bot.stolen"
     settle "$name"
-    p50 "${urls[$name]}" >>"$state/$name.p50"
+    read -r ms stolen < <(p50 "${urls[$name]}")
+    echo "$ms" >>"$state/$name.p50"
+    echo "$stolen" >>"$state/$name.p50.stolen"
     settle "$name"
     stop_target "$name"
-    printf 'round %s %-11s browser %8s req/s  bot %8s req/s  p50 %s ms\n' "$round" "$name" \
-      "$(tail -1 "$state/$name.browser")" "$(tail -1 "$state/$name.bot")" "$(tail -1 "$state/$name.p50")" >&2
+    printf 'round %s %-11s browser %8s req/s  bot %8s req/s  p50 %5s ms   stolen %s%%, %s%%, %s%%\n' "$round" "$name" \
+      "$(tail -1 "$state/$name.browser")" "$(tail -1 "$state/$name.bot")" "$(tail -1 "$state/$name.p50")" \
+      "$(tail -1 "$state/$name.browser.stolen")" "$(tail -1 "$state/$name.bot.stolen")" "$(tail -1 "$state/$name.p50.stolen")" >&2
   done
 done
 
@@ -215,14 +233,22 @@ for name in ours ours-routed js rust-floor js-floor native nginx; do
   has "$name" || continue
   printf '%-20s %9.0f %11.0f %12.2f ms\n' "$name" "${browser_rps[$name]}" "${bot_rps[$name]}" "${lat[$name]}"
 done
+echo "CPU time the host gave other guests during the loads (steal): median $(cat "$state"/*.stolen | sort -g |
+  awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')%, at most $(cat "$state"/*.stolen | sort -g | tail -1)%"
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f×", a/b}'; }
 # The geometric mean of each round's own ratio: the two loads of a round are minutes apart, not
 # a whole run, so a slow stretch of the machine weighs less than in the ratio of the medians.
 paired() { paste "$state/$1.$3" "$state/$2.$3" | awk '{ l += log($1 / $2); n++ } END { printf "%.2f×", exp(l / n) }'; }
+# The same over the rounds in which the host took less than 5% of the CPU from either load.
+unrobbed() {
+  paste "$state/$1.$3" "$state/$2.$3" "$state/$1.$3.stolen" "$state/$2.$3.stolen" |
+    awk '$3 < 5 && $4 < 5 { l += log($1 / $2); n++ } END { if (n) printf "%.2f× (%d of %d)", exp(l / n), n, NR; else printf "none of %d", NR }'
+}
 if has ours && has js; then
   echo "ours / js:        browser $(ratio "${browser_rps[ours]}" "${browser_rps[js]}")   bot $(ratio "${bot_rps[ours]}" "${bot_rps[js]}")   p50 $(ratio "${lat[ours]}" "${lat[js]}") (lower is better)"
   echo "  round by round: browser $(paired ours js browser)   bot $(paired ours js bot)   p50 $(paired ours js p50) (geometric means)"
+  echo "  rounds unrobbed: browser $(unrobbed ours js browser)   bot $(unrobbed ours js bot)   p50 $(unrobbed ours js p50)"
 fi
 # Time per request above the floor, in ms (browser UA).
 above() { awk -v w="$1" -v f="$2" 'BEGIN {printf "%.3f ms", 1000/w - 1000/f}'; }
