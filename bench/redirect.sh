@@ -68,9 +68,7 @@ mkdir -p "$state/ours" "$state/ours-routed" "$state/nginx/logs"
 # Without wrangler's `/__scheduled` test middleware, as the other workers run.
 export WORKERD_TEST_SCHEDULED=0
 if wants ours; then
-  # Configured as the other workers run (bench_wrangler_toml): no assets router, no build
-  # command (in one interleaved bench/compare-workers.sh run of 8 rounds, the worker without
-  # wrangler dev's watcher did 1.09× the throughput, 4,143 against 4,358 µs of CPU a request).
+  # Configured as the other workers run (bench_wrangler_toml): no assets router, no build command.
   bench_wrangler_toml "$state/ours/wrangler.toml"
   start_workerd "$state/ours" --config "$state/ours/wrangler.toml"
   urls[ours]=$WORKERD_URL pgids[ours]=$WORKERD_PGID
