@@ -231,8 +231,8 @@ for name in ours ours-routed js rust-floor js-floor native nginx; do
   has "$name" || continue
   printf '%-20s %9.0f %11.0f %12.2f ms\n' "$name" "${browser_rps[$name]}" "${bot_rps[$name]}" "${lat[$name]}"
 done
-echo "CPU time the host gave other guests during the loads (steal): median $(cat "$state"/*.stolen | sort -g |
-  awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')%, at most $(cat "$state"/*.stolen | sort -g | tail -1)%"
+echo "CPU time the host gave other guests during the loads (steal): median $(median <(cat "$state"/*.stolen))%," \
+  "at most $(sort -g "$state"/*.stolen | tail -1)%"
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f×", a/b}'; }
 # The geometric mean of each round's own ratio: the two loads of a round are minutes apart, not
