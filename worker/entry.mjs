@@ -28,21 +28,35 @@ function send(env, click) {
 async function redirect(request, env, ctx, code) {
   const key = `link:${code}`;
   const value = await env.LINKS.get(key);
-  let headers = "";
-  for (const [name, v] of request.headers) headers += `${name}\n${v}\n`;
+  let sent = "";
+  for (const [name, v] of request.headers) sent += `${name}\n${v}\n`;
   let text;
   try {
-    text = answerAtHand(env, request.url, headers, request, key, value ?? undefined);
+    text = answerAtHand(env, request.url, sent, request, key, value ?? undefined);
   } catch (e) {
     // A panic, say: the full worker runs the request (and restarts the app if it must).
     console.error(`redirect at hand failed (${e}); handing it on`);
   }
   if (text === undefined) return undefined;
-  // The answer, then each click's JSON text on a line of its own.
-  const [head, ...clicks] = text.split("\n");
-  const answer = JSON.parse(head);
-  for (const click of clicks) ctx.waitUntil(send(env, click));
-  return new Response(answer.body || null, { status: answer.status, headers: answer.headers });
+  // A line each (worker/src/cf/at_hand.rs, `answer_text`): the status, each header's name and
+  // value, an empty line, the body as a JSON string or nothing, then each click's JSON text.
+  const lines = text.split("\n");
+  // `new Response` takes an object of headers faster than a list; a name said twice (never
+  // by a redirect) makes it a `Headers`.
+  let headers = {};
+  let repeated;
+  let i = 1;
+  for (; lines[i] !== ""; i += 2) {
+    if (Object.hasOwn(headers, lines[i])) (repeated ??= []).push([lines[i], lines[i + 1]]);
+    else headers[lines[i]] = lines[i + 1];
+  }
+  if (repeated) {
+    headers = new Headers(headers);
+    for (const [name, value] of repeated) headers.append(name, value);
+  }
+  const body = lines[i + 1] ? JSON.parse(lines[i + 1]) : null;
+  for (let c = i + 2; c < lines.length; c++) ctx.waitUntil(send(env, lines[c]));
+  return new Response(body, { status: Number(lines[0]), headers });
 }
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

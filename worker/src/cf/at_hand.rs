@@ -14,7 +14,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use serde::Serialize;
 use wasm_bindgen::prelude::wasm_bindgen;
 use worker::Env;
 use worker::worker_sys::ext::RequestExt;
@@ -123,42 +122,9 @@ impl Platform for AtHand<'_> {
     }
 }
 
-/// The answer, for the entry to turn into a `Response`: its first line. The clicks it sends to
-/// the Queue follow, a line each, as the JSON texts the Queue's consumer reads (see
-/// `super::click_rows`): nothing is escaped twice, or parsed on the way.
-#[derive(Serialize)]
-struct Answer {
-    status: u16,
-    headers: AnswerHeaders,
-    body: String,
-}
-
-/// The response's headers: an object of names and values, which `new Response` takes faster
-/// than a list of pairs (≈ 8 µs of a redirect's 50), or that list when a name repeats.
-struct AnswerHeaders(Vec<(String, String)>);
-
-impl Serialize for AnswerHeaders {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let pairs = &self.0;
-        let repeats = pairs
-            .iter()
-            .enumerate()
-            .any(|(i, (name, _))| pairs[..i].iter().any(|(other, _)| other == name));
-        if repeats {
-            return pairs.serialize(serializer);
-        }
-        let mut map = serializer.serialize_map(Some(pairs.len()))?;
-        for (name, value) in pairs {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
 /// Runs `GET <url>` with `headers` (`name\nvalue\n`, as the entry joins them) and `value`, the
-/// KV value of `key`, to its end: the answer as JSON and the clicks' JSON texts, a line each,
-/// or `undefined` when the request needs something not at hand. `request` is the runtime's,
+/// KV value of `key`, to its end: the answer and its clicks (see [`answer_text`]), or
+/// `undefined` when the request needs something not at hand. `request` is the runtime's,
 /// for what only some requests need from it.
 #[wasm_bindgen(js_name = answerAtHand)]
 #[expect(unreachable_pub, reason = "a wasm export, called by worker/entry.mjs")]
@@ -196,24 +162,35 @@ pub fn answer_at_hand(
         return None;
     }
     let (parts, body) = response.into_parts();
-    let answer = Answer {
-        status: parts.status.as_u16(),
-        headers: AnswerHeaders(
-            parts
-                .headers
-                .iter()
-                .map(|(name, value)| {
-                    let value = value.to_str().ok()?;
-                    Some((name.as_str().to_owned(), value.to_owned()))
-                })
-                .collect::<Option<_>>()?,
-        ),
-        body: String::from_utf8(body).ok()?,
-    };
-    let mut text = serde_json::to_vec(&answer).ok()?;
-    for click in platform.clicks.into_inner() {
-        text.push(b'\n');
-        serde_json::to_writer(&mut text, &click).ok()?;
+    answer_text(&parts, &body, platform.clicks.into_inner())
+}
+
+/// The answer as the entry reads it: a line each, none of which holds a line break: the
+/// status; each header's name, then its value; an empty line; the body as a JSON string (an
+/// empty line for none); then each click's JSON text, as the Queue's consumer reads it (see
+/// `super::click_rows`: nothing is escaped twice, or parsed on the way). `None` for a header
+/// value that is not text (the full worker sends those).
+fn answer_text(
+    parts: &http::response::Parts,
+    body: &[u8],
+    clicks: Vec<ClickRecord>,
+) -> Option<String> {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(512);
+    let _ = writeln!(text, "{}", parts.status.as_u16());
+    for (name, value) in &parts.headers {
+        text.push_str(name.as_str());
+        text.push('\n');
+        text.push_str(value.to_str().ok()?);
+        text.push('\n');
     }
-    String::from_utf8(text).ok()
+    text.push('\n');
+    if !body.is_empty() {
+        text.push_str(&serde_json::to_string(std::str::from_utf8(body).ok()?).ok()?);
+    }
+    for click in clicks {
+        text.push('\n');
+        text.push_str(&serde_json::to_string(&click).ok()?);
+    }
+    Some(text)
 }

@@ -56,20 +56,21 @@ const MARKER_LISTS: [(&str, &[&str]); 3] = [
 /// were the redirect's costliest step in wasm, a tenth of a bot's request in a CPU profile).
 struct Markers {
     all: AhoCorasick,
-    /// Pattern id → (reason, marker), in `MARKER_LISTS` order.
-    by_id: Vec<(&'static str, &'static str)>,
+    /// Pattern id → the reason its list gives, in `MARKER_LISTS` order.
+    reasons: Vec<&'static str>,
 }
 
 impl Markers {
-    /// The first list with a marker in `agent` (lowercase), and that list's first such marker:
-    /// the smallest pattern id among the matches, as the ids follow the lists' order.
-    fn first_in(&self, agent: &str) -> Option<(&'static str, &'static str)> {
-        let id = self
+    /// The first list with a marker in `agent` (lowercase), that list's first such marker (the
+    /// smallest pattern id among the matches, as the ids follow the lists' order) and where in
+    /// `agent` it first is.
+    fn first_in(&self, agent: &str) -> Option<(&'static str, std::ops::Range<usize>)> {
+        let found = self
             .all
             .find_overlapping_iter(agent)
-            .map(|m| m.pattern().as_usize())
-            .min()?;
-        self.by_id.get(id).copied()
+            .min_by_key(aho_corasick::Match::pattern)?;
+        let reason = self.reasons.get(found.pattern().as_usize())?;
+        Some((reason, found.range()))
     }
 }
 
@@ -77,12 +78,13 @@ fn markers() -> Option<&'static Markers> {
     static MARKERS: OnceLock<Option<Markers>> = OnceLock::new();
     MARKERS
         .get_or_init(|| {
-            let by_id: Vec<(&'static str, &'static str)> = MARKER_LISTS
+            let markers = MARKER_LISTS.iter().flat_map(|(_, list)| list.iter());
+            let reasons = MARKER_LISTS
                 .iter()
-                .flat_map(|(reason, list)| list.iter().map(move |m| (*reason, *m)))
+                .flat_map(|(reason, list)| list.iter().map(move |_| *reason))
                 .collect();
-            let all = AhoCorasick::new(by_id.iter().map(|(_, m)| m)).ok()?;
-            Some(Markers { all, by_id })
+            let all = AhoCorasick::new(markers).ok()?;
+            Some(Markers { all, reasons })
         })
         .as_ref()
 }
@@ -99,17 +101,17 @@ struct Crawlers {
 }
 
 impl Crawlers {
-    /// The part of `agent` that names a crawler, if any.
-    fn find<'a>(&self, agent: &'a str) -> Option<&'a str> {
+    /// Where in `agent` a crawler is named, if anywhere.
+    fn find(&self, agent: &str) -> Option<std::ops::Range<usize>> {
         if let Some(m) = self.anywhere.find(agent) {
-            return agent.get(m.start()..m.end());
+            return Some(m.range());
         }
         let start = self.at_start.iter().find(|s| agent.starts_with(**s));
         let end = self.at_end.iter().find(|s| agent.ends_with(**s));
         start
-            .map(|s| &agent[..s.len()])
-            .or_else(|| end.map(|s| &agent[agent.len() - s.len()..]))
-            .or_else(|| self.whole.contains(&agent).then_some(agent))
+            .map(|s| 0..s.len())
+            .or_else(|| end.map(|s| agent.len() - s.len()..agent.len()))
+            .or_else(|| self.whole.contains(&agent).then_some(0..agent.len()))
     }
 }
 
@@ -150,15 +152,23 @@ pub struct Filtered {
     pub detail: String,
 }
 
-/// The word of `agent` around `marker` (`googlebot/2.1`).
-fn token_around(agent: &str, marker: &str) -> String {
-    agent
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '(' | ')' | ','))
-        .find(|t| t.contains(marker))
-        .unwrap_or(marker)
-        .chars()
-        .take(60)
-        .collect()
+/// The word of `agent` around what was found at `found` (`googlebot/2.1`), or what was found
+/// when it is more than a word.
+fn token_around(agent: &str, found: std::ops::Range<usize>) -> String {
+    let apart = |c: char| c.is_whitespace() || matches!(c, ';' | '(' | ')' | ',');
+    let text = &agent[found.clone()];
+    let word = if text.contains(apart) {
+        text
+    } else {
+        let start = agent[..found.start].rfind(apart).map_or(0, |i| {
+            i + agent[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let end = agent[found.end..]
+            .find(apart)
+            .map_or(agent.len(), |i| found.end + i);
+        &agent[start..end]
+    };
+    word.chars().take(60).collect()
 }
 
 /// `Some` if the request is a prefetch, a preview, a script, a crawler or from a data centre's
@@ -182,10 +192,10 @@ pub fn filtered(req: &Request, network: impl FnOnce() -> Option<u32>) -> Option<
             detail: String::new(),
         });
     }
-    if let Some((reason, m)) = markers().and_then(|m| m.first_in(&agent)) {
+    if let Some((reason, found)) = markers().and_then(|m| m.first_in(&agent)) {
         return Some(Filtered {
             reason,
-            detail: token_around(&agent, m),
+            detail: token_around(&agent, found),
         });
     }
     if let Some(found) = known_crawlers().and_then(|m| m.find(sent)) {
