@@ -1,21 +1,33 @@
 // The project's redirect (worker/src/routes/redirect) in plain JavaScript, for bench/redirect.sh:
-// the same path checks, one KV read of `link:<code>`, the same "not a person" filter (prefetch
+// the same checks of every request header (one that is not plain text is refused, as the app
+// refuses it) and of the path, one KV read of `link:<code>`, the link's end date, a deep link's
+// host, the same "not a person" filter with the same detail of what gave it away (prefetch
 // headers, our markers, the crawler-user-agents strings, data-centre networks), a click id, the
 // daily visitor HMAC, the 302 with the same headers, and the click row sent to a Queue whose
 // consumer writes each batch in one D1 batch with the project's own statements (click_burst
 // included). What it leaves out, the project's does only for requests the bench never sends: a
-// public client address (a second HMAC), a session cookie (the own-click page), a fallback.
+// public client address (a second HMAC), a session cookie (the own-click page), a fallback
+// page (an unknown or ended link is a 404 here).
 import crawlers from "../../worker/src/routes/redirect/crawlers.txt";
 
 const PREVIEW = ["facebookexternalhit", "preview", "embedly", "whatsapp", "telegram", "discord", "vkshare", "skypeuripreview"];
 const SCRIPT = ["headless", "curl/", "wget", "python-requests", "python-urllib", "go-http-client", "okhttp", "java/", "libwww", "httpclient", "pingdom", "uptime", "lighthouse", "scanner", "validator"];
 const CRAWLER = ["bot", "crawl", "spider", "slurp"];
-const DATACENTER = new Set([16509, 14618, 396982, 8075, 14061, 16276, 24940, 63949, 20473, 45102, 31898, 132203, 12876, 51167]);
+const DATACENTER = new Map([
+  [16509, "Amazon AWS"], [14618, "Amazon AWS"], [396982, "Google Cloud"], [8075, "Microsoft Azure"],
+  [14061, "DigitalOcean"], [16276, "OVH"], [24940, "Hetzner"], [63949, "Akamai Linode"], [20473, "Vultr"],
+  [45102, "Alibaba Cloud"], [31898, "Oracle Cloud"], [132203, "Tencent Cloud"], [12876, "Scaleway"], [51167, "Contabo"],
+]);
+const MARKERS = [["link_preview", PREVIEW], ["script", SCRIPT], ["crawler", CRAWLER]];
 const CARRIED = ["sub", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
 const AD_PARAMS = ["gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid", "ttclid", "twclid", "li_fat_id", "epik", "rdt_cid", "sccid", "irclickid"];
 const CODE = /^[a-z0-9][a-z0-9_-]{2,31}$/;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const SUB = /^[A-Za-z0-9._-]{1,64}$/;
+// What the app refuses in a header value (worker/src/app.rs, `garbled_header`), and in a carried
+// parameter (`char::is_control`).
+const GARBLED = /[^\t\x20-\x7e]/;
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
 // The crawler list as one regular expression of escaped strings (V8 compiles it once).
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -31,17 +43,37 @@ const LISTED = new RegExp(
     .join("|"),
 );
 
+const apart = (c) => c <= " " || c === ";" || c === "(" || c === ")" || c === ",";
+// The word of `text` around what was found at `at` (`googlebot/2.1`), or what was found when it
+// is more than a word, at most 60 characters (the app's `token_around`).
+function wordAround(text, at, length) {
+  let word = text.slice(at, at + length);
+  if (![...word].some(apart)) {
+    let start = at;
+    while (start > 0 && !apart(text[start - 1])) start--;
+    let end = at + length;
+    while (end < text.length && !apart(text[end])) end++;
+    word = text.slice(start, end);
+  }
+  return word.length > 60 ? [...word].slice(0, 60).join("") : word;
+}
+
+// [reason, detail] when the request is not a person's click.
 function filtered(request, agent) {
   for (const h of ["purpose", "sec-purpose", "x-moz", "x-purpose"]) {
     const v = request.headers.get(h);
-    if (v && (v.includes("prefetch") || v.includes("preview"))) return "prefetch";
+    if (v && (v.includes("prefetch") || v.includes("preview"))) return ["prefetch", `${h}: ${[...v].slice(0, 40).join("")}`];
   }
   const lower = agent.toLowerCase();
-  if (!lower.trim()) return "no_user_agent";
-  if (PREVIEW.some((m) => lower.includes(m))) return "link_preview";
-  if (SCRIPT.some((m) => lower.includes(m))) return "script";
-  if (CRAWLER.some((m) => lower.includes(m)) || LISTED.test(agent)) return "crawler";
-  if (DATACENTER.has(request.cf && request.cf.asn)) return "datacenter";
+  if (!lower.trim()) return ["no_user_agent", null];
+  for (const [reason, list] of MARKERS) {
+    const marker = list.find((m) => lower.includes(m));
+    if (marker) return [reason, wordAround(lower, lower.indexOf(marker), marker.length)];
+  }
+  const listed = LISTED.exec(agent);
+  if (listed) return ["crawler", wordAround(agent, listed.index, listed[0].length)];
+  const asn = request.cf && request.cf.asn;
+  if (DATACENTER.has(asn)) return ["datacenter", `AS${asn} ${DATACENTER.get(asn)}`];
   return null;
 }
 
@@ -58,6 +90,11 @@ function agentClass(agent) {
 
 export default {
   async fetch(request, env, ctx) {
+    for (const [name, v] of request.headers) {
+      if (!name.startsWith("cf-") && GARBLED.test(v)) {
+        return new Response(`Malformed request: the ${name} header is not plain text.`, { status: 400 });
+      }
+    }
     const url = new URL(request.url);
     const parts = url.pathname.replace(/\/$/, "").split("/");
     const [, r, code, slug, extra] = parts;
@@ -66,13 +103,24 @@ export default {
     }
     const entry = await env.LINKS.get(`link:${code}`, "json");
     const link = entry && (slug ? entry.links[slug] && { slug, ...entry.links[slug] } : entry.default);
-    if (!link) return new Response("Not found", { status: 404 });
-    const target = new URL(link.url);
-    const agent = request.headers.get("user-agent") || "";
     const now = Math.floor(Date.now() / 1000);
+    if (!link || (link.expires_at !== undefined && now >= link.expires_at)) return new Response("Not found", { status: 404 });
+    let target = new URL(link.url);
+    const to = url.searchParams.get("to");
+    if (to) {
+      // A deep link: an http(s) page on one of the owner's domains, or the link's own target.
+      let deep;
+      try {
+        deep = new URL(to);
+      } catch {}
+      const host = deep?.hostname;
+      if (/^https?:$/.test(deep?.protocol) && !deep.username && !deep.password &&
+          (entry.link_domains ?? []).some((d) => host === d || host.endsWith(`.${d}`))) target = deep;
+    }
+    const agent = request.headers.get("user-agent") || "";
     const sub = url.searchParams.get("sub");
     const cleanSub = sub && SUB.test(sub) ? sub : null;
-    const reason = filtered(request, agent);
+    const [reason, detail] = filtered(request, agent) ?? [null, null];
     let id = null;
     if (!reason) {
       id = now.toString(16).padStart(8, "0") + hex(crypto.getRandomValues(new Uint8Array(8)));
@@ -81,7 +129,7 @@ export default {
     target.searchParams.append(entry.partner_param, code);
     for (const name of CARRIED) {
       const v = name === "sub" ? cleanSub : url.searchParams.get(name);
-      if (v && v.length <= 100) target.searchParams.append(name, v);
+      if (v && v.length <= 100 && !CONTROL.test(v)) target.searchParams.append(name, v);
     }
     let message;
     if (id) {
@@ -99,7 +147,7 @@ export default {
     } else {
       const ms = BigInt(Date.now());
       const random = BigInt(crypto.getRandomValues(new Uint32Array(1))[0] >>> 10);
-      message = { kind: "filtered", id: ((ms << 22n) | random).toString(), partner: code, slug: link.slug, sub: cleanSub, reason, detail: null, created_at: now };
+      message = { kind: "filtered", id: ((ms << 22n) | random).toString(), partner: code, slug: link.slug, sub: cleanSub, reason, detail, created_at: now };
     }
     ctx.waitUntil(env.CLICKS.send(message));
     return new Response(null, {
