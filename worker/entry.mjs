@@ -5,7 +5,7 @@
 // page), goes to the full worker. The Queue's consumer is here too: `clickRows` turns a batch
 // into the statements that store it (worker/src/cf/click_rows.rs), run in one D1 batch.
 // Crossing into wasm once, instead of once per header, field, binding and awaited promise, is
-// what brought the Rust worker level with the same written in JS (README, "Benchmarks").
+// what brought the Rust worker near the same written in JS (README, "Benchmarks").
 import Worker from "./build/index.js";
 
 // worker-build puts the app's other wasm exports on its entrypoint's prototype. This module's
