@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
+. bench/lib.sh
 . tests/lib/worker-env.sh
 . tests/lib/workerd.sh
 [ $# -ge 2 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
@@ -65,7 +66,7 @@ ticks() {
 # Rows written so far (0 for a worker without the D1 database).
 rows() {
   local db
-  db=$(find "$state/$1/wrangler" -path '*D1DatabaseObject*' -name '*.sqlite' ! -name metadata.sqlite | head -1)
+  db=$(d1_file "$state/$1/wrangler")
   [ -n "$db" ] || { echo 0; return; }
   python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("SELECT (SELECT count(*) FROM clicks)+(SELECT count(*) FROM filtered_clicks)").fetchone()[0])' "$db" 2>/dev/null || echo 0
 }

@@ -26,6 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
+. bench/lib.sh
 rounds=${1:-3}
 seconds=${2:-10}
 
@@ -140,14 +141,6 @@ start_target() {
   wrk -t2 -c16 -d2s -H "User-Agent: $bot" "${urls[$name]}$path" >/dev/null
   settle "$name"
 }
-# The share of this machine's CPU time the hypervisor gave to other guests ("steal") since
-# $1, a `cpu` line of /proc/stat, in percent. On a shared virtual machine it comes in bursts
-# (0 to 25% of a load in one run): a load it robbed measures the neighbours, not the worker.
-stolen_since() {
-  awk -v before="$1" 'NR == 1 {
-    split(before, a); t = 0; for (i = 2; i <= 9; i++) t += $i - a[i]
-    printf "%.0f", (t > 0 ? 100 * ($9 - a[9]) / t : 0) }' /proc/stat
-}
 # Requests/sec, completed requests and the percentage stolen during one wrk load.
 load() {
   local url=$1 agent=$2 out before
@@ -169,11 +162,7 @@ p50() {
 # file beside it, as any reader would: serve's, or the local D1 of a worker.
 rows() { # name, from-and-where
   local db=$state/native/partner-center.sqlite
-  if [ "$1" != native ]; then
-    local dir=$state/$1/wrangler
-    [ "${1#ours}" != "$1" ] && dir=$state/$1/wrangler
-    db=$(find "$dir" -path '*D1DatabaseObject*' -name '*.sqlite' ! -name metadata.sqlite | head -1)
-  fi
+  [ "$1" = native ] || db=$(d1_file "$state/$1/wrangler")
   python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM " + sys.argv[2]).fetchone()[0])' \
     "$db" "$2"
 }

@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
+. bench/lib.sh
 n=${N:-200000}
 
 tests/lib/install-worker-tools.sh
@@ -19,7 +20,7 @@ build_worker_and_site
 state=$(mktemp -d)
 trap 'stop_workerd "$state"; rm -rf "$state"' EXIT
 start_workerd "$state" --var ROWS_READ_HEADER:1
-db=$(find "$WORKERD_PERSIST/v3/d1/miniflare-D1DatabaseObject" -name '*.sqlite' ! -name metadata.sqlite | head -1)
+db=$(d1_file "$WORKERD_PERSIST")
 echo "loading $n clicks into D1 ($db) …"
 python3 bench/reports_load.py "$db" "$n"
 echo "rolling up …"

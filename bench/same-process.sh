@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
+. bench/lib.sh
 rounds=${1:-12}
 seconds=${2:-5}
 command -v wrk >/dev/null || { echo "bench/redirect.sh installs wrk" >&2; exit 1; }
@@ -78,7 +79,7 @@ done
 # The click rows in the D1 file (ours and js share it; their loads never overlap).
 rows() {
   local db
-  db=$(find "$state/wrangler" -path '*D1DatabaseObject*' -name '*.sqlite' ! -name metadata.sqlite | head -1)
+  db=$(d1_file "$state/wrangler")
   python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT (SELECT count(*) FROM clicks) + (SELECT count(*) FROM filtered_clicks)").fetchone()[0])' "$db"
 }
 # Until the Queues have written what the last load sent: two readings a second apart the same.
@@ -86,11 +87,6 @@ settle() {
   local last=-1 n
   while n=$(rows) && [ "$n" != "$last" ]; do last=$n; sleep 1; done
   echo "$n"
-}
-stolen_since() {
-  awk -v before="$1" 'NR == 1 {
-    split(before, a); t = 0; for (i = 2; i <= 9; i++) t += $i - a[i]
-    printf "%.0f", (t > 0 ? 100 * ($9 - a[9]) / t : 0) }' /proc/stat
 }
 
 for name in "${names[@]}"; do
@@ -151,7 +147,9 @@ awk -v rounds="$rounds" '
       if (lower) d = -d
       s += d; ss += d * d; n++
     }
-    mean = s / n; sd = sqrt((ss - n * mean * mean) / (n - 1))
+    mean = s / n
+    if (n < 2) return sprintf("%.3f× (one round: no interval)", exp(mean))
+    sd = sqrt((ss - n * mean * mean) / (n - 1))
     return sprintf("%.3f× (95%%: %.3f–%.3f)", exp(mean), exp(mean - 2 * sd / sqrt(n)), exp(mean + 2 * sd / sqrt(n)))
   }
   END {

@@ -1,0 +1,15 @@
+# Helpers the benchmarks share (sourced).
+
+# The local D1 database file under a `wrangler dev --persist-to` directory ($1).
+d1_file() {
+  find "$1" -path '*D1DatabaseObject*' -name '*.sqlite' ! -name metadata.sqlite | head -1
+}
+
+# The share of this machine's CPU time the hypervisor gave to other guests ("steal") since
+# $1, a `cpu` line of /proc/stat, in percent. On a shared virtual machine it comes in bursts
+# (0 to 25% of a load in one run): a load it robbed measures the neighbours, not the worker.
+stolen_since() {
+  awk -v before="$1" 'NR == 1 {
+    split(before, a); t = 0; for (i = 2; i <= 9; i++) t += $i - a[i]
+    printf "%.0f", (t > 0 ? 100 * ($9 - a[9]) / t : 0) }' /proc/stat
+}
