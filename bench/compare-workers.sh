@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench/redirect.sh installs wrk" >&2; exit 1; }
 rounds=${3:-8}
 seconds=${4:-5}
-agent=${AGENT:-Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36}
+agent=${AGENT:-$BROWSER_UA}
 state=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do stop_group "$p"; done; rm -rf "$state"' EXIT

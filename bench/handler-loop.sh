@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
+. bench/lib.sh
 rounds=${1:-15}
 n=${2:-2000}
 tests/lib/install-worker-tools.sh
@@ -34,8 +35,8 @@ pgid=$!
 base="http://127.0.0.1:$port/loop"
 wait_for_url "$base?worker=js&n=1" 90 || { cat "$state/wrangler.log" >&2; exit 1; }
 
-browser="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
-bot="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+browser=$BROWSER_UA
+bot=$BOT_UA
 # µs per redirect of one call of N.
 timed() { # worker, agent
   local out

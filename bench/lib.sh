@@ -1,5 +1,9 @@
 # Helpers the benchmarks share (sourced).
 
+# The user agents of their loads: a person's browser (clicks counted) and a crawler (filtered).
+BROWSER_UA="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
+BOT_UA="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
 # The local D1 database file under a `wrangler dev --persist-to` directory ($1).
 d1_file() {
   find "$1" -path '*D1DatabaseObject*' -name '*.sqlite' ! -name metadata.sqlite | head -1

@@ -9,9 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/common.sh
+. bench/lib.sh
 seconds=${1:-8}
 top=${2:-30}
-agent=${AGENT:-Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36}
+agent=${AGENT:-$BROWSER_UA}
 command -v wrk >/dev/null || { echo "bench/redirect.sh installs wrk" >&2; exit 1; }
 tests/lib/install-worker-tools.sh
 . tests/lib/worker-env.sh

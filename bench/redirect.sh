@@ -109,8 +109,8 @@ CONF
 fi
 
 path=/r/abc123/home
-browser="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
-bot="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+browser=$BROWSER_UA
+bot=$BOT_UA
 
 # Starts target $1, answering 302, warmed up (V8 has compiled its hot code) and settled. Each
 # round starts each target afresh: one process's luck lasts as long as the process (two

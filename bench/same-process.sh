@@ -69,8 +69,8 @@ SKIP_WORKER_BUILD=1 setsid node_modules/.bin/wrangler dev -c "$state/router.toml
 pgid=$!
 wait_for_url "$url" 90 || { cat "$state/log" >&2; exit 1; }
 
-browser="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
-bot="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+browser=$BROWSER_UA
+bot=$BOT_UA
 for name in "${names[@]}"; do
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "x-to: $name" -A "$browser" "$url")
   [ "$status" = 302 ] || { echo "$name: answered $status, not 302" >&2; cat "$state/log" >&2; exit 1; }
